@@ -1,0 +1,124 @@
+import type { Kysely } from "kysely";
+import type { Database, OrganizationKind } from "../../db/schema";
+import { recordAudit, type Actor } from "../audit.server";
+import { nowIso } from "../utils/time";
+
+
+export type OrganizationResult =
+  | { ok: true; id: number }
+  | { ok: false; field: string; message: string };
+
+export async function listOrganizations(db: Kysely<Database>, opts: { kind?: OrganizationKind; includeInactive?: boolean } = {}) {
+  let q = db.selectFrom("organizations").selectAll();
+  if (opts.kind) q = q.where("kind", "=", opts.kind);
+  if (!opts.includeInactive) q = q.where("active", "=", 1);
+  return q.orderBy("kind").orderBy("sort_order").orderBy("id").execute();
+}
+
+export async function getOrganization(db: Kysely<Database>, id: number) {
+  return db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function createOrganization(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { name: string; kind: OrganizationKind },
+): Promise<OrganizationResult> {
+  return db.transaction().execute(async (trx) => {
+    const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
+    if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
+    const now = nowIso();
+    const max = await trx.selectFrom("organizations").select((eb) => eb.fn.max("sort_order").as("m")).executeTakeFirst();
+    const row = await trx
+      .insertInto("organizations")
+      .values({ name: input.name, kind: input.kind, sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
+      .returning(["id", "name", "kind"])
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, {
+      action: "organization.create",
+      entityType: "organization",
+      entityId: row.id,
+      summary: `新建组织机构「${row.name}」`,
+      after: row,
+    });
+    return { ok: true, id: row.id };
+  });
+}
+
+/**
+ * Renames an organisation, or changes its kind. `version` is the one the editor saw: if someone else saved
+ * in between, the change is refused rather than silently overwriting theirs.
+ */
+export async function updateOrganization(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; name: string; kind: OrganizationKind },
+): Promise<OrganizationResult> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
+    if (before.version !== input.version) {
+      return { ok: false, field: "_form", message: "该组织机构已被他人修改，请刷新页面查看最新内容后再修改。" };
+    }
+    const clash = await trx
+      .selectFrom("organizations")
+      .select("id")
+      .where("name", "=", input.name)
+      .where("id", "!=", input.id)
+      .executeTakeFirst();
+    if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
+    await trx
+      .updateTable("organizations")
+      .set({ name: input.name, kind: input.kind, version: before.version + 1, updated_at: nowIso() })
+      .where("id", "=", input.id)
+      .execute();
+    await recordAudit(trx, actor, {
+      action: "organization.update",
+      entityType: "organization",
+      entityId: input.id,
+      summary: before.name === input.name ? `修改组织机构「${input.name}」` : `组织机构「${before.name}」更名为「${input.name}」`,
+      before: { name: before.name, kind: before.kind },
+      after: { name: input.name, kind: input.kind },
+    });
+    return { ok: true, id: input.id };
+  });
+}
+
+export async function setOrganizationActive(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; active: boolean },
+): Promise<OrganizationResult> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
+    if (before.version !== input.version) {
+      return { ok: false, field: "_form", message: "该组织机构已被他人修改，请刷新页面查看最新内容后再修改。" };
+    }
+    if (!input.active) {
+      const activeUsers = await trx
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("organization_id", "=", input.id)
+        .where("active", "=", 1)
+        .executeTakeFirstOrThrow();
+      if (Number(activeUsers.n) > 0) {
+        return { ok: false, field: "_form", message: `「${before.name}」还有 ${activeUsers.n} 个启用的账号，请先停用或调整这些账号。` };
+      }
+    }
+    await trx
+      .updateTable("organizations")
+      .set({ active: input.active ? 1 : 0, version: before.version + 1, updated_at: nowIso() })
+      .where("id", "=", input.id)
+      .execute();
+    await recordAudit(trx, actor, {
+      action: input.active ? "organization.activate" : "organization.deactivate",
+      entityType: "organization",
+      entityId: input.id,
+      summary: `${input.active ? "启用" : "停用"}组织机构「${before.name}」`,
+      before: { active: before.active },
+      after: { active: input.active ? 1 : 0 },
+    });
+    return { ok: true, id: input.id };
+  });
+}

@@ -1,0 +1,65 @@
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
+
+/**
+ * Passwords are hashed with scrypt (memory-hard, in node:crypto). The parameters are stored with the hash
+ * so they can be raised later without invalidating existing passwords.
+ */
+const N = 1 << 15;
+const R = 8;
+const P = 1;
+const KEY_LENGTH = 32;
+const MAX_MEMORY = 128 * N * R * 2;
+
+function scrypt(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, N, R, P);
+  return `scrypt$${N}$${R}$${P}$${salt.toString("base64")}$${key.toString("base64")}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
+  const [n, r, p] = parts.slice(1, 4).map(Number);
+  if (!n || !r || !p || 128 * n * r * 2 > MAX_MEMORY * 4) return false;
+  const salt = Buffer.from(parts[4], "base64");
+  const expected = Buffer.from(parts[5], "base64");
+  const actual = await scrypt(password, salt, n, r, p);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A hash that matches nothing, verified against when the user is unknown so timing does not reveal it. */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(12).toString("base64"));
+  return dummyHash;
+}
+
+const COMMON_PASSWORDS = new Set([
+  "password", "password1", "password123", "12345678", "123456789", "1234567890", "qwertyuiop", "iloveyou",
+  "admin123", "admin@123", "abc123456", "a123456789", "qwe123456", "1q2w3e4r5t", "woaini1314", "passw0rd",
+  "p@ssw0rd", "xunwen-demo",
+]);
+
+/**
+ * The minimum strength for a new password, or the Chinese reason it is refused:
+ * at least 10 characters, three of four kinds (lower case, upper case, digits, other), not the username,
+ * not a well-known password.
+ */
+export function passwordWeakness(password: string, username = ""): string | null {
+  if (password.length < 10) return "密码至少需要 10 个字符";
+  if (password.length > 128) return "密码不能超过 128 个字符";
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
+  if (kinds < 3) return "密码需包含小写字母、大写字母、数字、符号中的至少三类";
+  const lower = password.toLowerCase();
+  if (username && lower.includes(username.toLowerCase())) return "密码不能包含用户名";
+  if (COMMON_PASSWORDS.has(lower)) return "该密码过于常见，请换一个";
+  return null;
+}

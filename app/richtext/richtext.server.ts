@@ -1,0 +1,197 @@
+import { createHeadlessEditor } from "@lexical/headless";
+import { withDOM } from "@lexical/headless/dom";
+import { $generateHtmlFromNodes } from "@lexical/html";
+import { $getRoot, type LexicalEditor, type SerializedEditorState } from "lexical";
+import { RICH_TEXT_NODES, RICH_TEXT_THEME, formatFieldName } from "./config";
+
+/**
+ * Rich text arrives as Lexical JSON (from the editor) or plain text (from the bare textarea without
+ * JavaScript). Either way the server rebuilds a canonical document from an allow-list of node types and
+ * fields, then derives the plain text (for search) and the HTML (for display, print and export) itself.
+ * HTML from the client is never used. See docs/decisions/0003-rich-text.md.
+ */
+export interface RichText {
+  json: string;
+  text: string;
+  html: string;
+}
+
+export const RICH_TEXT_LIMITS = { jsonBytes: 512 * 1024, textChars: 50_000, depth: 12, nodes: 20_000 };
+
+export type RichTextResult = { ok: true; value: RichText } | { ok: false; message: string };
+
+let editor: LexicalEditor | undefined;
+function headlessEditor(): LexicalEditor {
+  editor ??= createHeadlessEditor({
+    namespace: "xunwen",
+    nodes: RICH_TEXT_NODES,
+    theme: RICH_TEXT_THEME,
+    onError: (error) => {
+      throw error;
+    },
+  });
+  return editor;
+}
+
+class InvalidRichText extends Error {}
+
+type Json = Record<string, unknown>;
+
+const ELEMENT_FORMATS = new Set(["", "left", "center", "right", "justify", "start", "end"]);
+const HEADING_TAGS = new Set(["h2", "h3", "h4"]);
+// bold, italic, strikethrough, underline, code, subscript, superscript, highlight: Lexical's format bits
+const TEXT_FORMAT_MASK = 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128;
+
+function elementFields(node: Json, children: Json[]): Json {
+  const format = typeof node.format === "string" && ELEMENT_FORMATS.has(node.format) ? node.format : "";
+  const indent = Number.isInteger(node.indent) ? Math.min(Math.max(node.indent as number, 0), 10) : 0;
+  const direction = node.direction === "rtl" ? "rtl" : node.direction === null ? null : "ltr";
+  return { children, direction, format, indent, version: 1 };
+}
+
+function safeUrl(value: unknown): string {
+  if (typeof value !== "string" || value.length > 2000) throw new InvalidRichText("链接地址无效");
+  const url = value.trim();
+  if (/^(https?:|mailto:)/i.test(url) || url.startsWith("/")) return url;
+  throw new InvalidRichText("链接只能使用 http、https 或 mailto 地址");
+}
+
+/** Rebuilds a node from known fields only; unknown types are refused. */
+function canonicalNode(node: unknown, depth: number, counter: { nodes: number }): Json {
+  if (!node || typeof node !== "object" || Array.isArray(node)) throw new InvalidRichText("内容格式无法识别");
+  if (depth > RICH_TEXT_LIMITS.depth) throw new InvalidRichText("内容嵌套层级过深");
+  if (++counter.nodes > RICH_TEXT_LIMITS.nodes) throw new InvalidRichText("内容过长");
+  const n = node as Json;
+  const kids = () => {
+    if (!Array.isArray(n.children)) throw new InvalidRichText("内容格式无法识别");
+    return n.children.map((child) => canonicalNode(child, depth + 1, counter));
+  };
+  switch (n.type) {
+    case "text": {
+      if (typeof n.text !== "string") throw new InvalidRichText("内容格式无法识别");
+      const format = Number.isInteger(n.format) ? (n.format as number) & TEXT_FORMAT_MASK : 0;
+      return { type: "text", text: n.text, format, style: "", mode: "normal", detail: 0, version: 1 };
+    }
+    case "linebreak":
+      return { type: "linebreak", version: 1 };
+    case "tab":
+      return { type: "tab", text: "\t", format: 0, style: "", mode: "normal", detail: 2, version: 1 };
+    case "paragraph":
+      return { type: "paragraph", ...elementFields(n, kids()), textFormat: 0, textStyle: "" };
+    case "heading": {
+      const tag = typeof n.tag === "string" && HEADING_TAGS.has(n.tag) ? n.tag : "h3";
+      return { type: "heading", tag, ...elementFields(n, kids()) };
+    }
+    case "quote":
+      return { type: "quote", ...elementFields(n, kids()) };
+    case "list": {
+      const listType = n.listType === "number" ? "number" : "bullet";
+      const start = Number.isInteger(n.start) ? Math.min(Math.max(n.start as number, 1), 10_000) : 1;
+      return { type: "list", listType, start, tag: listType === "number" ? "ol" : "ul", ...elementFields(n, kids()) };
+    }
+    case "listitem": {
+      const value = Number.isInteger(n.value) ? Math.min(Math.max(n.value as number, 1), 10_000) : 1;
+      return { type: "listitem", value, ...elementFields(n, kids()) };
+    }
+    case "link":
+      return { type: "link", url: safeUrl(n.url), rel: "noopener noreferrer", target: null, title: null, ...elementFields(n, kids()) };
+    default:
+      throw new InvalidRichText(`不支持的内容类型：${String(n.type).slice(0, 30)}`);
+  }
+}
+
+function canonicalDocument(parsed: unknown): SerializedEditorState {
+  const root = (parsed as { root?: Json } | null)?.root;
+  if (!root || root.type !== "root" || !Array.isArray(root.children)) throw new InvalidRichText("内容格式无法识别");
+  const counter = { nodes: 0 };
+  const children = root.children.map((child) => canonicalNode(child, 1, counter));
+  for (const child of children) {
+    if (!["paragraph", "heading", "quote", "list"].includes(child.type as string)) {
+      throw new InvalidRichText("内容格式无法识别");
+    }
+  }
+  return { root: { type: "root", ...elementFields(root, children) } } as unknown as SerializedEditorState;
+}
+
+/** Builds a Lexical document from plain text: one paragraph per line. */
+export function plainTextToLexical(text: string): SerializedEditorState {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const children = lines.map((line) => ({
+    type: "paragraph",
+    children: line ? [{ type: "text", text: line, format: 0, style: "", mode: "normal", detail: 0, version: 1 }] : [],
+    direction: "ltr",
+    format: "",
+    indent: 0,
+    version: 1,
+    textFormat: 0,
+    textStyle: "",
+  }));
+  return { root: { type: "root", children, direction: "ltr", format: "", indent: 0, version: 1 } } as unknown as SerializedEditorState;
+}
+
+/** Derives the stored triple from a canonical document. */
+function render(doc: SerializedEditorState): RichText {
+  const ed = headlessEditor();
+  const state = ed.parseEditorState(doc);
+  const text = state.read(() => $getRoot().getTextContent());
+  ed.setEditorState(state);
+  const html = withDOM(() => ed.getEditorState().read(() => $generateHtmlFromNodes(ed, null)));
+  return { json: JSON.stringify(doc), text: text.trim(), html };
+}
+
+/**
+ * Parses what a form sent for a rich-text field. `required` makes an empty document an error;
+ * `label` names the field in messages.
+ */
+export function parseRichText(
+  raw: string | null | undefined,
+  format: string | null | undefined,
+  options: { label: string; required?: boolean; maxChars?: number },
+): RichTextResult {
+  const value = raw ?? "";
+  const maxChars = options.maxChars ?? RICH_TEXT_LIMITS.textChars;
+  if (Buffer.byteLength(value, "utf8") > RICH_TEXT_LIMITS.jsonBytes) {
+    return { ok: false, message: `${options.label}过长，请精简后再提交` };
+  }
+  let doc: SerializedEditorState;
+  try {
+    if (format === "lexical") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        return { ok: false, message: `${options.label}的内容格式无法识别，请刷新页面后重试` };
+      }
+      doc = canonicalDocument(parsed);
+    } else {
+      doc = plainTextToLexical(value);
+    }
+    const result = render(doc);
+    if (options.required && !result.text) return { ok: false, message: `请填写${options.label}` };
+    if (result.text.length > maxChars) return { ok: false, message: `${options.label}不能超过 ${maxChars} 个字` };
+    return { ok: true, value: result };
+  } catch (error) {
+    if (error instanceof InvalidRichText) return { ok: false, message: `${options.label}：${error.message}` };
+    return { ok: false, message: `${options.label}的内容格式无法识别，请刷新页面后重试` };
+  }
+}
+
+/** Reads a rich-text field (and its format marker) from a form. */
+export function richTextFromForm(
+  formData: FormData,
+  name: string,
+  options: { label: string; required?: boolean; maxChars?: number },
+): RichTextResult {
+  const raw = formData.get(name);
+  const format = formData.get(formatFieldName(name));
+  return parseRichText(typeof raw === "string" ? raw : "", typeof format === "string" ? format : null, options);
+}
+
+export function emptyRichText(): RichText {
+  return render(plainTextToLexical(""));
+}
+
+/** Renders stored JSON again (for exports that need a fresh rendering). */
+export function renderStoredRichText(json: string): RichText {
+  return render(canonicalDocument(JSON.parse(json)));
+}

@@ -1,0 +1,178 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { getCurrentUser } from "./auth/session.server";
+import { navigationFor, ROLE_LABELS } from "./policy.server";
+import stylesHref from "./styles.css";
+import { readToast } from "./utils/toast.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+
+export const meta: MetaFunction = () => [{ title: "询问 · 专题询问与整改督办" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request);
+  const toast = await readToast(request);
+  const headers = new Headers();
+  if (toast.setCookie) headers.append("Set-Cookie", toast.setCookie);
+  return data(
+    {
+      user: user
+        ? {
+            displayName: user.displayName,
+            username: user.username,
+            roleLabel: ROLE_LABELS[user.role],
+            organizationName: user.organizationName,
+          }
+        : null,
+      nav: navigationFor(user),
+      toast: toast.message,
+    },
+    { headers },
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function Shell({ root, children }: { root: RootData | undefined; children: React.ReactNode }) {
+  const user = root?.user ?? null;
+  return (
+    <>
+      <a className="skip-link" href="#main">跳到正文</a>
+      <header className="app-header">
+        <div className="brand">
+          <Link to="/">
+            <span className="brand-mark">询问</span>
+            <span className="brand-name">专题询问与整改督办系统</span>
+          </Link>
+        </div>
+        <nav className="app-nav" aria-label="主导航">
+          {(root?.nav ?? []).map((item) => (
+            <NavLink key={item.to} to={item.to} end={item.to === "/"}>
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="user-box">
+          {user ? (
+            <>
+              <span className="user-name" data-testid="current-user">
+                {user.displayName}
+                <small>
+                  {user.roleLabel}
+                  {user.organizationName ? ` · ${user.organizationName}` : ""}
+                </small>
+              </span>
+              <Link to="/account">修改密码</Link>
+              <Form method="post" action="/logout">
+                <button type="submit" className="link-button">退出</button>
+              </Form>
+            </>
+          ) : (
+            <Link to="/login">登录</Link>
+          )}
+        </div>
+      </header>
+      <main id="main" className="app-main">
+        {children}
+      </main>
+      <footer className="app-footer">询问 Xunwen · 人大常委会专题询问全流程与整改督办</footer>
+    </>
+  );
+}
+
+function Toast({ message }: { message: string | null | undefined }) {
+  const [visible, setVisible] = useState(Boolean(message));
+  useEffect(() => {
+    setVisible(Boolean(message));
+    if (!message) return;
+    const timer = setTimeout(() => setVisible(false), 6000);
+    return () => clearTimeout(timer);
+  }, [message]);
+  if (!message || !visible) return null;
+  return (
+    <div className="toast" role="status" aria-live="polite">
+      {message}
+      <button type="button" className="toast-close" aria-label="关闭" onClick={() => setVisible(false)}>×</button>
+    </div>
+  );
+}
+
+export default function App() {
+  const root = useLoaderData<typeof loader>();
+  return (
+    <Shell root={root}>
+      <Toast message={root.toast} />
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const root = useRouteLoaderData<typeof loader>("root");
+  let title = "系统出现错误";
+  let message = "处理您的请求时出现了问题，请稍后重试。如问题持续，请联系系统管理员。";
+  let status = 500;
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    const text = typeof error.data === "string" ? error.data : "";
+    if (status === 403) {
+      title = "无权访问";
+      message = text || "您没有权限访问此页面或执行此操作。";
+    } else if (status === 404) {
+      title = "页面不存在";
+      message = text || "您要找的内容不存在或已被删除。";
+    } else if (status === 413) {
+      title = "提交的内容过大";
+      message = text || "提交的内容过大，请精简后重试。";
+    } else if (status === 400 || status === 405) {
+      title = "请求无法处理";
+      message = text || "请求格式不正确，请刷新页面后重试。";
+    }
+  }
+  return (
+    <Shell root={root}>
+      <section className="error-page" data-status={status}>
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p className="error-code">错误代码 {status}</p>
+        <p>
+          <Link to="/">返回首页</Link>
+        </p>
+      </section>
+    </Shell>
+  );
+}

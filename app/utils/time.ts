@@ -1,0 +1,54 @@
+/** Dates: instants are stored as UTC ISO strings; deadlines are calendar dates (YYYY-MM-DD) in Asia/Shanghai. */
+export const TIME_ZONE = "Asia/Shanghai";
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD. */
+export function todayInShanghai(at: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether a YYYY-MM-DD string names a real calendar date. */
+export function isCalendarDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** 2020-09-22 → 2020年9月22日 */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return "";
+  const m = DATE_RE.exec(value.slice(0, 10));
+  if (!m) return value;
+  return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+/** An instant shown in Beijing time: 2020年9月22日 14:05 */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${Number(get("year"))}年${Number(get("month"))}月${Number(get("day"))}日 ${get("hour")}:${get("minute")}`;
+}
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  const a = Date.parse(`${from}T00:00:00Z`);
+  const b = Date.parse(`${to}T00:00:00Z`);
+  return Math.round((b - a) / 86_400_000);
+}
+
+/** The UTC instant at which a Shanghai calendar day starts (for range filters on instants). */
+export function shanghaiDayStartIso(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
+}

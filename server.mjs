@@ -1,0 +1,77 @@
+// The production server: Express in front of the Remix build. It applies the database migrations before it
+// listens, caps request bodies, refuses cross-site form posts, and serves /healthz.
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || "0.0.0.0";
+// Upload forms may carry attachments up to 20 MB; everything else is far smaller.
+const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+const build = await import("./build/index.js");
+await build.entry.module.prepareDatabase();
+
+const app = express();
+app.disable("x-powered-by");
+if (process.env.XUNWEN_TRUST_PROXY) app.set("trust proxy", process.env.XUNWEN_TRUST_PROXY);
+
+app.use((req, res, next) => {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "SAMEORIGIN");
+  res.setHeader("Referrer-Policy", "same-origin");
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  const length = Number(req.headers["content-length"] || 0);
+  if (length > MAX_BODY_BYTES) {
+    res.status(413).type("text/html; charset=utf-8").send(
+      '<!doctype html><meta charset="utf-8"><title>提交的内容过大</title><p>提交的内容过大（超过 25 MB），请精简后重试。</p><p><a href="javascript:history.back()">返回</a></p>',
+    );
+    req.resume();
+    return;
+  }
+  // SameSite=Lax already keeps the session cookie off cross-site posts; this refuses them outright.
+  const origin = req.headers.origin;
+  if (origin && origin !== "null") {
+    let originHost = "";
+    try {
+      originHost = new URL(origin).host;
+    } catch {}
+    if (originHost !== req.headers.host) {
+      res.status(403).type("text/plain; charset=utf-8").send("跨站提交已被拒绝。");
+      req.resume();
+      return;
+    }
+  }
+  next();
+});
+
+app.get("/healthz", async (_req, res) => {
+  try {
+    await build.entry.module.checkHealth();
+    res.type("text/plain; charset=utf-8").send("ok");
+  } catch {
+    res.status(503).type("text/plain; charset=utf-8").send("database unavailable");
+  }
+});
+
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV === "development" ? "development" : "production",
+    getLoadContext: (req) => ({ clientIp: req.ip || req.socket.remoteAddress || "" }),
+  }),
+);
+
+const server = app.listen(port, host, () => {
+  console.log(`询问 Xunwen 已启动：http://localhost:${port}`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}
