@@ -53,6 +53,7 @@ app.get("/healthz", async (_req, res) => {
   }
 });
 
+app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 

@@ -20,7 +20,10 @@ import { navigationFor, ROLE_LABELS } from "./policy.server";
 import stylesHref from "./styles.css";
 import { readToast } from "./utils/toast.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "询问 · 专题询问与整改督办" }];
 

@@ -14,7 +14,7 @@ import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "组织机构 · 询问" }];
 
-const nameField = z.string({ error: "请填写名称" }).trim().min(2, "名称至少 2 个字").max(60, "名称不能超过 60 个字");
+const nameField = z.string({ error: "请填写名称" }).trim().min(1, "请填写名称").min(2, "名称至少 2 个字").max(60, "名称不能超过 60 个字");
 const kindField = z.enum(ORGANIZATION_KINDS as [OrganizationKind, ...OrganizationKind[]], { error: "请选择类别" });
 const CreateSchema = z.object({ name: nameField, kind: kindField });
 const UpdateSchema = z.object({ id: z.coerce.number().int().positive(), version: z.coerce.number().int().positive(), name: nameField, kind: kindField });

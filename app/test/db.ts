@@ -1,0 +1,198 @@
+/**
+ * Test helpers: a fresh, migrated SQLite database in its own temporary directory (a real file, so WAL,
+ * locking and the driver behave as in production), plus small factories that go through the domain
+ * functions themselves. Used by the vitest suites only.
+ */
+import { sql } from "kysely";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrateToLatest, openDatabase, type DB } from "../../db/client";
+import type { Database, OrganizationKind, Role } from "../../db/schema";
+import { createOrganization } from "../admin/organizations.server";
+import { createUser } from "../admin/users.server";
+import { SYSTEM_ACTOR, type Actor } from "../audit.server";
+import { hashToken } from "../auth/session.server";
+
+export interface TestDb {
+  db: DB;
+  /** The database file. */
+  path: string;
+  /** The temporary directory holding it (and its -wal/-shm files). */
+  dir: string;
+  /** Destroys the Kysely instance and removes the directory; safe to call twice. */
+  cleanup: () => Promise<void>;
+}
+
+export async function createTestDb(): Promise<TestDb> {
+  const dir = await mkdtemp(join(tmpdir(), "xunwen-test-"));
+  const path = join(dir, "xunwen.db");
+  const db = openDatabase(path);
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    try {
+      await db.destroy();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return { db, path, dir, cleanup };
+}
+
+/** Meets passwordWeakness() for any username used by the tests (none of them occurs in it). */
+export const STRONG_PASSWORD = "Correct-Horse-42";
+
+let sequence = 0;
+function next(prefix: string): string {
+  sequence += 1;
+  return `${prefix}${sequence}`;
+}
+
+/** Creates an organisation through createOrganization (audited as the system); returns its id. */
+export async function makeOrganization(
+  db: DB,
+  input: { name?: string; kind?: OrganizationKind } = {},
+): Promise<number> {
+  const result = await createOrganization(db, SYSTEM_ACTOR, {
+    name: input.name ?? next("测试单位"),
+    kind: input.kind ?? "department",
+  });
+  if (!result.ok) throw new Error(`makeOrganization: ${result.message}`);
+  return result.id;
+}
+
+export interface TestUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  organizationId: number | null;
+  password: string;
+  /** The actor to pass when this user does something. */
+  actor: Actor;
+}
+
+/**
+ * Creates an account through createUser (audited as the system). Each one costs a scrypt hash (~100 ms),
+ * so tests create only the accounts they need.
+ */
+export async function makeUser(
+  db: DB,
+  input: { username?: string; displayName?: string; role?: Role; organizationId?: number | null; title?: string; password?: string } = {},
+): Promise<TestUser> {
+  const username = input.username ?? next("user");
+  const displayName = input.displayName ?? `测试用户${username}`;
+  const role = input.role ?? "staff";
+  const organizationId = input.organizationId ?? null;
+  const password = input.password ?? STRONG_PASSWORD;
+  const result = await createUser(db, SYSTEM_ACTOR, {
+    username,
+    displayName,
+    role,
+    organizationId,
+    title: input.title ?? "",
+    password,
+  });
+  if (!result.ok) throw new Error(`makeUser: ${result.message}`);
+  const stored = username.trim().toLowerCase();
+  return {
+    id: result.id,
+    username: stored,
+    displayName,
+    role,
+    organizationId,
+    password,
+    actor: { id: result.id, label: `${displayName}（${stored}）`, ip: "192.0.2.10" },
+  };
+}
+
+/** Inserts a session row directly (as createUserSession would) and returns its id_hash. */
+export async function insertSession(db: DB, userId: number, hoursLeft = 12): Promise<string> {
+  const idHash = hashToken(randomBytes(32).toString("base64url"));
+  const now = Date.now();
+  await db
+    .insertInto("sessions")
+    .values({
+      id_hash: idHash,
+      user_id: userId,
+      created_at: new Date(now).toISOString(),
+      expires_at: new Date(now + hoursLeft * 3600_000).toISOString(),
+      ip: "192.0.2.10",
+      user_agent: "vitest",
+    })
+    .execute();
+  return idHash;
+}
+
+export async function sessionCount(db: DB, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom("sessions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export const TABLES: (keyof Database)[] = [
+  "organizations",
+  "users",
+  "sessions",
+  "login_attempts",
+  "audit_log",
+  "inquiries",
+  "inquiry_organizations",
+];
+
+/** Every row of every table, in rowid order: compare two snapshots to prove an operation changed nothing. */
+export async function snapshot(db: DB): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const table of TABLES) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by rowid`.execute(db);
+    result[table] = rows;
+  }
+  return result;
+}
+
+export async function countRows(db: DB, table: keyof Database): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+  return Number(rows[0].n);
+}
+
+/** The id of the newest audit entry (0 when there is none): take it before an operation, then auditSince(). */
+export async function lastAuditId(db: DB): Promise<number> {
+  const row = await db.selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** Audit entries written after the given id, oldest first, with before/after parsed. */
+export async function auditSince(db: DB, afterId: number) {
+  const rows = await db.selectFrom("audit_log").selectAll().where("id", ">", afterId).orderBy("id").execute();
+  return rows.map((row) => ({
+    ...row,
+    before: row.before_json === null ? null : (JSON.parse(row.before_json) as unknown),
+    after: row.after_json === null ? null : (JSON.parse(row.after_json) as unknown),
+  }));
+}
+
+/**
+ * Makes every audit write fail (a trigger raising an error). An operation that writes its audit entry in
+ * the same transaction as its change must then fail as a whole and leave the database untouched.
+ */
+export async function breakAuditLog(db: DB): Promise<void> {
+  await sql`CREATE TRIGGER test_audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END`.execute(
+    db,
+  );
+}
+
+export async function repairAuditLog(db: DB): Promise<void> {
+  await sql`DROP TRIGGER IF EXISTS test_audit_down`.execute(db);
+}

@@ -1,0 +1,173 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_PASSWORD, login, logout, unique } from "./fixtures";
+
+const NAVIGATION: Record<string, { shows: string[]; hides: string[]; role: string }> = {
+  admin: { shows: ["首页", "专题询问", "用户管理", "组织机构", "审计日志"], hides: ["我的待办"], role: "系统管理员" },
+  staff: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "人大工作人员 · 市人大常委会农业农村工作委员会" },
+  member: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "委员/代表" },
+  health: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理", "审计日志"], role: "应询部门 · 市卫生健康委员会" },
+  education: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "应询部门 · 市教育局" },
+  county: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "县区人大 · 温县人大常委会" },
+  county2: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "县区人大 · 武陟县人大常委会" },
+};
+
+for (const [username, expected] of Object.entries(NAVIGATION)) {
+  test(`${username} signs in and sees the navigation of the role`, async ({ page }) => {
+    await login(page, username);
+    await expect(page.getByTestId("home-role")).toHaveText(expected.role);
+    const nav = page.getByRole("navigation", { name: "主导航" });
+    for (const label of expected.shows) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
+    for (const label of expected.hides) await expect(nav.getByRole("link", { name: label, exact: true })).toHaveCount(0);
+    await logout(page);
+    // Signed out: the session no longer opens the home page.
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2F/);
+  });
+}
+
+test("a wrong password, an empty form and hostile usernames get a Chinese message and keep the input", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByText("请输入用户名")).toBeVisible();
+  await expect(page.getByText("请输入密码")).toBeVisible();
+
+  await page.getByLabel("用户名").fill("staff");
+  await page.getByLabel("密码").fill("not-the-password");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert")).toHaveText("用户名或密码错误。");
+  await expect(page.getByLabel("用户名")).toHaveValue("staff");
+
+  const hostile = `' OR 1=1; --<script>alert(1)</script>`;
+  await page.getByLabel("用户名").fill(hostile);
+  await page.getByLabel("密码").fill("x");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert")).toHaveText("用户名或密码错误。");
+  await expect(page.getByLabel("用户名")).toHaveValue(hostile);
+});
+
+test("an oversized form body is refused with a Chinese message, not a server error", async ({ request }) => {
+  const response = await request.post("/login", {
+    form: { username: "admin", password: "x".repeat(10 * 1024 * 1024) },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(413);
+  expect(await response.text()).toContain("提交的内容过大");
+});
+
+test("repeated failures throttle the account with a clear message", async ({ page }) => {
+  const username = unique("throttle");
+  await page.goto("/login");
+  for (let i = 0; i < 5; i++) {
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("密码").fill(`wrong-${i}`);
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page.getByRole("alert")).toHaveText("用户名或密码错误。");
+  }
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("wrong-again");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert")).toContainText("登录失败次数过多，请");
+  await expect(page.getByRole("alert")).toContainText("分钟后再试");
+});
+
+test("department, county and member accounts get 403 on administration pages", async ({ page }) => {
+  for (const username of ["health", "county", "member", "staff"]) {
+    await login(page, username);
+    for (const path of ["/admin/users", "/admin/audit", "/admin/organizations", "/admin/users/1"]) {
+      const response = await page.goto(path);
+      expect(response?.status(), `${username} ${path}`).toBe(403);
+      await expect(page.getByRole("heading", { name: "无权访问" })).toBeVisible();
+    }
+    // A forged POST changes nothing either.
+    const post = await page.request.post("/admin/organizations", {
+      form: { intent: "create", name: unique("越权"), kind: "department" },
+      maxRedirects: 0,
+    });
+    expect(post.status()).toBe(403);
+    await logout(page);
+  }
+});
+
+test("an unknown page gets the Chinese 404 page", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "页面不存在" })).toBeVisible();
+});
+
+test("an administrator creates an account that can then sign in, and the audit log shows it", async ({ page, browser }) => {
+  const username = unique("liaison");
+  await login(page, "admin");
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "用户管理" }).click();
+  await page.getByRole("link", { name: "新建账号" }).click();
+  await expect(page.getByRole("heading", { name: "新建账号" })).toBeVisible();
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("姓名").fill("水利局联络员");
+  await page.getByLabel("角色").selectOption({ label: "应询部门" });
+  await page.getByLabel("初始密码").fill("short");
+  await page.getByRole("button", { name: "创建账号" }).click();
+  // Refused: the organisation is missing and the password too weak; the typed values stay.
+  await expect(page.getByText("密码至少需要 10 个字符")).toBeVisible();
+  await expect(page.getByLabel("用户名")).toHaveValue(username);
+  await expect(page.getByLabel("姓名")).toHaveValue("水利局联络员");
+
+  await page.getByLabel("所属单位").selectOption({ label: "市水利局（政府部门）" });
+  await page.getByLabel("初始密码").fill("Water-Liaison-2026");
+  await page.getByRole("button", { name: "创建账号" }).click();
+  await expect(page.getByRole("status")).toContainText(`账号「${username}」已创建`);
+  await expect(page.getByRole("heading", { name: `水利局联络员（${username}）` })).toBeVisible();
+
+  const other = await browser.newContext();
+  const newcomer = await other.newPage();
+  await login(newcomer, username, "Water-Liaison-2026");
+  await expect(newcomer.getByTestId("home-role")).toHaveText("应询部门 · 市水利局");
+  await other.close();
+
+  // Deactivate: the account's sessions end at once.
+  await page.getByRole("button", { name: "停用账号" }).click();
+  await expect(page.getByRole("status")).toContainText("账号已停用");
+
+  await page.goto("/admin/audit");
+  const table = page.getByTestId("audit-table");
+  await expect(table).toContainText(`新建账号「水利局联络员（${username}）」，角色：应询部门`);
+  await expect(table).toContainText(`停用账号「水利局联络员（${username}）」`);
+  await expect(table).toContainText("登录成功");
+  // The hash never reaches the log.
+  await expect(table).not.toContainText("scrypt$");
+});
+
+test("an administrator creates, renames and deactivates an organisation; a stale rename is refused", async ({ page, browser }) => {
+  const name = unique("市测试局");
+  await login(page, "admin");
+  await page.goto("/admin/organizations");
+  await page.getByRole("button", { name: "新建" }).click();
+  await expect(page.getByText("请填写名称")).toBeVisible();
+  await page.getByLabel("名称").first().fill(name);
+  await page.getByLabel("类别").first().selectOption({ label: "政府部门" });
+  await page.getByRole("button", { name: "新建" }).click();
+  await expect(page.getByRole("status")).toContainText(`已新建「${name}」`);
+
+  // Two administrators open the page; the second one saves on a stale version.
+  const second = await browser.newContext();
+  const other = await second.newPage();
+  await login(other, "admin");
+  await other.goto("/admin/organizations");
+
+  const row = page.getByRole("form", { name: `修改${name}` });
+  await row.getByLabel("名称").fill(`${name}改`);
+  await row.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("status")).toContainText(`已保存「${name}改」`);
+
+  const staleRow = other.getByRole("form", { name: `修改${name}` });
+  await staleRow.getByLabel("名称").fill(`${name}另改`);
+  await staleRow.getByRole("button", { name: "保存" }).click();
+  await expect(other.getByText("该组织机构已被他人修改")).toBeVisible();
+  const kept = await other.locator('input[name="name"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  expect(kept).toContain(`${name}另改`);
+  await second.close();
+
+  await page.reload();
+  const renamed = page.getByRole("row").filter({ has: page.getByRole("form", { name: `修改${name}改` }) });
+  await renamed.getByRole("button", { name: "停用" }).click();
+  await expect(page.getByRole("status")).toContainText("已停用");
+  await expect(page.getByRole("row").filter({ has: page.getByRole("form", { name: `修改${name}改` }) })).toContainText("停用");
+});

@@ -1,0 +1,22 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Unit and database tests (vitest). They sit beside the code they test and run against real temporary
+ * SQLite files (app/test/db.ts). The end-to-end tests in e2e/ belong to Playwright and are never picked up.
+ */
+export default defineConfig({
+  resolve: {
+    // tsconfig: "paths": { "~/*": ["./app/*"] }
+    alias: [{ find: /^~\//, replacement: `${fileURLToPath(new URL("./app", import.meta.url))}/` }],
+  },
+  test: {
+    include: ["app/**/*.test.ts", "db/**/*.test.ts"],
+    exclude: ["e2e/**", "node_modules/**", "build/**", "public/build/**"],
+    environment: "node",
+    globals: true,
+    pool: "forks",
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
