@@ -24,4 +24,9 @@ export const ENTITY_LABELS: Record<string, string> = {
   organization: "组织机构",
   session: "登录会话",
   inquiry: "专题询问",
+  attachment: "附件",
+  research_activity: "调研活动",
+  research_finding: "问题线索",
+  survey_request: "委托调研",
+  survey_delegation: "县区调研报告",
 };

@@ -31,6 +31,43 @@ export function isStaff(user: Pick<CurrentUser, "role">): boolean {
   return user.role === "staff" || user.role === "admin";
 }
 
+/** Scoped rules: who may read what of one inquiry. */
+export function canReadInquiry(user: Pick<CurrentUser, "role">): boolean {
+  // Members take part in the committee's inquiries and read them; departments and counties see only
+  // what is addressed to them, through /my.
+  return user.role === "admin" || user.role === "staff" || user.role === "member";
+}
+
+export function canManageInquiry(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** A delegated survey: staff and members read all; a county congress only its own. */
+export function canReadDelegation(user: Pick<CurrentUser, "role" | "organizationId">, delegation: { organization_id: number }): boolean {
+  if (canReadInquiry(user)) return true;
+  return user.role === "county" && user.organizationId !== null && user.organizationId === delegation.organization_id;
+}
+
+/** Only the county congress a survey is delegated to writes and submits its report. */
+export function canWriteDelegationReport(user: Pick<CurrentUser, "role" | "organizationId">, delegation: { organization_id: number }): boolean {
+  return user.role === "county" && user.organizationId !== null && user.organizationId === delegation.organization_id;
+}
+
+/**
+ * An attachment is readable by whoever may read the record it belongs to. `owner` is resolved by the
+ * attachments module; a county report's attachment carries the delegation's organisation.
+ */
+export function canReadAttachment(
+  user: Pick<CurrentUser, "role" | "organizationId">,
+  owner: { type: string; delegationOrganizationIds: number[] },
+): boolean {
+  if (canReadInquiry(user)) return true;
+  if (owner.type === "survey_report" || owner.type === "survey_request") {
+    return owner.delegationOrganizationIds.some((orgId) => canReadDelegation(user, { organization_id: orgId }));
+  }
+  return false;
+}
+
 /** Throws a 403 page with a Chinese message. */
 export function forbidden(message = "您没有权限访问此页面或执行此操作。"): never {
   throw new Response(message, { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } });

@@ -9,6 +9,13 @@ export interface Database {
   audit_log: AuditLogTable;
   inquiries: InquiryTable;
   inquiry_organizations: InquiryOrganizationTable;
+  plan_decisions: PlanDecisionTable;
+  attachments: AttachmentTable;
+  research_activities: ResearchActivityTable;
+  research_findings: ResearchFindingTable;
+  survey_requests: SurveyRequestTable;
+  survey_delegations: SurveyDelegationTable;
+  survey_events: SurveyEventTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -92,11 +99,112 @@ export interface InquiryTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+  plan_json: Generated<string>;
+  plan_text: Generated<string>;
+  plan_html: Generated<string>;
+  plan_status: Generated<PlanStatus>;
 }
 export type Inquiry = Selectable<InquiryTable>;
+export type PlanStatus = "draft" | "submitted" | "approved" | "rejected";
 export type InquiryUpdate = Updateable<InquiryTable>;
 
 export interface InquiryOrganizationTable {
   inquiry_id: number;
   organization_id: number;
+}
+
+export interface PlanDecisionTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  action: "submitted" | "approved" | "rejected";
+  decided_on: string | null;
+  note: Generated<string>;
+  plan_html: Generated<string>;
+  actor_id: number | null;
+  created_at: string;
+}
+
+export type AttachmentOwnerType = "inquiry_plan" | "research_activity" | "survey_request" | "survey_report";
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  inquiry_id: number | null;
+  owner_type: AttachmentOwnerType;
+  owner_id: number;
+  file_name: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  uploaded_by: number | null;
+  created_at: string;
+}
+export type Attachment = Selectable<AttachmentTable>;
+
+export interface ResearchActivityTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  kind: string;
+  title: string;
+  start_date: string;
+  end_date: string;
+  places: Generated<string>;
+  participants: Generated<string>;
+  findings_json: Generated<string>;
+  findings_text: Generated<string>;
+  findings_html: Generated<string>;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResearchFindingTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  activity_id: number | null;
+  text: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface SurveyRequestTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  title: string;
+  due_date: string;
+  brief_json: Generated<string>;
+  brief_text: Generated<string>;
+  brief_html: Generated<string>;
+  created_by: number | null;
+  created_at: string;
+}
+
+export type DelegationStatus = "pending" | "submitted" | "accepted" | "returned";
+
+export interface SurveyDelegationTable {
+  id: Generated<number>;
+  request_id: number;
+  inquiry_id: number;
+  organization_id: number;
+  status: Generated<DelegationStatus>;
+  report_json: Generated<string>;
+  report_text: Generated<string>;
+  report_html: Generated<string>;
+  return_comment: Generated<string>;
+  draft_saved_at: string | null;
+  submitted_at: string | null;
+  accepted_at: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SurveyEventTable {
+  id: Generated<number>;
+  delegation_id: number;
+  action: "delegated" | "draft_saved" | "submitted" | "returned" | "accepted";
+  comment: Generated<string>;
+  actor_id: number | null;
+  actor_label: string;
+  at: string;
 }

@@ -1,0 +1,381 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
+import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { recordAudit, type Actor } from "../audit.server";
+import type { RichText } from "../richtext/richtext.server";
+import { nowIso } from "../utils/time";
+
+/** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
+export const STAGES: { key: InquiryStage; label: string }[] = [
+  { key: "plan", label: "立项" },
+  { key: "research", label: "会前调研" },
+  { key: "outline", label: "询问提纲" },
+  { key: "meeting", label: "询问会" },
+  { key: "rectification", label: "整改督办" },
+  { key: "closed", label: "办结" },
+];
+export const STAGE_LABELS = Object.fromEntries(STAGES.map((s) => [s.key, s.label])) as Record<InquiryStage, string>;
+
+export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
+  draft: "起草中",
+  submitted: "已提请主任会议",
+  approved: "主任会议已批准",
+  rejected: "主任会议已驳回",
+};
+
+const CONFLICT = "该专题询问已被他人修改，请刷新页面查看最新内容后再保存。";
+
+export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
+
+export interface InquiryInput {
+  title: string;
+  topic: string;
+  congress: string;
+  sessionName: string;
+  organizingBody: string;
+  meetingDate: string | null;
+  legalBasis: string;
+  notes: string;
+  respondingOrganizationIds: number[];
+}
+
+export interface InquiryFilter {
+  stage?: InquiryStage;
+  year?: number;
+  page: number;
+  pageSize: number;
+}
+
+export async function listInquiries(db: Kysely<Database>, filter: InquiryFilter) {
+  let q = db.selectFrom("inquiries");
+  if (filter.stage) q = q.where("stage", "=", filter.stage);
+  if (filter.year) q = q.where("meeting_date", ">=", `${filter.year}-01-01`).where("meeting_date", "<=", `${filter.year}-12-31`);
+  const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as("total")).execute();
+  const rows = await q
+    .select(["id", "title", "congress", "organizing_body", "meeting_date", "stage", "plan_status"])
+    .orderBy(sql`meeting_date is null`, "desc")
+    .orderBy("meeting_date", "desc")
+    .orderBy("id", "desc")
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize)
+    .execute();
+  return { rows, total: Number(total) };
+}
+
+export async function inquiryYears(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db
+    .selectFrom("inquiries")
+    .select(sql<string>`substr(meeting_date, 1, 4)`.as("year"))
+    .where("meeting_date", "is not", null)
+    .distinct()
+    .orderBy("year", "desc")
+    .execute();
+  return rows.map((r) => Number(r.year));
+}
+
+export async function getInquiry(db: Kysely<Database>, id: number) {
+  return db.selectFrom("inquiries").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function respondingOrganizations(db: Kysely<Database>, inquiryId: number) {
+  return db
+    .selectFrom("inquiry_organizations")
+    .innerJoin("organizations", "organizations.id", "inquiry_organizations.organization_id")
+    .select(["organizations.id", "organizations.name"])
+    .where("inquiry_organizations.inquiry_id", "=", inquiryId)
+    .orderBy("organizations.kind", "desc")
+    .orderBy("organizations.sort_order")
+    .execute();
+}
+
+async function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
+  if (ids.length === 0) return null;
+  const found = await db
+    .selectFrom("organizations")
+    .select("id")
+    .where("id", "in", ids)
+    .where("active", "=", 1)
+    .where("kind", "in", ["government", "department"])
+    .execute();
+  return found.length === new Set(ids).size ? null : "应询机关只能选择启用中的人民政府或政府部门";
+}
+
+export async function createInquiry(db: Kysely<Database>, actor: Actor, input: InquiryInput): Promise<Result> {
+  const orgProblem = await checkOrganizations(db, input.respondingOrganizationIds);
+  if (orgProblem) return { ok: false, field: "respondingOrganizationIds", message: orgProblem };
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const row = await trx
+      .insertInto("inquiries")
+      .values({
+        title: input.title,
+        topic: input.topic,
+        congress: input.congress,
+        session_name: input.sessionName,
+        organizing_body: input.organizingBody,
+        meeting_date: input.meetingDate,
+        legal_basis: input.legalBasis,
+        notes: input.notes,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (const orgId of new Set(input.respondingOrganizationIds)) {
+      await trx.insertInto("inquiry_organizations").values({ inquiry_id: row.id, organization_id: orgId }).execute();
+    }
+    await recordAudit(trx, actor, {
+      action: "inquiry.create",
+      entityType: "inquiry",
+      entityId: row.id,
+      summary: `新建专题询问「${input.title}」`,
+      after: input,
+    });
+    return { ok: true, id: row.id };
+  });
+}
+
+export async function updateInquiry(db: Kysely<Database>, actor: Actor, id: number, version: number, input: InquiryInput): Promise<Result> {
+  const orgProblem = await checkOrganizations(db, input.respondingOrganizationIds);
+  if (orgProblem) return { ok: false, field: "respondingOrganizationIds", message: orgProblem };
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    if (before.version !== version) return { ok: false, field: "_form", message: CONFLICT };
+    const beforeOrgs = (
+      await trx.selectFrom("inquiry_organizations").select("organization_id").where("inquiry_id", "=", id).execute()
+    ).map((r) => r.organization_id);
+    await trx
+      .updateTable("inquiries")
+      .set({
+        title: input.title,
+        topic: input.topic,
+        congress: input.congress,
+        session_name: input.sessionName,
+        organizing_body: input.organizingBody,
+        meeting_date: input.meetingDate,
+        legal_basis: input.legalBasis,
+        notes: input.notes,
+        version: before.version + 1,
+        updated_at: nowIso(),
+      })
+      .where("id", "=", id)
+      .execute();
+    await trx.deleteFrom("inquiry_organizations").where("inquiry_id", "=", id).execute();
+    for (const orgId of new Set(input.respondingOrganizationIds)) {
+      await trx.insertInto("inquiry_organizations").values({ inquiry_id: id, organization_id: orgId }).execute();
+    }
+    await recordAudit(trx, actor, {
+      action: "inquiry.update",
+      entityType: "inquiry",
+      entityId: id,
+      summary: `修改专题询问「${input.title}」的基本信息`,
+      before: {
+        title: before.title,
+        topic: before.topic,
+        congress: before.congress,
+        sessionName: before.session_name,
+        organizingBody: before.organizing_body,
+        meetingDate: before.meeting_date,
+        legalBasis: before.legal_basis,
+        notes: before.notes,
+        respondingOrganizationIds: beforeOrgs,
+      },
+      after: input,
+    });
+    return { ok: true, id };
+  });
+}
+
+/** Saves the work plan's text (and new attachments). A plan under the council's review is frozen. */
+export async function savePlan(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; plan: RichText; files: CheckedUpload[] },
+): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
+    if (before.plan_status === "submitted") {
+      return { ok: false, field: "_form", message: "工作方案已提请主任会议审议，审议结果记录前不能修改" };
+    }
+    await trx
+      .updateTable("inquiries")
+      .set({
+        plan_json: input.plan.json,
+        plan_text: input.plan.text,
+        plan_html: input.plan.html,
+        // an approved plan that is edited needs the council again
+        plan_status: before.plan_status === "approved" && before.plan_text !== input.plan.text ? "draft" : before.plan_status,
+        version: before.version + 1,
+        updated_at: nowIso(),
+      })
+      .where("id", "=", input.id)
+      .execute();
+    await saveAttachments(trx, actor, { inquiryId: input.id, type: "inquiry_plan", id: input.id }, input.files);
+    await recordAudit(trx, actor, {
+      action: "inquiry.plan_save",
+      entityType: "inquiry",
+      entityId: input.id,
+      summary: `保存「${before.title}」的工作方案`,
+      before: { plan_text: before.plan_text },
+      after: { plan_text: input.plan.text },
+    });
+    return { ok: true, id: input.id };
+  });
+}
+
+/** The plan's life: draft/rejected → submitted → approved | rejected. */
+export function nextPlanStatus(current: PlanStatus, action: "submit" | "approve" | "reject"): PlanStatus | null {
+  if (action === "submit") return current === "draft" || current === "rejected" ? "submitted" : null;
+  if (current !== "submitted") return null;
+  return action === "approve" ? "approved" : "rejected";
+}
+
+export async function submitPlan(db: Kysely<Database>, actor: Actor, input: { id: number; version: number }): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
+    const next = nextPlanStatus(before.plan_status, "submit");
+    if (!next) return { ok: false, field: "_form", message: `工作方案当前状态为「${PLAN_STATUS_LABELS[before.plan_status]}」，不能提请审议` };
+    if (!before.plan_text) return { ok: false, field: "_form", message: "请先填写工作方案再提请主任会议审议" };
+    const now = nowIso();
+    await trx.updateTable("inquiries").set({ plan_status: next, version: before.version + 1, updated_at: now }).where("id", "=", input.id).execute();
+    await trx
+      .insertInto("plan_decisions")
+      .values({ inquiry_id: input.id, action: "submitted", decided_on: null, note: "", plan_html: before.plan_html, actor_id: actor.id, created_at: now })
+      .execute();
+    await recordAudit(trx, actor, {
+      action: "inquiry.plan_submit",
+      entityType: "inquiry",
+      entityId: input.id,
+      summary: `「${before.title}」工作方案提请主任会议审议`,
+      before: { plan_status: before.plan_status },
+      after: { plan_status: next },
+    });
+    return { ok: true, id: input.id };
+  });
+}
+
+export async function recordPlanDecision(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; decision: "approve" | "reject"; decidedOn: string; note: string },
+): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
+    const next = nextPlanStatus(before.plan_status, input.decision);
+    if (!next) return { ok: false, field: "_form", message: "工作方案尚未提请主任会议审议，不能记录审议结果" };
+    if (input.decision === "reject" && !input.note) return { ok: false, field: "note", message: "驳回时请填写主任会议的意见" };
+    const now = nowIso();
+    // Approval moves a new inquiry on to pre-inquiry research.
+    const stage: InquiryStage = next === "approved" && before.stage === "plan" ? "research" : before.stage;
+    await trx
+      .updateTable("inquiries")
+      .set({ plan_status: next, stage, version: before.version + 1, updated_at: now })
+      .where("id", "=", input.id)
+      .execute();
+    await trx
+      .insertInto("plan_decisions")
+      .values({
+        inquiry_id: input.id,
+        action: next === "approved" ? "approved" : "rejected",
+        decided_on: input.decidedOn,
+        note: input.note,
+        plan_html: before.plan_html,
+        actor_id: actor.id,
+        created_at: now,
+      })
+      .execute();
+    await recordAudit(trx, actor, {
+      action: next === "approved" ? "inquiry.plan_approve" : "inquiry.plan_reject",
+      entityType: "inquiry",
+      entityId: input.id,
+      summary: `记录主任会议${next === "approved" ? "批准" : "驳回"}「${before.title}」工作方案（${input.decidedOn}）`,
+      before: { plan_status: before.plan_status, stage: before.stage },
+      after: { plan_status: next, stage, note: input.note },
+    });
+    return { ok: true, id: input.id };
+  });
+}
+
+export async function planHistory(db: Kysely<Database>, inquiryId: number) {
+  return db
+    .selectFrom("plan_decisions")
+    .leftJoin("users", "users.id", "plan_decisions.actor_id")
+    .select([
+      "plan_decisions.id",
+      "plan_decisions.action",
+      "plan_decisions.decided_on",
+      "plan_decisions.note",
+      "plan_decisions.plan_html",
+      "plan_decisions.created_at",
+      "users.display_name as actor_name",
+    ])
+    .where("plan_decisions.inquiry_id", "=", inquiryId)
+    .orderBy("plan_decisions.id", "desc")
+    .execute();
+}
+
+/** The overview's stage timeline: for each stage, what is done and what is open. */
+export async function stageSummary(db: Kysely<Database>, inquiryId: number) {
+  const inquiry = await getInquiry(db, inquiryId);
+  if (!inquiry) return null;
+  const count = async (table: "research_activities" | "research_findings" | "survey_delegations") =>
+    Number(
+      (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where("inquiry_id", "=", inquiryId).executeTakeFirstOrThrow()).n,
+    );
+  const [activities, findings, delegations] = await Promise.all([
+    count("research_activities"),
+    count("research_findings"),
+    count("survey_delegations"),
+  ]);
+  const delegationStatus = await db
+    .selectFrom("survey_delegations")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("inquiry_id", "=", inquiryId)
+    .groupBy("status")
+    .execute();
+  const byStatus = Object.fromEntries(delegationStatus.map((r) => [r.status, Number(r.n)])) as Record<string, number>;
+  const currentIndex = STAGES.findIndex((s) => s.key === inquiry.stage);
+  return {
+    currentIndex,
+    stages: STAGES.map((s, i) => ({ ...s, state: i < currentIndex ? "done" : i === currentIndex ? "current" : "todo" })),
+    facts: {
+      planStatus: PLAN_STATUS_LABELS[inquiry.plan_status],
+      activities,
+      findings,
+      delegations,
+      delegationsAccepted: byStatus.accepted ?? 0,
+      delegationsSubmitted: byStatus.submitted ?? 0,
+      delegationsOpen: (byStatus.pending ?? 0) + (byStatus.returned ?? 0),
+    },
+  };
+}
+
+/** Staff move an inquiry to another stage by hand (e.g. once research is done). */
+export async function setStage(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; stage: InquiryStage }): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
+    if (input.stage !== "plan" && before.plan_status !== "approved") {
+      return { ok: false, field: "_form", message: "工作方案经主任会议批准后，才能进入后续阶段" };
+    }
+    await trx.updateTable("inquiries").set({ stage: input.stage, version: before.version + 1, updated_at: nowIso() }).where("id", "=", input.id).execute();
+    await recordAudit(trx, actor, {
+      action: "inquiry.stage",
+      entityType: "inquiry",
+      entityId: input.id,
+      summary: `「${before.title}」进入「${STAGE_LABELS[input.stage]}」阶段`,
+      before: { stage: before.stage },
+      after: { stage: input.stage },
+    });
+    return { ok: true, id: input.id };
+  });
+}
