@@ -1,4 +1,4 @@
-import type { OrganizationKind, Role } from "../db/schema";
+import type { DelegationStatus, InquiryStage, OrganizationKind, PlanStatus, Role } from "../db/schema";
 
 /** Chinese names shown in the UI; shared by server and browser code. */
 export const ROLE_LABELS: Record<Role, string> = {
@@ -29,4 +29,39 @@ export const ENTITY_LABELS: Record<string, string> = {
   research_finding: "问题线索",
   survey_request: "委托调研",
   survey_delegation: "县区调研报告",
+};
+
+/** The lifecycle of an inquiry (DESIGN.md §1). */
+export const STAGES: { key: InquiryStage; label: string }[] = [
+  { key: "plan", label: "立项" },
+  { key: "research", label: "会前调研" },
+  { key: "outline", label: "询问提纲" },
+  { key: "meeting", label: "询问会" },
+  { key: "rectification", label: "整改督办" },
+  { key: "closed", label: "办结" },
+];
+export const STAGE_LABELS = Object.fromEntries(STAGES.map((s) => [s.key, s.label])) as Record<InquiryStage, string>;
+
+export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
+  draft: "起草中",
+  submitted: "已提请主任会议",
+  approved: "主任会议已批准",
+  rejected: "主任会议已驳回",
+};
+
+export const RESEARCH_KINDS = ["专题调研", "视察", "座谈会", "暗访", "现场推进会", "主题实践活动", "其他"] as const;
+
+export const DELEGATION_STATUS_LABELS: Record<DelegationStatus, string> = {
+  pending: "待提交",
+  submitted: "已提交",
+  accepted: "已采纳",
+  returned: "退回修改",
+};
+
+export const SURVEY_EVENT_LABELS: Record<string, string> = {
+  delegated: "委托调研",
+  draft_saved: "保存草稿",
+  submitted: "提交报告",
+  returned: "退回修改",
+  accepted: "采纳报告",
 };

@@ -6,22 +6,8 @@ import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
 
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
-export const STAGES: { key: InquiryStage; label: string }[] = [
-  { key: "plan", label: "立项" },
-  { key: "research", label: "会前调研" },
-  { key: "outline", label: "询问提纲" },
-  { key: "meeting", label: "询问会" },
-  { key: "rectification", label: "整改督办" },
-  { key: "closed", label: "办结" },
-];
-export const STAGE_LABELS = Object.fromEntries(STAGES.map((s) => [s.key, s.label])) as Record<InquiryStage, string>;
-
-export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
-  draft: "起草中",
-  submitted: "已提请主任会议",
-  approved: "主任会议已批准",
-  rejected: "主任会议已驳回",
-};
+import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
+export { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES };
 
 const CONFLICT = "该专题询问已被他人修改，请刷新页面查看最新内容后再保存。";
 

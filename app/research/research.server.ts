@@ -6,7 +6,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
 
 /** 会前调研: the committee's own research activities and the problem clues (问题线索) drawn from them. */
-export const RESEARCH_KINDS = ["专题调研", "视察", "座谈会", "暗访", "现场推进会", "主题实践活动", "其他"] as const;
+export { RESEARCH_KINDS } from "../labels";
 
 export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 

@@ -7,12 +7,7 @@ import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
 
 /** 委托调研: surveys delegated to county congresses, their reports, and the status rules between them. */
-export const DELEGATION_STATUS_LABELS: Record<DelegationStatus, string> = {
-  pending: "待提交",
-  submitted: "已提交",
-  accepted: "已采纳",
-  returned: "退回修改",
-};
+export { DELEGATION_STATUS_LABELS } from "../labels";
 
 /** Days before the due date at which an open delegation turns yellow. */
 export const SURVEY_NEAR_DAYS = 7;
