@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import { parseRichText } from "../../app/richtext/richtext.server";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
@@ -56,10 +57,12 @@ export interface SeedReport {
   organizations: number;
   users: number;
   inquiries: number;
+  research: number;
+  delegations: number;
 }
 
 export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = loadFixture()): Promise<SeedReport> {
-  const report: SeedReport = { organizations: 0, users: 0, inquiries: 0 };
+  const report: SeedReport = { organizations: 0, users: 0, inquiries: 0, research: 0, delegations: 0 };
   const now = new Date().toISOString();
 
   const orgs: { name: string; kind: OrganizationKind }[] = [
@@ -127,15 +130,168 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
       report.inquiries++;
     }
 
-    if (report.organizations + report.users + report.inquiries > 0) {
+    await seedPlanResearchSurveys(trx, fixture, report, now);
+
+    if (Object.values(report).some((n) => n > 0)) {
       await recordAudit(trx, SYSTEM_ACTOR, {
         action: "demo.seed",
         entityType: "inquiry",
         entityId: 1,
-        summary: `载入演示数据：组织机构 ${report.organizations} 个，账号 ${report.users} 个，专题询问 ${report.inquiries} 项`,
+        summary: `载入演示数据：组织机构 ${report.organizations} 个，账号 ${report.users} 个，专题询问 ${report.inquiries} 项，调研活动 ${report.research} 项，委托调研 ${report.delegations} 项`,
         after: report,
       });
     }
   });
   return report;
+}
+
+function rich(text: string) {
+  const result = parseRichText(text, "plain", { label: "演示文本" });
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+}
+
+/**
+ * The inquiry's plan (approved by the chairpersons' council), its pre-inquiry research from the fixture,
+ * and the delegation to 8 county congresses. The source gives the activities but no dates, places or
+ * county names: those are marked as demo assumptions in the texts.
+ */
+async function seedPlanResearchSurveys(trx: Transaction<Database>, fixture: JiaozuoFixture, report: SeedReport, now: string) {
+  const inquiry = await trx.selectFrom("inquiries").select(["id", "plan_status"]).where("id", "=", 1).executeTakeFirst();
+  if (!inquiry) return;
+  const staff = await trx.selectFrom("users").select(["id", "display_name", "username"]).where("username", "=", "staff").executeTakeFirstOrThrow();
+  const staffLabel = `${staff.display_name}（${staff.username}）`;
+
+  if (inquiry.plan_status === "draft") {
+    const plan = rich(
+      [
+        "一、询问主题：全市脱贫攻坚工作。",
+        `二、法律依据：${fixture.legalBasis}第四十七条至第五十条。`,
+        "三、时间安排：2020年9月下旬，结合市人大常委会会议召开专题询问会。",
+        "四、应询单位：市政府及市卫生健康委员会、市脱贫攻坚办、市人力资源和社会保障局、市交通运输局、市水利局、市金融工作局、市住房和城乡建设局、市教育局。",
+        "五、会前工作：开展专题调研，召开全市人大系统主题实践活动现场推进会，委托8个县（市）区人大常委会开展调研，梳理问题，形成询问提纲。",
+        "（演示数据：根据询问会摘要整理。）",
+      ].join("\n"),
+    );
+    await trx
+      .updateTable("inquiries")
+      .set({ plan_json: plan.json, plan_text: plan.text, plan_html: plan.html, plan_status: "approved" })
+      .where("id", "=", 1)
+      .execute();
+    await trx
+      .insertInto("plan_decisions")
+      .values([
+        { inquiry_id: 1, action: "submitted", decided_on: null, note: "", plan_html: plan.html, actor_id: staff.id, created_at: now },
+        { inquiry_id: 1, action: "approved", decided_on: "2020-07-10", note: "同意工作方案。（演示数据）", plan_html: plan.html, actor_id: staff.id, created_at: now },
+      ])
+      .execute();
+  }
+
+  const hasResearch = await trx.selectFrom("research_activities").select("id").where("inquiry_id", "=", 1).executeTakeFirst();
+  if (!hasResearch) {
+    const activities = [
+      { work: fixture.preInquiryWork[0], kind: "专题调研", title: "全市脱贫攻坚工作专题调研", start: "2020-08-03", end: "2020-08-14", places: "各县（市）区（演示数据）" },
+      { work: fixture.preInquiryWork[1], kind: "现场推进会", title: "“建功扶贫路·争当出彩人”主题实践活动现场推进会", start: "2020-08-20", end: "2020-08-20", places: "（演示数据）" },
+    ];
+    for (const a of activities) {
+      const findings = rich(`${a.work.description}。\n（活动日期与地点为演示假设，原始材料未载明。）`);
+      const row = await trx
+        .insertInto("research_activities")
+        .values({
+          inquiry_id: 1,
+          kind: a.kind,
+          title: a.title,
+          start_date: a.start,
+          end_date: a.end,
+          places: a.places,
+          participants: "市人大常委会组成人员、部分市人大代表",
+          findings_json: findings.json,
+          findings_text: findings.text,
+          findings_html: findings.html,
+          created_by: staff.id,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      report.research++;
+      if (a.kind === "专题调研") {
+        // Problem clues: the concerns the outline later turned into questions (from the fixture's questions).
+        for (const text of [
+          "防止已脱贫群众返贫的具体措施需进一步落实",
+          "健康扶贫“两定制兜底线”和医养中心建设运行情况需关注",
+          "产业扶贫项目带贫益贫机制和消费扶贫渠道有待拓展",
+          "贫困劳动力稳岗就业受疫情影响较大",
+          "农村危房改造质量和动态清零需持续跟踪",
+        ]) {
+          await trx.insertInto("research_findings").values({ inquiry_id: 1, activity_id: row.id, text, created_by: staff.id, created_at: now }).execute();
+        }
+      }
+    }
+  }
+
+  const hasSurvey = await trx.selectFrom("survey_requests").select("id").where("inquiry_id", "=", 1).executeTakeFirst();
+  if (!hasSurvey) {
+    const brief = rich(`${fixture.preInquiryWork[2].description}。\n请围绕本地脱贫攻坚目标任务完成情况、存在的困难和问题、意见建议形成调研报告。`);
+    const request = await trx
+      .insertInto("survey_requests")
+      .values({
+        inquiry_id: 1,
+        title: "全市脱贫攻坚工作委托调研",
+        due_date: "2020-08-31",
+        brief_json: brief.json,
+        brief_text: brief.text,
+        brief_html: brief.html,
+        created_by: staff.id,
+        created_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // The source names no counties; these 8 include the two with demo accounts. One is still overdue,
+    // one awaits review, the rest were accepted.
+    const plan: { name: string; status: "accepted" | "submitted" | "pending" }[] = [
+      { name: "修武县人大常委会", status: "accepted" },
+      { name: "博爱县人大常委会", status: "accepted" },
+      { name: "武陟县人大常委会", status: "pending" },
+      { name: "温县人大常委会", status: "submitted" },
+      { name: "沁阳市人大常委会", status: "accepted" },
+      { name: "孟州市人大常委会", status: "accepted" },
+      { name: "马村区人大常委会", status: "accepted" },
+      { name: "山阳区人大常委会", status: "accepted" },
+    ];
+    for (const d of plan) {
+      const org = await trx.selectFrom("organizations").select("id").where("name", "=", d.name).executeTakeFirstOrThrow();
+      const county = d.name.replace("人大常委会", "");
+      const reportText =
+        d.status === "pending"
+          ? null
+          : rich(`${county}脱贫攻坚工作调研报告（演示数据）\n一、基本情况：……\n二、存在的困难和问题：……\n三、意见建议：……`);
+      const row = await trx
+        .insertInto("survey_delegations")
+        .values({
+          request_id: request.id,
+          inquiry_id: 1,
+          organization_id: org.id,
+          status: d.status,
+          report_json: reportText?.json ?? "",
+          report_text: reportText?.text ?? "",
+          report_html: reportText?.html ?? "",
+          submitted_at: d.status === "pending" ? null : "2020-08-28T02:00:00.000Z",
+          accepted_at: d.status === "accepted" ? "2020-09-02T02:00:00.000Z" : null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const events: { action: "delegated" | "submitted" | "accepted"; at: string; label: string }[] = [
+        { action: "delegated", at: "2020-08-05T02:00:00.000Z", label: staffLabel },
+      ];
+      if (d.status !== "pending") events.push({ action: "submitted", at: "2020-08-28T02:00:00.000Z", label: `${county}人大常委会` });
+      if (d.status === "accepted") events.push({ action: "accepted", at: "2020-09-02T02:00:00.000Z", label: staffLabel });
+      for (const e of events) {
+        await trx.insertInto("survey_events").values({ delegation_id: row.id, action: e.action, comment: "", actor_id: null, actor_label: e.label, at: e.at }).execute();
+      }
+      report.delegations++;
+    }
+  }
 }
