@@ -8,7 +8,12 @@ const host = process.env.HOST || "0.0.0.0";
 // Upload forms may carry attachments up to 20 MB; everything else is far smaller.
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
-const build = await import("./build/index.js");
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// XUNWEN_BUILD_DIR: where `npm run build` wrote the build (see remix.config.js); default the project folder.
+const buildRoot = resolve(process.env.XUNWEN_BUILD_DIR || ".");
+const build = await import(pathToFileURL(resolve(buildRoot, "build/index.js")).href);
 await build.entry.module.prepareDatabase();
 
 const app = express();
@@ -54,7 +59,7 @@ app.get("/healthz", async (_req, res) => {
 });
 
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use("/build", express.static(resolve(buildRoot, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 
 app.all(

@@ -16,6 +16,28 @@ export interface Database {
   survey_requests: SurveyRequestTable;
   survey_delegations: SurveyDelegationTable;
   survey_events: SurveyEventTable;
+  outline_keywords: OutlineKeywordTable;
+  outline_questions: OutlineQuestionTable;
+  outline_question_sources: OutlineQuestionSourceTable;
+  outline_versions: OutlineVersionTable;
+  outline_proposals: OutlineProposalTable;
+  preparation_answers: PreparationAnswerTable;
+  meetings: MeetingTable;
+  meeting_officials: MeetingOfficialTable;
+  meeting_segments: MeetingSegmentTable;
+  meeting_turns: MeetingTurnTable;
+  turn_corrections: TurnCorrectionTable;
+  meeting_drafts: MeetingDraftTable;
+  written_replies: WrittenReplyTable;
+  votes: VoteTable;
+  vote_ballots: VoteBallotTable;
+  settings: SettingTable;
+  rectification_items: RectificationItemTable;
+  rectification_codepartments: RectificationCodepartmentTable;
+  progress_reports: ProgressReportTable;
+  deadline_extensions: DeadlineExtensionTable;
+  item_events: ItemEventTable;
+  handling_reports: HandlingReportTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -103,6 +125,14 @@ export interface InquiryTable {
   plan_text: Generated<string>;
   plan_html: Generated<string>;
   plan_status: Generated<PlanStatus>;
+  outline_status: Generated<OutlineStatus>;
+  outline_issued_version_id: number | null;
+  outline_revision: Generated<number>;
+  rectification_public: Generated<number>;
+  closed_at: string | null;
+  closing_record_json: Generated<string>;
+  closing_record_text: Generated<string>;
+  closing_record_html: Generated<string>;
 }
 export type Inquiry = Selectable<InquiryTable>;
 export type PlanStatus = "draft" | "submitted" | "approved" | "rejected";
@@ -124,7 +154,15 @@ export interface PlanDecisionTable {
   created_at: string;
 }
 
-export type AttachmentOwnerType = "inquiry_plan" | "research_activity" | "survey_request" | "survey_report";
+export type AttachmentOwnerType =
+  | "inquiry_plan"
+  | "research_activity"
+  | "survey_request"
+  | "survey_report"
+  | "preparation_answer"
+  | "written_reply"
+  | "progress_report"
+  | "handling_report";
 
 export interface AttachmentTable {
   id: Generated<number>;
@@ -207,4 +245,327 @@ export interface SurveyEventTable {
   actor_id: number | null;
   actor_label: string;
   at: string;
+}
+
+// ---- 询问提纲 (migration 0003) ----
+/** draft: being edited; submitted: a version is before the council; approved; rejected; issued: sent to departments */
+export type OutlineStatus = "draft" | "submitted" | "approved" | "rejected" | "issued";
+
+export interface OutlineKeywordTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  keyword: string;
+  headline: Generated<string>;
+  position: number;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutlineQuestionTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  keyword_id: number;
+  text: string;
+  department_id: number;
+  questioner_user_id: number | null;
+  questioner_name: Generated<string>;
+  questioner_role: Generated<string>;
+  position: number;
+  staff_notes: Generated<string>;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutlineQuestionSourceTable {
+  question_id: number;
+  source_type: "finding" | "survey_report";
+  source_id: number;
+}
+
+export interface OutlineVersionTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  number: number;
+  status: "submitted" | "approved" | "rejected";
+  snapshot_json: string;
+  submitted_by: number | null;
+  submitted_at: string;
+  decided_on: string | null;
+  decision_note: Generated<string>;
+  decided_by: number | null;
+  issued_at: string | null;
+  issued_by: number | null;
+}
+
+export interface OutlineProposalTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  member_id: number;
+  text: string;
+  department_id: number | null;
+  keyword: Generated<string>;
+  source_note: Generated<string>;
+  status: Generated<"pending" | "accepted" | "declined">;
+  decline_reason: Generated<string>;
+  question_id: number | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export interface PreparationAnswerTable {
+  id: Generated<number>;
+  question_id: number;
+  inquiry_id: number;
+  department_id: number;
+  answer_json: Generated<string>;
+  answer_text: Generated<string>;
+  answer_html: Generated<string>;
+  status: Generated<"draft" | "submitted">;
+  submitted_at: string | null;
+  author_id: number | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+// ---- 询问会 and 摘要 (migration 0004) ----
+export type SegmentKind = "opening" | "report" | "exchange" | "commitment" | "closing";
+export type TurnKind = "question" | "answer" | "follow_up" | "supplementary" | "speech";
+export type VoteChoice = "satisfied" | "basically_satisfied" | "unsatisfied" | "abstain";
+
+export interface MeetingTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  meeting_date: string | null;
+  place: Generated<string>;
+  session_name: Generated<string>;
+  chair_name: Generated<string>;
+  chair_title: Generated<string>;
+  government_organization_id: number | null;
+  government_responder_name: Generated<string>;
+  government_responder_title: Generated<string>;
+  vote_mode: Generated<"none" | "answer" | "department">;
+  vote_secret: Generated<number>;
+  correction_days: Generated<number>;
+  digest_title: Generated<string>;
+  digest_reporter: Generated<string>;
+  digest_intro_json: Generated<string>;
+  digest_intro_text: Generated<string>;
+  digest_intro_html: Generated<string>;
+  digest_closing_json: Generated<string>;
+  digest_closing_text: Generated<string>;
+  digest_closing_html: Generated<string>;
+  digest_segment_kinds: Generated<string>;
+  digest_published_at: string | null;
+  digest_published_by: number | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MeetingOfficialTable {
+  id: Generated<number>;
+  meeting_id: number;
+  organization_id: number;
+  name: string;
+  title: Generated<string>;
+  position: Generated<number>;
+}
+
+export interface MeetingSegmentTable {
+  id: Generated<number>;
+  meeting_id: number;
+  inquiry_id: number;
+  kind: SegmentKind;
+  position: number;
+  keyword: Generated<string>;
+  headline: Generated<string>;
+  outline_question_id: number | null;
+  unplanned: Generated<number>;
+  questioner_user_id: number | null;
+  questioner_name: Generated<string>;
+  questioner_role: Generated<string>;
+  department_id: number | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MeetingTurnTable {
+  id: Generated<number>;
+  segment_id: number;
+  position: number;
+  kind: TurnKind;
+  speaker_name: Generated<string>;
+  speaker_title: Generated<string>;
+  organization_id: number | null;
+  body_json: Generated<string>;
+  body_text: Generated<string>;
+  body_html: Generated<string>;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TurnCorrectionTable {
+  id: Generated<number>;
+  turn_id: number;
+  department_id: number;
+  original_html: string;
+  original_text: string;
+  proposed_json: Generated<string>;
+  proposed_text: Generated<string>;
+  proposed_html: Generated<string>;
+  reason: Generated<string>;
+  status: Generated<"pending" | "accepted" | "rejected">;
+  proposed_by: number | null;
+  proposed_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: Generated<string>;
+}
+
+export interface MeetingDraftTable {
+  id: Generated<number>;
+  user_id: number;
+  meeting_id: number;
+  draft_key: string;
+  content_json: string;
+  updated_at: string;
+}
+
+export interface WrittenReplyTable {
+  id: Generated<number>;
+  segment_id: number | null;
+  inquiry_id: number;
+  department_id: number;
+  question_text: string;
+  due_date: string;
+  answer_json: Generated<string>;
+  answer_text: Generated<string>;
+  answer_html: Generated<string>;
+  status: Generated<"open" | "answered">;
+  answered_at: string | null;
+  answered_by: number | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface VoteTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  target_type: "answer" | "department" | "handling_report";
+  segment_id: number | null;
+  department_id: number | null;
+  handling_report_id: number | null;
+  title: string;
+  secret: Generated<number>;
+  status: Generated<"open" | "closed">;
+  opened_by: number | null;
+  opened_at: string;
+  closed_at: string | null;
+}
+
+export interface VoteBallotTable {
+  id: Generated<number>;
+  vote_id: number;
+  member_id: number;
+  choice: VoteChoice;
+  cast_at: string;
+  updated_at: string;
+}
+
+// ---- 整改督办 (migration 0005) ----
+export type ItemStatus = "todo" | "in_progress" | "closure_requested" | "closed" | "carried_over";
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface RectificationItemTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  number: number;
+  problem: string;
+  requirement: Generated<string>;
+  lead_department_id: number;
+  deadline: string;
+  original_deadline: string;
+  status: Generated<ItemStatus>;
+  source_type: Generated<"exchange" | "finding" | "manual">;
+  source_id: number | null;
+  carried_over_reason: Generated<string>;
+  return_comment: Generated<string>;
+  closed_at: string | null;
+  closed_by: number | null;
+  closing_note: Generated<string>;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RectificationCodepartmentTable {
+  item_id: number;
+  organization_id: number;
+}
+
+export interface ProgressReportTable {
+  id: Generated<number>;
+  item_id: number;
+  inquiry_id: number;
+  organization_id: number;
+  author_id: number | null;
+  kind: Generated<"progress" | "closure_request">;
+  body_json: Generated<string>;
+  body_text: Generated<string>;
+  body_html: Generated<string>;
+  created_at: string;
+}
+
+export interface DeadlineExtensionTable {
+  id: Generated<number>;
+  item_id: number;
+  requested_by: number | null;
+  old_deadline: string;
+  requested_deadline: string;
+  reason: string;
+  status: Generated<"pending" | "approved" | "denied">;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: Generated<string>;
+  created_at: string;
+}
+
+export interface ItemEventTable {
+  id: Generated<number>;
+  item_id: number;
+  action: string;
+  comment: Generated<string>;
+  actor_id: number | null;
+  actor_label: string;
+  at: string;
+}
+
+export interface HandlingReportTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  round: number;
+  due_date: string;
+  body_json: Generated<string>;
+  body_text: Generated<string>;
+  body_html: Generated<string>;
+  status: Generated<"pending" | "submitted" | "accepted" | "resubmission_required">;
+  submitted_at: string | null;
+  submitted_by: number | null;
+  vote_id: number | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
 }

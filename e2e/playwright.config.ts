@@ -43,7 +43,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       HOST: "127.0.0.1",
-      XUNWEN_DB_PATH: "e2e/.output/e2e.db",
+      XUNWEN_DB_PATH: process.env.E2E_DB_PATH || "e2e/.output/e2e.db",
       NODE_ENV: "production",
     },
     stdout: "ignore",

@@ -11,7 +11,7 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
 function file(name: string, bytes: Buffer | string, type = "application/octet-stream") {
-  return new File([typeof bytes === "string" ? Buffer.from(bytes) : bytes], name, { type });
+  return new File([new Uint8Array(typeof bytes === "string" ? Buffer.from(bytes) : bytes)], name, { type });
 }
 
 describe("checkUploads", () => {

@@ -1,6 +1,9 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_plan_research_surveys";
+import * as m0003 from "./0003_outline";
+import * as m0004 from "./0004_meeting";
+import * as m0005 from "./0005_rectification";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -9,4 +12,7 @@ import * as m0002 from "./0002_plan_research_surveys";
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_plan_research_surveys": m0002,
+  "0003_outline": m0003,
+  "0004_meeting": m0004,
+  "0005_rectification": m0005,
 };
