@@ -29,6 +29,21 @@ export const ENTITY_LABELS: Record<string, string> = {
   research_finding: "问题线索",
   survey_request: "委托调研",
   survey_delegation: "县区调研报告",
+  outline: "询问提纲",
+  outline_question: "提纲问题",
+  outline_proposal: "问题建议",
+  preparation_answer: "书面准备答复",
+  meeting: "询问会",
+  meeting_segment: "询问会记录",
+  turn_correction: "记录更正",
+  written_reply: "书面答复",
+  vote: "满意度测评",
+  digest: "摘要",
+  rectification_item: "整改事项",
+  progress_report: "整改进展",
+  deadline_extension: "延期申请",
+  handling_report: "研究处理情况报告",
+  setting: "系统设置",
 };
 
 /** The lifecycle of an inquiry (DESIGN.md §1). */

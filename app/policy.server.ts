@@ -68,6 +68,15 @@ export function canReadAttachment(
   return false;
 }
 
+// ---- 询问提纲 (outline) ----
+// (scoped rules for outline questions, proposals and preparation answers go here)
+
+// ---- 询问会 and 摘要 (meeting, digest, votes) ----
+// (scoped rules for the meeting record, transcripts, corrections, written replies and votes go here)
+
+// ---- 整改督办 (rectification, handling report) ----
+// (scoped rules for rectification items, progress, extensions and the handling report go here)
+
 /** Throws a 403 page with a Chinese message. */
 export function forbidden(message = "您没有权限访问此页面或执行此操作。"): never {
   throw new Response(message, { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } });

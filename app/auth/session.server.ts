@@ -1,7 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import type { Database, Role } from "../../db/schema";
+import type { Database, OrganizationKind, Role } from "../../db/schema";
 import type { Actor } from "../audit.server";
 import { getDb } from "../db.server";
 
@@ -26,6 +26,7 @@ export interface CurrentUser {
   title: string;
   organizationId: number | null;
   organizationName: string | null;
+  organizationKind: OrganizationKind | null;
   sessionHash: string;
 }
 
@@ -91,6 +92,7 @@ export async function getCurrentUser(request: Request): Promise<CurrentUser | nu
       "users.title",
       "users.organization_id",
       "organizations.name as organization_name",
+      "organizations.kind as organization_kind",
       "users.active",
     ])
     .where("sessions.id_hash", "=", idHash)
@@ -113,6 +115,7 @@ export async function getCurrentUser(request: Request): Promise<CurrentUser | nu
     title: row.title,
     organizationId: row.organization_id,
     organizationName: row.organization_name,
+    organizationKind: row.organization_kind,
     sessionHash: idHash,
   };
 }

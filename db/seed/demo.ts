@@ -1,5 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 import { parseRichText } from "../../app/richtext/richtext.server";
+import { seedMeeting } from "./meeting";
+import { seedOutline } from "./outline";
+import { seedRectification } from "./rectification";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
@@ -59,6 +62,8 @@ export interface SeedReport {
   inquiries: number;
   research: number;
   delegations: number;
+  /** counts added by the later stages' seeds, by what they made (e.g. { questions: 16 }) */
+  [more: string]: number;
 }
 
 export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = loadFixture()): Promise<SeedReport> {
@@ -131,6 +136,10 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
     }
 
     await seedPlanResearchSurveys(trx, fixture, report, now);
+    // Later stages, each in its own module, in lifecycle order (each finds what the previous one made).
+    await seedOutline(trx, fixture, report, now);
+    await seedMeeting(trx, fixture, report, now);
+    await seedRectification(trx, fixture, report, now);
 
     if (Object.values(report).some((n) => n > 0)) {
       await recordAudit(trx, SYSTEM_ACTOR, {
