@@ -4,6 +4,7 @@ import * as m0002 from "./0002_plan_research_surveys";
 import * as m0003 from "./0003_outline";
 import * as m0004 from "./0004_meeting";
 import * as m0005 from "./0005_rectification";
+import * as m0006 from "./0006_search";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003_outline": m0003,
   "0004_meeting": m0004,
   "0005_rectification": m0005,
+  "0006_search": m0006,
 };
