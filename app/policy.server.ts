@@ -111,6 +111,7 @@ export function navigationFor(user: Pick<CurrentUser, "role"> | null): NavItem[]
   const items: NavItem[] = [{ to: "/", label: "首页" }];
   if (can(user, "inquiry:list")) items.push({ to: "/inquiries", label: "专题询问" });
   if (user.role === "department" || user.role === "county") items.push({ to: "/my", label: "我的待办" });
+  items.push({ to: "/search", label: "搜索" });
   if (can(user, "admin:users")) items.push({ to: "/admin/users", label: "用户管理" });
   if (can(user, "admin:organizations")) items.push({ to: "/admin/organizations", label: "组织机构" });
   if (can(user, "admin:audit")) items.push({ to: "/admin/audit", label: "审计日志" });

@@ -2,6 +2,9 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { canReadInquiry } from "../policy.server";
+import { SEARCH_KIND_LABELS } from "./labels";
+
+export { SEARCH_KIND_LABELS };
 
 /**
  * Search over everything a user may read (index: db/migrations/0006_search.ts). A query is split into
@@ -9,21 +12,6 @@ import { canReadInquiry } from "../policy.server";
  * bigrams, so 2-character Chinese words match. Results are filtered in SQL by the same rules the pages
  * apply, so a department or county never gets a hit, a snippet or a count from a record it cannot open.
  */
-export const SEARCH_KIND_LABELS: Record<string, string> = {
-  inquiry: "专题询问",
-  research_activity: "调研活动",
-  research_finding: "问题线索",
-  survey_report: "县区调研报告",
-  outline_question: "提纲问题",
-  preparation_answer: "书面准备答复",
-  exchange: "询问会问答",
-  rectification_item: "整改事项",
-  progress_report: "整改进展",
-  attachment: "附件",
-  written_reply: "书面答复",
-  handling_report: "研究处理情况报告",
-};
-
 export const MAX_QUERY_LENGTH = 100;
 
 export type ParsedQuery = { ok: true; terms: string[]; match: string } | { ok: false; message: string };
