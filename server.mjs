@@ -71,6 +71,13 @@ app.all(
   }),
 );
 
+// Deadline reminders: once a day, checked hourly (and at start); `npm run reminders` runs them on demand.
+const runJobs = () => build.entry.module.runDailyJobs().catch((error) => console.error("每日任务失败", error));
+if (process.env.XUNWEN_DISABLE_JOBS !== "1") {
+  runJobs();
+  setInterval(runJobs, 60 * 60 * 1000).unref();
+}
+
 const server = app.listen(port, host, () => {
   console.log(`询问 Xunwen 已启动：http://localhost:${port}`);
 });

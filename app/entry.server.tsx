@@ -9,6 +9,12 @@ import { getDb } from "./db.server";
 
 export { prepareDatabase } from "./db.server";
 
+/** Called hourly by server.mjs: the daily jobs run once per calendar day (Asia/Shanghai). */
+export async function runDailyJobs(): Promise<void> {
+  const { runRemindersIfDue } = await import("./notifications/reminders.server");
+  await runRemindersIfDue(getDb());
+}
+
 /** Used by /healthz in server.mjs. */
 export async function checkHealth(): Promise<void> {
   await sql`select 1`.execute(getDb());

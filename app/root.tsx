@@ -16,6 +16,8 @@ import {
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { getCurrentUser } from "./auth/session.server";
+import { getDb } from "./db.server";
+import { unreadCount } from "./notifications/notifications.server";
 import { navigationFor, ROLE_LABELS } from "./policy.server";
 import stylesHref from "./styles.css";
 import { readToast } from "./utils/toast.server";
@@ -40,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
             username: user.username,
             roleLabel: ROLE_LABELS[user.role],
             organizationName: user.organizationName,
+            unread: await unreadCount(getDb(), user.id),
           }
         : null,
       nav: navigationFor(user),
@@ -98,6 +101,10 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
                   {user.organizationName ? ` · ${user.organizationName}` : ""}
                 </small>
               </span>
+              <Link to="/notifications" className="bell" aria-label={`通知，${user.unread} 条未读`} data-testid="bell">
+                <span aria-hidden="true">🔔</span>
+                {user.unread > 0 ? <span className="bell-count">{user.unread}</span> : null}
+              </Link>
               <Link to="/account">修改密码</Link>
               <Form method="post" action="/logout">
                 <button type="submit" className="link-button">退出</button>

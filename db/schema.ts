@@ -38,6 +38,7 @@ export interface Database {
   deadline_extensions: DeadlineExtensionTable;
   item_events: ItemEventTable;
   handling_reports: HandlingReportTable;
+  notifications: NotificationTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -568,4 +569,16 @@ export interface HandlingReportTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+// ---- notifications (migration 0007) ----
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  title: string;
+  link: Generated<string>;
+  dedupe_key: string | null;
+  read_at: string | null;
+  created_at: string;
 }

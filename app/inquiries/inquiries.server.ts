@@ -365,3 +365,63 @@ export async function setStage(db: Kysely<Database>, actor: Actor, input: { id: 
     return { ok: true, id: input.id };
   });
 }
+
+/** The choices of the inquiry form: responding organs (active governments and departments, plus any already chosen) and the work bodies. */
+export async function inquiryFormOptions(db: Kysely<Database>, selectedIds: number[] = []) {
+  const organizations = await db
+    .selectFrom("organizations")
+    .select(["id", "name", "kind", "active"])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("active", "=", 1), eb("kind", "in", ["government", "department"])]),
+        ...(selectedIds.length ? [eb("id", "in", selectedIds)] : []),
+      ]),
+    )
+    .orderBy("kind", "desc")
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
+  const bodies = await db
+    .selectFrom("organizations")
+    .select("name")
+    .where("active", "=", 1)
+    .where("kind", "=", "congress_office")
+    .orderBy("sort_order")
+    .execute();
+  const lastCongress = await db.selectFrom("inquiries").select("congress").orderBy("id", "desc").limit(1).executeTakeFirst();
+  return {
+    organizations: organizations.map((o) => ({ id: o.id, name: o.name, active: o.active === 1 })),
+    organizingBodies: bodies.map((b) => b.name),
+    defaultCongress: lastCongress?.congress ?? "",
+  };
+}
+
+/** The overview's key dates: the plan's submissions and decisions, the research period, the county surveys' due dates. */
+export async function inquiryKeyDates(db: Kysely<Database>, inquiryId: number) {
+  const decisions = await db
+    .selectFrom("plan_decisions")
+    .select(["action", "decided_on", "created_at"])
+    .where("inquiry_id", "=", inquiryId)
+    .orderBy("id")
+    .execute();
+  const research = await db
+    .selectFrom("research_activities")
+    .select((eb) => [eb.fn.min<string | null>("start_date").as("first"), eb.fn.max<string | null>("end_date").as("last")])
+    .where("inquiry_id", "=", inquiryId)
+    .executeTakeFirst();
+  const surveys = await db
+    .selectFrom("survey_requests")
+    .select((eb) => [eb.fn.min<string | null>("due_date").as("first"), eb.fn.max<string | null>("due_date").as("last")])
+    .where("inquiry_id", "=", inquiryId)
+    .executeTakeFirst();
+  const lastOf = (action: "submitted" | "approved" | "rejected") => [...decisions].reverse().find((d) => d.action === action) ?? null;
+  return {
+    planSubmittedAt: lastOf("submitted")?.created_at ?? null,
+    planApprovedOn: lastOf("approved")?.decided_on ?? null,
+    planRejectedOn: lastOf("rejected")?.decided_on ?? null,
+    researchFrom: research?.first ?? null,
+    researchTo: research?.last ?? null,
+    surveysDueFirst: surveys?.first ?? null,
+    surveysDueLast: surveys?.last ?? null,
+  };
+}

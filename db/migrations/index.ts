@@ -5,6 +5,7 @@ import * as m0003 from "./0003_outline";
 import * as m0004 from "./0004_meeting";
 import * as m0005 from "./0005_rectification";
 import * as m0006 from "./0006_search";
+import * as m0007 from "./0007_notifications";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0004_meeting": m0004,
   "0005_rectification": m0005,
   "0006_search": m0006,
+  "0007_notifications": m0007,
 };

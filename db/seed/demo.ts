@@ -125,7 +125,8 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
           notes: "演示数据：根据《焦作日报》2020年9月刊登的询问会摘要整理。",
           stage: "meeting",
           created_by: staff.id,
-          created_at: now,
+          // registered when the plan was drafted (the source gives no date; demo assumption)
+          created_at: "2020-06-15T01:00:00.000Z",
           updated_at: now,
         })
         .execute();
@@ -190,8 +191,16 @@ async function seedPlanResearchSurveys(trx: Transaction<Database>, fixture: Jiao
     await trx
       .insertInto("plan_decisions")
       .values([
-        { inquiry_id: 1, action: "submitted", decided_on: null, note: "", plan_html: plan.html, actor_id: staff.id, created_at: now },
-        { inquiry_id: 1, action: "approved", decided_on: "2020-07-10", note: "同意工作方案。（演示数据）", plan_html: plan.html, actor_id: staff.id, created_at: now },
+        { inquiry_id: 1, action: "submitted", decided_on: null, note: "", plan_html: plan.html, actor_id: staff.id, created_at: "2020-07-01T01:00:00.000Z" },
+        {
+          inquiry_id: 1,
+          action: "approved",
+          decided_on: "2020-07-10",
+          note: "同意工作方案。（演示数据）",
+          plan_html: plan.html,
+          actor_id: staff.id,
+          created_at: "2020-07-10T08:00:00.000Z",
+        },
       ])
       .execute();
   }

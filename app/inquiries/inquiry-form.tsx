@@ -1,0 +1,216 @@
+import { z } from "zod";
+import { firstError, TextField, type FormFeedback } from "~/components/forms";
+import { isCalendarDate } from "~/utils/time";
+
+/** The inquiry's register fields (立项), shared by the create and edit forms. Browser-safe: no server imports. */
+
+const DATE_MESSAGE = "请填写有效的日期，例如 2020-09-22";
+
+/** A calendar date (YYYY-MM-DD) between 2000 and 2099; empty means "not set" when optional. */
+export function dateField(label: string, options: { required?: boolean } = {}) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v ?? "")
+    .superRefine((v, ctx) => {
+      if (!v) {
+        if (options.required) ctx.addIssue({ code: "custom", message: `请填写${label}` });
+        return;
+      }
+      if (!isCalendarDate(v) || v < "2000-01-01" || v > "2099-12-31") ctx.addIssue({ code: "custom", message: `${label}：${DATE_MESSAGE}` });
+    })
+    .transform((v) => (v ? v : null));
+}
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过 ${max} 个字`);
+const optional = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过 ${max} 个字`)
+    .optional()
+    .transform((v) => v ?? "");
+
+const shape = {
+  title: text("名称", 100),
+  topic: text("询问主题", 100),
+  congress: text("人大常委会", 60),
+  sessionName: optional("常委会会议", 100),
+  organizingBody: text("组织单位", 60),
+  meetingDate: dateField("询问会日期"),
+  respondingOrganizationIds: z.preprocess(
+    (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.coerce.number({ error: "应询机关选择有误" }).int("应询机关选择有误").positive("应询机关选择有误")).max(60, "应询机关过多"),
+  ),
+  legalBasis: optional("法律依据", 300),
+  notes: optional("备注", 2000),
+};
+
+export const InquiryCreateSchema = z.object(shape);
+export const InquiryUpdateSchema = z.object({ ...shape, version: z.coerce.number().int().positive() });
+
+export const DEFAULT_LEGAL_BASIS = "《中华人民共和国各级人民代表大会常务委员会监督法》第四十七条至第五十条";
+
+export interface InquiryDefaults {
+  title: string;
+  topic: string;
+  congress: string;
+  sessionName: string;
+  organizingBody: string;
+  meetingDate: string | null;
+  legalBasis: string;
+  notes: string;
+  respondingOrganizationIds: number[];
+}
+
+export interface InquiryFormOptions {
+  organizations: { id: number; name: string; active: boolean }[];
+  organizingBodies: string[];
+}
+
+/**
+ * A date input. A refused value that is not a date (typed where the browser has no date picker, or posted by
+ * hand) is shown again as text, so the user sees what was refused.
+ */
+export function DateField({
+  name,
+  label,
+  feedback,
+  defaultValue,
+  required,
+  hint,
+}: {
+  name: string;
+  label: string;
+  feedback?: FormFeedback;
+  defaultValue?: string | null;
+  required?: boolean;
+  hint?: string;
+}) {
+  const error = firstError(feedback, name);
+  const kept = feedback?.values?.[name];
+  const value = kept ?? defaultValue ?? "";
+  const type = value && !isCalendarDate(value) ? "text" : "date";
+  return <TextField name={name} label={label} type={type} feedback={feedback} defaultValue={value} required={required} hint={hint} placeholder={error ? "YYYY-MM-DD" : undefined} key={type} />;
+}
+
+/** A line above a refused form saying where to look; the messages themselves sit next to the fields. */
+export function ErrorSummary({ feedback }: { feedback?: FormFeedback }) {
+  const fieldsWithErrors = Object.entries(feedback?.fieldErrors ?? {}).filter(([k, v]) => k !== "_form" && v?.length);
+  if (fieldsWithErrors.length === 0) return null;
+  return <p className="form-error inq-summary">表单中有 {fieldsWithErrors.length} 处需要修改，请查看各栏目下方的红色提示。</p>;
+}
+
+export function TextAreaField({
+  name,
+  label,
+  feedback,
+  defaultValue,
+  rows = 3,
+  hint,
+  maxLength,
+}: {
+  name: string;
+  label: string;
+  feedback?: FormFeedback;
+  defaultValue?: string;
+  rows?: number;
+  hint?: string;
+  maxLength?: number;
+}) {
+  const error = firstError(feedback, name);
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {hint ? <p className="field-hint">{hint}</p> : null}
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function InquiryFields({ feedback, options, defaults }: { feedback?: FormFeedback; options: InquiryFormOptions; defaults: InquiryDefaults }) {
+  // A refused form shows the boxes as they were posted (none ticked posts nothing at all).
+  const chosen = feedback?.values
+    ? new Set((feedback.values.respondingOrganizationIds ?? "").split("\n").filter(Boolean).map(Number))
+    : new Set(defaults.respondingOrganizationIds);
+  const orgError = firstError(feedback, "respondingOrganizationIds");
+  const organizingBodyError = firstError(feedback, "organizingBody");
+  return (
+    <>
+      <TextField name="title" label="名称" feedback={feedback} defaultValue={defaults.title} required maxLength={100} hint="例如：全市脱贫攻坚工作专题询问" />
+      <TextField name="topic" label="询问主题" feedback={feedback} defaultValue={defaults.topic} required maxLength={100} hint="例如：全市脱贫攻坚工作" />
+      <div className="grid-2 inq-form-grid">
+        <TextField name="congress" label="人大常委会" feedback={feedback} defaultValue={defaults.congress} required maxLength={60} hint="例如：焦作市人大常委会" />
+        <TextField name="sessionName" label="常委会会议" feedback={feedback} defaultValue={defaults.sessionName} maxLength={100} hint="例如：市十一届人大常委会第十二次会议" />
+        <div className="field">
+          <label htmlFor="f-organizingBody" className="field-label">
+            组织单位<span className="required">*</span>
+          </label>
+          <input
+            id="f-organizingBody"
+            name="organizingBody"
+            list="inq-organizing-bodies"
+            maxLength={60}
+            defaultValue={feedback?.values?.organizingBody ?? defaults.organizingBody}
+            aria-invalid={organizingBodyError ? true : undefined}
+            aria-describedby={organizingBodyError ? "f-organizingBody-error" : undefined}
+          />
+          <datalist id="inq-organizing-bodies">
+            {options.organizingBodies.map((b) => (
+              <option key={b} value={b} />
+            ))}
+          </datalist>
+          <p className="field-hint">承办的专门委员会或常委会工作机构</p>
+          {organizingBodyError ? (
+            <p id="f-organizingBody-error" className="field-error">
+              {organizingBodyError}
+            </p>
+          ) : null}
+        </div>
+        <DateField name="meetingDate" label="询问会日期（计划）" feedback={feedback} defaultValue={defaults.meetingDate} hint="尚未确定可暂不填写" />
+      </div>
+      <fieldset className="field inq-orgs" aria-describedby={orgError ? "f-respondingOrganizationIds-error" : undefined}>
+        <legend className="field-label">应询机关</legend>
+        <div className="inq-org-list">
+          {options.organizations.map((o) => (
+            <label key={o.id} className="inq-org">
+              <input type="checkbox" name="respondingOrganizationIds" value={o.id} defaultChecked={chosen.has(o.id)} />
+              {o.name}
+              {o.active ? null : <span className="muted">（已停用）</span>}
+            </label>
+          ))}
+        </div>
+        {options.organizations.length === 0 ? <p className="field-hint">尚无人民政府或政府部门，请先在“组织机构”中添加</p> : null}
+        {orgError ? (
+          <p id="f-respondingOrganizationIds-error" className="field-error">
+            {orgError}
+          </p>
+        ) : null}
+      </fieldset>
+      <TextField name="legalBasis" label="法律依据" feedback={feedback} defaultValue={defaults.legalBasis} maxLength={300} />
+      <TextAreaField name="notes" label="备注" feedback={feedback} defaultValue={defaults.notes} maxLength={2000} />
+    </>
+  );
+}

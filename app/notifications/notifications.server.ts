@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { recordAudit, type Actor } from "../audit.server";
+import { nowIso } from "../utils/time";
+
+/** The notification centre: a user's own notifications (made by triggers and by the reminder job). */
+export async function unreadCount(db: Kysely<Database>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listNotifications(db: Kysely<Database>, userId: number, opts: { unreadOnly: boolean; page: number; pageSize: number }) {
+  let q = db.selectFrom("notifications").where("user_id", "=", userId);
+  if (opts.unreadOnly) q = q.where("read_at", "is", null);
+  const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as("total")).execute();
+  const rows = await q
+    .select(["id", "kind", "title", "link", "read_at", "created_at"])
+    .orderBy("id", "desc")
+    .limit(opts.pageSize)
+    .offset((opts.page - 1) * opts.pageSize)
+    .execute();
+  return { rows, total: Number(total) };
+}
+
+/** Marks one (or, with id null, every) unread notification of the user as read. Only the user's own. */
+export async function markRead(db: Kysely<Database>, actor: Actor & { id: number }, id: number | null): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx.updateTable("notifications").set({ read_at: nowIso() }).where("user_id", "=", actor.id).where("read_at", "is", null);
+    if (id !== null) q = q.where("id", "=", id);
+    const result = await q.executeTakeFirst();
+    const changed = Number(result.numUpdatedRows ?? 0);
+    if (changed > 0) {
+      await recordAudit(trx, actor, {
+        action: id === null ? "notification.read_all" : "notification.read",
+        entityType: "notification",
+        entityId: id,
+        summary: id === null ? `将 ${changed} 条通知标为已读` : "将一条通知标为已读",
+      });
+    }
+    return changed;
+  });
+}

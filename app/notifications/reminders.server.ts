@@ -1,0 +1,125 @@
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { recordAudit, SYSTEM_ACTOR } from "../audit.server";
+import { daysBetween, nowIso, todayInShanghai } from "../utils/time";
+
+/**
+ * Deadline reminders: 7, 3 and 1 days before a deadline, and once when it has passed. Each reminder has a
+ * dedupe key (what, which record, which deadline, which step), so running the job twice — or on two
+ * servers — sends nothing twice. A changed deadline gets reminders of its own.
+ */
+export const REMINDER_DAYS = [7, 3, 1] as const;
+
+interface OpenDeadline {
+  kind: string;
+  recordId: number;
+  organizationId: number;
+  dueDate: string;
+  label: string;
+  link: string;
+}
+
+async function openDeadlines(db: Kysely<Database>): Promise<OpenDeadline[]> {
+  const surveys = await db
+    .selectFrom("survey_delegations")
+    .innerJoin("survey_requests", "survey_requests.id", "survey_delegations.request_id")
+    .select(["survey_delegations.id", "survey_delegations.organization_id", "survey_requests.due_date", "survey_requests.title"])
+    .where("survey_delegations.status", "in", ["pending", "returned"])
+    .execute();
+  const replies = await db
+    .selectFrom("written_replies")
+    .select(["id", "department_id", "due_date", "question_text"])
+    .where("status", "=", "open")
+    .execute();
+  const items = await db
+    .selectFrom("rectification_items")
+    .select(["id", "lead_department_id", "deadline", "problem", "number"])
+    .where("status", "in", ["todo", "in_progress", "closure_requested"])
+    .execute();
+  const reports = await db
+    .selectFrom("handling_reports")
+    .innerJoin("inquiries", "inquiries.id", "handling_reports.inquiry_id")
+    .select(["handling_reports.id", "handling_reports.inquiry_id", "handling_reports.due_date", "inquiries.title"])
+    .where("handling_reports.status", "=", "pending")
+    .execute();
+  const governments = await db.selectFrom("organizations").select("id").where("kind", "=", "government").where("active", "=", 1).execute();
+  return [
+    ...surveys.map((s) => ({ kind: "survey", recordId: s.id, organizationId: s.organization_id, dueDate: s.due_date, label: `委托调研「${s.title}」`, link: `/surveys/${s.id}` })),
+    ...replies.map((r) => ({
+      kind: "written_reply",
+      recordId: r.id,
+      organizationId: r.department_id,
+      dueDate: r.due_date,
+      label: `书面答复「${r.question_text.slice(0, 30)}」`,
+      link: `/written-replies/${r.id}`,
+    })),
+    ...items.map((i) => ({
+      kind: "item",
+      recordId: i.id,
+      organizationId: i.lead_department_id,
+      dueDate: i.deadline,
+      label: `整改事项 ${i.number}「${i.problem.slice(0, 30)}」`,
+      link: `/rectification/${i.id}`,
+    })),
+    ...reports.flatMap((r) =>
+      governments.map((g) => ({
+        kind: "handling_report",
+        recordId: r.id,
+        organizationId: g.id,
+        dueDate: r.due_date,
+        label: `「${r.title}」研究处理情况报告`,
+        link: `/inquiries/${r.inquiry_id}/handling-report`,
+      })),
+    ),
+  ];
+}
+
+/** Which reminder step applies today, if any. */
+export function reminderStep(dueDate: string, today: string): string | null {
+  const days = daysBetween(today, dueDate);
+  if (days < 0) return "overdue";
+  return (REMINDER_DAYS as readonly number[]).includes(days) ? `due-${days}` : null;
+}
+
+export async function runReminders(db: Kysely<Database>, today: string = todayInShanghai()): Promise<{ created: number }> {
+  const deadlines = await openDeadlines(db);
+  return db.transaction().execute(async (trx) => {
+    let created = 0;
+    for (const d of deadlines) {
+      const step = reminderStep(d.dueDate, today);
+      if (!step) continue;
+      const days = daysBetween(today, d.dueDate);
+      const title = step === "overdue" ? `${d.label}已逾期（截止 ${d.dueDate}）` : `${d.label}将于 ${days} 天后到期（${d.dueDate}）`;
+      const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
+      await sql`
+        insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)
+        select id, ${step === "overdue" ? "overdue" : "deadline"}, ${title}, ${d.link}, ${key}, ${nowIso()}
+        from users where active = 1 and organization_id = ${d.organizationId}`.execute(trx);
+      // raw statements report no row count through the driver; the transaction's connection knows it
+      const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
+      created += Number(rows[0]?.n ?? 0);
+    }
+    await trx
+      .insertInto("settings")
+      .values({ key: "reminders_last_run", value: today, updated_at: nowIso() })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: today, updated_at: nowIso() }))
+      .execute();
+    if (created > 0) {
+      await recordAudit(trx, SYSTEM_ACTOR, {
+        action: "reminders.run",
+        entityType: "notification",
+        summary: `期限提醒：新发送 ${created} 条（${today}）`,
+        after: { today, created },
+      });
+    }
+    return { created };
+  });
+}
+
+/** Runs the job if it has not run today (the server calls this hourly). */
+export async function runRemindersIfDue(db: Kysely<Database>, today: string = todayInShanghai()): Promise<boolean> {
+  const last = await db.selectFrom("settings").select("value").where("key", "=", "reminders_last_run").executeTakeFirst();
+  if (last?.value === today) return false;
+  await runReminders(db, today);
+  return true;
+}
