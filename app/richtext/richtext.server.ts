@@ -1,6 +1,4 @@
 import { createHeadlessEditor } from "@lexical/headless";
-import { withDOM } from "@lexical/headless/dom";
-import { $generateHtmlFromNodes } from "@lexical/html";
 import { $getRoot, type LexicalEditor, type SerializedEditorState } from "lexical";
 import { RICH_TEXT_NODES, RICH_TEXT_THEME, formatFieldName } from "./config";
 
@@ -129,14 +127,78 @@ export function plainTextToLexical(text: string): SerializedEditorState {
   return { root: { type: "root", children, direction: "ltr", format: "", indent: 0, version: 1 } } as unknown as SerializedEditorState;
 }
 
-/** Derives the stored triple from a canonical document. */
+/**
+ * Derives the stored triple from a canonical document. Lexical itself parses the document (so only what
+ * the editor can load is stored) and extracts the text; the HTML comes from `toHtml`, a serializer of the
+ * canonical node set: Lexical's DOM export through happy-dom costs ~5 ms a document, this ~0.05 ms, which
+ * matters for imports and a hundred progress reports a second (see docs/decisions/0003).
+ */
 function render(doc: SerializedEditorState): RichText {
   const ed = headlessEditor();
   const state = ed.parseEditorState(doc);
   const text = state.read(() => $getRoot().getTextContent());
-  ed.setEditorState(state);
-  const html = withDOM(() => ed.getEditorState().read(() => $generateHtmlFromNodes(ed, null)));
-  return { json: JSON.stringify(doc), text: text.trim(), html };
+  return { json: JSON.stringify(doc), text: text.trim(), html: toHtml(doc) };
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Text format bits (Lexical's), outermost first, with their elements. */
+const TEXT_FORMATS: [number, string, string][] = [
+  [1, "<strong class=\"rt-bold\">", "</strong>"],
+  [2, "<em class=\"rt-italic\">", "</em>"],
+  [4, "<s class=\"rt-strike\">", "</s>"],
+  [8, "<span class=\"rt-underline\">", "</span>"],
+  [16, "<code>", "</code>"],
+  [32, "<sub>", "</sub>"],
+  [64, "<sup>", "</sup>"],
+  [128, "<mark>", "</mark>"],
+];
+
+function blockStyle(node: Json): string {
+  const styles: string[] = [];
+  if (node.format && node.format !== "start") styles.push(`text-align: ${node.format}`);
+  if (typeof node.indent === "number" && node.indent > 0) styles.push(`padding-inline-start: ${node.indent * 2}em`);
+  return styles.length ? ` style="${styles.join("; ")}"` : "";
+}
+
+/** HTML of a canonical document (every value escaped; only allow-listed elements and attributes). */
+export function toHtml(doc: SerializedEditorState): string {
+  const node = (n: Json): string => {
+    const children = () => ((n.children as Json[]) ?? []).map(node).join("");
+    switch (n.type) {
+      case "text": {
+        let html = escapeHtml(n.text as string);
+        for (const [bit, open, close] of [...TEXT_FORMATS].reverse()) if (((n.format as number) & bit) !== 0) html = open + html + close;
+        return html;
+      }
+      case "linebreak":
+        return "<br>";
+      case "tab":
+        return "\t";
+      case "paragraph": {
+        const inner = children();
+        return `<p class="rt-p"${blockStyle(n)}>${inner || "<br>"}</p>`;
+      }
+      case "heading":
+        return `<${n.tag} class="rt-${n.tag}"${blockStyle(n)}>${children()}</${n.tag}>`;
+      case "quote":
+        return `<blockquote class="rt-quote"${blockStyle(n)}>${children()}</blockquote>`;
+      case "list":
+        return n.listType === "number"
+          ? `<ol class="rt-ol"${n.start !== 1 ? ` start="${n.start}"` : ""}>${children()}</ol>`
+          : `<ul class="rt-ul">${children()}</ul>`;
+      case "listitem":
+        return `<li class="rt-li" value="${n.value}"${blockStyle(n)}>${children()}</li>`;
+      case "link":
+        return `<a href="${escapeHtml(n.url as string)}" rel="noopener noreferrer" class="rt-link">${children()}</a>`;
+      default:
+        return "";
+    }
+  };
+  return ((doc.root as unknown as Json).children as Json[]).map(node).join("");
 }
 
 /**
