@@ -40,7 +40,7 @@ export function DeadlineBadge({ light, daysLeft }: { light: Light; daysLeft: num
   const cls = light === "red" ? "bad" : light === "yellow" ? "warn" : light === "done" ? "ok" : "";
   return (
     <span className={`badge ${cls}`} data-light={light}>
-      {light === "done" ? LIGHT_LABELS.done : `${LIGHT_LABELS[light]} · ${describeDaysLeft(daysLeft)}`}
+      {light === "done" ? LIGHT_LABELS.done : light === "red" ? describeDaysLeft(daysLeft) : `${LIGHT_LABELS[light]} · ${describeDaysLeft(daysLeft)}`}
     </span>
   );
 }

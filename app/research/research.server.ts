@@ -1,9 +1,12 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { z } from "zod";
+import { checkUploads, filesFromForm, saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
-import type { RichText } from "../richtext/richtext.server";
-import { nowIso } from "../utils/time";
+import { RESEARCH_KINDS } from "../labels";
+import { richTextFromForm, type RichText } from "../richtext/richtext.server";
+import { fields, parseForm } from "../utils/forms.server";
+import { isCalendarDate, nowIso } from "../utils/time";
 
 /** 会前调研: the committee's own research activities and the problem clues (问题线索) drawn from them. */
 export { RESEARCH_KINDS } from "../labels";
@@ -156,3 +159,55 @@ export async function addFinding(
     return { ok: true, id: row.id };
   });
 }
+
+const RESEARCH_DATE = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .refine(isCalendarDate, `${label}格式不正确，请按“年-月-日”填写`);
+
+/** The fields of the activity form (create and edit); the findings and files are read beside it. */
+export const ActivityFormSchema = z
+  .object({
+    kind: z.enum(RESEARCH_KINDS, { error: "请选择调研形式" }),
+    title: fields.requiredText("活动名称", 200),
+    startDate: RESEARCH_DATE("开始日期"),
+    endDate: RESEARCH_DATE("结束日期"),
+    places: fields.optionalText("地点", 500),
+    participants: fields.optionalText("参加人员", 2000),
+  })
+  .refine((v) => v.endDate >= v.startDate, { path: ["endDate"], message: "结束日期不能早于开始日期" });
+
+export type ActivityForm =
+  | { ok: true; input: ActivityInput; files: CheckedUpload[]; values: Record<string, string> }
+  | { ok: false; fieldErrors: Record<string, string[]>; values: Record<string, string> };
+
+/** Reads the activity form (fields, findings as rich text, attachments), collecting every error at once. */
+export async function readActivityForm(formData: FormData): Promise<ActivityForm> {
+  const parsed = parseForm(formData, ActivityFormSchema);
+  const findings = richTextFromForm(formData, "findings", { label: "调研发现" });
+  const uploads = await checkUploads(filesFromForm(formData, "files"));
+  const fieldErrors: Record<string, string[]> = parsed.ok ? {} : { ...parsed.fieldErrors };
+  if (!findings.ok) fieldErrors.findings = [findings.message];
+  if (!uploads.ok) fieldErrors.files = [uploads.message];
+  if (!parsed.ok || !findings.ok || !uploads.ok) return { ok: false, fieldErrors, values: parsed.values };
+  return { ok: true, input: { ...parsed.data, findings: findings.value }, files: uploads.files, values: parsed.values };
+}
+
+/** The clue form: its text and, optionally, the activity it came from. */
+export const FindingFormSchema = z.object({
+  text: fields.requiredText("问题线索", 1000),
+  activityId: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: "请选择来源调研活动" });
+        return z.NEVER;
+      }
+      return n;
+    }),
+});

@@ -1,0 +1,118 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { DeadlineBadge } from "~/components/attachments";
+import { getDb } from "~/db.server";
+import { DELEGATION_STATUS_LABELS } from "~/labels";
+import { listCountyDelegations, SURVEY_NEAR_DAYS } from "~/surveys/surveys.server";
+import { formatDate, formatDateTime } from "~/utils/time";
+import type { DelegationStatus } from "../../db/schema";
+
+/**
+ * 我的待办: the inbox of a department or a county congress. A county sees its own delegated surveys, nearest
+ * deadline first; a department's questions and rectification items arrive with later stages. Other roles
+ * work from the inquiry pages and are sent home.
+ */
+export const meta: MetaFunction = () => [{ title: "我的待办 · 询问" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (user.role !== "county" && user.role !== "department") throw redirect("/");
+  const delegations =
+    user.role === "county" && user.organizationId !== null ? await listCountyDelegations(getDb(), user.organizationId) : [];
+  const rows = delegations.map((d) => ({
+    id: d.id,
+    inquiry_title: d.inquiry_title,
+    title: d.title,
+    due_date: d.due_date,
+    status: d.status,
+    light: d.light,
+    daysLeft: d.daysLeft,
+    submitted_at: d.submitted_at,
+    accepted_at: d.accepted_at,
+    return_comment: d.return_comment,
+  }));
+  return {
+    role: user.role,
+    nearDays: SURVEY_NEAR_DAYS,
+    organizationName: user.organizationName,
+    open: rows.filter((d) => d.status === "pending" || d.status === "returned"),
+    done: rows.filter((d) => d.status === "submitted" || d.status === "accepted"),
+  };
+}
+
+const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
+
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
+
+export default function MyInbox() {
+  const { role, nearDays, organizationName, open, done } = useLoaderData<typeof loader>();
+  return (
+    <section className="rs-page">
+      <div className="page-head">
+        <h1>我的待办</h1>
+        {organizationName ? <span className="muted">{organizationName}</span> : null}
+      </div>
+
+      {role === "department" ? (
+        <div className="card rs-empty" data-testid="department-inbox">
+          <h2 className="rs-card-title">询问问题与整改事项</h2>
+          <p>暂无分派给本单位的询问问题和整改事项。</p>
+          <p className="muted rs-small">询问提纲下发、整改事项交办后，本单位需要答复和办理的事项将在这里列出。</p>
+        </div>
+      ) : (
+        <>
+          <h2>待完成的委托调研（{open.length}）</h2>
+          <p className="muted rs-small">按截止日期排列。截止日期前 {nearDays} 天内显示“临近期限”，超过截止日期显示“已逾期”。</p>
+          {open.length === 0 ? (
+            <div className="card rs-empty">
+              <p>暂无待完成的委托调研。</p>
+            </div>
+          ) : (
+            <DelegationTable rows={open} testId="my-open" />
+          )}
+          <h2>已提交的调研报告（{done.length}）</h2>
+          {done.length === 0 ? <p className="muted">暂无。</p> : <DelegationTable rows={done} testId="my-done" />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function DelegationTable({ rows, testId }: { rows: Row[]; testId: string }) {
+  return (
+    <table className="data rs-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>调研事项</th>
+          <th style={{ width: "10em" }}>截止日期</th>
+          <th style={{ width: "13em" }}>期限</th>
+          <th style={{ width: "7em" }}>状态</th>
+          <th style={{ width: "6em" }}>操作</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => {
+          const open = d.status === "pending" || d.status === "returned";
+          return (
+            <tr key={d.id} className={`rs-light-${d.light}`} data-testid={`my-delegation-${d.id}`}>
+              <td>
+                <Link to={`/surveys/${d.id}`}>{d.title}</Link>
+                <div className="muted rs-small">{d.inquiry_title}</div>
+                {d.status === "returned" && d.return_comment ? <div className="rs-small rs-return-note">退回意见：{d.return_comment}</div> : null}
+              </td>
+              <td>{formatDate(d.due_date)}</td>
+              <td>
+                <DeadlineBadge light={d.light} daysLeft={d.daysLeft} />
+                {!open && d.submitted_at ? <div className="muted rs-small">{formatDateTime(d.submitted_at)} 提交</div> : null}
+              </td>
+              <td><span className={`badge ${STATUS_CLASS[d.status]}`}>{DELEGATION_STATUS_LABELS[d.status]}</span></td>
+              <td><Link to={`/surveys/${d.id}`}>{open ? "填写报告" : "查看"}</Link></td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
