@@ -77,9 +77,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql.raw(`create trigger search_${k.table}_ai after insert on ${k.table} begin ${insertSelect(k, "r.id = new.id")}; end`).execute(db);
     await sql.raw(`create trigger search_${k.table}_au after update on ${k.table} begin ${del("old")} ${insertSelect(k, "r.id = new.id")}; end`).execute(db);
     await sql.raw(`create trigger search_${k.table}_ad after delete on ${k.table} begin ${del("old")} end`).execute(db);
-    // what is already there
-    await sql.raw(insertSelect(k, "1")).execute(db);
   }
+  await rebuildSearchIndex(db);
   // an exchange's text lives in its turns: any change to a turn re-indexes its segment
   const exchange = INDEXED_KINDS.find((k) => k.kind === "exchange")!;
   const reindex = (ref: string) =>
@@ -87,6 +86,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(`create trigger search_meeting_turns_ai after insert on meeting_turns begin ${reindex("new")} end`).execute(db);
   await sql.raw(`create trigger search_meeting_turns_au after update on meeting_turns begin ${reindex("old")} ${reindex("new")} end`).execute(db);
   await sql.raw(`create trigger search_meeting_turns_ad after delete on meeting_turns begin ${reindex("old")} end`).execute(db);
+}
+
+/** Fills the index from the source tables (after the migration, or after a bulk load without triggers). */
+export async function rebuildSearchIndex(db: Kysely<any>): Promise<void> {
+  await sql`delete from search_index`.execute(db);
+  for (const k of INDEXED_KINDS) await sql.raw(insertSelect(k, "1")).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
