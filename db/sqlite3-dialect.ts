@@ -81,13 +81,26 @@ class Sqlite3Driver implements Driver {
     });
     this.#connection = new Sqlite3Connection(this.#db);
     const busy = Math.max(0, Math.floor(this.config.busyTimeoutMs ?? 5000));
-    for (const pragma of [
-      "PRAGMA journal_mode = WAL",
-      "PRAGMA synchronous = NORMAL",
-      "PRAGMA foreign_keys = ON",
-      `PRAGMA busy_timeout = ${busy}`,
-    ]) {
-      await this.#connection.executeQuery(CompiledQuery.raw(pragma));
+    try {
+      // busy_timeout first, so the pragmas below wait for another process instead of failing at once
+      for (const pragma of [`PRAGMA busy_timeout = ${busy}`, "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]) {
+        await this.#connection.executeQuery(CompiledQuery.raw(pragma));
+      }
+      // Switching a brand-new file to WAL needs an exclusive lock, which the busy handler does not wait for:
+      // retry briefly when two processes open a fresh database at the same moment.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.#connection.executeQuery(CompiledQuery.raw("PRAGMA journal_mode = WAL"));
+          break;
+        } catch (error) {
+          if (!String((error as Error).message).includes("SQLITE_BUSY") || attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    } catch (error) {
+      // do not leak the handle when Kysely retries init
+      await this.destroy().catch(() => undefined);
+      throw error;
     }
   }
 

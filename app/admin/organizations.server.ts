@@ -67,6 +67,20 @@ export async function updateOrganization(
       .where("id", "!=", input.id)
       .executeTakeFirst();
     if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
+    if (input.kind !== before.kind) {
+      // accounts must stay in an organisation their role may belong to
+      const allowedRole = input.kind === "county_congress" ? "county" : input.kind === "congress_office" ? null : "department";
+      const stranded = await trx
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("organization_id", "=", input.id)
+        .where("role", "in", ["department", "county"])
+        .$if(allowedRole !== null, (q) => q.where("role", "!=", allowedRole!))
+        .executeTakeFirstOrThrow();
+      if (Number(stranded.n) > 0) {
+        return { ok: false, field: "kind", message: `该单位下有 ${stranded.n} 个账号的角色与新类别不符，请先调整这些账号后再修改类别` };
+      }
+    }
     await trx
       .updateTable("organizations")
       .set({ name: input.name, kind: input.kind, version: before.version + 1, updated_at: nowIso() })

@@ -278,11 +278,12 @@ export async function changeOwnPassword(
   });
 }
 
-async function setPassword(trx: Transaction<Database>, userId: number, version: number, passwordHash: string) {
+async function setPassword(trx: Transaction<Database>, userId: number, _version: number, passwordHash: string) {
   const now = nowIso();
   await trx
     .updateTable("users")
-    .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, version: version + 1 })
+    // incremented in SQL: the version read before hashing may be stale by now, and must never go back
+    .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, version: sql`version + 1` })
     .where("id", "=", userId)
     .execute();
   await deleteAllSessions(trx, userId);

@@ -28,11 +28,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
   const [n, r, p] = parts.slice(1, 4).map(Number);
-  if (!n || !r || !p || 128 * n * r * 2 > MAX_MEMORY * 4) return false;
+  // Only parameters scrypt accepts and that cost at most 4× today's: a corrupt hash must not throw or stall.
+  const powerOfTwo = Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
+  if (!powerOfTwo || !Number.isInteger(r) || !Number.isInteger(p) || r < 1 || p < 1 || r > 32 || p > 16) return false;
+  if (128 * n * r * p > 128 * N * R * P * 4) return false;
   const salt = Buffer.from(parts[4], "base64");
   const expected = Buffer.from(parts[5], "base64");
-  const actual = await scrypt(password, salt, n, r, p);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (expected.length === 0) return false;
+  try {
+    const actual = await scrypt(password, salt, n, r, p);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }
 
 /** A hash that matches nothing, verified against when the user is unknown so timing does not reveal it. */

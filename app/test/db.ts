@@ -4,8 +4,8 @@
  * functions themselves. Used by the vitest suites only.
  */
 import { sql } from "kysely";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateToLatest, openDatabase, type DB } from "../../db/client";
@@ -25,9 +25,43 @@ export interface TestDb {
   cleanup: () => Promise<void>;
 }
 
+/**
+ * A freshly migrated database, made once per test process and kept in memory (so nothing is left on disk):
+ * each test database starts as a copy of it, so a suite does not pay for every migration (some fill large
+ * tables) in every test.
+ */
+let template: Promise<Buffer> | undefined;
+function migratedTemplate(): Promise<Buffer> {
+  template ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xunwen-template-"));
+    try {
+      const path = join(dir, "template.db");
+      const db = openDatabase(path);
+      try {
+        await migrateToLatest(db);
+        // everything into the main file, so its bytes are the whole database
+        await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+      } finally {
+        await db.destroy();
+      }
+      return await readFile(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })();
+  template.catch(() => (template = undefined));
+  return template;
+}
+
+/**
+ * A fresh database in a new temporary directory: a copy of the migrated template, opened with
+ * openDatabase() and brought up to date with migrateToLatest() (a no-op unless the template is behind).
+ */
 export async function createTestDb(): Promise<TestDb> {
+  const bytes = await migratedTemplate();
   const dir = await mkdtemp(join(tmpdir(), "xunwen-test-"));
   const path = join(dir, "xunwen.db");
+  await writeFile(path, bytes);
   const db = openDatabase(path);
   let cleaned = false;
   const cleanup = async () => {
@@ -142,27 +176,55 @@ export async function sessionCount(db: DB, userId: number): Promise<number> {
   return Number(row.n);
 }
 
-export const TABLES: (keyof Database)[] = [
-  "organizations",
-  "users",
-  "sessions",
-  "login_attempts",
-  "audit_log",
-  "inquiries",
-  "inquiry_organizations",
-];
+/**
+ * The application's tables, read from the database itself (so new migrations are covered without
+ * touching this file): everything but SQLite's and Kysely's own bookkeeping.
+ */
+export async function tableNames(db: DB): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select name from sqlite_master
+    where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'
+    order by name`.execute(db);
+  return rows.map((r) => r.name);
+}
 
-/** Every row of every table, in rowid order: compare two snapshots to prove an operation changed nothing. */
+/** Tables with more rows than this are compared through a digest (e.g. static helper tables). */
+const SNAPSHOT_ROW_LIMIT = 2000;
+
+/**
+ * Every row of every table (full-text shadow tables and WITHOUT ROWID tables included), in a stable order:
+ * compare two snapshots to prove an operation changed nothing. Large tables appear as their row count and a
+ * SHA-256 of their rows in storage order (the same for unchanged content), so a snapshot stays cheap.
+ */
 export async function snapshot(db: DB): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by rowid`.execute(db);
-    result[table] = rows;
+  for (const table of await tableNames(db)) {
+    const count = await countRows(db, table);
+    if (count > SNAPSHOT_ROW_LIMIT) {
+      const columns = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
+      const row = columns.rows.map((c) => `quote("${c.name.replace(/"/g, '""')}")`).join(` || char(31) || `);
+      const { rows } = await sql<{ all: string | null }>`
+        select group_concat(r, char(30)) as "all"
+        from (select ${sql.raw(row)} as r from ${sql.table(table)})`.execute(db);
+      result[table] = [{ rows: count, sha256: createHash("sha256").update(rows[0]?.all ?? "").digest("hex") }];
+      continue;
+    }
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
+    const keyed = rows.map((r) => [JSON.stringify(r), r] as const);
+    keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    result[table] = keyed.map(([, r]) => r);
   }
   return result;
 }
 
-export async function countRows(db: DB, table: keyof Database): Promise<number> {
+/** Row counts of every table. */
+export async function tableCounts(db: DB): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of await tableNames(db)) result[table] = await countRows(db, table);
+  return result;
+}
+
+export async function countRows(db: DB, table: keyof Database | (string & {})): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
   return Number(rows[0].n);
 }
