@@ -74,7 +74,7 @@ describe("navigationFor", () => {
   it("per role", () => {
     expect(paths("admin")).toEqual(["/", "/inquiries", "/search", "/admin/users", "/admin/organizations", "/admin/audit"]);
     expect(paths("staff")).toEqual(["/", "/inquiries", "/search"]);
-    expect(paths("member")).toEqual(["/", "/inquiries", "/search"]);
+    expect(paths("member")).toEqual(["/", "/inquiries", "/votes", "/search"]);
     expect(paths("department")).toEqual(["/", "/my", "/search"]);
     expect(paths("county")).toEqual(["/", "/my", "/search"]);
   });

@@ -62,20 +62,195 @@ export function canReadAttachment(
   owner: { type: string; delegationOrganizationIds: number[] },
 ): boolean {
   if (canReadInquiry(user)) return true;
+  // a written reply's attachments: the answering department (its id is carried in delegationOrganizationIds)
+  if (owner.type === "written_reply") return user.role === "department" && user.organizationId !== null && owner.delegationOrganizationIds.includes(user.organizationId);
   if (owner.type === "survey_report" || owner.type === "survey_request") {
     return owner.delegationOrganizationIds.some((orgId) => canReadDelegation(user, { organization_id: orgId }));
   }
+  // a preparation answer's attachments: the department that wrote it (its id is carried in delegationOrganizationIds)
+  if (owner.type === "preparation_answer") return owner.delegationOrganizationIds.some((orgId) => isQuestionDepartment(user, { departmentId: orgId }));
+  if (owner.type === "progress_report" || owner.type === "handling_report") return canReadRectificationAttachment(user, owner);
   return false;
 }
 
 // ---- 询问提纲 (outline) ----
-// (scoped rules for outline questions, proposals and preparation answers go here)
+/** Staff draft the outline, take it to the chairpersons' council, issue it and handle members' proposals. */
+export function canEditOutline(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** The whole outline (every department's questions): staff and members. A department sees only its own issued questions. */
+export function canReadWholeOutline(user: Pick<CurrentUser, "role">): boolean {
+  return canReadInquiry(user);
+}
+
+/** Staff notes on questions are the office's working notes: staff only. */
+export function canSeeOutlineNotes(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** Members and deputies propose questions for the outline. */
+export function canProposeQuestion(user: Pick<CurrentUser, "role">): boolean {
+  return user.role === "member";
+}
+
+/** Whether the user is the department an (issued) outline question is addressed to. */
+export function isQuestionDepartment(user: Pick<CurrentUser, "role" | "organizationId">, question: { departmentId: number }): boolean {
+  return user.role === "department" && user.organizationId !== null && user.organizationId === question.departmentId;
+}
+
+/** Only the department a question is issued to writes its preparation answer. */
+export function canWritePreparationAnswer(user: Pick<CurrentUser, "role" | "organizationId">, question: { departmentId: number }): boolean {
+  return isQuestionDepartment(user, question);
+}
+
+/**
+ * A question's page with its preparation answer: staff and members (a draft stays the department's), and the
+ * department it is addressed to. Any other department or a county: 403.
+ */
+export function canReadPreparationAnswer(user: Pick<CurrentUser, "role" | "organizationId">, question: { departmentId: number }): boolean {
+  return canReadInquiry(user) || isQuestionDepartment(user, question);
+}
 
 // ---- 询问会 and 摘要 (meeting, digest, votes) ----
-// (scoped rules for the meeting record, transcripts, corrections, written replies and votes go here)
+/** Staff run the meeting: setup, the live record, reordering and corrections, written-reply tasks, votes, the digest. */
+export function canManageMeeting(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** The whole record of a meeting: staff and members. A department reads only its own transcript. */
+export function canReadMeetingRecord(user: Pick<CurrentUser, "role">): boolean {
+  return canReadInquiry(user);
+}
+
+/**
+ * One department's transcript: staff and members always; the department itself always; another department only
+ * once the digest is published (before that, 403).
+ */
+export function canReadDepartmentTranscript(
+  user: Pick<CurrentUser, "role" | "organizationId">,
+  organizationId: number,
+  digestPublished: boolean,
+): boolean {
+  if (canReadMeetingRecord(user)) return true;
+  if (user.role !== "department" || user.organizationId === null) return false;
+  return user.organizationId === organizationId || digestPublished;
+}
+
+/** Only the department whose answer it is proposes a correction to its wording. */
+export function canProposeCorrection(user: Pick<CurrentUser, "role" | "organizationId">, turn: { organization_id: number | null }): boolean {
+  return user.role === "department" && user.organizationId !== null && user.organizationId === turn.organization_id;
+}
+
+export function canDecideCorrection(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** A written reply: staff and members read all; a department only its own. */
+export function canReadWrittenReply(user: Pick<CurrentUser, "role" | "organizationId">, reply: { department_id: number }): boolean {
+  if (canReadInquiry(user)) return true;
+  return user.role === "department" && user.organizationId !== null && user.organizationId === reply.department_id;
+}
+
+export function canAnswerWrittenReply(user: Pick<CurrentUser, "role" | "organizationId">, reply: { department_id: number }): boolean {
+  return user.role === "department" && user.organizationId !== null && user.organizationId === reply.department_id;
+}
+
+/** 满意度测评: members vote; staff open and close; staff and members see the counts. */
+export function canVote(user: Pick<CurrentUser, "role">): boolean {
+  return user.role === "member";
+}
+
+export function canManageVotes(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+export function canSeeVoteResults(user: Pick<CurrentUser, "role">): boolean {
+  return canReadInquiry(user);
+}
+
+/** Who chose what: never for a secret vote; for an open (记名) vote, staff only. */
+export function canSeeBallotChoices(user: Pick<CurrentUser, "role">, vote: { secret: boolean | number }): boolean {
+  return isStaff(user) && !vote.secret;
+}
+
+/** The digest: anyone (signed in or not) once published; before that staff and members only. */
+export function canReadDigest(user: Pick<CurrentUser, "role"> | null, published: boolean): boolean {
+  return published || (!!user && canReadInquiry(user));
+}
 
 // ---- 整改督办 (rectification, handling report) ----
-// (scoped rules for rectification items, progress, extensions and the handling report go here)
+/** What the rules need of an item: its lead department and co-departments. */
+export interface ItemScope {
+  lead_department_id: number;
+  codepartment_ids: number[];
+}
+
+/** The item's lead department (牵头单位), signed in through a department account. */
+export function isItemLead(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
+  return user.role === "department" && user.organizationId !== null && user.organizationId === item.lead_department_id;
+}
+
+/** The lead department or one of the co-departments (配合单位). */
+export function isItemDepartment(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
+  return isItemLead(user, item) || (user.role === "department" && user.organizationId !== null && item.codepartment_ids.includes(user.organizationId));
+}
+
+/** Staff and members read every item; a department only the items it leads or co-operates on. */
+export function canReadItem(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
+  return canReadInquiry(user) || isItemDepartment(user, item);
+}
+
+/** Staff create, edit, close, return and carry over items, decide extensions, run the handling report. */
+export function canManageRectification(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** Progress reports: the lead and the co-departments. */
+export function canReportItemProgress(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
+  return isItemDepartment(user, item);
+}
+
+/** Closure and extension requests: the lead department only. */
+export function canRequestItemClosure(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
+  return isItemLead(user, item);
+}
+
+export function canRequestItemExtension(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
+  return isItemLead(user, item);
+}
+
+/** The government's liaison: a department-role account of an organisation of kind "government" (市政府). */
+export function isGovernmentLiaison(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
+  return user.role === "department" && user.organizationKind === "government";
+}
+
+/** The handling report: staff and members read it; the government's liaison reads and submits it. */
+export function canReadHandlingReport(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
+  return canReadInquiry(user) || isGovernmentLiaison(user);
+}
+
+export function canSubmitHandlingReport(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
+  return isGovernmentLiaison(user);
+}
+
+/** Satisfaction votes on the handling report: committee members and deputies. */
+export function canVoteHandlingReport(user: Pick<CurrentUser, "role">): boolean {
+  return user.role === "member";
+}
+
+/**
+ * Evidence of a progress report: the item's departments (attachmentOwner lists them); a handling report's
+ * attachments: the government (its organisations are listed). Staff and members pass canReadInquiry first.
+ */
+export function canReadRectificationAttachment(
+  user: Pick<CurrentUser, "role" | "organizationId">,
+  owner: { type: string; rectificationOrganizationIds?: number[] },
+): boolean {
+  if (canReadInquiry(user)) return true;
+  if (owner.type !== "progress_report" && owner.type !== "handling_report") return false;
+  return user.role === "department" && user.organizationId !== null && (owner.rectificationOrganizationIds ?? []).includes(user.organizationId);
+}
 
 /** Throws a 403 page with a Chinese message. */
 export function forbidden(message = "您没有权限访问此页面或执行此操作。"): never {
@@ -111,6 +286,7 @@ export function navigationFor(user: Pick<CurrentUser, "role"> | null): NavItem[]
   const items: NavItem[] = [{ to: "/", label: "首页" }];
   if (can(user, "inquiry:list")) items.push({ to: "/inquiries", label: "专题询问" });
   if (user.role === "department" || user.role === "county") items.push({ to: "/my", label: "我的待办" });
+  if (user.role === "member") items.push({ to: "/votes", label: "满意度测评" });
   items.push({ to: "/search", label: "搜索" });
   if (can(user, "admin:users")) items.push({ to: "/admin/users", label: "用户管理" });
   if (can(user, "admin:organizations")) items.push({ to: "/admin/organizations", label: "组织机构" });

@@ -1,4 +1,7 @@
 import { expect, type Page } from "@playwright/test";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import sqlite3 from "sqlite3";
 
 export const DEMO_PASSWORD = "xunwen-demo";
 
@@ -19,4 +22,39 @@ export async function logout(page: Page) {
 /** A suffix that keeps names made by one test run apart from another's. */
 export function unique(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+}
+
+/** The database file the test server uses (see playwright.config.ts), for setup the UI cannot do quickly. */
+export const E2E_DB_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "..", process.env.E2E_DB_PATH || "e2e/.output/e2e.db");
+
+export function execute(sql: string, params: unknown[] = []): Promise<number> {
+  return new Promise((done, fail) => {
+    const db = new sqlite3.Database(E2E_DB_PATH);
+    db.configure("busyTimeout", 5000);
+    db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
+      const changes = this?.changes ?? 0;
+      db.close();
+      if (error) fail(error);
+      else done(changes);
+    });
+  });
+}
+
+export function queryAll<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return new Promise((done, fail) => {
+    const db = new sqlite3.Database(E2E_DB_PATH);
+    db.configure("busyTimeout", 5000);
+    db.all(sql, params, (error, rows) => {
+      db.close();
+      if (error) fail(error);
+      else done(rows as T[]);
+    });
+  });
+}
+
+/** A calendar date in Asia/Shanghai, `days` from today. */
+export function shanghaiDate(days: number): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(Date.now() + days * 86_400_000),
+  );
 }

@@ -1,33 +1,7 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import sqlite3 from "sqlite3";
-import { login, unique } from "./fixtures";
+import { execute, login, shanghaiDate, unique } from "./fixtures";
 
 /** Pre-inquiry research (会前调研) and delegated county surveys (委托调研), in the browser. */
-
-// The same database file the test server uses (see playwright.config.ts).
-const DB_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "..", process.env.E2E_DB_PATH || "e2e/.output/e2e.db");
-
-function execute(sql: string, params: unknown[]): Promise<number> {
-  return new Promise((done, fail) => {
-    const db = new sqlite3.Database(DB_PATH);
-    db.configure("busyTimeout", 5000);
-    db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
-      const changes = this?.changes ?? 0;
-      db.close();
-      if (error) fail(error);
-      else done(changes);
-    });
-  });
-}
-
-/** A calendar date in Asia/Shanghai, `days` from today. */
-function shanghaiDate(days: number): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(Date.now() + days * 86_400_000),
-  );
-}
 
 const pdf = (name: string) => ({
   name,

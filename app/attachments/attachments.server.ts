@@ -169,5 +169,31 @@ export async function attachmentOwner(db: Kysely<Database>, attachment: { owner_
     const rows = await db.selectFrom("survey_delegations").select("organization_id").where("request_id", "=", attachment.owner_id).execute();
     return { type: attachment.owner_type, delegationOrganizationIds: rows.map((r) => r.organization_id) };
   }
+  if (attachment.owner_type === "progress_report") {
+    // evidence of a rectification item: its lead department and co-departments
+    const report = await db.selectFrom("progress_reports").select("item_id").where("id", "=", attachment.owner_id).executeTakeFirst();
+    const item = report ? await db.selectFrom("rectification_items").select("lead_department_id").where("id", "=", report.item_id).executeTakeFirst() : undefined;
+    const co = report ? await db.selectFrom("rectification_codepartments").select("organization_id").where("item_id", "=", report.item_id).execute() : [];
+    return {
+      type: attachment.owner_type,
+      delegationOrganizationIds: [] as number[],
+      rectificationOrganizationIds: item ? [item.lead_department_id, ...co.map((c) => c.organization_id)] : [],
+    };
+  }
+  if (attachment.owner_type === "handling_report") {
+    // the government's report: its organisations (市政府)
+    const gov = await db.selectFrom("organizations").select("id").where("kind", "=", "government").execute();
+    return { type: attachment.owner_type, delegationOrganizationIds: [] as number[], rectificationOrganizationIds: gov.map((g) => g.id) };
+  }
+  if (attachment.owner_type === "written_reply") {
+    // the department that answers it (carried in the same field as a delegation's county)
+    const w = await db.selectFrom("written_replies").select("department_id").where("id", "=", attachment.owner_id).executeTakeFirst();
+    return { type: attachment.owner_type, delegationOrganizationIds: w ? [w.department_id] : [] };
+  }
+  if (attachment.owner_type === "preparation_answer") {
+    // a department's preparation answer to an outline question: that department (carried like a delegation's county)
+    const a = await db.selectFrom("preparation_answers").select("department_id").where("id", "=", attachment.owner_id).executeTakeFirst();
+    return { type: attachment.owner_type, delegationOrganizationIds: a ? [a.department_id] : [] };
+  }
   return { type: attachment.owner_type, delegationOrganizationIds: [] as number[] };
 }

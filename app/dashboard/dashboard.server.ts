@@ -7,7 +7,7 @@ import { deadlineLight, type Light } from "../utils/deadline";
 import { todayInShanghai } from "../utils/time";
 
 /** The role dashboards of the home page. Counts come from SQL aggregates, lists are capped. */
-export const ITEM_STATUS_ORDER: ItemStatus[] = ["todo", "in_progress", "closure_requested", "closed", "carried_over"];
+export { ITEM_STATUS_ORDER } from "./labels";
 const OPEN_ITEM: ItemStatus[] = ["todo", "in_progress", "closure_requested"];
 
 export async function itemWarningDays(db: Kysely<Database>): Promise<number> {

@@ -3,8 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { DeadlineBadge } from "~/components/attachments";
 import { StackedBarChart, type ChartSeries } from "~/components/StatusChart";
-import { departmentDashboard, ITEM_STATUS_ORDER, memberDashboard, staffDashboard } from "~/dashboard/dashboard.server";
+import { ITEM_STATUS_ORDER } from "~/dashboard/labels";
+import { departmentDashboard, memberDashboard, staffDashboard } from "~/dashboard/dashboard.server";
 import { getDb } from "~/db.server";
+import { loadMemberOutlineHome } from "~/outline/my.server";
+import { MemberOutlineSection } from "~/outline/MySection";
 import { DELEGATION_STATUS_LABELS, ROLE_LABELS, STAGE_LABELS } from "~/labels";
 import { isStaff } from "~/policy.server";
 import { listCountyDelegations } from "~/surveys/surveys.server";
@@ -21,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user.role === "county") {
     return { who, staff: null, department: null, county: user.organizationId ? await listCountyDelegations(db, user.organizationId) : [], member: null };
   }
-  return { who, staff: null, department: null, county: null, member: await memberDashboard(db, user) };
+  return { who, staff: null, department: null, county: null, member: await memberDashboard(db, user), memberOutline: await loadMemberOutlineHome(db, user) };
 }
 
 const ITEM_STATUS_LABELS: Record<string, string> = {
@@ -54,6 +57,7 @@ export default function Home() {
       {data.department ? <DepartmentHome d={data.department} /> : null}
       {data.county ? <CountyHome rows={data.county} /> : null}
       {data.member ? <MemberHome d={data.member} /> : null}
+      {"memberOutline" in data && data.memberOutline ? <MemberOutlineSection data={data.memberOutline} /> : null}
     </section>
   );
 }

@@ -100,9 +100,28 @@ function stageFacts({ inquiry, summary, dates }: Loaded): Record<InquiryStage, {
         { to: `/inquiries/${id}/surveys`, label: "委托县区调研" },
       ],
     },
-    outline: { ...generic("outline"), links: [] },
-    meeting: { ...meeting, links: [] },
-    rectification: { ...generic("rectification"), links: [] },
+    outline: {
+      ...generic("outline"),
+      links: [
+        { to: `/inquiries/${id}/outline`, label: "询问提纲" },
+        { to: `/inquiries/${id}/outline/versions`, label: "提纲版本与审议" },
+      ],
+    },
+    meeting: {
+      ...meeting,
+      links: [
+        { to: `/inquiries/${id}/meeting`, label: "询问会记录" },
+        { to: `/inquiries/${id}/meeting/votes`, label: "满意度测评" },
+        { to: `/inquiries/${id}/digest`, label: "摘要" },
+      ],
+    },
+    rectification: {
+      ...generic("rectification"),
+      links: [
+        { to: `/inquiries/${id}/rectification`, label: "整改台账" },
+        { to: `/inquiries/${id}/handling-report`, label: "研究处理情况报告" },
+      ],
+    },
     closed: { ...generic("closed"), links: [] },
   };
 }

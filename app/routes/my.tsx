@@ -8,6 +8,10 @@ import { DELEGATION_STATUS_LABELS } from "~/labels";
 import { listCountyDelegations, SURVEY_NEAR_DAYS } from "~/surveys/surveys.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import type { DelegationStatus } from "../../db/schema";
+import { loadMyOutlineQuestions } from "~/outline/my.server";
+import { MyOutlineQuestionsSection } from "~/outline/MySection";
+import { loadMyMeeting } from "~/meeting/my.server";
+import { MyMeetingSection } from "~/meeting/MySection";
 
 /**
  * 我的待办: the inbox of a department or a county congress. A county sees its own delegated surveys, nearest
@@ -33,7 +37,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     accepted_at: d.accepted_at,
     return_comment: d.return_comment,
   }));
+  const db = getDb();
   return {
+    outlineQuestions: await loadMyOutlineQuestions(db, user),
+    meeting: user.role === "department" ? await loadMyMeeting(db, user) : null,
     role: user.role,
     nearDays: SURVEY_NEAR_DAYS,
     organizationName: user.organizationName,
@@ -47,7 +54,7 @@ const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted:
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
 
 export default function MyInbox() {
-  const { role, nearDays, organizationName, open, done } = useLoaderData<typeof loader>();
+  const { role, nearDays, organizationName, open, done, outlineQuestions, meeting } = useLoaderData<typeof loader>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -56,10 +63,9 @@ export default function MyInbox() {
       </div>
 
       {role === "department" ? (
-        <div className="card rs-empty" data-testid="department-inbox">
-          <h2 className="rs-card-title">询问问题与整改事项</h2>
-          <p>暂无分派给本单位的询问问题和整改事项。</p>
-          <p className="muted rs-small">询问提纲下发、整改事项交办后，本单位需要答复和办理的事项将在这里列出。</p>
+        <div data-testid="department-inbox">
+          <MyOutlineQuestionsSection data={outlineQuestions} />
+          {meeting ? <MyMeetingSection data={meeting} /> : null}
         </div>
       ) : (
         <>

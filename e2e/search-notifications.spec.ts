@@ -1,0 +1,108 @@
+import { expect, test } from "@playwright/test";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { E2E_DB_PATH, login, logout, shanghaiDate, unique } from "./fixtures";
+
+/** Issue 7 in the browser: search in Chinese, notifications, reminders, role dashboards. */
+
+async function delegate(page: import("@playwright/test").Page, title: string, due: string, counties: string[]) {
+  await page.goto("/inquiries/1/surveys");
+  const form = page.locator("#delegate");
+  await form.getByLabel("调研题目").fill(title);
+  await form.getByLabel("截止日期").fill(due);
+  for (const county of counties) await form.getByLabel(county).check();
+  await form.getByTestId("rte-brief").click();
+  await page.keyboard.type("请按时报送调研报告。");
+  await form.getByRole("button", { name: "委托调研" }).click();
+  await expect(page.getByRole("status")).toContainText(`委托调研「${title}」`);
+}
+
+test("staff search a two-character word and see it marked in the snippet; a one-character query is explained", async ({ page }) => {
+  await login(page, "staff");
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "搜索" }).click();
+  await page.getByLabel("关键词").fill("医养");
+  await page.getByRole("button", { name: "搜索" }).click();
+  await expect(page).toHaveURL(/q=%E5%8C%BB%E5%85%BB/);
+  const results = page.locator(".search-results li");
+  await expect(results.first()).toBeVisible();
+  await expect(page.locator(".search-results mark").first()).toHaveText("医养");
+  await expect(page.getByRole("link", { name: /问题线索/ }).first()).toBeVisible();
+
+  await page.getByLabel("关键词").fill("医");
+  await page.getByRole("button", { name: "搜索" }).click();
+  await expect(page.getByText("请至少输入两个字")).toBeVisible();
+  await expect(page.getByLabel("关键词")).toHaveValue("医");
+});
+
+test("a county finds its own report but never another county's; a department finds no research", async ({ page }) => {
+  await login(page, "county");
+  await page.goto(`/search?q=${encodeURIComponent("温县")}`);
+  await expect(page.getByTestId("search-total")).not.toHaveText("共找到 0 条结果");
+  await logout(page);
+
+  await login(page, "county2");
+  await page.goto(`/search?q=${encodeURIComponent("温县")}`);
+  await expect(page.getByTestId("search-total")).toHaveText("共找到 0 条结果");
+  await expect(page.locator(".search-kinds")).not.toContainText("县区调研报告");
+  await logout(page);
+
+  await login(page, "health");
+  await page.goto(`/search?q=${encodeURIComponent("医养中心建设运行")}`);
+  await expect(page.getByTestId("search-total")).toHaveText("共找到 0 条结果");
+});
+
+test("a delegation notifies the county; the bell counts it; reading clears it", async ({ page, browser }) => {
+  const title = unique("通知测试调研");
+  await login(page, "staff");
+  await delegate(page, title, shanghaiDate(20), ["温县人大常委会"]);
+
+  const context = await browser.newContext();
+  const county = await context.newPage();
+  await login(county, "county");
+  const bell = county.getByTestId("bell");
+  await expect(bell).toHaveAccessibleName(/条未读/);
+  await bell.click();
+  const item = county.getByTestId("notifications").getByRole("link", { name: new RegExp(`委托调研：${title}`) });
+  await expect(item).toBeVisible();
+  await county.getByRole("button", { name: "全部标为已读" }).click();
+  await expect(county.getByRole("status")).toContainText("标为已读");
+  await expect(county.getByTestId("bell")).toHaveAccessibleName("通知，0 条未读");
+  await item.click();
+  await expect(county).toHaveURL(/\/surveys\/\d+$/);
+  await expect(county.getByRole("heading", { name: title })).toBeVisible();
+  await context.close();
+});
+
+test("the reminder job run twice sends each reminder once", async ({ page }) => {
+  const title = unique("提醒测试调研");
+  await login(page, "staff");
+  await delegate(page, title, shanghaiDate(3), ["武陟县人大常委会"]);
+  const run = () =>
+    promisify(execFile)("npx", ["tsx", "db/cli/reminders.ts"], { cwd: new URL("..", import.meta.url).pathname, env: { ...process.env, XUNWEN_DB_PATH: E2E_DB_PATH } });
+  const first = await run();
+  expect(first.stdout).toMatch(/新发送 [1-9]\d* 条/);
+  const second = await run();
+  expect(second.stdout).toContain("新发送 0 条");
+  await logout(page);
+
+  await login(page, "county2");
+  await page.goto("/notifications");
+  await expect(page.getByTestId("notifications").getByText(new RegExp(`委托调研「${title}」将于 3 天后到期`))).toHaveCount(1);
+});
+
+test("each role's home page shows its own dashboard", async ({ page }) => {
+  await login(page, "staff");
+  await expect(page.getByRole("heading", { name: "各阶段专题询问" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "已逾期和临近期限" })).toBeVisible();
+  await logout(page);
+  await login(page, "county2");
+  await expect(page.getByRole("heading", { name: "委托本单位的调研" })).toBeVisible();
+  await expect(page.getByText("全市脱贫攻坚工作委托调研")).toBeVisible();
+  await logout(page);
+  await login(page, "member");
+  await expect(page.getByRole("heading", { name: "正在进行的满意度测评" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "我提出的问题建议" })).toBeVisible();
+  await logout(page);
+  await login(page, "health");
+  await expect(page.getByRole("heading", { name: "整改事项（期限近的在前）" })).toBeVisible();
+});
