@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { E2E_DB_PATH, login, logout, shanghaiDate, unique } from "./fixtures";
 
@@ -105,4 +106,27 @@ test("each role's home page shows its own dashboard", async ({ page }) => {
   await logout(page);
   await login(page, "health");
   await expect(page.getByRole("heading", { name: "整改事项（期限近的在前）" })).toBeVisible();
+});
+
+test("the demo's health answer is found by a two-character word; two words narrow to the exchanges holding both", async ({ page }) => {
+  const fixture = JSON.parse(readFileSync(new URL("../db/seed/jiaozuo-2020-poverty-inquiry.json", import.meta.url), "utf8")) as {
+    topics: { keyword: string; exchanges: { question: string; answer: string; responder: { organization: string } }[] }[];
+  };
+  const exchanges = fixture.topics.flatMap((t) => t.exchanges.map((e) => ({ ...e, text: `${t.keyword} ${e.question} ${e.answer}` })));
+  const both = exchanges.filter((e) => e.text.includes("贫困") && e.text.includes("就业")).length;
+  const poverty = exchanges.filter((e) => e.text.includes("贫困")).length;
+  expect(both).toBeGreaterThan(0);
+  expect(both).toBeLessThan(poverty);
+
+  await login(page, "staff");
+  await page.goto(`/search?q=${encodeURIComponent("医养")}&kind=exchange&inquiry=1`);
+  const hit = page.locator(".search-results li").first();
+  await expect(hit).toContainText("医养");
+  await hit.getByRole("link").first().click();
+  await expect(page.locator("main")).toContainText("杨吉喜");
+
+  await page.goto(`/search?q=${encodeURIComponent("贫困")}&kind=exchange&inquiry=1`);
+  await expect(page.getByTestId("search-total")).toHaveText(`共找到 ${poverty} 条结果`);
+  await page.goto(`/search?q=${encodeURIComponent("贫困 就业")}&kind=exchange&inquiry=1`);
+  await expect(page.getByTestId("search-total")).toHaveText(`共找到 ${both} 条结果`);
 });

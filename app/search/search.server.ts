@@ -192,10 +192,17 @@ async function hrefFor(
     case "survey_report":
       return `/surveys/${id}`;
     case "outline_question":
-    case "preparation_answer":
-      return internal ? `/inquiries/${inquiryId}/outline` : "/my";
-    case "exchange":
-      return internal ? `/inquiries/${inquiryId}/meeting` : `/public/inquiries/${inquiryId}`;
+      return internal ? `/inquiries/${inquiryId}/outline#q-${id}` : `/inquiries/${inquiryId}/outline/questions/${id}`;
+    case "preparation_answer": {
+      const row = await db.selectFrom("preparation_answers").select("question_id").where("id", "=", id).executeTakeFirst();
+      return row ? `/inquiries/${inquiryId}/outline/questions/${row.question_id}` : "/my";
+    }
+    case "exchange": {
+      if (internal) return `/inquiries/${inquiryId}/meeting/segments/${id}`;
+      // a department reads exchanges in the transcript of the department that answered them
+      const row = await db.selectFrom("meeting_segments").select("department_id").where("id", "=", id).executeTakeFirst();
+      return row?.department_id ? `/inquiries/${inquiryId}/meeting/departments/${row.department_id}` : `/public/inquiries/${inquiryId}`;
+    }
     case "rectification_item":
       return `/rectification/${id}`;
     case "progress_report": {
