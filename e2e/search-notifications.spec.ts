@@ -130,3 +130,18 @@ test("the demo's health answer is found by a two-character word; two words narro
   await page.goto(`/search?q=${encodeURIComponent("贫困 就业")}&kind=exchange&inquiry=1`);
   await expect(page.getByTestId("search-total")).toHaveText(`共找到 ${both} 条结果`);
 });
+
+test("a signed-out browser sees the published digest with the published rectification status, and nothing else", async ({ page }) => {
+  await page.goto("/public");
+  await page.getByRole("link", { name: /脱贫攻坚/ }).first().click();
+  await expect(page).toHaveURL(/\/public\/inquiries\/1$/);
+  const status = page.getByTestId("public-rectification");
+  await expect(status).toContainText("整改落实情况");
+  await expect(status.getByRole("row").nth(1)).toBeVisible();
+  // no personal data of department liaisons
+  await expect(page.locator("main")).not.toContainText("联络员");
+  for (const path of ["/inquiries/1", "/inquiries/1/rectification", "/rectification/1", "/my", "/search?q=%E5%8C%BB%E5%85%BB"]) {
+    await page.goto(path);
+    await expect(page, path).toHaveURL(/\/login\?redirectTo=/);
+  }
+});

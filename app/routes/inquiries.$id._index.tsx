@@ -122,7 +122,7 @@ function stageFacts({ inquiry, summary, dates }: Loaded): Record<InquiryStage, {
         { to: `/inquiries/${id}/handling-report`, label: "研究处理情况报告" },
       ],
     },
-    closed: { ...generic("closed"), links: [] },
+    closed: { ...generic("closed"), links: [{ to: `/inquiries/${id}/close`, label: "办结" }] },
   };
 }
 

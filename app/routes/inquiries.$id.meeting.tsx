@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { itemsForSegments } from "~/rectification/rectification.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
@@ -76,8 +77,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       storageKey: `xunwen:meeting:${meeting.id}:${user.id}:exchange`,
     };
   }
+  // the link exchange → rectification item, shown on each exchange (and item → exchange on the item page)
+  const itemsBySegment: Record<number, { item_id: number; number: number }[]> = {};
+  for (const it of await itemsForSegments(db, record.map((s) => s.id))) (itemsBySegment[it.segment_id] ??= []).push(it);
   return {
     ...base,
+    itemsBySegment,
     meeting: {
       id: meeting.id,
       meeting_date: meeting.meeting_date,
@@ -376,6 +381,18 @@ function MeetingBody({ loaded, feedback }: { loaded: Extract<Loaded, { meeting: 
                         <button type="submit" name="direction" value="down" className="plain rs-mini" disabled={busy || index === record.length - 1} aria-label={`第 ${index + 1} 条下移`}>↓</button>
                       </Form>
                       <Link to={`/inquiries/${inquiry.id}/meeting/segments/${s.id}`} className="mt-fix-link">更正{s.kind === "exchange" ? "、书面答复、测评" : ""}</Link>
+                      {s.kind === "exchange" ? (
+                        <Link to={`/inquiries/${inquiry.id}/rectification/new?from=exchange:${s.id}#form`} className="mt-fix-link">转为整改事项</Link>
+                      ) : null}
+                      {(loaded.itemsBySegment[s.id] ?? []).map((it) => (
+                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转整改事项 #{it.number}</Link>
+                      ))}
+                    </>
+                  ) : (loaded.itemsBySegment[s.id] ?? []).length ? (
+                    <>
+                      {(loaded.itemsBySegment[s.id] ?? []).map((it) => (
+                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转整改事项 #{it.number}</Link>
+                      ))}
                     </>
                   ) : null
                 }

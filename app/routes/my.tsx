@@ -12,6 +12,8 @@ import { loadMyOutlineQuestions } from "~/outline/my.server";
 import { MyOutlineQuestionsSection } from "~/outline/MySection";
 import { loadMyMeeting } from "~/meeting/my.server";
 import { MyMeetingSection } from "~/meeting/MySection";
+import { loadMyRectification } from "~/rectification/my.server";
+import { MyRectificationSection } from "~/rectification/MySection";
 
 /**
  * 我的待办: the inbox of a department or a county congress. A county sees its own delegated surveys, nearest
@@ -41,6 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     outlineQuestions: await loadMyOutlineQuestions(db, user),
     meeting: user.role === "department" ? await loadMyMeeting(db, user) : null,
+    rectification: await loadMyRectification(db, user),
     role: user.role,
     nearDays: SURVEY_NEAR_DAYS,
     organizationName: user.organizationName,
@@ -54,7 +57,7 @@ const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted:
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
 
 export default function MyInbox() {
-  const { role, nearDays, organizationName, open, done, outlineQuestions, meeting } = useLoaderData<typeof loader>();
+  const { role, nearDays, organizationName, open, done, outlineQuestions, meeting, rectification } = useLoaderData<typeof loader>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -64,6 +67,7 @@ export default function MyInbox() {
 
       {role === "department" ? (
         <div data-testid="department-inbox">
+          {rectification ? <MyRectificationSection data={rectification} /> : null}
           <MyOutlineQuestionsSection data={outlineQuestions} />
           {meeting ? <MyMeetingSection data={meeting} /> : null}
         </div>

@@ -5,6 +5,9 @@ import { DigestView } from "~/meeting/components/DigestView";
 import { getPublishedDigest } from "~/meeting/digest.server";
 import { parseId } from "~/meeting/forms.server";
 import { notFound } from "~/policy.server";
+import { DeadlineBadge } from "~/components/attachments";
+import { publicRectificationStatus } from "~/rectification/rectification.server";
+import { formatDate } from "~/utils/time";
 
 /**
  * A published digest, for anyone without signing in; with a print view and the Word document. An inquiry whose
@@ -16,11 +19,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const inquiryId = parseId(params.id, "该询问会摘要不存在或尚未公开");
   const digest = await getPublishedDigest(getDb(), inquiryId);
   if (!digest) notFound("该询问会摘要不存在或尚未公开");
-  return { inquiryId, digest };
+  // the rectification status only when staff chose to publish it; it holds no personal data
+  const rectification = await publicRectificationStatus(getDb(), inquiryId);
+  return { inquiryId, digest, rectification };
 }
 
 export default function PublicDigest() {
-  const { inquiryId, digest } = useLoaderData<typeof loader>();
+  const { inquiryId, digest, rectification } = useLoaderData<typeof loader>();
   return (
     <section className="dg-page">
       <div className="page-head no-print">
@@ -35,6 +40,56 @@ export default function PublicDigest() {
       <div className="card dg-paper">
         <DigestView digest={digest} />
       </div>
+      {rectification ? (
+        <div className="card" data-testid="public-rectification">
+          <h2 style={{ marginTop: 0 }}>整改落实情况</h2>
+          <p>
+            共 {rectification.progress.total} 项整改事项，已销号 {rectification.progress.closed} 项，结转 {rectification.progress.carriedOver} 项
+            {rectification.inquiry.closed ? `；本次专题询问已于 ${formatDate(rectification.inquiry.closedDate)} 办结` : ""}。期限按自然日计算。
+          </p>
+          {rectification.overdue.length ? (
+            <>
+              <h3>逾期未完成的事项（{rectification.overdue.length} 项）</h3>
+              <ul data-testid="public-overdue">
+                {rectification.overdue.map((i) => (
+                  <li key={i.number}>
+                    {i.number}. {i.problem}（牵头单位：{i.leadDepartment}，时限 {formatDate(i.deadline)}） <DeadlineBadge light={i.light} daysLeft={i.daysLeft} />
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <table className="data">
+            <thead>
+              <tr>
+                <th>序号</th>
+                <th>整改要求</th>
+                <th>牵头单位</th>
+                <th>配合单位</th>
+                <th>整改时限</th>
+                <th>状态</th>
+                <th>销号日期</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rectification.items.map((i) => (
+                <tr key={i.number}>
+                  <td>{i.number}</td>
+                  <td>{i.requirement || i.problem}</td>
+                  <td>{i.leadDepartment}</td>
+                  <td>{i.coDepartments.join("、") || "—"}</td>
+                  <td>
+                    {formatDate(i.deadline)}
+                    {i.originalDeadline !== i.deadline ? <div className="muted" style={{ fontSize: 12 }}>原定 {formatDate(i.originalDeadline)}</div> : null}
+                  </td>
+                  <td>{i.statusLabel}</td>
+                  <td>{i.closedDate ? formatDate(i.closedDate) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
     </section>
   );
 }

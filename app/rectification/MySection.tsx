@@ -1,0 +1,98 @@
+import { Link } from "@remix-run/react";
+import { DeadlineBadge } from "~/components/attachments";
+import { formatDate } from "~/utils/time";
+import { ItemLightBadge } from "./components";
+import { ITEM_STATUS_CLASS, ITEM_STATUS_LABELS, lightRuleText } from "./labels";
+import type { MyRectificationData } from "./my.server";
+
+/**
+ * 我的待办 · 整改事项: a department's items (lead or co-department) with their deadline lights, and for the
+ * government's liaison the handling reports to submit. Data from loadMyRectification (app/rectification/my.server.ts).
+ */
+export function MyRectificationSection({ data }: { data: MyRectificationData | null }) {
+  if (!data) return null;
+  return (
+    <section className="rect-my" data-testid="my-rectification">
+      {data.handlingReports.length > 0 ? (
+        <>
+          <h2>待报送的研究处理情况报告（{data.handlingReports.length}）</h2>
+          <table className="data rs-table" data-testid="my-handling-reports">
+            <thead>
+              <tr>
+                <th>专题询问</th>
+                <th style={{ width: "6em" }}>轮次</th>
+                <th style={{ width: "10em" }}>报送期限</th>
+                <th style={{ width: "13em" }}>期限</th>
+                <th style={{ width: "6em" }}>操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.handlingReports.map((h) => (
+                <tr key={`${h.inquiry_id}-${h.round}`} className={`rs-light-${h.light}`}>
+                  <td>{h.inquiry_title}</td>
+                  <td>第 {h.round} 轮</td>
+                  <td>{formatDate(h.due_date)}</td>
+                  <td><DeadlineBadge light={h.light} daysLeft={h.daysLeft} /></td>
+                  <td><Link to={`/inquiries/${h.inquiry_id}/handling-report`}>报送</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+
+      <h2>待办理的整改事项（{data.open.length}）</h2>
+      <p className="muted rs-small">{lightRuleText(data.warningDays)}本单位为牵头单位的事项须报送进展、按期申请销号；为配合单位的事项须报送配合工作进展。</p>
+      {data.open.length === 0 ? (
+        <div className="card rs-empty">
+          <p>暂无待办理的整改事项。</p>
+        </div>
+      ) : (
+        <ItemTable rows={data.open} testId="my-items-open" />
+      )}
+      {data.finished.length > 0 ? (
+        <>
+          <h2>已销号或结转的整改事项（{data.finished.length}）</h2>
+          <ItemTable rows={data.finished} testId="my-items-done" />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+type Row = MyRectificationData["open"][number];
+
+function ItemTable({ rows, testId }: { rows: Row[]; testId: string }) {
+  return (
+    <table className="data rs-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>整改事项</th>
+          <th style={{ width: "6em" }}>本单位</th>
+          <th style={{ width: "10em" }}>整改时限</th>
+          <th style={{ width: "13em" }}>期限</th>
+          <th style={{ width: "7em" }}>状态</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id} className={`rs-light-${r.light}`} data-testid={`my-item-${r.id}`}>
+            <td>
+              <Link to={`/rectification/${r.id}`}>#{r.number} {r.problem.length > 60 ? `${r.problem.slice(0, 60)}…` : r.problem}</Link>
+              <div className="muted rs-small">{r.inquiry_title}{r.role === "co" ? ` · 牵头单位：${r.lead_name}` : ""}</div>
+              {r.return_comment ? <div className="rs-small rs-return-note">销号申请被退回：{r.return_comment}</div> : null}
+              {r.extensionPending ? <div className="rs-small muted">延期申请待审批</div> : null}
+            </td>
+            <td>{r.role === "lead" ? "牵头" : "配合"}</td>
+            <td>
+              {formatDate(r.deadline)}
+              {r.deadline !== r.original_deadline ? <div className="muted rs-small">原定 {formatDate(r.original_deadline)}</div> : null}
+            </td>
+            <td><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
+            <td><span className={`badge ${ITEM_STATUS_CLASS[r.status]}`}>{ITEM_STATUS_LABELS[r.status]}</span></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,128 @@
+import type { ItemStatus } from "../../db/schema";
+import { DeadlineBadge } from "~/components/attachments";
+import { firstError, type FormFeedback } from "~/components/forms";
+import type { Light } from "~/utils/deadline";
+import { ITEM_STATUS_CLASS, ITEM_STATUS_LABELS } from "./labels";
+
+/** Small UI pieces shared by the rectification pages (browser-safe: no server imports). */
+
+export function ItemStatusBadge({ status }: { status: ItemStatus }) {
+  return (
+    <span className={`badge ${ITEM_STATUS_CLASS[status]}`} data-status={status}>
+      {ITEM_STATUS_LABELS[status]}
+    </span>
+  );
+}
+
+/** The deadline light of an open item; closed and carried-over items have none (their status says it). */
+export function ItemLightBadge({ light, daysLeft }: { light: Light; daysLeft: number }) {
+  return light === "done" ? <span className="muted" data-light="done">—</span> : <DeadlineBadge light={light} daysLeft={daysLeft} />;
+}
+
+/** A labelled textarea with its Chinese error underneath and the refused value kept. */
+export function TextAreaField({
+  name,
+  label,
+  feedback,
+  defaultValue,
+  required,
+  rows = 3,
+  maxLength = 2000,
+  hint,
+  id: idOverride,
+}: {
+  id?: string;
+  name: string;
+  label: string;
+  feedback?: FormFeedback;
+  defaultValue?: string;
+  required?: boolean;
+  rows?: number;
+  maxLength?: number;
+  hint?: string;
+}) {
+  const error = firstError(feedback, name);
+  const id = idOverride ?? `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+        {required ? <span className="required">*</span> : null}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {hint ? <p className="field-hint">{hint}</p> : null}
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Co-departments (配合单位) as checkboxes. */
+export function DepartmentChoices({
+  name = "coDepartmentIds",
+  label = "配合单位",
+  departments,
+  chosen,
+  feedback,
+}: {
+  name?: string;
+  label?: string;
+  departments: { id: number; name: string }[];
+  chosen: number[];
+  feedback?: FormFeedback;
+}) {
+  const error = firstError(feedback, name);
+  const kept = feedback?.values ? new Set((feedback.values[name] ?? "").split("\n").filter(Boolean).map(Number)) : new Set(chosen);
+  return (
+    <fieldset className="field rect-departments" aria-invalid={error ? true : undefined} aria-describedby={error ? `f-${name}-error` : undefined}>
+      <legend className="field-label">{label}</legend>
+      <div className="rs-checkboxes">
+        {departments.map((d) => (
+          <label key={d.id}>
+            <input type="checkbox" name={name} value={d.id} defaultChecked={kept.has(d.id)} /> {d.name}
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <p id={`f-${name}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** Closed / total as a bar with words (readable in print). */
+export function ProgressBar({ closed, total, carriedOver }: { closed: number; total: number; carriedOver: number }) {
+  const pct = total ? Math.round((closed / total) * 100) : 0;
+  const carriedPct = total ? Math.round((carriedOver / total) * 100) : 0;
+  return (
+    <div className="rect-progress" data-testid="rect-progress">
+      <div
+        className="rect-progress-bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={closed}
+        aria-label="整改进度（已销号 / 总数）"
+      >
+        <span className="rect-progress-closed" style={{ width: `${pct}%` }} />
+        <span className="rect-progress-carried" style={{ width: `${carriedPct}%` }} />
+      </div>
+      <p className="rect-progress-text">
+        已销号 <strong>{closed}</strong> / {total} 项（{pct}%）{carriedOver ? `，结转 ${carriedOver} 项` : ""}
+      </p>
+    </div>
+  );
+}

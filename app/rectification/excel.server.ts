@@ -1,0 +1,245 @@
+import ExcelJS from "exceljs";
+import { formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
+import { describeDaysLeft } from "../utils/deadline";
+import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
+import type { listLedger } from "./rectification.server";
+
+/**
+ * Excel for the rectification ledger: the export offices forward (序号, 问题, 整改要求, 牵头单位, 配合单位, 整改时限,
+ * 进展情况, 状态), the import template, and the checking of an uploaded sheet (every bad row named with its reason;
+ * nothing is imported until the sheet is clean).
+ */
+export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export { MAX_IMPORT_ROWS };
+const SHEET_NAME = "整改事项";
+const NAMES_SHEET = "单位名称";
+
+type LedgerRow = Awaited<ReturnType<typeof listLedger>>["rows"][number];
+
+const thin = { style: "thin" as const, color: { argb: "FF999999" } };
+const border = { top: thin, left: thin, bottom: thin, right: thin };
+
+export function deadlineCellText(row: { deadline: string; original_deadline: string }): string {
+  return row.deadline === row.original_deadline ? formatDate(row.deadline) : `${formatDate(row.deadline)}（原定${formatDate(row.original_deadline)}）`;
+}
+
+export function statusCellText(row: LedgerRow): string {
+  const label = ITEM_STATUS_LABELS[row.status];
+  if (row.status === "carried_over" && row.carried_over_reason) return `${label}（${row.carried_over_reason}）`;
+  if (row.light === "red") return `${label}（${describeDaysLeft(row.daysLeft)}）`;
+  return label;
+}
+
+export function progressCellText(row: LedgerRow): string {
+  const p = row.latest_progress;
+  if (!p) return "";
+  const text = p.text.length > 1500 ? `${p.text.slice(0, 1500)}…` : p.text;
+  return `【${formatDate(todayInShanghai(new Date(p.created_at)))} ${p.organization_name}】${text}`;
+}
+
+/** The ledger as an .xlsx file: a title row, the header offices use, one row per item, ready to print. */
+export async function ledgerWorkbook(title: string, rows: LedgerRow[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "询问 Xunwen";
+  wb.created = new Date();
+  const ws = wb.addWorksheet("整改台账", {
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "2:2" },
+    views: [{ state: "frozen", ySplit: 2 }],
+  });
+  ws.columns = [
+    { key: "number", width: 7 },
+    { key: "problem", width: 40 },
+    { key: "requirement", width: 36 },
+    { key: "lead", width: 18 },
+    { key: "co", width: 22 },
+    { key: "deadline", width: 18 },
+    { key: "progress", width: 48 },
+    { key: "status", width: 14 },
+  ];
+  ws.mergeCells(1, 1, 1, LEDGER_COLUMNS.length);
+  const titleCell = ws.getCell(1, 1);
+  titleCell.value = `${title}整改台账（${formatDate(todayInShanghai())}导出）`;
+  titleCell.font = { bold: true, size: 14 };
+  titleCell.alignment = { horizontal: "center", vertical: "middle" };
+  ws.getRow(1).height = 28;
+  const header = ws.getRow(2);
+  LEDGER_COLUMNS.forEach((label, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = label;
+    cell.font = { bold: true };
+    cell.alignment = { horizontal: "center", vertical: "middle", wrapText: true };
+    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEEF0F3" } };
+    cell.border = border;
+  });
+  for (const r of rows) {
+    const row = ws.addRow([
+      r.number,
+      r.problem,
+      r.requirement,
+      r.lead_name,
+      r.codepartments.map((c) => c.name).join("、"),
+      deadlineCellText(r),
+      progressCellText(r),
+      statusCellText(r),
+    ]);
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cell.alignment = { vertical: "top", wrapText: true, horizontal: col === 1 ? "center" : "left" };
+      cell.border = border;
+    });
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The import template: the header row, the rules, and the department names the sheet may use. */
+export async function importTemplate(departmentNames: string[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "询问 Xunwen";
+  const ws = wb.addWorksheet(SHEET_NAME, { views: [{ state: "frozen", ySplit: 1 }] });
+  ws.columns = [
+    { header: IMPORT_COLUMNS[0], key: "problem", width: 48 },
+    { header: IMPORT_COLUMNS[1], key: "requirement", width: 40 },
+    { header: IMPORT_COLUMNS[2], key: "lead", width: 22 },
+    { header: IMPORT_COLUMNS[3], key: "co", width: 30 },
+    { header: IMPORT_COLUMNS[4], key: "deadline", width: 14 },
+  ];
+  ws.getRow(1).eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEEF0F3" } };
+    cell.border = border;
+  });
+  ws.getColumn(5).numFmt = "yyyy-mm-dd";
+  const names = wb.addWorksheet(NAMES_SHEET);
+  names.getColumn(1).width = 30;
+  departmentNames.forEach((name, i) => (names.getCell(i + 1, 1).value = name));
+  if (departmentNames.length) {
+    for (let r = 2; r <= MAX_IMPORT_ROWS + 1; r++) {
+      ws.getCell(r, 3).dataValidation = {
+        type: "list",
+        allowBlank: true,
+        formulae: [`'${NAMES_SHEET}'!$A$1:$A$${departmentNames.length}`],
+        showErrorMessage: true,
+        errorTitle: "牵头单位",
+        error: "请从“单位名称”表中选择",
+      };
+    }
+  }
+  const help = wb.addWorksheet("填写说明");
+  help.getColumn(1).width = 100;
+  [
+    "整改事项批量导入模板 填写说明",
+    "1. 在“整改事项”表中每行填写一项整改事项，第 1 行表头请勿修改，从第 2 行起填写。",
+    "2. 问题：必填，不超过 2000 字。整改要求：选填，不超过 2000 字。",
+    "3. 牵头单位：必填，须与“单位名称”表中的名称完全一致。",
+    "4. 配合单位：选填，可填写多个，用顿号“、”或逗号分隔，名称须与“单位名称”表一致，且不能与牵头单位相同。",
+    "5. 整改时限：必填，日期格式，如 2025-06-30 或 2025年6月30日，不能早于导入当天。",
+    "6. 表格中任何一行有误，系统将列出出错的行号和原因，全部事项均不导入；请修改后重新上传。",
+    `7. 每次最多导入 ${MAX_IMPORT_ROWS} 项，文件不超过 2 MB。`,
+  ].forEach((line, i) => {
+    const cell = help.getCell(i + 1, 1);
+    cell.value = line;
+    if (i === 0) cell.font = { bold: true, size: 13 };
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A cell's value as text (strings, numbers, rich text, hyperlinks, formula results). */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value.trim();
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") {
+    if ("richText" in value && Array.isArray(value.richText)) return value.richText.map((t) => t.text).join("").trim();
+    if ("text" in value && typeof value.text === "string") return value.text.trim();
+    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("error" in value) return "";
+  }
+  return String(value).trim();
+}
+
+/** A date cell or text (2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日, or an Excel serial) → YYYY-MM-DD, or null. */
+export function parseSheetDate(value: ExcelJS.CellValue): string | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 1 || value > 100_000) return null;
+    return new Date(Date.UTC(1899, 11, 30) + value * 86_400_000).toISOString().slice(0, 10);
+  }
+  if (value && typeof value === "object" && "result" in value) return parseSheetDate(value.result as ExcelJS.CellValue);
+  const text = cellText(value);
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text);
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}`;
+  return isCalendarDate(iso) ? iso : null;
+}
+
+export interface ImportRow {
+  row: number;
+  problem: string;
+  requirement: string;
+  leadDepartmentId: number;
+  coDepartmentIds: number[];
+  deadline: string;
+}
+export type ImportCheck = { ok: true; rows: ImportRow[] } | { ok: false; errors: { row: number; message: string }[] };
+
+/**
+ * Reads and checks an uploaded sheet. `departments` are the organisations an item may name. Row numbers are
+ * the sheet's own (the header is row 1). Every problem of every row is reported.
+ */
+export async function checkImportSheet(bytes: Buffer, departments: { id: number; name: string }[], today = todayInShanghai()): Promise<ImportCheck> {
+  if (bytes.length === 0) return { ok: false, errors: [{ row: 0, message: "请选择要导入的 Excel 文件" }] };
+  if (bytes.length > MAX_IMPORT_BYTES) return { ok: false, errors: [{ row: 0, message: "文件超过 2 MB，请拆分后分批导入" }] };
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return { ok: false, errors: [{ row: 0, message: "请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）" }] };
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    return { ok: false, errors: [{ row: 0, message: "文件无法读取，请使用下载的导入模板填写后上传" }] };
+  }
+  const ws = wb.getWorksheet(SHEET_NAME) ?? wb.worksheets[0];
+  if (!ws) return { ok: false, errors: [{ row: 0, message: "文件中没有工作表" }] };
+  const header = IMPORT_COLUMNS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1).value));
+  if (header.some((h, i) => h !== IMPORT_COLUMNS[i])) {
+    return { ok: false, errors: [{ row: 1, message: `表头应依次为：${IMPORT_COLUMNS.join("、")}，请使用下载的导入模板` }] };
+  }
+  const byName = new Map(departments.map((d) => [d.name.trim(), d.id]));
+  const rows: ImportRow[] = [];
+  const errors: { row: number; message: string }[] = [];
+  const last = ws.actualRowCount ? ws.rowCount : 1;
+  for (let r = 2; r <= last; r++) {
+    const row = ws.getRow(r);
+    const cells = [1, 2, 3, 4, 5].map((c) => row.getCell(c).value);
+    const texts = cells.map(cellText);
+    if (texts.every((t) => t === "")) continue;
+    if (rows.length + errors.length >= MAX_IMPORT_ROWS) {
+      errors.push({ row: r, message: `每次最多导入 ${MAX_IMPORT_ROWS} 项，请拆分后分批导入` });
+      break;
+    }
+    const reasons: string[] = [];
+    const [problem, requirement, leadName, coText] = texts;
+    if (!problem) reasons.push("缺少问题");
+    else if (problem.length > 2000) reasons.push("问题超过 2000 字");
+    if (requirement.length > 2000) reasons.push("整改要求超过 2000 字");
+    const leadId = leadName ? byName.get(leadName) : undefined;
+    if (!leadName) reasons.push("缺少牵头单位");
+    else if (leadId === undefined) reasons.push(`牵头单位「${leadName}」不是系统中的单位名称`);
+    const coNames = coText.split(/[、,，;；\n]+/).map((s) => s.trim()).filter(Boolean);
+    const coIds: number[] = [];
+    for (const name of coNames) {
+      const id = byName.get(name);
+      if (id === undefined) reasons.push(`配合单位「${name}」不是系统中的单位名称`);
+      else if (id === leadId) reasons.push(`「${name}」已是牵头单位，不能同时作为配合单位`);
+      else coIds.push(id);
+    }
+    const deadline = parseSheetDate(cells[4]);
+    if (!texts[4]) reasons.push("缺少整改时限");
+    else if (!deadline) reasons.push(`整改时限「${texts[4]}」不是有效日期（应如 2025-06-30）`);
+    else if (deadline < today) reasons.push(`整改时限 ${deadline} 早于今天`);
+    if (reasons.length) errors.push({ row: r, message: reasons.join("；") });
+    else rows.push({ row: r, problem, requirement, leadDepartmentId: leadId!, coDepartmentIds: [...new Set(coIds)], deadline: deadline! });
+  }
+  if (errors.length) return { ok: false, errors };
+  if (rows.length === 0) return { ok: false, errors: [{ row: 0, message: "表格中没有可导入的事项（请从第 2 行起填写）" }] };
+  return { ok: true, rows };
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import type { VoteChoice } from "../../db/schema";
+import { fields } from "../utils/forms.server";
+import { isCalendarDate } from "../utils/time";
+import { VOTE_CHOICES } from "./labels";
+
+/**
+ * The zod schemas of the rectification forms. They live in a server module (not at the top of the route
+ * files) so that the browser bundle never evaluates them: routes use them in their actions only.
+ */
+const date = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .refine(isCalendarDate, `${label}格式不正确，请按“年-月-日”填写`);
+
+const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()));
+const optionalId = z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), z.coerce.number().int().positive().nullable());
+
+export const ItemCreateSchema = z.object({
+  problem: fields.requiredText("问题", 2000),
+  requirement: fields.optionalText("整改要求", 2000),
+  leadDepartmentId: fields.id("牵头单位"),
+  coDepartmentIds: idList,
+  deadline: date("整改时限"),
+  source: z.string().optional(),
+});
+
+export const ItemEditSchema = z.object({
+  version: fields.version(),
+  problem: fields.requiredText("问题", 2000),
+  requirement: fields.optionalText("整改要求", 2000),
+  leadDepartmentId: fields.id("牵头单位"),
+  coDepartmentIds: idList,
+});
+
+export const CommentSchema = fields.optionalText("意见", 2000);
+export const VersionSchema = fields.version();
+
+export const ExtensionRequestSchema = z.object({
+  requestedDeadline: date("新的整改时限"),
+  reason: fields.requiredText("延期理由", 2000),
+});
+
+export const ExtensionDecisionSchema = z.object({
+  extensionId: z.coerce.number().int().positive(),
+  decision: z.enum(["approve", "deny"]),
+  note: fields.optionalText("审批意见", 2000),
+});
+
+export const WarningDaysSchema = z.object({
+  warningDays: z.coerce.number({ error: "请填写预警天数" }).int("预警天数须为整数").min(1, "预警天数须为 1 至 90 之间的整数").max(90, "预警天数须为 1 至 90 之间的整数"),
+});
+export const PublicSchema = z.object({ version: fields.version(), public: z.enum(["0", "1"]) });
+
+export const DueDateSchema = z.object({ dueDate: date("报送期限"), reportId: optionalId, version: optionalId });
+export const ReportRefSchema = z.object({ reportId: z.coerce.number().int().positive(), version: z.coerce.number().int().positive() });
+export const OptionalReportRefSchema = z.object({ reportId: optionalId, version: optionalId });
+export const BallotSchema = z.object({
+  reportId: z.coerce.number().int().positive(),
+  choice: z.enum(VOTE_CHOICES as [VoteChoice, ...VoteChoice[]], { error: "请选择测评意见" }),
+});
+export const CloseVoteSchema = ReportRefSchema.extend({ newDueDate: z.string().trim().optional().transform((v) => v ?? "") });
+export const AcceptReportSchema = ReportRefSchema.extend({ note: fields.optionalText("意见", 2000) });

@@ -1,0 +1,136 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { filesFromForm } from "~/attachments/attachments.server";
+import { actorOf, requireUser } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { getInquiry } from "~/inquiries/inquiries.server";
+import { canManageRectification, forbidden, notFound } from "~/policy.server";
+import { IMPORT_COLUMNS, MAX_IMPORT_ROWS } from "~/rectification/labels";
+import { checkImportSheet, MAX_IMPORT_BYTES } from "~/rectification/excel.server";
+import { departmentOptions, importItems } from "~/rectification/rectification.server";
+import { readFormData } from "~/utils/forms.server";
+
+/**
+ * 批量导入: staff upload an Excel sheet filled from the template. Every bad row is listed with its row number
+ * and reason and nothing is imported until the sheet is clean; a clean sheet is imported in one go and the
+ * result summary is shown.
+ */
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `批量导入整改事项 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
+
+const IdSchema = z.coerce.number().int().positive();
+
+async function load(request: Request, params: { id?: string }) {
+  const user = await requireUser(request);
+  if (!canManageRectification(user)) forbidden("只有人大工作人员可以导入整改事项。");
+  const id = IdSchema.safeParse(params.id);
+  if (!id.success) notFound("该专题询问不存在");
+  const db = getDb();
+  const inquiry = await getInquiry(db, id.data);
+  if (!inquiry) notFound("该专题询问不存在");
+  return { user, db, inquiry };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { inquiry } = await load(request, params);
+  const url = new URL(request.url);
+  const count = Number(url.searchParams.get("imported"));
+  const first = Number(url.searchParams.get("first"));
+  const last = Number(url.searchParams.get("last"));
+  return {
+    inquiry: { id: inquiry.id, title: inquiry.title, closed: inquiry.stage === "closed" },
+    done: Number.isInteger(count) && count > 0 ? { count, first, last } : null,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, db, inquiry } = await load(request, params);
+  const formData = await readFormData(request, MAX_IMPORT_BYTES + 64 * 1024);
+  const files = filesFromForm(formData, "sheet");
+  if (files.length !== 1) return data({ fileName: "", errors: [{ row: 0, message: "请选择一个要导入的 Excel 文件" }] }, { status: 400 });
+  const file = files[0];
+  const departments = await departmentOptions(db);
+  const checked = await checkImportSheet(Buffer.from(await file.arrayBuffer()), departments);
+  if (!checked.ok) return data({ fileName: file.name, errors: checked.errors }, { status: 400 });
+  const result = await importItems(db, actorOf(user, context), inquiry.id, checked.rows);
+  if (!result.ok) return data({ fileName: file.name, errors: result.errors }, { status: 400 });
+  return redirect(`/inquiries/${inquiry.id}/rectification/import?imported=${result.count}&first=${result.numbers[0]}&last=${result.numbers[result.numbers.length - 1]}`);
+}
+
+export default function ImportPage() {
+  const { inquiry, done } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  return (
+    <section className="rs-page rect-page">
+      <div className="page-head">
+        <div>
+          <p className="rs-crumbs">
+            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/rectification`}>整改台账</Link> › 批量导入
+          </p>
+          <h1>批量导入整改事项</h1>
+        </div>
+      </div>
+
+      {done ? (
+        <div className="card rect-import-done" role="status" data-testid="import-summary">
+          <h2 className="rs-card-title">导入完成</h2>
+          <p>
+            已导入 <strong>{done.count}</strong> 项整改事项（序号 #{done.first}
+            {done.last !== done.first ? `–#${done.last}` : ""}），状态均为“待整改”。
+          </p>
+          <p>
+            <Link to={`/inquiries/${inquiry.id}/rectification`}>查看整改台账</Link>
+          </p>
+        </div>
+      ) : null}
+
+      {result?.errors?.length ? (
+        <div className="card rect-import-errors" role="alert" data-testid="import-errors">
+          <h2 className="rs-card-title">表格有误，未导入任何事项</h2>
+          <p className="rs-small">{result.fileName ? `「${result.fileName}」` : ""}中以下内容需要修改，修改后请重新上传：</p>
+          <table className="data">
+            <thead>
+              <tr>
+                <th style={{ width: "6em" }}>行号</th>
+                <th>原因</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.errors.map((e, i) => (
+                <tr key={i}>
+                  <td>{e.row > 0 ? `第 ${e.row} 行` : "—"}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      <div className="card">
+        <h2 className="rs-card-title">上传 Excel 表格</h2>
+        <ol className="rs-small">
+          <li>
+            <a href={`/inquiries/${inquiry.id}/rectification/template.xlsx`} download>下载导入模板</a>，在“整改事项”表中每行填写一项：{IMPORT_COLUMNS.join("、")}。
+          </li>
+          <li>牵头单位、配合单位须与模板“单位名称”表中的名称一致；多个配合单位用顿号分隔；整改时限不能早于今天。</li>
+          <li>系统先检查全部行：任何一行有误，都会列出行号和原因，全部不导入；检查无误后一次导入。每次最多 {MAX_IMPORT_ROWS} 项。</li>
+        </ol>
+        <Form method="post" encType="multipart/form-data" noValidate>
+          <div className="field">
+            <label htmlFor="f-sheet" className="field-label">
+              Excel 文件（.xlsx）<span className="required">*</span>
+            </label>
+            <input id="f-sheet" type="file" name="sheet" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+            <p className="field-hint">不超过 2 MB</p>
+          </div>
+          <button type="submit" disabled={busy || inquiry.closed}>{busy ? "正在检查并导入，请稍候…" : "检查并导入"}</button>
+          {busy ? <p className="muted rs-small" role="status">正在逐行检查表格，检查无误后一次导入。</p> : null}
+        </Form>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,258 @@
+/**
+ * npm run bench — builds nothing itself (scripts/bench.sh builds first); for each size it makes (or reuses)
+ * a synthetic database, starts the production server and a "floor" server on loopback, drives load with
+ * autocannon, and prints and appends the results to docs/benchmarks/results.md.
+ *
+ *   npm run bench                       city and province
+ *   npm run bench -- --sizes city,province,ten
+ *   npm run bench -- --regen            make the databases afresh
+ */
+import autocannon from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { sql } from "kysely";
+import { migrateToLatest, openDatabase } from "../../db/client";
+import { generate, SIZES, type GenerateReport } from "./generate";
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "city,province" },
+    regen: { type: "boolean", default: false },
+    seconds: { type: "string", default: "8" },
+  },
+});
+const SECONDS = Math.max(2, Math.min(60, Number(values.seconds) || 8));
+const APP_PORT = 3400;
+const FLOOR_PORT = 3401;
+const GENERATOR_VERSION = "1";
+
+interface Row {
+  size: string;
+  scenario: string;
+  target: "page" | "floor";
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  rssMb: number | null;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {}
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${url}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function peakRssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  return child;
+}
+
+async function login(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ username, password }),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    redirect: "manual",
+  });
+  const cookie = res.headers.get("set-cookie");
+  if (res.status !== 302 || !cookie) throw new Error(`login failed for ${username}: ${res.status}`);
+  return cookie.split(";")[0];
+}
+
+/** Runs one load with autocannon, recording every response time for exact percentiles. */
+async function load(opts: {
+  url: string;
+  cookie?: string;
+  connections: number;
+  method?: string;
+  /** for writes: each request's path and form body */
+  bodies?: () => { path: string; body: string };
+  amount?: number;
+}) {
+  const times: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const statuses: Record<number, number> = {};
+  const instance = autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.amount ? undefined : SECONDS,
+    amount: opts.amount,
+    method: (opts.method ?? "GET") as "GET",
+    headers: {
+      ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...(opts.bodies ? { "content-type": "application/x-www-form-urlencoded", origin: new URL(opts.url).origin } : {}),
+    },
+    requests: opts.bodies ? [{ setupRequest: (req: any) => ({ ...req, ...opts.bodies!() }) }] : undefined,
+    timeout: 30,
+  });
+  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    times.push(responseTime);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    if (statusCode >= 400) non2xx++;
+  });
+  instance.on("reqError", () => errors++);
+  const result: any = await instance;
+  times.sort((a, b) => a - b);
+  return {
+    requests: times.length,
+    rps: Math.round(times.length / (result.duration || SECONDS)),
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    errors: errors + non2xx + (result.timeouts ?? 0),
+    statuses,
+  };
+}
+
+async function prepare(sizeName: string): Promise<{ path: string; info: GenerateReport }> {
+  const size = SIZES[sizeName];
+  if (!size) throw new Error(`unknown size ${sizeName}`);
+  const path = resolve(`data/bench-${sizeName}.db`);
+  mkdirSync(dirname(path), { recursive: true });
+  const key = JSON.stringify({ size, GENERATOR_VERSION });
+  if (existsSync(path) && !values.regen) {
+    const db = openDatabase(path);
+    try {
+      await migrateToLatest(db);
+      const row = await db.selectFrom("settings").select("value").where("key", "=", "bench_generated").executeTakeFirst();
+      if (row) {
+        const saved = JSON.parse(row.value);
+        if (saved.key === key) return { path, info: saved.info };
+      }
+    } finally {
+      await db.destroy();
+    }
+  }
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+  console.log(`生成 ${sizeName} 规模的数据 …`);
+  const db = openDatabase(path);
+  try {
+    await migrateToLatest(db);
+    const info = await generate(db, size);
+    await db
+      .insertInto("settings")
+      .values({ key: "bench_generated", value: JSON.stringify({ key, info }), updated_at: new Date().toISOString() })
+      .execute();
+    await sql`pragma wal_checkpoint(truncate)`.execute(db);
+    console.log(`  ${info.inquiries} 项询问，${info.exchanges} 组问答，${info.items} 项整改事项，${info.progressReports} 条进展，用时 ${info.seconds} 秒`);
+    return { path, info };
+  } finally {
+    await db.destroy();
+  }
+}
+
+export interface Scenario {
+  name: string;
+  /** path on the app, and the floor path serving the same SQL */
+  page: string;
+  floor: string;
+  as: "staff" | "department" | "anonymous";
+}
+
+async function runSize(sizeName: string): Promise<Row[]> {
+  const { path, info } = await prepare(sizeName);
+  const rows: Row[] = [];
+  const env = { XUNWEN_DB_PATH: path, HOST: "127.0.0.1", NODE_ENV: "production", XUNWEN_DISABLE_JOBS: "1" };
+  const app = start(process.execPath, ["server.mjs"], { ...env, PORT: String(APP_PORT) });
+  const floor = start(process.execPath, ["--import", "tsx", "scripts/bench/floor.ts"], { ...env, PORT: String(FLOOR_PORT) });
+  try {
+    const appBase = `http://127.0.0.1:${APP_PORT}`;
+    const floorBase = `http://127.0.0.1:${FLOOR_PORT}`;
+    await waitFor(`${appBase}/healthz`);
+    await waitFor(`${floorBase}/healthz`);
+    const cookies: Record<Scenario["as"], string> = {
+      staff: await login(appBase, "bench1", "xunwen-bench-Pass1"),
+      department: await login(appBase, info.sample.departmentUsername, "xunwen-bench-Pass1"),
+      anonymous: "",
+    };
+    const { scenarios } = await import("./scenarios");
+    for (const s of scenarios(info)) {
+      for (const target of ["page", "floor"] as const) {
+        const url = target === "page" ? appBase + s.page : floorBase + s.floor;
+        const r = await load({ url, cookie: target === "page" ? cookies[s.as] || undefined : undefined, connections: 50 });
+        rows.push({ size: sizeName, scenario: s.name, target, ...r, rssMb: target === "page" ? peakRssMb(app.pid) : null });
+        console.log(`  ${sizeName} ${s.name} ${target}: p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.rps}/s, 错误 ${r.errors}`);
+      }
+    }
+    // writes: 200 connections submitting progress reports at once; each body carries a unique marker
+    const { progressWrite } = await import("./scenarios");
+    const write = progressWrite(info);
+    const runId = `BENCH${Date.now().toString(36)}`;
+    let n = 0;
+    const itemIds = info.sample.itemIds;
+    const r = await load({
+      url: appBase + write.path(itemIds[0]),
+      cookie: cookies.department,
+      connections: 200,
+      method: "POST",
+      amount: 3000,
+      bodies: () => {
+        const i = n++;
+        return { path: write.path(itemIds[i % itemIds.length]), body: write.body(`${runId}-${i}`) };
+      },
+    });
+    rows.push({ size: sizeName, scenario: "200 连接并发提交整改进展", target: "page", ...r, rssMb: peakRssMb(app.pid) });
+    const db = openDatabase(path);
+    try {
+      const stored = await sql<{ n: number; d: number }>`select count(*) as n, count(distinct body_text) as d from progress_reports where body_text like ${`%${runId}-%`}`.execute(db);
+      const acked = r.statuses[302] ?? 0;
+      console.log(`  写入：确认 ${acked} 条，数据库中 ${stored.rows[0].n} 条（去重 ${stored.rows[0].d} 条），错误 ${r.errors}`);
+      rows[rows.length - 1].scenario += `（确认 ${acked}，入库 ${stored.rows[0].n}，重复 ${stored.rows[0].n - stored.rows[0].d}）`;
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    app.kill("SIGTERM");
+    floor.kill("SIGTERM");
+  }
+  return rows;
+}
+
+function table(rows: Row[]): string {
+  const lines = ["| 规模 | 场景 | 对象 | 请求数 | 每秒 | p50 ms | p95 ms | p99 ms | 错误 | 峰值 RSS MB | 页面/底线 p95 |", "|---|---|---|---|---|---|---|---|---|---|---|"];
+  for (const r of rows) {
+    const floor = rows.find((f) => f.size === r.size && f.scenario === r.scenario && f.target === "floor");
+    const ratio = r.target === "page" && floor && floor.p95 > 0 ? (r.p95 / floor.p95).toFixed(2) : "";
+    lines.push(`| ${r.size} | ${r.scenario} | ${r.target === "page" ? "页面" : "底线"} | ${r.requests} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.rssMb ?? ""} | ${ratio} |`);
+  }
+  return lines.join("\n");
+}
+
+const all: Row[] = [];
+for (const size of (values.sizes ?? "").split(",").filter(Boolean)) all.push(...(await runSize(size)));
+const output = table(all);
+console.log(`\n${output}\n`);
+mkdirSync("docs/benchmarks", { recursive: true });
+appendFileSync(
+  "docs/benchmarks/results.md",
+  `\n## ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC（每场景 ${SECONDS} 秒，50 个连接；2 核）\n\n${output}\n`,
+);
+console.log("结果已追加到 docs/benchmarks/results.md");

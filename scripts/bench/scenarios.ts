@@ -1,0 +1,33 @@
+import type { GenerateReport } from "./generate";
+import type { Scenario } from "./run";
+
+/** The read scenarios: each page, and the floor path that runs the same queries without Remix and React. */
+export function scenarios(info: GenerateReport): Scenario[] {
+  const q2 = encodeURIComponent("就业");
+  const q4 = encodeURIComponent("稳岗就业");
+  return [
+    { name: "工作人员首页（仪表盘）", page: "/", floor: "/floor/dashboard", as: "staff" },
+    {
+      name: "整改台账（筛选+分页）",
+      page: `/inquiries/${info.sample.inquiryId}/rectification?status=in_progress&page=2`,
+      floor: `/floor/ledger?inquiry=${info.sample.inquiryId}&status=in_progress&page=2`,
+      as: "staff",
+    },
+    { name: "部门“我的待办”", page: "/my", floor: "/floor/my", as: "department" },
+    { name: "搜索（2 字）", page: `/search?q=${q2}`, floor: `/floor/search?q=${q2}`, as: "staff" },
+    { name: "搜索（4 字）", page: `/search?q=${q4}`, floor: `/floor/search?q=${q4}`, as: "staff" },
+    { name: "公开摘要", page: `/public/inquiries/${info.sample.publishedInquiryId}`, floor: `/floor/digest?inquiry=${info.sample.publishedInquiryId}`, as: "anonymous" },
+  ];
+}
+
+/** The write scenario: a progress report on one of the sample department's open items. */
+export function progressWrite(info: GenerateReport) {
+  let next = 0;
+  return {
+    path: (itemId: number) => `/rectification/${itemId}`,
+    body: (marker: string) => {
+      next++;
+      return new URLSearchParams({ intent: "progress", body: `本周完成入户核查，落实帮扶措施。${marker}` }).toString();
+    },
+  };
+}
