@@ -235,10 +235,11 @@ test("the inquiry list filters by stage and year", async ({ page }) => {
 
   await page.goto("/inquiries");
   const list = page.getByTestId("inquiry-list");
-  await page.getByLabel("所处阶段").selectOption({ label: "询问会" });
+  // the demo inquiry is in its rectification stage
+  await page.getByLabel("所处阶段").selectOption({ label: "整改督办" });
   await page.getByLabel("询问会年度").selectOption({ label: "2020年" });
   await page.getByRole("button", { name: "筛选" }).click();
-  await expect(page).toHaveURL(/stage=meeting/);
+  await expect(page).toHaveURL(/stage=rectification/);
   await expect(page).toHaveURL(/year=2020/);
   await expect(list.getByRole("link", { name: "全市脱贫攻坚工作专题询问" })).toBeVisible();
   await expect(list).toContainText("2020年9月22日");

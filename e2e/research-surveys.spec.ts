@@ -357,10 +357,13 @@ test.describe("委托调研", () => {
     await county2.context().close();
   });
 
-  test("/my: a department sees its empty inbox; staff are sent home", async ({ page }) => {
+  test("/my: a department sees its own inbox, not the county surveys; staff are sent home", async ({ page }) => {
     await login(page, "health");
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "我的待办" }).click();
-    await expect(page.getByTestId("department-inbox")).toContainText("暂无分派给本单位的询问问题和整改事项");
+    const inbox = page.getByTestId("department-inbox");
+    await expect(inbox.getByRole("heading", { name: /待办理的整改事项/ })).toBeVisible();
+    await expect(inbox.getByRole("heading", { name: /本单位询问会记录/ })).toBeVisible();
+    await expect(page.getByRole("heading", { name: /委托调研/ })).toHaveCount(0);
     await page.getByRole("button", { name: "退出" }).click();
     await login(page, "staff");
     await page.goto("/my");

@@ -102,7 +102,7 @@ test("each role's home page shows its own dashboard", async ({ page }) => {
   await logout(page);
   await login(page, "member");
   await expect(page.getByRole("heading", { name: "正在进行的满意度测评" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "我提出的问题建议" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "询问提纲 · 问题建议" })).toBeVisible();
   await logout(page);
   await login(page, "health");
   await expect(page.getByRole("heading", { name: "整改事项（期限近的在前）" })).toBeVisible();

@@ -169,13 +169,6 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
     .orderBy("meeting_date", "desc")
     .limit(10)
     .execute();
-  const proposals = await db
-    .selectFrom("outline_proposals as p")
-    .innerJoin("inquiries as i", "i.id", "p.inquiry_id")
-    .select(["p.id", "p.text", "p.status", "p.decline_reason", "p.inquiry_id", "i.title as inquiry_title"])
-    .where("p.member_id", "=", user.id)
-    .orderBy("p.id", "desc")
-    .limit(20)
-    .execute();
-  return { votes, inquiries, proposals };
+  // the member's proposals are shown by the outline's own home section (app/outline/MySection.tsx)
+  return { votes, inquiries };
 }

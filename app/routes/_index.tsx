@@ -42,7 +42,6 @@ const SERIES: ChartSeries[] = [
   { label: "结转", color: "#d9d9d9", pattern: "cross" },
 ];
 const VOTE_CHOICE_LABELS: Record<string, string> = { satisfied: "满意", basically_satisfied: "基本满意", unsatisfied: "不满意", abstain: "弃权" };
-const PROPOSAL_STATUS: Record<string, string> = { pending: "待处理", accepted: "已采纳", declined: "未采纳" };
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
@@ -254,18 +253,6 @@ function MemberHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<type
           {d.inquiries.map((i) => (
             <li key={i.id}>
               <Link to={`/inquiries/${i.id}`}>{i.title}</Link> <span className="muted">（{STAGE_LABELS[i.stage]}，{formatDate(i.meeting_date)}）</span>
-            </li>
-          ))}
-        </ul>
-      </div>
-      <div className="card" style={{ gridColumn: "1 / -1" }}>
-        <h2 style={{ marginTop: 0 }}>我提出的问题建议</h2>
-        {d.proposals.length === 0 ? <p className="muted">暂无。可在专题询问的提纲页面提出问题建议。</p> : null}
-        <ul>
-          {d.proposals.map((p) => (
-            <li key={p.id}>
-              {p.text.slice(0, 80)} <span className="muted">（{p.inquiry_title}）</span> <span className="badge">{PROPOSAL_STATUS[p.status]}</span>
-              {p.decline_reason ? <span className="muted"> 理由：{p.decline_reason}</span> : null}
             </li>
           ))}
         </ul>
