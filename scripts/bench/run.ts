@@ -21,6 +21,7 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "city,province" },
     regen: { type: "boolean", default: false },
     seconds: { type: "string", default: "8" },
+    "generate-only": { type: "boolean", default: false },
   },
 });
 const SECONDS = Math.max(2, Math.min(60, Number(values.seconds) || 8));
@@ -246,8 +247,13 @@ function table(rows: Row[]): string {
   return lines.join("\n");
 }
 
+const sizes = (values.sizes ?? "").split(",").filter(Boolean);
+if (values["generate-only"]) {
+  for (const size of sizes) await prepare(size);
+  process.exit(0);
+}
 const all: Row[] = [];
-for (const size of (values.sizes ?? "").split(",").filter(Boolean)) all.push(...(await runSize(size)));
+for (const size of sizes) all.push(...(await runSize(size)));
 const output = table(all);
 console.log(`\n${output}\n`);
 mkdirSync("docs/benchmarks", { recursive: true });
