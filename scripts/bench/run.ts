@@ -104,8 +104,7 @@ async function load(opts: {
   const instance = autocannon({
     url: opts.url,
     connections: opts.connections,
-    duration: opts.amount ? undefined : SECONDS,
-    amount: opts.amount,
+    ...(opts.amount ? { amount: opts.amount } : { duration: SECONDS }),
     method: (opts.method ?? "GET") as "GET",
     headers: {
       ...(opts.cookie ? { cookie: opts.cookie } : {}),
