@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import sqlite3 from "sqlite3";
@@ -14,6 +14,14 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
 
+/** A page in a browser context of its own, signed in as `username` (for several users in one test). */
+export async function signedIn(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, username);
+  return page;
+}
+
 export async function logout(page: Page) {
   await page.getByRole("button", { name: "退出" }).click();
   await expect(page).toHaveURL(/\/login/);
@@ -27,17 +35,27 @@ export function unique(prefix: string): string {
 /** The database file the test server uses (see playwright.config.ts), for setup the UI cannot do quickly. */
 export const E2E_DB_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "..", process.env.E2E_DB_PATH || "e2e/.output/e2e.db");
 
-export function execute(sql: string, params: unknown[] = []): Promise<number> {
+function run(sql: string, params: unknown[]): Promise<sqlite3.RunResult> {
   return new Promise((done, fail) => {
     const db = new sqlite3.Database(E2E_DB_PATH);
     db.configure("busyTimeout", 5000);
     db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
-      const changes = this?.changes ?? 0;
+      const result = this;
       db.close();
       if (error) fail(error);
-      else done(changes);
+      else done(result);
     });
   });
+}
+
+/** Runs one statement; resolves to the number of rows changed. */
+export async function execute(sql: string, params: unknown[] = []): Promise<number> {
+  return (await run(sql, params))?.changes ?? 0;
+}
+
+/** Runs one INSERT; resolves to the new row's id. */
+export async function insert(sql: string, params: unknown[] = []): Promise<number> {
+  return (await run(sql, params))?.lastID;
 }
 
 export function queryAll<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -57,4 +75,18 @@ export function shanghaiDate(days: number): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(
     new Date(Date.now() + days * 86_400_000),
   );
+}
+
+/** A small file that is a PDF by its bytes, for upload fields. */
+export const pdf = (name: string) => ({
+  name,
+  mimeType: "application/pdf",
+  buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"),
+});
+
+/** Types into a rich-text editor and waits until the text shows. */
+export async function typeRichText(page: Page, editor: Locator, text: string) {
+  await editor.click();
+  await page.keyboard.type(text);
+  await expect(editor).toContainText(text);
 }

@@ -1,10 +1,8 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import JSZip from "jszip";
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import sqlite3 from "sqlite3";
-import { login, unique } from "./fixtures";
+import { insert, login, shanghaiDate, signedIn, unique } from "./fixtures";
 
 /**
  * 询问会 and 摘要 in the browser: the live record entered from the keyboard with drafts that survive a reload
@@ -17,34 +15,6 @@ interface Fixture {
 }
 const fixture: Fixture = JSON.parse(readFileSync(fileURLToPath(new URL("../db/seed/jiaozuo-2020-poverty-inquiry.json", import.meta.url)), "utf8"));
 const allExchanges = fixture.topics.flatMap((t) => t.exchanges);
-
-// The same database file the test server uses (see playwright.config.ts): the outline is written directly,
-// as the outline stage stores it, so these tests need not drive the outline pages.
-const DB_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "..", process.env.E2E_DB_PATH || "e2e/.output/e2e.db");
-
-function insert(sql: string, params: unknown[]): Promise<number> {
-  return new Promise((done, fail) => {
-    const db = new sqlite3.Database(DB_PATH);
-    db.configure("busyTimeout", 5000);
-    db.run(sql, params, function (this: { lastID: number }, error: Error | null) {
-      const id = this?.lastID;
-      db.close();
-      if (error) fail(error);
-      else done(id);
-    });
-  });
-}
-
-function todayInShanghai(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-}
-
-async function asUser(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await login(page, username);
-  return page;
-}
 
 test.describe("the published demo digest", () => {
   test("a browser without a session reads all 12 keywords and 16 exchanges at /public/inquiries/1", async ({ page }) => {
@@ -101,7 +71,7 @@ test.describe("a meeting recorded live", () => {
   let healthOrgId = 0;
   let segmentId = 0;
   const title = unique("医疗保障专题询问");
-  const today = todayInShanghai();
+  const today = shanghaiDate(0);
   const question = "我市在提高基层医疗服务能力方面采取了哪些措施？";
   const answer = "一是加强乡镇卫生院标准化建设；二是推进家庭医生签约服务。";
   const followUp = "家庭医生签约后如何保证服务质量？";
@@ -217,7 +187,7 @@ test.describe("a meeting recorded live", () => {
     await expect(page).toHaveURL(/\/votes\/\d+$/);
     const voteUrl = new URL(page.url()).pathname;
 
-    const member = await asUser(browser, "member");
+    const member = await signedIn(browser, "member");
     await member.setViewportSize({ width: 390, height: 844 });
     await member.goto("/votes");
     await member.getByTestId("open-votes").getByRole("link").first().click();
@@ -248,13 +218,13 @@ test.describe("a meeting recorded live", () => {
     const late = await member.request.post(voteUrl, { form: { intent: "ballot", choice: "abstain" }, maxRedirects: 0 });
     expect(late.status()).toBe(400);
     // a department cannot vote or read votes
-    const health = await asUser(browser, "health");
+    const health = await signedIn(browser, "health");
     expect((await health.goto(voteUrl))?.status()).toBe(403);
     expect((await health.request.post(voteUrl, { form: { intent: "ballot", choice: "satisfied" }, maxRedirects: 0 })).status()).toBe(403);
   });
 
   test("a department cannot edit the record; it proposes a correction to its answer, staff accept it, and another department cannot see the transcript", async ({ page, browser }) => {
-    const health = await asUser(browser, "health");
+    const health = await signedIn(browser, "health");
     expect((await health.goto(`/inquiries/${inquiryId}/meeting`))?.status()).toBe(403);
     expect((await health.goto(`/inquiries/${inquiryId}/meeting/segments/${segmentId}`))?.status()).toBe(403);
     for (const [path, form] of [
@@ -266,7 +236,7 @@ test.describe("a meeting recorded live", () => {
       expect((await health.request.post(path, { form, maxRedirects: 0 })).status(), path).toBe(403);
     }
 
-    const education = await asUser(browser, "education");
+    const education = await signedIn(browser, "education");
     const transcriptUrl = `/inquiries/${inquiryId}/meeting/departments/${healthOrgId}`;
     expect((await education.goto(transcriptUrl))?.status()).toBe(403);
 
@@ -305,9 +275,9 @@ test.describe("a meeting recorded live", () => {
     await expect(page.getByText("已交应询部门书面答复")).toBeVisible();
     const replyLink = page.getByRole("link", { name: "市卫生健康委员会" }).first();
     const replyUrl = (await replyLink.getAttribute("href"))!;
-    const education = await asUser(browser, "education");
+    const education = await signedIn(browser, "education");
     expect((await education.goto(replyUrl))?.status()).toBe(403);
-    const health = await asUser(browser, "health");
+    const health = await signedIn(browser, "health");
     await health.goto(replyUrl);
     await expect(health.getByTestId("reply-status")).toHaveText("待答复");
     await health.getByTestId("rte-answer").click();
@@ -344,7 +314,7 @@ test.describe("a meeting recorded live", () => {
     expect(docx.status()).toBe(200);
 
     // published: the other department may now read the transcript
-    const education = await asUser(browser, "education");
+    const education = await signedIn(browser, "education");
     expect((await education.goto(`/inquiries/${inquiryId}/meeting/departments/${healthOrgId}`))?.status()).toBe(200);
 
     await page.getByRole("button", { name: "撤回发布" }).click();

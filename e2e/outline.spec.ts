@@ -1,20 +1,13 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import JSZip from "jszip";
 import { readFileSync } from "node:fs";
-import { login, unique } from "./fixtures";
+import { login, signedIn, unique } from "./fixtures";
 
 /** The smallest file that is a PDF by its bytes. */
 const PDF_BYTES = Buffer.from(
   "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
   "latin1",
 );
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await login(page, username);
-  return page;
-}
 
 /** The text of every w:t run of a .docx, joined. */
 async function docxText(bytes: Buffer): Promise<string> {

@@ -1,38 +1,13 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
-import { login, unique } from "./fixtures";
+import { login, pdf, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
 
 /** 整改督办 and the handling report, across roles, in the browser (demo inquiry 1 and a new inquiry). */
 
-/** A calendar date in Asia/Shanghai, `days` from today. */
-function shanghaiDate(days: number): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(Date.now() + days * 86_400_000),
-  );
-}
 /** 2020-09-22 → 2020年9月22日 */
 function chineseDate(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
   return `${y}年${m}月${d}日`;
-}
-
-const pdf = (name: string) => ({
-  name,
-  mimeType: "application/pdf",
-  buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"),
-});
-
-async function typeRichText(page: Page, editor: Locator, text: string) {
-  await editor.click();
-  await page.keyboard.type(text);
-  await expect(editor).toContainText(text);
-}
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await login(page, username);
-  return page;
 }
 
 async function sheet(rows: (string | Date)[][]): Promise<{ name: string; mimeType: string; buffer: Buffer }> {

@@ -1,26 +1,7 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { execute, login, shanghaiDate, unique } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { execute, login, pdf, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
 
 /** Pre-inquiry research (会前调研) and delegated county surveys (委托调研), in the browser. */
-
-const pdf = (name: string) => ({
-  name,
-  mimeType: "application/pdf",
-  buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"),
-});
-
-async function typeRichText(page: Page, editor: Locator, text: string) {
-  await editor.click();
-  await page.keyboard.type(text);
-  await expect(editor).toContainText(text);
-}
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await login(page, username);
-  return page;
-}
 
 test.describe("会前调研", () => {
   test("staff record an activity with findings and a PDF; bad input is refused next to the field; they add a clue", async ({ page }) => {

@@ -31,19 +31,41 @@ interface FieldProps {
   autoFocus?: boolean;
   maxLength?: number;
   placeholder?: string;
+  /** The id of a <datalist> offering suggestions. */
+  list?: string;
+  /** The field's id is `${idPrefix}-${name}`; set it when the same name appears in several forms on a page. */
+  idPrefix?: string;
+  /** Rendered right after the input (e.g. the <datalist> named by `list`). */
+  children?: ReactNode;
+}
+
+/** The label above a field, with the red star when it is required. */
+function FieldLabel({ id, label, required }: { id: string; label: string; required?: boolean }) {
+  return (
+    <label htmlFor={id} className="field-label">
+      {label}
+      {required ? <span className="required">*</span> : null}
+    </label>
+  );
+}
+
+/** The field's Chinese error message; `${id}-error` is what aria-describedby points at. */
+function FieldErrorText({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p id={`${id}-error`} className="field-error">
+      {error}
+    </p>
+  ) : null;
 }
 
 /** A labelled input whose Chinese error sits right under it and whose refused value is kept. */
-export function TextField({ name, label, feedback, defaultValue, type = "text", required, hint, ...rest }: FieldProps) {
+export function TextField({ name, label, feedback, defaultValue, type = "text", required, hint, idPrefix = "f", children, ...rest }: FieldProps) {
   const error = firstError(feedback, name);
-  const id = `f-${name}`;
+  const id = `${idPrefix}-${name}`;
   const kept = type === "password" ? undefined : feedback?.values?.[name];
   return (
     <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
+      <FieldLabel id={id} label={label} required={required} />
       <input
         id={id}
         name={name}
@@ -53,12 +75,44 @@ export function TextField({ name, label, feedback, defaultValue, type = "text", 
         aria-describedby={error ? `${id}-error` : undefined}
         {...rest}
       />
+      {children}
       {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldErrorText id={id} error={error} />
+    </div>
+  );
+}
+
+interface TextAreaFieldProps {
+  name: string;
+  label: string;
+  feedback?: FormFeedback;
+  defaultValue?: string | null;
+  required?: boolean;
+  rows?: number;
+  maxLength?: number;
+  hint?: ReactNode;
+  /** The field's id is `${idPrefix}-${name}`; set it when the same name appears in several forms on a page. */
+  idPrefix?: string;
+}
+
+/** A labelled textarea with its Chinese error underneath and the refused value kept. */
+export function TextAreaField({ name, label, feedback, defaultValue, required, rows = 3, maxLength, hint, idPrefix = "f" }: TextAreaFieldProps) {
+  const error = firstError(feedback, name);
+  const id = `${idPrefix}-${name}`;
+  return (
+    <div className="field">
+      <FieldLabel id={id} label={label} required={required} />
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {hint ? <p className="field-hint">{hint}</p> : null}
+      <FieldErrorText id={id} error={error} />
     </div>
   );
 }
@@ -72,18 +126,17 @@ interface SelectFieldProps {
   required?: boolean;
   emptyLabel?: string;
   hint?: ReactNode;
+  /** The field's id is `${idPrefix}-${name}`; set it when the same name appears in several forms on a page. */
+  idPrefix?: string;
 }
 
-export function SelectField({ name, label, options, feedback, defaultValue, required, emptyLabel, hint }: SelectFieldProps) {
+export function SelectField({ name, label, options, feedback, defaultValue, required, emptyLabel, hint, idPrefix = "f" }: SelectFieldProps) {
   const error = firstError(feedback, name);
-  const id = `f-${name}`;
+  const id = `${idPrefix}-${name}`;
   const kept = feedback?.values?.[name];
   return (
     <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
+      <FieldLabel id={id} label={label} required={required} />
       <select
         id={id}
         name={name}
@@ -99,12 +152,45 @@ export function SelectField({ name, label, options, feedback, defaultValue, requ
         ))}
       </select>
       {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldErrorText id={id} error={error} />
     </div>
+  );
+}
+
+/**
+ * The ticked values of a group of checkboxes: as posted when the form was refused (none ticked posts nothing,
+ * so the field is absent from the kept values), otherwise the given defaults. Values are compared as strings.
+ */
+export function chosenValues(feedback: FormFeedback | undefined, name: string, defaults: Iterable<string | number>): Set<string> {
+  if (feedback?.values) return new Set((feedback.values[name] ?? "").split("\n").filter(Boolean));
+  return new Set(Array.from(defaults, String));
+}
+
+/** A group of checkboxes under one legend, with the group's Chinese error (id `${idPrefix}-${name}-error`) underneath. */
+export function CheckboxGroup({
+  name,
+  legend,
+  feedback,
+  className,
+  idPrefix = "f",
+  children,
+}: {
+  name: string;
+  legend: string;
+  feedback?: FormFeedback;
+  /** Added after "field". */
+  className?: string;
+  idPrefix?: string;
+  children: ReactNode;
+}) {
+  const error = firstError(feedback, name);
+  const id = `${idPrefix}-${name}`;
+  return (
+    <fieldset className={className ? `field ${className}` : "field"} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      <legend className="field-label">{legend}</legend>
+      {children}
+      <FieldErrorText id={id} error={error} />
+    </fieldset>
   );
 }
 

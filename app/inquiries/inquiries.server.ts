@@ -1,7 +1,11 @@
 import { sql, type Kysely } from "kysely";
+import { z } from "zod";
 import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
+import { requireUser, type CurrentUser } from "../auth/session.server";
+import { getDb } from "../db.server";
+import { forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
 
@@ -424,4 +428,26 @@ export async function inquiryKeyDates(db: Kysely<Database>, inquiryId: number) {
     surveysDueFirst: surveys?.first ?? null,
     surveysDueLast: surveys?.last ?? null,
   };
+}
+
+const InquiryIdSchema = z.coerce.number().int().positive();
+
+/**
+ * The loader/action preamble of the pages under /inquiries/:id (调研, 整改, 研究处理情况报告, 办结 …): the signed-in
+ * user, who must pass `allowed` (else 403 with `forbiddenMessage`), and the inquiry of params.id (else 404).
+ */
+export async function loadInquiryFor(
+  request: Request,
+  params: { id?: string },
+  allowed: (user: CurrentUser) => boolean,
+  forbiddenMessage: string,
+) {
+  const user = await requireUser(request);
+  if (!allowed(user)) forbidden(forbiddenMessage);
+  const id = InquiryIdSchema.safeParse(params.id);
+  if (!id.success) notFound("该专题询问不存在");
+  const db = getDb();
+  const inquiry = await getInquiry(db, id.data);
+  if (!inquiry) notFound("该专题询问不存在");
+  return { user, db, inquiry };
 }

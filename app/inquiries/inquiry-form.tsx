@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { firstError, TextField, type FormFeedback } from "~/components/forms";
+import { CheckboxGroup, chosenValues, firstError, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { isCalendarDate } from "~/utils/time";
 
 /** The inquiry's register fields (立项), shared by the create and edit forms. Browser-safe: no server imports. */
@@ -107,56 +107,9 @@ export function ErrorSummary({ feedback }: { feedback?: FormFeedback }) {
   return <p className="form-error inq-summary">表单中有 {fieldsWithErrors.length} 处需要修改，请查看各栏目下方的红色提示。</p>;
 }
 
-export function TextAreaField({
-  name,
-  label,
-  feedback,
-  defaultValue,
-  rows = 3,
-  hint,
-  maxLength,
-}: {
-  name: string;
-  label: string;
-  feedback?: FormFeedback;
-  defaultValue?: string;
-  rows?: number;
-  hint?: string;
-  maxLength?: number;
-}) {
-  const error = firstError(feedback, name);
-  const id = `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        maxLength={maxLength}
-        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 export function InquiryFields({ feedback, options, defaults }: { feedback?: FormFeedback; options: InquiryFormOptions; defaults: InquiryDefaults }) {
   // A refused form shows the boxes as they were posted (none ticked posts nothing at all).
-  const chosen = feedback?.values
-    ? new Set((feedback.values.respondingOrganizationIds ?? "").split("\n").filter(Boolean).map(Number))
-    : new Set(defaults.respondingOrganizationIds);
-  const orgError = firstError(feedback, "respondingOrganizationIds");
-  const organizingBodyError = firstError(feedback, "organizingBody");
+  const chosen = chosenValues(feedback, "respondingOrganizationIds", defaults.respondingOrganizationIds);
   return (
     <>
       <TextField name="title" label="名称" feedback={feedback} defaultValue={defaults.title} required maxLength={100} hint="例如：全市脱贫攻坚工作专题询问" />
@@ -164,51 +117,36 @@ export function InquiryFields({ feedback, options, defaults }: { feedback?: Form
       <div className="grid-2 inq-form-grid">
         <TextField name="congress" label="人大常委会" feedback={feedback} defaultValue={defaults.congress} required maxLength={60} hint="例如：焦作市人大常委会" />
         <TextField name="sessionName" label="常委会会议" feedback={feedback} defaultValue={defaults.sessionName} maxLength={100} hint="例如：市十一届人大常委会第十二次会议" />
-        <div className="field">
-          <label htmlFor="f-organizingBody" className="field-label">
-            组织单位<span className="required">*</span>
-          </label>
-          <input
-            id="f-organizingBody"
-            name="organizingBody"
-            list="inq-organizing-bodies"
-            maxLength={60}
-            defaultValue={feedback?.values?.organizingBody ?? defaults.organizingBody}
-            aria-invalid={organizingBodyError ? true : undefined}
-            aria-describedby={organizingBodyError ? "f-organizingBody-error" : undefined}
-          />
+        <TextField
+          name="organizingBody"
+          label="组织单位"
+          feedback={feedback}
+          defaultValue={defaults.organizingBody}
+          required
+          maxLength={60}
+          list="inq-organizing-bodies"
+          hint="承办的专门委员会或常委会工作机构"
+        >
           <datalist id="inq-organizing-bodies">
             {options.organizingBodies.map((b) => (
               <option key={b} value={b} />
             ))}
           </datalist>
-          <p className="field-hint">承办的专门委员会或常委会工作机构</p>
-          {organizingBodyError ? (
-            <p id="f-organizingBody-error" className="field-error">
-              {organizingBodyError}
-            </p>
-          ) : null}
-        </div>
+        </TextField>
         <DateField name="meetingDate" label="询问会日期（计划）" feedback={feedback} defaultValue={defaults.meetingDate} hint="尚未确定可暂不填写" />
       </div>
-      <fieldset className="field inq-orgs" aria-describedby={orgError ? "f-respondingOrganizationIds-error" : undefined}>
-        <legend className="field-label">应询机关</legend>
+      <CheckboxGroup name="respondingOrganizationIds" legend="应询机关" feedback={feedback} className="inq-orgs">
         <div className="inq-org-list">
           {options.organizations.map((o) => (
             <label key={o.id} className="inq-org">
-              <input type="checkbox" name="respondingOrganizationIds" value={o.id} defaultChecked={chosen.has(o.id)} />
+              <input type="checkbox" name="respondingOrganizationIds" value={o.id} defaultChecked={chosen.has(String(o.id))} />
               {o.name}
               {o.active ? null : <span className="muted">（已停用）</span>}
             </label>
           ))}
         </div>
         {options.organizations.length === 0 ? <p className="field-hint">尚无人民政府或政府部门，请先在“组织机构”中添加</p> : null}
-        {orgError ? (
-          <p id="f-respondingOrganizationIds-error" className="field-error">
-            {orgError}
-          </p>
-        ) : null}
-      </fieldset>
+      </CheckboxGroup>
       <TextField name="legalBasis" label="法律依据" feedback={feedback} defaultValue={defaults.legalBasis} maxLength={300} />
       <TextAreaField name="notes" label="备注" feedback={feedback} defaultValue={defaults.notes} maxLength={2000} />
     </>

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { firstError, type FormFeedback } from "~/components/forms";
+import { CheckboxGroup, chosenValues, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import {
   chineseNumber,
   NAMED_QUESTIONER,
@@ -16,159 +16,6 @@ export interface OutlineFeedback extends FormFeedback {
   intent?: string;
   target?: string | number | null;
   conflict?: boolean;
-}
-
-export function TextAreaField({
-  name,
-  label,
-  feedback,
-  defaultValue,
-  required,
-  rows = 3,
-  maxLength,
-  hint,
-  idPrefix = "f",
-}: {
-  name: string;
-  label: string;
-  feedback?: FormFeedback;
-  defaultValue?: string;
-  required?: boolean;
-  rows?: number;
-  maxLength?: number;
-  hint?: string;
-  idPrefix?: string;
-}) {
-  const id = `${idPrefix}-${name}`;
-  const error = firstError(feedback, name);
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        maxLength={maxLength}
-        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-export function Select({
-  name,
-  label,
-  options,
-  feedback,
-  defaultValue,
-  required,
-  emptyLabel,
-  hint,
-  idPrefix = "f",
-}: {
-  name: string;
-  label: string;
-  options: { value: string | number; label: string }[];
-  feedback?: FormFeedback;
-  defaultValue?: string | number | null;
-  required?: boolean;
-  emptyLabel?: string;
-  hint?: string;
-  idPrefix?: string;
-}) {
-  const id = `${idPrefix}-${name}`;
-  const error = firstError(feedback, name);
-  const kept = feedback?.values?.[name];
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
-      <select
-        id={id}
-        name={name}
-        defaultValue={kept ?? (defaultValue == null ? "" : String(defaultValue))}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      >
-        {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-export function Input({
-  name,
-  label,
-  feedback,
-  defaultValue,
-  required,
-  maxLength,
-  hint,
-  type = "text",
-  idPrefix = "f",
-  list,
-}: {
-  name: string;
-  label: string;
-  feedback?: FormFeedback;
-  defaultValue?: string;
-  required?: boolean;
-  maxLength?: number;
-  hint?: string;
-  type?: string;
-  idPrefix?: string;
-  list?: string;
-}) {
-  const id = `${idPrefix}-${name}`;
-  const error = firstError(feedback, name);
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        list={list}
-        maxLength={maxLength}
-        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 export interface QuestionFormOptions {
@@ -206,12 +53,11 @@ export function QuestionFields({
 }) {
   const questionerDefault =
     defaults.questionerUserId != null ? String(defaults.questionerUserId) : defaults.questionerName ? NAMED_QUESTIONER : "";
-  const keptSources = feedback?.values ? new Set((feedback.values.sources ?? "").split("\n").filter(Boolean)) : new Set(defaults.sources ?? []);
-  const sourceError = firstError(feedback, "sources");
+  const keptSources = chosenValues(feedback, "sources", defaults.sources ?? []);
   const roleListId = `${idPrefix}-roles`;
   return (
     <>
-      <Select
+      <SelectField
         idPrefix={idPrefix}
         name="keywordId"
         label="关键词"
@@ -223,7 +69,7 @@ export function QuestionFields({
       />
       <TextAreaField idPrefix={idPrefix} name="text" label="问题内容" required rows={4} maxLength={1000} feedback={feedback} defaultValue={defaults.text} />
       <div className="ol-row">
-        <Select
+        <SelectField
           idPrefix={idPrefix}
           name="departmentId"
           label="应询部门"
@@ -233,7 +79,7 @@ export function QuestionFields({
           emptyLabel="请选择"
           options={options.departments.map((d) => ({ value: d.id, label: d.name }))}
         />
-        <Select
+        <SelectField
           idPrefix={idPrefix}
           name="questionerUserId"
           label="询问人"
@@ -247,8 +93,8 @@ export function QuestionFields({
         />
       </div>
       <div className="ol-row">
-        <Input idPrefix={idPrefix} name="questionerName" label="询问人姓名（无账号时）" maxLength={40} feedback={feedback} defaultValue={defaults.questionerUserId == null ? defaults.questionerName : ""} />
-        <Input
+        <TextField idPrefix={idPrefix} name="questionerName" label="询问人姓名（无账号时）" maxLength={40} feedback={feedback} defaultValue={defaults.questionerUserId == null ? defaults.questionerName : ""} />
+        <TextField
           idPrefix={idPrefix}
           name="questionerRole"
           label="询问人身份（无账号时）"
@@ -264,8 +110,7 @@ export function QuestionFields({
           ))}
         </datalist>
       </div>
-      <fieldset className="field ol-sources" aria-invalid={sourceError ? true : undefined} aria-describedby={sourceError ? `${idPrefix}-sources-error` : undefined}>
-        <legend className="field-label">来源（调研发现的问题线索、县区调研报告）</legend>
+      <CheckboxGroup idPrefix={idPrefix} name="sources" legend="来源（调研发现的问题线索、县区调研报告）" feedback={feedback} className="ol-sources">
         {options.sources.findings.length + options.sources.reports.length === 0 ? (
           <p className="field-hint">本次专题询问尚无问题线索或已提交的县区调研报告。</p>
         ) : null}
@@ -291,12 +136,7 @@ export function QuestionFields({
             ))}
           </div>
         ) : null}
-        {sourceError ? (
-          <p id={`${idPrefix}-sources-error`} className="field-error">
-            {sourceError}
-          </p>
-        ) : null}
-      </fieldset>
+      </CheckboxGroup>
       <TextAreaField idPrefix={idPrefix} name="staffNotes" label="工作人员备注" rows={2} maxLength={2000} feedback={feedback} defaultValue={defaults.staffNotes} hint="仅人大工作人员可见，不进入报送和下发的提纲" />
     </>
   );

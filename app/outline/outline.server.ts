@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { Database, OutlineStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
+import { requireUser } from "../auth/session.server";
+import { canReadWholeOutline, forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
@@ -414,6 +416,33 @@ export async function exportVersion(db: Kysely<Database>, inquiryId: number, num
   else q = q.where("status", "=", "approved").orderBy("number", "desc").limit(1);
   const row = await q.executeTakeFirst();
   return row ? { ...row, snapshot: parseSnapshot(row.snapshot_json) } : undefined;
+}
+
+const PositiveInt = z.coerce.number().int().positive();
+
+/**
+ * The loader preamble of the outline exports (Word document, print view): staff and members only, the inquiry's
+ * outline head, and the version to export — ?version=N, else the issued (or newest approved) one. Throws the
+ * 403/404 responses, with `messages` saying what the user could not do (导出/打印).
+ */
+export async function loadOutlineExport(
+  db: Kysely<Database>,
+  request: Request,
+  params: { id?: string },
+  messages: { forbidden: string; noApprovedVersion: string },
+) {
+  const user = await requireUser(request);
+  if (!canReadWholeOutline(user)) forbidden(messages.forbidden);
+  const id = PositiveInt.safeParse(params.id);
+  if (!id.success) notFound("该专题询问不存在");
+  const head = await getOutlineHead(db, id.data);
+  if (!head) notFound("该专题询问不存在");
+  const raw = new URL(request.url).searchParams.get("version");
+  const number = raw === null ? undefined : PositiveInt.safeParse(raw).data;
+  if (raw !== null && number === undefined) notFound("该版本不存在");
+  const version = await exportVersion(db, head.id, number);
+  if (!version) notFound(number ? "该版本不存在" : messages.noApprovedVersion);
+  return { head, version };
 }
 
 /** The issued version's questions addressed to one department (never another's), each with its answer state. */

@@ -1,6 +1,6 @@
 import type { ItemStatus } from "../../db/schema";
 import { DeadlineBadge } from "~/components/attachments";
-import { firstError, type FormFeedback } from "~/components/forms";
+import { CheckboxGroup, chosenValues, type FormFeedback } from "~/components/forms";
 import type { Light } from "~/utils/deadline";
 import { ITEM_STATUS_CLASS, ITEM_STATUS_LABELS } from "./labels";
 
@@ -19,55 +19,6 @@ export function ItemLightBadge({ light, daysLeft }: { light: Light; daysLeft: nu
   return light === "done" ? <span className="muted" data-light="done">—</span> : <DeadlineBadge light={light} daysLeft={daysLeft} />;
 }
 
-/** A labelled textarea with its Chinese error underneath and the refused value kept. */
-export function TextAreaField({
-  name,
-  label,
-  feedback,
-  defaultValue,
-  required,
-  rows = 3,
-  maxLength = 2000,
-  hint,
-  id: idOverride,
-}: {
-  id?: string;
-  name: string;
-  label: string;
-  feedback?: FormFeedback;
-  defaultValue?: string;
-  required?: boolean;
-  rows?: number;
-  maxLength?: number;
-  hint?: string;
-}) {
-  const error = firstError(feedback, name);
-  const id = idOverride ?? `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        maxLength={maxLength}
-        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 /** Co-departments (配合单位) as checkboxes. */
 export function DepartmentChoices({
   name = "coDepartmentIds",
@@ -82,24 +33,17 @@ export function DepartmentChoices({
   chosen: number[];
   feedback?: FormFeedback;
 }) {
-  const error = firstError(feedback, name);
-  const kept = feedback?.values ? new Set((feedback.values[name] ?? "").split("\n").filter(Boolean).map(Number)) : new Set(chosen);
+  const kept = chosenValues(feedback, name, chosen);
   return (
-    <fieldset className="field rect-departments" aria-invalid={error ? true : undefined} aria-describedby={error ? `f-${name}-error` : undefined}>
-      <legend className="field-label">{label}</legend>
+    <CheckboxGroup name={name} legend={label} feedback={feedback} className="rect-departments">
       <div className="rs-checkboxes">
         {departments.map((d) => (
           <label key={d.id}>
-            <input type="checkbox" name={name} value={d.id} defaultChecked={kept.has(d.id)} /> {d.name}
+            <input type="checkbox" name={name} value={d.id} defaultChecked={kept.has(String(d.id))} /> {d.name}
           </label>
         ))}
       </div>
-      {error ? (
-        <p id={`f-${name}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </fieldset>
+    </CheckboxGroup>
   );
 }
 

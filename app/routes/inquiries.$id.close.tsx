@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { actorOf, requireUser } from "~/auth/session.server";
+import { actorOf } from "~/auth/session.server";
 import { firstError, FormError, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
-import { getDb } from "~/db.server";
-import { getInquiry } from "~/inquiries/inquiries.server";
-import { canManageRectification, canReadInquiry, forbidden, notFound } from "~/policy.server";
+import { loadInquiryFor } from "~/inquiries/inquiries.server";
+import { canManageRectification, canReadInquiry, forbidden } from "~/policy.server";
 import { ProgressBar } from "~/rectification/components";
 import { HANDLING_REPORT_STATUS_LABELS } from "~/rectification/labels";
 import { closeInquiry, closingChecklist } from "~/rectification/rectification.server";
@@ -22,18 +21,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `办结 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-
-async function load(request: Request, params: { id?: string }) {
-  const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("办结记录仅供人大工作人员和委员查阅。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
-  return { user, db, inquiry };
-}
+const load = (request: Request, params: { id?: string }) => loadInquiryFor(request, params, canReadInquiry, "办结记录仅供人大工作人员和委员查阅。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, inquiry } = await load(request, params);

@@ -1,14 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
-import { actorOf, requireUser } from "~/auth/session.server";
+import { actorOf } from "~/auth/session.server";
 import { AttachmentField, AttachmentList, DeadlineBadge } from "~/components/attachments";
-import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
+import { firstError, FormError, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
-import { getDb } from "~/db.server";
-import { getInquiry } from "~/inquiries/inquiries.server";
 import {
   canManageRectification,
   canReadHandlingReport,
@@ -18,7 +15,6 @@ import {
   forbidden,
   notFound,
 } from "~/policy.server";
-import { TextAreaField } from "~/rectification/components";
 import {
   acceptHandlingReport,
   castHandlingReportBallot,
@@ -30,6 +26,7 @@ import {
   submitHandlingReport,
 } from "~/rectification/handling-report.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_CLASS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, VOTE_CHOICE_LABELS } from "~/rectification/labels";
+import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { addDays } from "~/rectification/rectification.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
@@ -45,18 +42,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `研究处理情况报告 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-
-async function load(request: Request, params: { id?: string }) {
-  const user = await requireUser(request);
-  if (!canReadHandlingReport(user)) forbidden("研究处理情况报告仅供人大工作人员、委员和人民政府联络员查阅。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
-  return { user, db, inquiry };
-}
+const load = (request: Request, params: { id?: string }) => loadInquiryFor(request, params, canReadHandlingReport, "研究处理情况报告仅供人大工作人员、委员和人民政府联络员查阅。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, inquiry } = await load(request, params);
@@ -348,7 +334,7 @@ function VotePanel({
                 <input type="hidden" name="intent" value="accept" />
                 <input type="hidden" name="reportId" value={round.id} />
                 <input type="hidden" name="version" value={round.version} />
-                <TextAreaField id="f-accept-note" name="note" label="不进行测评，直接确认通过（意见）" feedback={feedbackFor("accept")} rows={2} />
+                <TextAreaField idPrefix="f-accept" name="note" label="不进行测评，直接确认通过（意见）" feedback={feedbackFor("accept")} rows={2} maxLength={2000} />
                 <button type="submit" className="secondary" disabled={busy}>确认报告通过</button>
               </Form>
             </div>

@@ -4,9 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRev
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { z } from "zod";
 import { actorOf, requireUser } from "~/auth/session.server";
-import { FormError } from "~/components/forms";
+import { FormError, SelectField, TextAreaField, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { Input, QuestionFields, Select, SourceList, TextAreaField, type OutlineFeedback } from "~/outline/components";
+import { QuestionFields, SourceList, type OutlineFeedback } from "~/outline/components";
 import {
   ANSWER_STATE_LABELS,
   chineseNumber,
@@ -453,8 +453,8 @@ function FullView({ data: d }: { data: FullData }) {
                   <input type="hidden" name="id" value={k.id} />
                   <input type="hidden" name="revision" value={d.revision} />
                   <div className="ol-row">
-                    <Input idPrefix={`kw${k.id}`} name="keyword" label="关键词" required maxLength={40} feedback={feedbackFor("edit_keyword", k.id)} defaultValue={k.keyword} />
-                    <Input idPrefix={`kw${k.id}`} name="headline" label="标题" maxLength={100} feedback={feedbackFor("edit_keyword", k.id)} defaultValue={k.headline} />
+                    <TextField idPrefix={`kw${k.id}`} name="keyword" label="关键词" required maxLength={40} feedback={feedbackFor("edit_keyword", k.id)} defaultValue={k.keyword} />
+                    <TextField idPrefix={`kw${k.id}`} name="headline" label="标题" maxLength={100} feedback={feedbackFor("edit_keyword", k.id)} defaultValue={k.headline} />
                   </div>
                   <button type="submit" disabled={busy}>保存关键词</button>
                 </Form>
@@ -557,8 +557,8 @@ function FullView({ data: d }: { data: FullData }) {
               <input type="hidden" name="intent" value="add_keyword" />
               <input type="hidden" name="revision" value={d.revision} />
               <div className="ol-row">
-                <Input idPrefix="nk" name="keyword" label="关键词" required maxLength={40} feedback={feedbackFor("add_keyword")} hint="如：健康扶贫" />
-                <Input idPrefix="nk" name="headline" label="标题" maxLength={100} feedback={feedbackFor("add_keyword")} hint="如：让贫困群众看得起病看得好病（摘要中作小标题）" />
+                <TextField idPrefix="nk" name="keyword" label="关键词" required maxLength={40} feedback={feedbackFor("add_keyword")} hint="如：健康扶贫" />
+                <TextField idPrefix="nk" name="headline" label="标题" maxLength={100} feedback={feedbackFor("add_keyword")} hint="如：让贫困群众看得起病看得好病（摘要中作小标题）" />
               </div>
               <button type="submit" disabled={busy}>添加关键词</button>
             </Form>
@@ -722,7 +722,7 @@ function FlowCard({ d, result, busy, questionCount }: { d: FullData; result: Out
             </label>
             {decideFeedback?.fieldErrors?.decision ? <p className="field-error">{decideFeedback.fieldErrors.decision[0]}</p> : null}
           </fieldset>
-          <Input idPrefix="dc" name="decidedOn" label="主任会议日期" type="date" required feedback={decideFeedback} defaultValue={d.today} />
+          <TextField idPrefix="dc" name="decidedOn" label="主任会议日期" type="date" required feedback={decideFeedback} defaultValue={d.today} />
           <TextAreaField idPrefix="dc" name="note" label="主任会议意见" rows={2} maxLength={2000} feedback={decideFeedback} hint="退回修改时必填" />
           <button type="submit" disabled={busy}>记录审定结果</button>
         </Form>
@@ -864,7 +864,7 @@ function ProposalsCard({
                   <input type="hidden" name="revision" value={d.revision} />
                   <TextAreaField idPrefix={`pa${p.id}`} name="text" label="列入提纲的问题" required rows={2} maxLength={1000} feedback={accept} defaultValue={p.text} />
                   <div className="ol-row">
-                    <Select
+                    <SelectField
                       idPrefix={`pa${p.id}`}
                       name="keywordId"
                       label="关键词"
@@ -877,7 +877,7 @@ function ProposalsCard({
                         ...(p.keyword && !keywordMatch ? [{ value: "new", label: `新建关键词「${p.keyword}」` }] : []),
                       ]}
                     />
-                    <Select
+                    <SelectField
                       idPrefix={`pa${p.id}`}
                       name="departmentId"
                       label="应询部门"

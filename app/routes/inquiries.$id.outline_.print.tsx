@@ -1,32 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { SnapshotView } from "~/outline/components";
 import { outlineTitle } from "~/outline/docx.server";
-import { exportVersion, getOutlineHead } from "~/outline/outline.server";
-import { canReadWholeOutline, forbidden, notFound } from "~/policy.server";
+import { loadOutlineExport } from "~/outline/outline.server";
 import { formatDate } from "~/utils/time";
 
 /** The outline's print view: the issued (or newest approved) version, or ?version=N, laid out like the Word export. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "询问提纲"} · 打印` }];
 
-const IdSchema = z.coerce.number().int().positive();
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!canReadWholeOutline(user)) forbidden("询问提纲仅供人大工作人员和委员打印。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const head = await getOutlineHead(db, id.data);
-  if (!head) notFound("该专题询问不存在");
-  const raw = new URL(request.url).searchParams.get("version");
-  const number = raw === null ? undefined : z.coerce.number().int().positive().safeParse(raw).data;
-  if (raw !== null && number === undefined) notFound("该版本不存在");
-  const version = await exportVersion(db, head.id, number);
-  if (!version) notFound(number ? "该版本不存在" : "询问提纲尚未经主任会议审定，暂无可打印的版本；可在“版本记录”中打印报送审定的版本。");
+  const { head, version } = await loadOutlineExport(getDb(), request, params, {
+    forbidden: "询问提纲仅供人大工作人员和委员打印。",
+    noApprovedVersion: "询问提纲尚未经主任会议审定，暂无可打印的版本；可在“版本记录”中打印报送审定的版本。",
+  });
   return {
     inquiryId: head.id,
     title: outlineTitle(head.title),

@@ -3,9 +3,9 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf, requireUser } from "~/auth/session.server";
-import { FormError } from "~/components/forms";
+import { FormError, SelectField, TextAreaField, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { Input, Select, TextAreaField, type OutlineFeedback } from "~/outline/components";
+import type { OutlineFeedback } from "~/outline/components";
 import { PROPOSAL_STATUS_LABELS, type ProposalStatus } from "~/outline/labels";
 import { createProposal, departmentOptions, getOutlineHead, memberProposals, ProposalFormSchema, proposalsOpen } from "~/outline/outline.server";
 import { canProposeQuestion, forbidden, notFound } from "~/policy.server";
@@ -75,13 +75,13 @@ export default function ProposePage() {
             <FormError feedback={feedback} />
             <TextAreaField name="text" label="建议询问的问题" required rows={4} maxLength={1000} feedback={feedback} />
             <div className="ol-row">
-              <Input name="keyword" label="建议关键词" maxLength={40} feedback={feedback} list="ol-keywords" hint="可选已有关键词，也可填写新的" />
+              <TextField name="keyword" label="建议关键词" maxLength={40} feedback={feedback} list="ol-keywords" hint="可选已有关键词，也可填写新的" />
               <datalist id="ol-keywords">
                 {d.keywords.map((k) => (
                   <option key={k} value={k} />
                 ))}
               </datalist>
-              <Select name="departmentId" label="建议应询部门" feedback={feedback} emptyLabel="（不指定）" options={d.departments.map((x) => ({ value: x.id, label: x.name }))} />
+              <SelectField name="departmentId" label="建议应询部门" feedback={feedback} emptyLabel="（不指定）" options={d.departments.map((x) => ({ value: x.id, label: x.name }))} />
             </div>
             <TextAreaField name="sourceNote" label="问题来源或依据" rows={2} maxLength={500} feedback={feedback} hint="如：代表小组活动中群众反映、视察中发现的问题" />
             <button type="submit" disabled={busy}>提交问题建议</button>

@@ -1,12 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { filesFromForm } from "~/attachments/attachments.server";
-import { actorOf, requireUser } from "~/auth/session.server";
-import { getDb } from "~/db.server";
-import { getInquiry } from "~/inquiries/inquiries.server";
-import { canManageRectification, forbidden, notFound } from "~/policy.server";
+import { actorOf } from "~/auth/session.server";
+import { loadInquiryFor } from "~/inquiries/inquiries.server";
+import { canManageRectification } from "~/policy.server";
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS } from "~/rectification/labels";
 import { checkImportSheet, MAX_IMPORT_BYTES } from "~/rectification/excel.server";
 import { departmentOptions, importItems } from "~/rectification/rectification.server";
@@ -19,18 +17,7 @@ import { readFormData } from "~/utils/forms.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `批量导入整改事项 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-
-async function load(request: Request, params: { id?: string }) {
-  const user = await requireUser(request);
-  if (!canManageRectification(user)) forbidden("只有人大工作人员可以导入整改事项。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
-  return { user, db, inquiry };
-}
+const load = (request: Request, params: { id?: string }) => loadInquiryFor(request, params, canManageRectification, "只有人大工作人员可以导入整改事项。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { inquiry } = await load(request, params);

@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { actorOf, requireUser } from "~/auth/session.server";
-import { FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";
-import { getDb } from "~/db.server";
-import { getInquiry } from "~/inquiries/inquiries.server";
-import { canManageRectification, forbidden, notFound } from "~/policy.server";
-import { DepartmentChoices, TextAreaField } from "~/rectification/components";
+import { actorOf } from "~/auth/session.server";
+import { FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
+import { loadInquiryFor } from "~/inquiries/inquiries.server";
+import { canManageRectification } from "~/policy.server";
+import { DepartmentChoices } from "~/rectification/components";
 import { SOURCE_LABELS } from "~/rectification/labels";
 import { addDays, createItem, departmentOptions, sourceChoices } from "~/rectification/rectification.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
@@ -22,7 +21,6 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `新增整改事项 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
 const SourceSchema = z.string().regex(/^(exchange|finding):\d+$/);
 
 function parseSource(value: string | null): { type: "exchange" | "finding"; id: number } | null {
@@ -32,16 +30,7 @@ function parseSource(value: string | null): { type: "exchange" | "finding"; id: 
   return { type: type as "exchange" | "finding", id: Number(id) };
 }
 
-async function load(request: Request, params: { id?: string }) {
-  const user = await requireUser(request);
-  if (!canManageRectification(user)) forbidden("只有人大工作人员可以交办整改事项。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
-  return { user, db, inquiry };
-}
+const load = (request: Request, params: { id?: string }) => loadInquiryFor(request, params, canManageRectification, "只有人大工作人员可以交办整改事项。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, inquiry } = await load(request, params);
@@ -126,8 +115,8 @@ export default function NewItemPage() {
             来源：{prefill ? <strong>{SOURCE_LABELS[prefill.source.startsWith("exchange") ? "exchange" : "finding"]} · {prefill.sourceLabel}</strong> : SOURCE_LABELS.manual}
             {prefill ? <> （<Link to="?">改为直接录入</Link>）</> : null}
           </p>
-          <TextAreaField name="problem" label="问题" feedback={feedback} defaultValue={prefill?.problem ?? ""} required rows={5} hint="可据询问内容提炼为需要整改的问题" />
-          <TextAreaField name="requirement" label="整改要求" feedback={feedback} rows={3} hint="如：建立健全……机制，于……前完成" />
+          <TextAreaField name="problem" label="问题" feedback={feedback} defaultValue={prefill?.problem ?? ""} required rows={5} hint="可据询问内容提炼为需要整改的问题" maxLength={2000} />
+          <TextAreaField name="requirement" label="整改要求" feedback={feedback} rows={3} hint="如：建立健全……机制，于……前完成" maxLength={2000} />
           <SelectField
             name="leadDepartmentId"
             label="牵头单位"

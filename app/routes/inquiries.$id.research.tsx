@@ -1,16 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
-import { actorOf, requireUser } from "~/auth/session.server";
+import { actorOf } from "~/auth/session.server";
 import { AttachmentField, AttachmentList } from "~/components/attachments";
-import { firstError, FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";
+import { firstError, FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor } from "~/components/RichTextEditor";
-import { getDb } from "~/db.server";
-import { getInquiry } from "~/inquiries/inquiries.server";
+import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { RESEARCH_KINDS } from "~/labels";
-import { canManageInquiry, canReadInquiry, forbidden, notFound } from "~/policy.server";
+import { canManageInquiry, canReadInquiry } from "~/policy.server";
 import { addFinding, createActivity, FindingFormSchema, listActivities, listFindings, readActivityForm } from "~/research/research.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
@@ -18,16 +16,8 @@ import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `会前调研 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("会前调研仅供人大工作人员和委员查阅。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
+  const { user, db, inquiry } = await loadInquiryFor(request, params, canReadInquiry, "会前调研仅供人大工作人员和委员查阅。");
   const activities = await listActivities(db, inquiry.id);
   const attachments = await listAttachments(db, "research_activity", activities.map((a) => a.id));
   const findings = await listFindings(db, inquiry.id);
@@ -40,13 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  if (!canManageInquiry(user)) forbidden("只有人大工作人员可以记录会前调研。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
+  const { user, db, inquiry } = await loadInquiryFor(request, params, canManageInquiry, "只有人大工作人员可以记录会前调研。");
   const formData = await readFormData(request, UPLOAD_FORM_LIMIT_BYTES);
   const intent = String(formData.get("intent") ?? "");
   const actor = actorOf(user, context);
@@ -193,20 +177,5 @@ function ActivityFields({ feedback }: { feedback: FormFeedback | undefined }) {
       <RichTextEditor name="findings" label="调研发现" defaultValue={feedback?.values?.findings ?? ""} error={firstError(feedback, "findings")} rows={8} />
       <AttachmentField error={firstError(feedback, "files")} />
     </>
-  );
-}
-
-function TextAreaField({ name, label, feedback, required, rows = 3 }: { name: string; label: string; feedback?: FormFeedback; required?: boolean; rows?: number }) {
-  const id = `f-${name}`;
-  const error = firstError(feedback, name);
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
-      <textarea id={id} name={name} rows={rows} defaultValue={feedback?.values?.[name] ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
-      {error ? <p id={`${id}-error`} className="field-error">{error}</p> : null}
-    </div>
   );
 }

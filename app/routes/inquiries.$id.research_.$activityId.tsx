@@ -5,7 +5,7 @@ import { z } from "zod";
 import { listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
 import { actorOf, requireUser } from "~/auth/session.server";
 import { AttachmentField, AttachmentList } from "~/components/attachments";
-import { firstError, FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";
+import { firstError, FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
@@ -185,34 +185,5 @@ export default function ResearchActivityPage() {
         </details>
       ) : null}
     </section>
-  );
-}
-
-function TextAreaField({
-  name,
-  label,
-  feedback,
-  required,
-  rows = 3,
-  defaultValue,
-}: {
-  name: string;
-  label: string;
-  feedback?: FormFeedback;
-  required?: boolean;
-  rows?: number;
-  defaultValue?: string;
-}) {
-  const id = `f-${name}`;
-  const error = firstError(feedback, name);
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-        {required ? <span className="required">*</span> : null}
-      </label>
-      <textarea id={id} name={name} rows={rows} defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
-      {error ? <p id={`${id}-error`} className="field-error">{error}</p> : null}
-    </div>
   );
 }

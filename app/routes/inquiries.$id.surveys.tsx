@@ -4,14 +4,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useRef } from "react";
 import { z } from "zod";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
-import { actorOf, requireUser } from "~/auth/session.server";
+import { actorOf } from "~/auth/session.server";
 import { AttachmentField, AttachmentList, DeadlineBadge } from "~/components/attachments";
 import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
-import { getDb } from "~/db.server";
-import { getInquiry } from "~/inquiries/inquiries.server";
+import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { DELEGATION_STATUS_LABELS } from "~/labels";
-import { canManageInquiry, canReadInquiry, forbidden, notFound } from "~/policy.server";
+import { canManageInquiry, canReadInquiry } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { createSurveyRequest, listInquiryDelegations, SURVEY_NEAR_DAYS } from "~/surveys/surveys.server";
 import { fields, parseForm, readFormData } from "~/utils/forms.server";
@@ -25,8 +24,6 @@ import type { DelegationStatus } from "../../db/schema";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `委托调研 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-
 interface CompareData {
   id: number;
   title: string;
@@ -35,13 +32,7 @@ interface CompareData {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("委托调研总览仅供人大工作人员和委员查阅；县区人大请在“我的待办”中查看本单位的委托调研。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
+  const { user, db, inquiry } = await loadInquiryFor(request, params, canReadInquiry, "委托调研总览仅供人大工作人员和委员查阅；县区人大请在“我的待办”中查看本单位的委托调研。");
   const requests = await listInquiryDelegations(db, inquiry.id);
   const requestFiles = await listAttachments(db, "survey_request", requests.map((r) => r.id));
 
@@ -125,13 +116,7 @@ const delegateSchema = () =>
   });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  if (!canManageInquiry(user)) forbidden("只有人大工作人员可以委托调研。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
+  const { user, db, inquiry } = await loadInquiryFor(request, params, canManageInquiry, "只有人大工作人员可以委托调研。");
   const formData = await readFormData(request, UPLOAD_FORM_LIMIT_BYTES);
   const intent = String(formData.get("intent") ?? "");
   const refuse = (fieldErrors: Record<string, string[]>, values: Record<string, string>) =>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
 import { actorOf, requireUser } from "~/auth/session.server";
 import { AttachmentField, AttachmentList } from "~/components/attachments";
-import { firstError, FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";
+import { firstError, FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
 import {
@@ -18,7 +18,7 @@ import {
   forbidden,
   notFound,
 } from "~/policy.server";
-import { DepartmentChoices, ItemLightBadge, ItemStatusBadge, TextAreaField } from "~/rectification/components";
+import { DepartmentChoices, ItemLightBadge, ItemStatusBadge } from "~/rectification/components";
 import { EXTENSION_STATUS_LABELS, ITEM_EVENT_LABELS, lightRuleText, PROGRESS_KIND_LABELS, SOURCE_LABELS } from "~/rectification/labels";
 import {
   addProgressReport,
@@ -342,7 +342,7 @@ export default function ItemPage() {
             <FormError feedback={feedbackFor("decide_extension")} />
             <input type="hidden" name="intent" value="decide_extension" />
             <input type="hidden" name="extensionId" value={pending.id} />
-            <TextAreaField name="note" label="审批意见" feedback={feedbackFor("decide_extension")} hint="不予批准时必填" />
+            <TextAreaField name="note" label="审批意见" feedback={feedbackFor("decide_extension")} hint="不予批准时必填" maxLength={2000} />
             <div className="rs-buttons">
               <button type="submit" name="decision" value="approve" disabled={busy}>批准延期</button>
               <button type="submit" name="decision" value="deny" className="secondary" disabled={busy}>不予批准</button>
@@ -360,13 +360,13 @@ export default function ItemPage() {
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="close" />
               <input type="hidden" name="version" value={item.version} />
-              <TextAreaField id="f-close-comment" name="comment" label="销号意见" feedback={feedbackFor("close")} rows={2} />
+              <TextAreaField idPrefix="f-close" name="comment" label="销号意见" feedback={feedbackFor("close")} rows={2} maxLength={2000} />
               <button type="submit" disabled={busy || !evidence}>同意销号</button>
             </Form>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="return" />
               <input type="hidden" name="version" value={item.version} />
-              <TextAreaField id="f-return-comment" name="comment" label="退回意见" feedback={feedbackFor("return")} rows={2} required />
+              <TextAreaField idPrefix="f-return" name="comment" label="退回意见" feedback={feedbackFor("return")} rows={2} required maxLength={2000} />
               <button type="submit" className="secondary" disabled={busy}>退回</button>
             </Form>
           </div>
@@ -418,7 +418,7 @@ export default function ItemPage() {
               <FormError feedback={feedbackFor("request_extension")} />
               <input type="hidden" name="intent" value="request_extension" />
               <TextField name="requestedDeadline" label="新的整改时限" type="date" feedback={feedbackFor("request_extension")} required hint={`现行整改时限：${formatDate(item.deadline)}`} />
-              <TextAreaField name="reason" label="延期理由" feedback={feedbackFor("request_extension")} required />
+              <TextAreaField name="reason" label="延期理由" feedback={feedbackFor("request_extension")} required maxLength={2000} />
               <button type="submit" className="secondary" disabled={busy}>提交延期申请</button>
             </Form>
           )}
@@ -457,8 +457,8 @@ export default function ItemPage() {
             <FormError feedback={feedbackFor("edit")} />
             <input type="hidden" name="intent" value="edit" />
             <input type="hidden" name="version" value={item.version} />
-            <TextAreaField name="problem" label="问题" feedback={feedbackFor("edit")} defaultValue={item.problem} required rows={4} />
-            <TextAreaField name="requirement" label="整改要求" feedback={feedbackFor("edit")} defaultValue={item.requirement} />
+            <TextAreaField name="problem" label="问题" feedback={feedbackFor("edit")} defaultValue={item.problem} required rows={4} maxLength={2000} />
+            <TextAreaField name="requirement" label="整改要求" feedback={feedbackFor("edit")} defaultValue={item.requirement} maxLength={2000} />
             <SelectField
               name="leadDepartmentId"
               label="牵头单位"
@@ -476,7 +476,7 @@ export default function ItemPage() {
             <FormError feedback={feedbackFor("carry_over")} />
             <input type="hidden" name="intent" value="carry_over" />
             <input type="hidden" name="version" value={item.version} />
-            <TextAreaField id="f-carry-comment" name="comment" label="结转理由" feedback={feedbackFor("carry_over")} required />
+            <TextAreaField idPrefix="f-carry" name="comment" label="结转理由" feedback={feedbackFor("carry_over")} required maxLength={2000} />
             <button type="submit" className="secondary" disabled={busy}>结转</button>
           </Form>
         </details>
