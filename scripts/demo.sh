@@ -28,6 +28,7 @@ cat <<MSG
   education 应询部门（市教育局）
   county    县区人大（温县人大常委会）
   county2   县区人大（武陟县人大常委会）
+  gov       应询部门（市政府联络员，报送研究处理情况报告）
 按 Ctrl+C 停止。
 
 MSG
