@@ -2,19 +2,13 @@ import { sql, type Kysely } from "kysely";
 import type { Database, InquiryStage, ItemStatus } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { STAGES } from "../labels";
+import { OPEN_ITEM_STATUSES } from "../rectification/labels";
+import { getWarningDays } from "../rectification/rectification.server";
 import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { deadlineLight, type Light } from "../utils/deadline";
 import { todayInShanghai } from "../utils/time";
 
 /** The role dashboards of the home page. Counts come from SQL aggregates, lists are capped. */
-export { ITEM_STATUS_ORDER } from "./labels";
-const OPEN_ITEM: ItemStatus[] = ["todo", "in_progress", "closure_requested"];
-
-export async function itemWarningDays(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom("settings").select("value").where("key", "=", "deadline_warning_days").executeTakeFirst();
-  const n = Number(row?.value);
-  return Number.isInteger(n) && n > 0 ? n : 15;
-}
 
 export interface DeadlineRow {
   kind: string;
@@ -32,7 +26,7 @@ function keepUrgent(rows: DeadlineRow[]): DeadlineRow[] {
 
 export async function staffDashboard(db: Kysely<Database>) {
   const today = todayInShanghai();
-  const warn = await itemWarningDays(db);
+  const warn = await getWarningDays(db);
   const stageRows = await db.selectFrom("inquiries").select(["stage", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("stage").execute();
   const byStage = STAGES.map((s) => ({ ...s, count: Number(stageRows.find((r) => r.stage === s.key)?.n ?? 0) }));
 
@@ -59,7 +53,7 @@ export async function staffDashboard(db: Kysely<Database>) {
     .selectFrom("rectification_items as i")
     .innerJoin("organizations as o", "o.id", "i.lead_department_id")
     .select(["i.id", "i.number", "i.problem", "i.deadline", "o.name"])
-    .where("i.status", "in", OPEN_ITEM)
+    .where("i.status", "in", OPEN_ITEM_STATUSES)
     .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
     .orderBy("i.deadline")
     .limit(50)
@@ -114,7 +108,7 @@ export async function staffDashboard(db: Kysely<Database>) {
 export async function departmentDashboard(db: Kysely<Database>, user: Pick<CurrentUser, "organizationId">) {
   const org = user.organizationId ?? -1;
   const today = todayInShanghai();
-  const warn = await itemWarningDays(db);
+  const warn = await getWarningDays(db);
   const questions = await db
     .selectFrom("outline_questions as q")
     .innerJoin("inquiries as i", "i.id", "q.inquiry_id")
@@ -136,7 +130,7 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
   const items = await db
     .selectFrom("rectification_items as i")
     .select(["i.id", "i.number", "i.problem", "i.deadline", "i.status", "i.lead_department_id"])
-    .where("i.status", "in", OPEN_ITEM)
+    .where("i.status", "in", OPEN_ITEM_STATUSES)
     .where((eb) =>
       eb.or([
         eb("i.lead_department_id", "=", org),

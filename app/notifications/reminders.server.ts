@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit.server";
+import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { daysBetween, nowIso, todayInShanghai } from "../utils/time";
 
 /**
@@ -34,7 +35,7 @@ async function openDeadlines(db: Kysely<Database>): Promise<OpenDeadline[]> {
   const items = await db
     .selectFrom("rectification_items")
     .select(["id", "lead_department_id", "deadline", "problem", "number"])
-    .where("status", "in", ["todo", "in_progress", "closure_requested"])
+    .where("status", "in", OPEN_ITEM_STATUSES)
     .execute();
   const reports = await db
     .selectFrom("handling_reports")

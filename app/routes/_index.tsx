@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { DeadlineBadge } from "~/components/attachments";
 import { StackedBarChart, type ChartSeries } from "~/components/StatusChart";
-import { ITEM_STATUS_ORDER } from "~/dashboard/labels";
+import { VOTE_CHOICE_LABELS } from "~/meeting/labels";
+import { ITEM_STATUS_LABELS, ITEM_STATUSES } from "~/rectification/labels";
 import { departmentDashboard, memberDashboard, staffDashboard } from "~/dashboard/dashboard.server";
 import { getDb } from "~/db.server";
 import { loadMemberOutlineHome } from "~/outline/my.server";
@@ -27,13 +28,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { who, staff: null, department: null, county: null, member: await memberDashboard(db, user), memberOutline: await loadMemberOutlineHome(db, user) };
 }
 
-const ITEM_STATUS_LABELS: Record<string, string> = {
-  todo: "待整改",
-  in_progress: "整改中",
-  closure_requested: "申请销号",
-  closed: "已销号",
-  carried_over: "结转",
-};
 const SERIES: ChartSeries[] = [
   { label: "待整改", color: "#f4c7c3", pattern: "blank" },
   { label: "整改中", color: "#fce8b2", pattern: "dots" },
@@ -41,7 +35,6 @@ const SERIES: ChartSeries[] = [
   { label: "已销号", color: "#b7e1cd", pattern: "solid" },
   { label: "结转", color: "#d9d9d9", pattern: "cross" },
 ];
-const VOTE_CHOICE_LABELS: Record<string, string> = { satisfied: "满意", basically_satisfied: "基本满意", unsatisfied: "不满意", abstain: "弃权" };
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
@@ -116,13 +109,13 @@ function StaffHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<typeo
             <StackedBarChart
               title="各牵头单位整改事项状态"
               series={SERIES}
-              rows={d.byDepartment.map((r) => ({ label: r.name, values: ITEM_STATUS_ORDER.map((s) => r.counts[s]) }))}
+              rows={d.byDepartment.map((r) => ({ label: r.name, values: ITEM_STATUSES.map((s) => r.counts[s]) }))}
             />
             <table className="data" data-testid="department-table">
               <thead>
                 <tr>
                   <th>牵头单位</th>
-                  {ITEM_STATUS_ORDER.map((s) => (
+                  {ITEM_STATUSES.map((s) => (
                     <th key={s}>{ITEM_STATUS_LABELS[s]}</th>
                   ))}
                   <th>合计</th>
@@ -134,7 +127,7 @@ function StaffHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<typeo
                 {d.byDepartment.map((r) => (
                   <tr key={r.id}>
                     <td>{r.name}</td>
-                    {ITEM_STATUS_ORDER.map((s) => (
+                    {ITEM_STATUSES.map((s) => (
                       <td key={s}>{r.counts[s]}</td>
                     ))}
                     <td>{r.total}</td>
