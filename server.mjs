@@ -3,6 +3,11 @@
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 
+// sqlite3 runs every statement on libuv's thread pool, where a statement waiting for its connection holds a
+// thread: a larger pool keeps reads queued on one connection from starving the others (read before the pool
+// starts, i.e. before the first asynchronous file, crypto or database call).
+process.env.UV_THREADPOOL_SIZE ??= "16";
+
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 // Upload forms may carry attachments up to 20 MB; everything else is far smaller.
@@ -61,6 +66,40 @@ app.get("/healthz", async (_req, res) => {
 app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 app.use("/build", express.static(resolve(buildRoot, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
+
+// At most this many requests are processed at once; the rest wait their turn in order. Node runs every
+// request's JavaScript on one thread: with hundreds interleaved, a write transaction waits behind all of them
+// between its statements while it holds SQLite's single writer, and everyone waits longer. A short queue in
+// front keeps the transaction's turns quick (docs/decisions/0006).
+const maxInFlight = Math.max(1, Number(process.env.XUNWEN_MAX_IN_FLIGHT) || 16);
+let inFlight = 0;
+const waiting = [];
+app.use((req, res, next) => {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    const nextInLine = waiting.shift();
+    if (nextInLine) nextInLine();
+    else inFlight--;
+  };
+  const start = () => {
+    res.once("finish", release);
+    res.once("close", release);
+    next();
+  };
+  if (inFlight < maxInFlight) {
+    inFlight++;
+    start();
+  } else {
+    waiting.push(start);
+    // a client that hangs up while waiting leaves the line
+    res.once("close", () => {
+      const at = waiting.indexOf(start);
+      if (at >= 0) waiting.splice(at, 1);
+    });
+  }
+});
 
 app.all(
   "*",

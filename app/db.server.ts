@@ -1,9 +1,10 @@
 import { databasePath, migrateToLatest, openDatabase, type DB } from "../db/client";
 
 /**
- * The process-wide database handle. Kept on globalThis so the dev server's reloads reuse one connection.
- * Code inside a transaction must use the transaction object it is given, never this handle: the single
- * connection is held by the transaction and a second acquire would wait for ever.
+ * The process-wide database handle. Kept on globalThis so the dev server's reloads reuse its connections.
+ * Code inside a transaction must use the transaction object it is given, never this handle: a write through
+ * it would wait for ever for the writer the transaction holds, and a read would not see the transaction's
+ * own changes (it goes to a read-only connection).
  */
 const globalForDb = globalThis as unknown as { __xunwenDb?: DB };
 

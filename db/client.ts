@@ -1,4 +1,4 @@
-import { Kysely, Migrator, type MigrationResultSet } from "kysely";
+import { Kysely, Migrator, type LogEvent, type MigrationResultSet } from "kysely";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { migrations } from "./migrations/index";
@@ -12,9 +12,33 @@ export function databasePath(): string {
   return resolve(process.env.XUNWEN_DB_PATH || "data/xunwen.db");
 }
 
-export function openDatabase(filename: string = databasePath()): DB {
+/** Read-only connections beside the writer: XUNWEN_DB_READERS, or 2 (the machines have 2 cores). */
+function readerCount(): number {
+  const n = Number(process.env.XUNWEN_DB_READERS);
+  return Number.isInteger(n) && n >= 0 && n <= 16 ? n : 2;
+}
+
+export function openDatabase(filename: string = databasePath(), options: { readers?: number } = {}): DB {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
-  return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, busyTimeoutMs: 5000 }) });
+  const slowMs = Number(process.env.XUNWEN_LOG_SLOW_MS);
+  return new Kysely<Database>({
+    dialect: new Sqlite3Dialect({
+      filename,
+      busyTimeoutMs: 5000,
+      readers: options.readers ?? readerCount(),
+      ...(Number.isFinite(slowMs) && slowMs >= 0
+        ? { onTransactionEnd: (ms: number) => ms >= slowMs && console.error(`[sql transaction held the writer ${ms.toFixed(1)} ms]`) }
+        : {}),
+    }),
+    // XUNWEN_LOG_SLOW_MS=n: a slow-query log on stderr (statements, and transactions, that took n ms or more)
+    ...(Number.isFinite(slowMs) && slowMs >= 0
+      ? {
+          log: (event: LogEvent) => {
+            if (event.queryDurationMillis >= slowMs) console.error(`[sql ${event.queryDurationMillis.toFixed(1)} ms] ${event.query.sql.slice(0, 300)}`);
+          },
+        }
+      : {}),
+  });
 }
 
 export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {

@@ -32,6 +32,7 @@ export interface Database {
   votes: VoteTable;
   vote_ballots: VoteBallotTable;
   settings: SettingTable;
+  data_versions: DataVersionTable;
   rectification_items: RectificationItemTable;
   rectification_codepartments: RectificationCodepartmentTable;
   progress_reports: ProgressReportTable;
@@ -581,4 +582,10 @@ export interface NotificationTable {
   dedupe_key: string | null;
   read_at: string | null;
   created_at: string;
+}
+
+/** Change counters bumped by triggers (db/migrations/0008_performance.ts); caches compare them. */
+export interface DataVersionTable {
+  name: string;
+  version: number;
 }

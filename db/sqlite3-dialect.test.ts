@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase } from "./client";
 import { migrations } from "./migrations/index";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
+import { together } from "./together";
 
 interface TestSchema {
   counter: { id: number; n: number };
@@ -368,5 +369,90 @@ describe("Sqlite3Dialect", () => {
       await db.destroy();
     });
   });
-});
 
+  describe("read-only connections", () => {
+    function connectWithReaders(readers = 2): TestKysely {
+      const db = new Kysely<TestSchema>({ dialect: new Sqlite3Dialect({ filename: path, busyTimeoutMs: 5000, readers }) });
+      open.push(db);
+      return db;
+    }
+
+    it("serves reads while a transaction holds the writer, without showing its uncommitted changes", async () => {
+      const db = connectWithReaders();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inside!: () => void;
+      const started = new Promise<void>((resolve) => (inside = resolve));
+      const transaction = db.transaction().execute(async (trx) => {
+        await trx.updateTable("counter").set({ n: 41 }).where("id", "=", 1).execute();
+        inside();
+        await held;
+      });
+      await started;
+      // with one shared connection this read would wait for the transaction and never return before release()
+      expect(await counterValue(db)).toBe(0);
+      expect((await sql<{ n: number }>`select n from counter where id = 1`.execute(db)).rows).toEqual([{ n: 0 }]);
+      release();
+      await transaction;
+      expect(await counterValue(db)).toBe(41);
+    });
+
+    it("sends raw writes and DDL to the writer, and a read after a write sees it", async () => {
+      const db = connectWithReaders();
+      await sql`insert into items (label) values ('raw')`.execute(db);
+      await sql`create table extra (id integer primary key)`.execute(db);
+      await db.insertInto("items").values({ label: "built", at: null, big: null }).execute();
+      const rows = await db.selectFrom("items").select("label").orderBy("id").execute();
+      expect(rows.map((r) => r.label)).toEqual(["raw", "built"]);
+      expect((await sql<{ n: number }>`select count(*) as n from extra`.execute(db)).rows).toEqual([{ n: 0 }]);
+    });
+
+    it("sends a raw INSERT … RETURNING (a row query that writes) to the writer", async () => {
+      const db = connectWithReaders();
+      const result = await sql<{ id: number }>`insert into items (label) values ('returning') returning id`.execute(db);
+      expect(result.rows).toHaveLength(1);
+      expect(await db.selectFrom("items").select("label").execute()).toEqual([{ label: "returning" }]);
+    });
+
+    it("keeps concurrent increments exact while many reads run beside them", async () => {
+      const db = connectWithReaders(3);
+      const work: Promise<unknown>[] = [];
+      for (let i = 0; i < 40; i++) {
+        work.push(incrementSlowly(db));
+        work.push(counterValue(db));
+      }
+      await Promise.all(work);
+      expect(await counterValue(db)).toBe(40);
+    });
+
+    it("statements run together inside a transaction all commit, or all roll back when one fails", async () => {
+      const db = connectWithReaders();
+      await db.transaction().execute(async (trx) => {
+        await together(
+          trx.insertInto("items").values({ label: "a", at: null, big: null }).execute(),
+          trx.insertInto("items").values({ label: "b", at: null, big: null }).execute(),
+          trx.updateTable("counter").set({ n: 7 }).where("id", "=", 1).execute(),
+        );
+      });
+      expect((await db.selectFrom("items").select("label").orderBy("label").execute()).map((r) => r.label)).toEqual(["a", "b"]);
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await together(
+            trx.insertInto("items").values({ label: "c", at: null, big: null }).execute(),
+            trx.insertInto("children").values({ parent_id: 999 }).execute(), // foreign key violation
+            trx.updateTable("counter").set({ n: 8 }).where("id", "=", 1).execute(),
+          );
+        }),
+      ).rejects.toThrow(/FOREIGN KEY/);
+      expect((await db.selectFrom("items").select("label").orderBy("label").execute()).map((r) => r.label)).toEqual(["a", "b"]);
+      expect(await counterValue(db)).toBe(7);
+    });
+
+    it("uses no readers for an in-memory database", async () => {
+      const db = new Kysely<TestSchema>({ dialect: new Sqlite3Dialect({ filename: ":memory:", readers: 2 }) });
+      open.push(db);
+      await createSchema(db);
+      expect(await counterValue(db)).toBe(0);
+    });
+  });
+});

@@ -5,9 +5,11 @@
  * `sqlite3`, which upstream has deprecated, so the driver lives behind this one module: replacing it means
  * rewriting this file only. See docs/decisions/0001-sqlite3-dialect.md.
  *
- * One connection serves the whole process. A mutex hands it to one user at a time, so a transaction holds
- * the connection alone from BEGIN to COMMIT. Transactions start with BEGIN IMMEDIATE: they take the write
- * lock up front, so two processes never deadlock upgrading a read lock (SQLITE_BUSY).
+ * One writer connection serves every write of the process. A mutex hands it to one user at a time, so a
+ * transaction holds it alone from BEGIN to release. Transactions start with BEGIN IMMEDIATE: they take the
+ * write lock up front, so two processes never deadlock upgrading a read lock (SQLITE_BUSY). SELECTs outside
+ * transactions go to a small pool of read-only connections, so reads run in parallel (WAL) instead of queueing
+ * behind each other and behind writes. See docs/decisions/0001 and 0006.
  */
 import sqlite3 from "sqlite3";
 import {
@@ -31,6 +33,15 @@ export interface Sqlite3DialectConfig {
   filename: string;
   /** Milliseconds a statement waits for another process's lock before failing. */
   busyTimeoutMs?: number;
+  /**
+   * Read-only connections that serve SELECTs outside transactions, in parallel with each other and with the
+   * writer (WAL lets readers run beside a writer). 0 sends everything through the writer; ":memory:" always does.
+   */
+  readers?: number;
+  /** SQLite page cache per connection, in KiB. */
+  cacheKib?: number;
+  /** Called with how long each transaction held the writer, from BEGIN to release (a slow-transaction log). */
+  onTransactionEnd?: (heldMs: number) => void;
 }
 
 export class Sqlite3Dialect implements Dialect {
@@ -68,55 +79,146 @@ class Mutex {
   }
 }
 
+/**
+ * Read-only connections. A read goes to the connection with the fewest reads in flight; reads are not held
+ * back for each other, because sqlite3 queues them on the connection itself and each one is a single
+ * statement (nothing to keep together). Waiting for a connection to be idle would add a thread round trip
+ * (about 0.3 ms here) between every two reads.
+ */
+class ReaderPool {
+  readonly #connections: { connection: Sqlite3Connection; inFlight: number }[] = [];
+  get size(): number {
+    return this.#connections.length;
+  }
+  add(connection: Sqlite3Connection) {
+    this.#connections.push({ connection, inFlight: 0 });
+  }
+  async run<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    let chosen = this.#connections[0];
+    for (const c of this.#connections) if (c.inFlight < chosen.inFlight) chosen = c;
+    chosen.inFlight++;
+    try {
+      return await chosen.connection.executeQuery<R>(query);
+    } finally {
+      chosen.inFlight--;
+    }
+  }
+}
+
+async function openSqlite(filename: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise<sqlite3.Database>((resolve, reject) => {
+    const db = new sqlite3.Database(filename, mode, (err) => (err ? reject(err) : resolve(db)));
+  });
+}
+
+async function closeSqlite(db: sqlite3.Database): Promise<void> {
+  await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Queries that may go to a read-only connection: Kysely SELECTs, and raw SQL that starts with SELECT. A raw
+ * statement that writes anyway fails there with SQLITE_READONLY and is run again on the writer.
+ */
+function isRead(query: CompiledQuery): boolean {
+  const node = query.query as { kind?: string } | undefined;
+  if (node?.kind === "SelectQueryNode") return true;
+  if (node?.kind === "RawNode" || !node) return /^\s*select\b/i.test(query.sql);
+  return false;
+}
+
 class Sqlite3Driver implements Driver {
-  #db: sqlite3.Database | undefined;
-  #connection: Sqlite3Connection | undefined;
+  #writerDb: sqlite3.Database | undefined;
+  #writer: Sqlite3Connection | undefined;
+  #readerDbs: sqlite3.Database[] = [];
+  #readers: ReaderPool | undefined;
   readonly #mutex = new Mutex();
 
   constructor(private readonly config: Sqlite3DialectConfig) {}
 
   async init(): Promise<void> {
-    this.#db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const db = new sqlite3.Database(this.config.filename, (err) => (err ? reject(err) : resolve(db)));
-    });
-    this.#connection = new Sqlite3Connection(this.#db);
     const busy = Math.max(0, Math.floor(this.config.busyTimeoutMs ?? 5000));
+    const cache = Math.max(0, Math.floor(this.config.cacheKib ?? 8192));
+    const connectionPragmas = [`PRAGMA busy_timeout = ${busy}`, `PRAGMA cache_size = -${cache}`];
     try {
+      this.#writerDb = await openSqlite(this.config.filename, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | sqlite3.OPEN_FULLMUTEX);
+      this.#writer = new Sqlite3Connection(this.#writerDb);
       // busy_timeout first, so the pragmas below wait for another process instead of failing at once
-      for (const pragma of [`PRAGMA busy_timeout = ${busy}`, "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]) {
-        await this.#connection.executeQuery(CompiledQuery.raw(pragma));
+      for (const pragma of [...connectionPragmas, "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]) {
+        await this.#writer.executeQuery(CompiledQuery.raw(pragma));
       }
       // Switching a brand-new file to WAL needs an exclusive lock, which the busy handler does not wait for:
       // retry briefly when two processes open a fresh database at the same moment.
+      let journal = "";
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.#connection.executeQuery(CompiledQuery.raw("PRAGMA journal_mode = WAL"));
+          const result = await this.#writer.executeQuery<{ journal_mode: string }>(CompiledQuery.raw("PRAGMA journal_mode = WAL"));
+          journal = String(result.rows[0]?.journal_mode ?? "");
           break;
         } catch (error) {
           if (!String((error as Error).message).includes("SQLITE_BUSY") || attempt >= 50) throw error;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
+      // readers only make sense beside a writer in WAL mode on a shared file
+      const wanted = this.config.filename === ":memory:" || journal.toLowerCase() !== "wal" ? 0 : Math.max(0, Math.floor(this.config.readers ?? 0));
+      this.#readers = new ReaderPool();
+      for (let i = 0; i < wanted; i++) {
+        const db = await openSqlite(this.config.filename, sqlite3.OPEN_READONLY | sqlite3.OPEN_FULLMUTEX);
+        this.#readerDbs.push(db);
+        const connection = new Sqlite3Connection(db);
+        for (const pragma of connectionPragmas) await connection.executeQuery(CompiledQuery.raw(pragma));
+        this.#readers.add(connection);
+      }
     } catch (error) {
-      // do not leak the handle when Kysely retries init
+      // do not leak handles when Kysely retries init
       await this.destroy().catch(() => undefined);
       throw error;
     }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    return new RoutedConnection(this);
+  }
+
+  /** A statement outside a transaction: a reader for reads, the writer (alone) for the rest. */
+  async runAlone<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#readers && this.#readers.size > 0 && isRead(query)) {
+      try {
+        return await this.#readers.run<R>(query);
+      } catch (error) {
+        if (!String((error as Error).message).includes("SQLITE_READONLY")) throw error;
+      }
+    }
     await this.#mutex.lock();
-    return this.#connection!;
+    try {
+      return await this.#writer!.executeQuery<R>(query);
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+
+  /** Inside a transaction: the writer, which the transaction holds from BEGIN until release. */
+  runPinned<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#writer!.executeQuery<R>(query);
   }
 
   async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
+    const routed = connection as RoutedConnection;
+    await this.#mutex.lock();
+    routed.pinned = true;
+    routed.pinnedAt = performance.now();
+    await this.runPinned(CompiledQuery.raw("BEGIN IMMEDIATE"));
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("COMMIT"));
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("ROLLBACK"));
+    try {
+      await connection.executeQuery(CompiledQuery.raw("ROLLBACK"));
+    } catch (error) {
+      // BEGIN itself failed (or COMMIT already ended it): there is nothing to roll back
+      if (!String((error as Error).message).includes("no transaction is active")) throw error;
+    }
   }
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw(`SAVEPOINT "${name.replace(/"/g, "")}"`));
@@ -128,15 +230,38 @@ class Sqlite3Driver implements Driver {
     await connection.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT "${name.replace(/"/g, "")}"`));
   }
 
-  async releaseConnection(): Promise<void> {
-    this.#mutex.unlock();
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const routed = connection as RoutedConnection;
+    if (routed.pinned) {
+      routed.pinned = false;
+      this.#mutex.unlock();
+      this.config.onTransactionEnd?.(performance.now() - routed.pinnedAt);
+    }
   }
 
   async destroy(): Promise<void> {
-    const db = this.#db;
-    this.#db = undefined;
-    if (!db) return;
-    await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+    const dbs = [...this.#readerDbs, ...(this.#writerDb ? [this.#writerDb] : [])];
+    this.#readerDbs = [];
+    this.#writerDb = undefined;
+    this.#readers = undefined;
+    for (const db of dbs) await closeSqlite(db);
+  }
+}
+
+/**
+ * What Kysely sees as "a connection": outside a transaction each statement is routed on its own (reads to a
+ * reader, writes to the writer); between BEGIN and release it is pinned to the writer.
+ */
+class RoutedConnection implements DatabaseConnection {
+  pinned = false;
+  pinnedAt = 0;
+  constructor(private readonly driver: Sqlite3Driver) {}
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.pinned ? this.driver.runPinned<R>(query) : this.driver.runAlone<R>(query);
+  }
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    // sqlite3 has no cursor that fits Kysely's stream; one result is correct for the sizes we read.
+    yield await this.executeQuery<R>(query);
   }
 }
 

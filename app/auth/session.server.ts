@@ -73,7 +73,22 @@ async function readToken(request: Request): Promise<string | null> {
   return typeof value === "string" && value.length >= 20 && value.length <= 100 ? value : null;
 }
 
-export async function getCurrentUser(request: Request): Promise<CurrentUser | null> {
+/**
+ * The root loader and the page's loader both ask for the user of the same request: one lookup serves both.
+ * Keyed by the Request object, so nothing outlives the request.
+ */
+const usersOfRequests = new WeakMap<Request, Promise<CurrentUser | null>>();
+
+export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
+  let user = usersOfRequests.get(request);
+  if (!user) {
+    user = lookUpCurrentUser(request);
+    usersOfRequests.set(request, user);
+  }
+  return user;
+}
+
+async function lookUpCurrentUser(request: Request): Promise<CurrentUser | null> {
   const token = await readToken(request);
   if (!token) return null;
   const db = getDb();

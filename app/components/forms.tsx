@@ -195,15 +195,30 @@ export function CheckboxGroup({
 }
 
 /** Previous/next links that keep the current filters in the query string. */
-export function Pagination({ page, pageSize, total, search }: { page: number; pageSize: number; total: number; search: string }) {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  search,
+  param = "page",
+  label = "分页",
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  search: string;
+  /** the query parameter holding the page number (pages with two paged lists use two) */
+  param?: string;
+  label?: string;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const link = (p: number) => {
     const params = new URLSearchParams(search);
-    params.set("page", String(p));
+    params.set(param, String(p));
     return `?${params.toString()}`;
   };
   return (
-    <nav className="pagination" aria-label="分页">
+    <nav className="pagination" aria-label={label}>
       <span>
         共 {total} 条，第 {page} / {pages} 页
       </span>

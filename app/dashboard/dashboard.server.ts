@@ -4,11 +4,41 @@ import type { CurrentUser } from "../auth/session.server";
 import { STAGES } from "../labels";
 import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { getWarningDays } from "../rectification/rectification.server";
-import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
+import { listCountyDelegations, SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
+import { loadMemberOutlineHome } from "../outline/my.server";
+import { isStaff } from "../policy.server";
 import { deadlineLight, type Light } from "../utils/deadline";
 import { todayInShanghai } from "../utils/time";
 
 /** The role dashboards of the home page. Counts come from SQL aggregates, lists are capped. */
+
+/** Departments shown on the staff dashboard unless all are asked for; the most items first. */
+export const DASHBOARD_DEPARTMENTS = 15;
+/** Urgent deadlines listed on the staff dashboard; the count covers all. */
+export const DASHBOARD_DEADLINES = 20;
+
+/**
+ * Everything the home page shows to this user (the route renders it; the benchmark's floor serves it as JSON).
+ * The staff dashboard lists the most urgent deadlines and the departments with the most items; `allDepartments`
+ * lists every department.
+ */
+export async function homeData(db: Kysely<Database>, user: CurrentUser, options: { allDepartments?: boolean } = {}) {
+  if (isStaff(user)) {
+    const full = await staffDashboard(db);
+    const staff = {
+      ...full,
+      deadlines: full.deadlines.slice(0, DASHBOARD_DEADLINES),
+      byDepartment: options.allDepartments ? full.byDepartment : full.byDepartment.slice(0, DASHBOARD_DEPARTMENTS),
+      departmentCount: full.byDepartment.length,
+    };
+    return { staff, department: null, county: null, member: null };
+  }
+  if (user.role === "department") return { staff: null, department: await departmentDashboard(db, user), county: null, member: null };
+  if (user.role === "county") {
+    return { staff: null, department: null, county: user.organizationId ? await listCountyDelegations(db, user.organizationId) : [], member: null };
+  }
+  return { staff: null, department: null, county: null, member: await memberDashboard(db, user), memberOutline: await loadMemberOutlineHome(db, user) };
+}
 
 export interface DeadlineRow {
   kind: string;
@@ -24,8 +54,34 @@ function keepUrgent(rows: DeadlineRow[]): DeadlineRow[] {
   return rows.filter((r) => r.light === "red" || r.light === "yellow").sort((a, b) => a.daysLeft - b.daysLeft);
 }
 
-export async function staffDashboard(db: Kysely<Database>) {
+export type StaffDashboard = Awaited<ReturnType<typeof computeStaffDashboard>>;
+
+/** per database handle (tests open many), the last computed dashboard and what it was computed for */
+const cachedStaffDashboards = new WeakMap<object, { key: string; value: Promise<StaffDashboard> }>();
+
+/**
+ * The staff dashboard aggregates every item, so it is computed once per change: triggers bump
+ * data_versions.dashboard whenever an inquiry, organisation, setting, survey, written reply, item or
+ * handling report changes (db/migrations/0008_performance.ts), and the lights depend on the date. While
+ * neither moves, every request shares one result — also the requests that arrive while it is computed.
+ */
+export async function staffDashboard(db: Kysely<Database>): Promise<StaffDashboard> {
   const today = todayInShanghai();
+  const version = await db.selectFrom("data_versions").select("version").where("name", "=", "dashboard").executeTakeFirst();
+  const key = `${today}|${version?.version ?? "none"}`;
+  const cached = cachedStaffDashboards.get(db);
+  if (cached?.key === key) return cached.value;
+  const value = computeStaffDashboard(db, today);
+  const entry = { key, value };
+  cachedStaffDashboards.set(db, entry);
+  // a failed computation is not kept
+  value.catch(() => {
+    if (cachedStaffDashboards.get(db) === entry) cachedStaffDashboards.delete(db);
+  });
+  return value;
+}
+
+async function computeStaffDashboard(db: Kysely<Database>, today: string) {
   const warn = await getWarningDays(db);
   const stageRows = await db.selectFrom("inquiries").select(["stage", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("stage").execute();
   const byStage = STAGES.map((s) => ({ ...s, count: Number(stageRows.find((r) => r.stage === s.key)?.n ?? 0) }));
@@ -58,6 +114,12 @@ export async function staffDashboard(db: Kysely<Database>) {
     .orderBy("i.deadline")
     .limit(50)
     .execute();
+  const urgentItems = await db
+    .selectFrom("rectification_items as i")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("i.status", "in", OPEN_ITEM_STATUSES)
+    .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
+    .executeTakeFirstOrThrow();
   const reports = await db
     .selectFrom("handling_reports as h")
     .innerJoin("inquiries as q", "q.id", "h.inquiry_id")
@@ -102,7 +164,9 @@ export async function staffDashboard(db: Kysely<Database>) {
       return { id, ...d, total: Object.values(d.counts).reduce((a, b) => a + b, 0), onTimeRate: decided ? d.onTime / decided : null };
     })
     .sort((a, b) => b.total - a.total);
-  return { byStage, deadlines, byDepartment, warningDays: warn };
+  // every urgent deadline: the lists above stop at 50 each, items are counted in full
+  const deadlineCount = deadlines.filter((d) => d.kind !== "整改事项").length + Number(urgentItems.n);
+  return { byStage, deadlines, deadlineCount, byDepartment, warningDays: warn };
 }
 
 export async function departmentDashboard(db: Kysely<Database>, user: Pick<CurrentUser, "organizationId">) {

@@ -26,6 +26,7 @@ export interface MyMeetingSectionData {
     correction_until: string | null;
     organization_id: number;
   }[];
+  transcriptsTotal: number;
 }
 
 export function MyMeetingSection({ data }: { data: MyMeetingSectionData }) {
@@ -62,7 +63,8 @@ export function MyMeetingSection({ data }: { data: MyMeetingSectionData }) {
           </tbody>
         </table>
       )}
-      <h2>本单位询问会记录（{data.transcripts.length}）</h2>
+      <h2>本单位询问会记录（{data.transcriptsTotal}）</h2>
+      {data.transcriptsTotal > data.transcripts.length ? <p className="muted rs-small">列出最近 {data.transcripts.length} 场询问会；更早的记录可在“搜索”中按询问名称查找。</p> : null}
       {data.transcripts.length === 0 ? (
         <p className="muted">本单位尚无询问会问答记录。</p>
       ) : (

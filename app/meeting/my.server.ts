@@ -5,12 +5,15 @@ import { todayInShanghai } from "../utils/time";
 import { correctionWindow, isCorrectionOpen, listDepartmentWrittenReplies } from "./meeting.server";
 import { listMemberVotes } from "./votes.server";
 
+/** Meetings listed in a department's /my (most recent first); the count says how many there are in all. */
+export const MY_TRANSCRIPTS_LIMIT = 20;
+
 /**
  * The meeting stage's part of /my (a department's inbox) and of a member's home page: written replies owed,
  * the department's own meeting transcripts (with the correction period), and a member's open votes.
  */
 export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser, "role" | "organizationId">) {
-  if (user.role !== "department" || user.organizationId === null) return { replies: [], transcripts: [] };
+  if (user.role !== "department" || user.organizationId === null) return { replies: [], transcripts: [], transcriptsTotal: 0 };
   const orgId = user.organizationId;
   const replies = (await listDepartmentWrittenReplies(db, orgId)).map((r) => ({
     id: r.id,
@@ -22,35 +25,58 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
     daysLeft: r.daysLeft,
     answered_at: r.answered_at,
   }));
-  const rows = await db
+  // the meetings where the department answered: its own exchanges, and exchanges where one of its people spoke
+  const meetingsOfDepartment = db
     .selectFrom("meeting_segments as s")
-    .innerJoin("meetings as m", "m.id", "s.meeting_id")
-    .innerJoin("inquiries as i", "i.id", "m.inquiry_id")
-    .select(["m.id as meeting_id", "m.inquiry_id", "i.title as inquiry_title", "m.meeting_date", "m.correction_days", "s.id as segment_id"])
+    .select("s.meeting_id")
     .where("s.kind", "=", "exchange")
     .where((eb) =>
       eb.or([
         eb("s.department_id", "=", orgId),
-        eb.exists(eb.selectFrom("meeting_turns as t").select("t.id").whereRef("t.segment_id", "=", "s.id").where("t.organization_id", "=", orgId)),
+        eb("s.id", "in", eb.selectFrom("meeting_turns").select("segment_id").where("organization_id", "=", orgId)),
       ]),
-    )
+    );
+  // the most recent ones by the meetings' date index; details and exchange counts only for those
+  const recent = await db
+    .selectFrom("meetings as m")
+    .innerJoin("inquiries as i", "i.id", "m.inquiry_id")
+    .select(["m.id as meeting_id", "m.inquiry_id", "i.title as inquiry_title", "m.meeting_date", "m.correction_days"])
+    .where("m.id", "in", meetingsOfDepartment)
     .orderBy("m.meeting_date", "desc")
+    .orderBy("m.id", "desc")
+    .limit(MY_TRANSCRIPTS_LIMIT)
     .execute();
+  const exchangeCounts = recent.length
+    ? await db
+        .selectFrom("meeting_segments as s")
+        .select(["s.meeting_id", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("s.kind", "=", "exchange")
+        .where("s.meeting_id", "in", recent.map((r) => r.meeting_id))
+        .where((eb) =>
+          eb.or([
+            eb("s.department_id", "=", orgId),
+            eb.exists(eb.selectFrom("meeting_turns as t").select("t.id").whereRef("t.segment_id", "=", "s.id").where("t.organization_id", "=", orgId)),
+          ]),
+        )
+        .groupBy("s.meeting_id")
+        .execute()
+    : [];
+  const total =
+    recent.length < MY_TRANSCRIPTS_LIMIT
+      ? recent.length
+      : Number((await db.selectFrom(meetingsOfDepartment.distinct().as("d")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const rows = recent.map((r) => ({ ...r, exchanges: Number(exchangeCounts.find((c) => c.meeting_id === r.meeting_id)?.n ?? 0) }));
   const today = todayInShanghai();
-  const byMeeting = new Map<number, { inquiry_id: number; inquiry_title: string; meeting_date: string | null; exchanges: number; correction_open: boolean; correction_until: string | null }>();
-  for (const r of rows) {
-    const entry = byMeeting.get(r.meeting_id) ?? {
-      inquiry_id: r.inquiry_id,
-      inquiry_title: r.inquiry_title,
-      meeting_date: r.meeting_date,
-      exchanges: 0,
-      correction_open: isCorrectionOpen(r, today),
-      correction_until: correctionWindow(r)?.until ?? null,
-    };
-    entry.exchanges++;
-    byMeeting.set(r.meeting_id, entry);
-  }
-  return { replies, transcripts: [...byMeeting.values()].map((t) => ({ ...t, organization_id: orgId })) };
+  const transcripts = rows.map((r) => ({
+    inquiry_id: r.inquiry_id,
+    inquiry_title: r.inquiry_title,
+    meeting_date: r.meeting_date,
+    exchanges: Number(r.exchanges),
+    correction_open: isCorrectionOpen(r, today),
+    correction_until: correctionWindow(r)?.until ?? null,
+    organization_id: orgId,
+  }));
+  return { replies, transcripts, transcriptsTotal: total };
 }
 
 export type MyMeetingData = Awaited<ReturnType<typeof loadMyMeeting>>;

@@ -1,4 +1,5 @@
-import { Link } from "@remix-run/react";
+import { Link, useLocation } from "@remix-run/react";
+import { Pagination } from "~/components/forms";
 import { DeadlineBadge } from "~/components/attachments";
 import { formatDate } from "~/utils/time";
 import { ItemLightBadge } from "./components";
@@ -10,6 +11,7 @@ import type { MyRectificationData } from "./my.server";
  * government's liaison the handling reports to submit. Data from loadMyRectification (app/rectification/my.server.ts).
  */
 export function MyRectificationSection({ data }: { data: MyRectificationData | null }) {
+  const location = useLocation();
   if (!data) return null;
   return (
     <section className="rect-my" data-testid="my-rectification">
@@ -41,19 +43,27 @@ export function MyRectificationSection({ data }: { data: MyRectificationData | n
         </>
       ) : null}
 
-      <h2>待办理的整改事项（{data.open.length}）</h2>
+      <h2>待办理的整改事项（{data.openTotal}）</h2>
       <p className="muted rs-small">{lightRuleText(data.warningDays)}本单位为牵头单位的事项须报送进展、按期申请销号；为配合单位的事项须报送配合工作进展。</p>
       {data.open.length === 0 ? (
         <div className="card rs-empty">
           <p>暂无待办理的整改事项。</p>
         </div>
       ) : (
-        <ItemTable rows={data.open} testId="my-items-open" />
-      )}
-      {data.finished.length > 0 ? (
         <>
-          <h2>已销号或结转的整改事项（{data.finished.length}）</h2>
+          <ItemTable rows={data.open} testId="my-items-open" />
+          {data.openTotal > data.pageSize ? (
+            <Pagination page={data.openPage} pageSize={data.pageSize} total={data.openTotal} search={location.search} param="openPage" label="待办理事项分页" />
+          ) : null}
+        </>
+      )}
+      {data.finishedTotal > 0 ? (
+        <>
+          <h2>已销号或结转的整改事项（{data.finishedTotal}）</h2>
           <ItemTable rows={data.finished} testId="my-items-done" />
+          {data.finishedTotal > data.pageSize ? (
+            <Pagination page={data.finishedPage} pageSize={data.pageSize} total={data.finishedTotal} search={location.search} param="donePage" label="已办结事项分页" />
+          ) : null}
         </>
       ) : null}
     </section>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { todayInShanghai } from "../utils/time";
 import { makeItem, makeWorld, type World } from "./fixtures.test-helpers";
-import { loadMyRectification } from "./my.server";
+import { loadMyRectification, MY_ITEMS_PAGE_SIZE } from "./my.server";
 import { addDays, getItem, staffActOnItem } from "./rectification.server";
 
 describe("loadMyRectification (the /my section)", () => {
@@ -39,5 +39,39 @@ describe("loadMyRectification (the /my section)", () => {
     expect(gov?.handlingReports).toEqual([expect.objectContaining({ id: null, inquiry_id: w.inquiryId, round: 1, due_date: "2020-12-22", light: "red" })]);
     const dept = await loadMyRectification(w.t.db, { role: "department", organizationId: w.orgA, organizationKind: "department" });
     expect(dept?.handlingReports).toEqual([]);
+  });
+
+  it("pages both lists: every item once, nearest deadline first for open ones, totals from all pages", async () => {
+    const today = todayInShanghai();
+    const expected: { id: number; deadline: string }[] = [];
+    // lead items with deadlines out of order, and co-department items interleaved among them
+    for (let n = 0; n < MY_ITEMS_PAGE_SIZE + 8; n++) {
+      const deadline = addDays(today, 10 + ((n * 7) % 40));
+      const co = n % 4 === 0;
+      const id = await makeItem(w, { problem: `事项${n}`, deadline, ...(co ? { leadDepartmentId: w.orgC, coDepartmentIds: [w.orgA] } : {}) });
+      expected.push({ id, deadline });
+    }
+    await makeItem(w, { problem: "与 A 无关", leadDepartmentId: w.orgB, coDepartmentIds: [], deadline: addDays(today, 1) });
+    const order = [...expected].sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.id - b.id)).map((e) => e.id);
+    const who = { role: "department" as const, organizationId: w.orgA, organizationKind: "department" as const };
+    const first = await loadMyRectification(w.t.db, who);
+    const second = await loadMyRectification(w.t.db, who, { open: 2 });
+    expect(first?.openTotal).toBe(expected.length);
+    expect(first?.open.map((i) => i.id)).toEqual(order.slice(0, MY_ITEMS_PAGE_SIZE));
+    expect(second?.open.map((i) => i.id)).toEqual(order.slice(MY_ITEMS_PAGE_SIZE));
+    expect(second?.openPage).toBe(2);
+    // a page past the end shows the last page
+    expect((await loadMyRectification(w.t.db, who, { open: 99 }))?.openPage).toBe(2);
+
+    // finished: latest deadline first
+    const carried = expected.slice(0, 3).map((e) => e.id);
+    for (const id of carried) {
+      const v = (await getItem(w.t.db, id))!.version;
+      await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: v, action: "carry_over", comment: "结转" });
+    }
+    const after = await loadMyRectification(w.t.db, who);
+    expect(after?.openTotal).toBe(expected.length - 3);
+    expect(after?.finishedTotal).toBe(3);
+    expect(after?.finished.map((i) => i.id)).toEqual(order.filter((id) => carried.includes(id)).reverse());
   });
 });

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { together } from "../../db/together";
 import type { Database, ItemStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
@@ -167,23 +168,25 @@ export async function departmentOptions(db: Db) {
 }
 
 export async function getItem(db: Db, id: number) {
-  const item = await db
-    .selectFrom("rectification_items as i")
-    .innerJoin("organizations as lead", "lead.id", "i.lead_department_id")
-    .innerJoin("inquiries as q", "q.id", "i.inquiry_id")
-    .selectAll("i")
-    .select(["lead.name as lead_name", "q.title as inquiry_title", "q.stage as inquiry_stage"])
-    .where("i.id", "=", id)
-    .executeTakeFirst();
+  const [item, co] = await together(
+    db
+      .selectFrom("rectification_items as i")
+      .innerJoin("organizations as lead", "lead.id", "i.lead_department_id")
+      .innerJoin("inquiries as q", "q.id", "i.inquiry_id")
+      .selectAll("i")
+      .select(["lead.name as lead_name", "q.title as inquiry_title", "q.stage as inquiry_stage"])
+      .where("i.id", "=", id)
+      .executeTakeFirst(),
+    db
+      .selectFrom("rectification_codepartments as c")
+      .innerJoin("organizations as o", "o.id", "c.organization_id")
+      .select(["o.id", "o.name"])
+      .where("c.item_id", "=", id)
+      .orderBy("o.sort_order")
+      .orderBy("o.id")
+      .execute(),
+  );
   if (!item) return undefined;
-  const co = await db
-    .selectFrom("rectification_codepartments as c")
-    .innerJoin("organizations as o", "o.id", "c.organization_id")
-    .select(["o.id", "o.name"])
-    .where("c.item_id", "=", id)
-    .orderBy("o.sort_order")
-    .orderBy("o.id")
-    .execute();
   return { ...item, codepartments: co, codepartment_ids: co.map((c) => c.id) };
 }
 export type ItemDetail = NonNullable<Awaited<ReturnType<typeof getItem>>>;
@@ -387,6 +390,29 @@ export async function listLedger(
 }
 
 /** Per inquiry: progress (closed / total) and items per lead department by status and light. */
+/**
+ * What the ledger page shows: the filtered page of items, the summary, the filter choices, pending extensions.
+ * The department filter offers the departments of this inquiry's items (lead or co), not every organisation.
+ */
+export async function ledgerPageData(db: Db, inquiryId: number, url: URL, page: number, pageSize: number) {
+  const filter = ledgerFilterFrom(url);
+  const summary = await ledgerSummary(db, inquiryId);
+  const ledger = await listLedger(db, inquiryId, filter, { page, pageSize }, undefined, summary.warningDays);
+  const departments = summary.departments.map((d) => ({ id: d.id, name: d.name }));
+  const pendingExtensions = Number(
+    (
+      await db
+        .selectFrom("deadline_extensions as e")
+        .innerJoin("rectification_items as i", "i.id", "e.item_id")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("i.inquiry_id", "=", inquiryId)
+        .where("e.status", "=", "pending")
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  return { filter, summary, ledger, departments, pendingExtensions };
+}
+
 export async function ledgerSummary(db: Db, inquiryId: number, today = todayInShanghai(), warningDays?: number) {
   const days = warningDays ?? (await getWarningDays(db));
   const items = await db
@@ -500,10 +526,12 @@ export interface ItemInput {
   sourceId: number | null;
 }
 
+const INQUIRY_CLOSED_MESSAGE = "该专题询问已办结，整改台账不能再变动";
+
 async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title: string } | { ok: false; field: string; message: string }> {
   const inquiry = await db.selectFrom("inquiries").select(["id", "title", "stage"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
-  if (inquiry.stage === "closed") return { ok: false, field: "_form", message: "该专题询问已办结，整改台账不能再变动" };
+  if (inquiry.stage === "closed") return { ok: false, field: "_form", message: INQUIRY_CLOSED_MESSAGE };
   return { ok: true, title: inquiry.title };
 }
 
@@ -692,12 +720,13 @@ export async function addProgressReport(
   actor: Actor,
   input: { itemId: number; organizationId: number | null; body: RichText; files: CheckedUpload[] },
 ): Promise<Result> {
+  // Statements that do not depend on each other share a round trip to the driver: under load each round
+  // trip waits for the event loop, and the transaction holds the single writer all the while.
   return db.transaction().execute(async (trx) => {
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (!roleOf(item, input.organizationId)) return { ok: false, field: "_form", message: "只有牵头单位和配合单位可以报送该事项的整改进展" };
-    const inquiry = await openInquiry(trx, item.inquiry_id);
-    if (!inquiry.ok) return inquiry;
+    if (item.inquiry_stage === "closed") return { ok: false, field: "_form", message: INQUIRY_CLOSED_MESSAGE };
     const next = nextItemStatus(item.status, "report_progress");
     if (!next) return { ok: false, field: "_form", message: refusal("report_progress", item.status) };
     if (!input.body.text) return { ok: false, field: "body", message: "请填写整改进展" };
@@ -717,22 +746,24 @@ export async function addProgressReport(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await saveAttachments(trx, actor, { inquiryId: item.inquiry_id, type: "progress_report", id: report.id }, input.files);
-    if (next !== item.status) {
-      await trx.updateTable("rectification_items").set({ status: next, version: item.version + 1, updated_at: now }).where("id", "=", item.id).execute();
-    }
-    await trx
-      .insertInto("item_events")
-      .values({ item_id: item.id, action: "progress", comment: input.files.length ? `附佐证材料 ${input.files.length} 个` : "", actor_id: actor.id, actor_label: actor.label, at: now })
-      .execute();
-    await recordAudit(trx, actor, {
-      action: "rectification.progress",
-      entityType: "progress_report",
-      entityId: report.id,
-      summary: `报送整改事项 #${item.number} 的整改进展${input.files.length ? `（佐证材料 ${input.files.length} 个）` : ""}`,
-      before: { status: item.status },
-      after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName) },
-    });
+    await together(
+      saveAttachments(trx, actor, { inquiryId: item.inquiry_id, type: "progress_report", id: report.id }, input.files),
+      next !== item.status
+        ? trx.updateTable("rectification_items").set({ status: next, version: item.version + 1, updated_at: now }).where("id", "=", item.id).execute()
+        : Promise.resolve(),
+      trx
+        .insertInto("item_events")
+        .values({ item_id: item.id, action: "progress", comment: input.files.length ? `附佐证材料 ${input.files.length} 个` : "", actor_id: actor.id, actor_label: actor.label, at: now })
+        .execute(),
+      recordAudit(trx, actor, {
+        action: "rectification.progress",
+        entityType: "progress_report",
+        entityId: report.id,
+        summary: `报送整改事项 #${item.number} 的整改进展${input.files.length ? `（佐证材料 ${input.files.length} 个）` : ""}`,
+        before: { status: item.status },
+        after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName) },
+      }),
+    );
     return { ok: true, id: report.id };
   });
 }

@@ -5,13 +5,10 @@ import { DeadlineBadge } from "~/components/attachments";
 import { StackedBarChart, type ChartSeries } from "~/components/StatusChart";
 import { VOTE_CHOICE_LABELS } from "~/meeting/labels";
 import { ITEM_STATUS_LABELS, ITEM_STATUSES } from "~/rectification/labels";
-import { departmentDashboard, memberDashboard, staffDashboard } from "~/dashboard/dashboard.server";
+import { homeData } from "~/dashboard/dashboard.server";
 import { getDb } from "~/db.server";
-import { loadMemberOutlineHome } from "~/outline/my.server";
 import { MemberOutlineSection } from "~/outline/MySection";
 import { DELEGATION_STATUS_LABELS, ROLE_LABELS, STAGE_LABELS } from "~/labels";
-import { isStaff } from "~/policy.server";
-import { listCountyDelegations } from "~/surveys/surveys.server";
 import { formatDate } from "~/utils/time";
 
 export const meta: MetaFunction = () => [{ title: "首页 · 询问" }];
@@ -20,12 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const who = { displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], organizationName: user.organizationName };
-  if (isStaff(user)) return { who, staff: await staffDashboard(db), department: null, county: null, member: null };
-  if (user.role === "department") return { who, staff: null, department: await departmentDashboard(db, user), county: null, member: null };
-  if (user.role === "county") {
-    return { who, staff: null, department: null, county: user.organizationId ? await listCountyDelegations(db, user.organizationId) : [], member: null };
-  }
-  return { who, staff: null, department: null, county: null, member: await memberDashboard(db, user), memberOutline: await loadMemberOutlineHome(db, user) };
+  const allDepartments = new URL(request.url).searchParams.get("departments") === "all";
+  return { who, ...(await homeData(db, user, { allDepartments })) };
 }
 
 const SERIES: ChartSeries[] = [
@@ -72,7 +65,10 @@ function StaffHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<typeo
       </div>
       <div className="card">
         <h2 style={{ marginTop: 0 }}>已逾期和临近期限</h2>
-        <p className="muted">整改事项在期限前 {d.warningDays} 天内标黄（按自然日计算），逾期标红。</p>
+        <p className="muted">
+          整改事项在期限前 {d.warningDays} 天内标黄（按自然日计算），逾期标红。
+          {d.deadlineCount > d.deadlines.length ? `共 ${d.deadlineCount} 项，列出最紧急的 ${d.deadlines.length} 项；各专题询问的整改台账可按红黄灯筛选全部事项。` : null}
+        </p>
         {d.deadlines.length === 0 ? (
           <p>目前没有逾期或临近期限的事项。</p>
         ) : (
@@ -138,6 +134,11 @@ function StaffHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<typeo
               </tbody>
             </table>
             <p className="muted" style={{ fontSize: 12 }}>按期销号率 = 在期限内销号的事项 ÷（已销号事项 + 逾期未办结事项）。</p>
+            {d.departmentCount > d.byDepartment.length ? (
+              <p data-testid="all-departments">
+                列出事项最多的 {d.byDepartment.length} 个单位（共 {d.departmentCount} 个）。<Link to="/?departments=all">查看全部单位</Link>
+              </p>
+            ) : null}
           </>
         )}
       </div>

@@ -9,7 +9,7 @@ import { getInquiry } from "~/inquiries/inquiries.server";
 import { canManageRectification, canReadInquiry, forbidden, notFound } from "~/policy.server";
 import { ItemLightBadge, ItemStatusBadge, ProgressBar } from "~/rectification/components";
 import { ITEM_STATUSES, ITEM_STATUS_LABELS, LIGHT_FILTERS, LIGHT_FILTER_LABELS, lightRuleText } from "~/rectification/labels";
-import { departmentOptions, ledgerFilterFrom, ledgerSummary, listLedger, setRectificationPublic, setWarningDays } from "~/rectification/rectification.server";
+import { ledgerPageData, setRectificationPublic, setWarningDays } from "~/rectification/rectification.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { PublicSchema, WarningDaysSchema } from "~/rectification/forms.server";
 import { pageFrom } from "~/utils/paging";
@@ -35,22 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const inquiry = await getInquiry(db, id.data);
   if (!inquiry) notFound("该专题询问不存在");
   const url = new URL(request.url);
-  const filter = ledgerFilterFrom(url);
   const page = pageFrom(url);
-  const summary = await ledgerSummary(db, inquiry.id);
-  const ledger = await listLedger(db, inquiry.id, filter, { page, pageSize: PAGE_SIZE }, undefined, summary.warningDays);
-  const departments = await departmentOptions(db);
-  const pendingExtensions = Number(
-    (
-      await db
-        .selectFrom("deadline_extensions as e")
-        .innerJoin("rectification_items as i", "i.id", "e.item_id")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("i.inquiry_id", "=", inquiry.id)
-        .where("e.status", "=", "pending")
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const { filter, summary, ledger, departments, pendingExtensions } = await ledgerPageData(db, inquiry.id, url, page, PAGE_SIZE);
   return {
     inquiry: { id: inquiry.id, title: inquiry.title, version: inquiry.version, stage: inquiry.stage, rectification_public: inquiry.rectification_public === 1 },
     summary,

@@ -5,14 +5,12 @@ import { requireUser } from "~/auth/session.server";
 import { DeadlineBadge } from "~/components/attachments";
 import { getDb } from "~/db.server";
 import { DELEGATION_STATUS_LABELS } from "~/labels";
-import { listCountyDelegations, SURVEY_NEAR_DAYS } from "~/surveys/surveys.server";
+import { loadInbox } from "~/inbox.server";
+import { SURVEY_NEAR_DAYS } from "~/surveys/surveys.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import type { DelegationStatus } from "../../db/schema";
-import { loadMyOutlineQuestions } from "~/outline/my.server";
 import { MyOutlineQuestionsSection } from "~/outline/MySection";
-import { loadMyMeeting } from "~/meeting/my.server";
 import { MyMeetingSection } from "~/meeting/MySection";
-import { loadMyRectification } from "~/rectification/my.server";
 import { MyRectificationSection } from "~/rectification/MySection";
 
 /**
@@ -25,31 +23,7 @@ export const meta: MetaFunction = () => [{ title: "我的待办 · 询问" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "county" && user.role !== "department") throw redirect("/");
-  const delegations =
-    user.role === "county" && user.organizationId !== null ? await listCountyDelegations(getDb(), user.organizationId) : [];
-  const rows = delegations.map((d) => ({
-    id: d.id,
-    inquiry_title: d.inquiry_title,
-    title: d.title,
-    due_date: d.due_date,
-    status: d.status,
-    light: d.light,
-    daysLeft: d.daysLeft,
-    submitted_at: d.submitted_at,
-    accepted_at: d.accepted_at,
-    return_comment: d.return_comment,
-  }));
-  const db = getDb();
-  return {
-    outlineQuestions: await loadMyOutlineQuestions(db, user),
-    meeting: user.role === "department" ? await loadMyMeeting(db, user) : null,
-    rectification: await loadMyRectification(db, user),
-    role: user.role,
-    nearDays: SURVEY_NEAR_DAYS,
-    organizationName: user.organizationName,
-    open: rows.filter((d) => d.status === "pending" || d.status === "returned"),
-    done: rows.filter((d) => d.status === "submitted" || d.status === "accepted"),
-  };
+  return { ...(await loadInbox(getDb(), user, new URL(request.url))), role: user.role, nearDays: SURVEY_NEAR_DAYS, organizationName: user.organizationName };
 }
 
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };

@@ -2,11 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { DigestView } from "~/meeting/components/DigestView";
-import { getPublishedDigest } from "~/meeting/digest.server";
+import { publicDigestPage } from "~/meeting/public.server";
 import { parseId } from "~/meeting/forms.server";
 import { notFound } from "~/policy.server";
 import { DeadlineBadge } from "~/components/attachments";
-import { publicRectificationStatus } from "~/rectification/rectification.server";
 import { formatDate } from "~/utils/time";
 
 /**
@@ -17,11 +16,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const inquiryId = parseId(params.id, "该询问会摘要不存在或尚未公开");
-  const digest = await getPublishedDigest(getDb(), inquiryId);
-  if (!digest) notFound("该询问会摘要不存在或尚未公开");
-  // the rectification status only when staff chose to publish it; it holds no personal data
-  const rectification = await publicRectificationStatus(getDb(), inquiryId);
-  return { inquiryId, digest, rectification };
+  const page = await publicDigestPage(getDb(), inquiryId);
+  if (!page) notFound("该询问会摘要不存在或尚未公开");
+  return { inquiryId, ...page };
 }
 
 export default function PublicDigest() {

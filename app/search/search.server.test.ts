@@ -144,4 +144,57 @@ describe("search against the database", () => {
     expect((await find(county(countyA), "贫困")).total).toBe(1);
     expect((await find(dept(deptB), "贫困")).total).toBe(1);
   });
+
+  it("lists many matches by kind and newest first, paging through each exactly once, with the counts unchanged", async () => {
+    // 25 more items and 7 progress reports; every item's title (整改事项 n) contains 整改, the exchange does not
+    const items: number[] = [];
+    for (let n = 3; n < 28; n++) {
+      const row = await t.db
+        .insertInto("rectification_items")
+        .values({ inquiry_id: inquiryId, number: n, problem: `整改问题${n}`, lead_department_id: deptA, deadline: "2020-12-31", original_deadline: "2020-12-31", created_by: null, created_at: now, updated_at: now })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      items.push(row.id);
+    }
+    for (let n = 0; n < 7; n++) {
+      await t.db
+        .insertInto("progress_reports")
+        .values({ item_id: items[n], inquiry_id: inquiryId, organization_id: deptA, body_text: `整改进展第${n}次`, created_at: now })
+        .execute();
+    }
+    const parsed = parseSearchQuery("整改");
+    if (!parsed.ok) throw new Error(parsed.message);
+    const ranked = await search(t.db, staff, parsed, { page: 1, pageSize: 10 });
+    expect(ranked.ordering).toBe("relevance");
+    expect(ranked.byKind).toEqual({ rectification_item: 27, progress_report: 7 });
+
+    const pages = [];
+    for (let page = 1; page <= 4; page++) pages.push(await search(t.db, staff, parsed, { page, pageSize: 10, rankLimit: 5 }));
+    expect(pages.every((p) => p.ordering === "kind_and_time" && p.total === 34)).toBe(true);
+    const listed = pages.flatMap((p) => p.hits.map((h) => `${h.kind}:${h.recordId}`));
+    expect(listed).toHaveLength(34);
+    expect(new Set(listed).size).toBe(34);
+    // items first (the kind order), newest first; then the progress reports
+    const itemIds = pages.flatMap((p) => p.hits.filter((h) => h.kind === "rectification_item").map((h) => h.recordId));
+    expect(itemIds).toEqual([...itemIds].sort((a, b) => b - a));
+    expect(listed.slice(0, 27).every((k) => k.startsWith("rectification_item"))).toBe(true);
+    expect(listed.slice(27).every((k) => k.startsWith("progress_report"))).toBe(true);
+    // a kind filter pages within the kind; a department still sees only its own records
+    const reports = await search(t.db, staff, parsed, { page: 1, pageSize: 5, rankLimit: 5, kind: "progress_report" });
+    expect(reports.total).toBe(7);
+    expect(reports.hits.map((h) => h.kind)).toEqual(Array(5).fill("progress_report"));
+    // B sees only the item it co-handles and B's own item; A sees its 26 items and the 7 reports
+    const other = await search(t.db, dept(deptB), parsed, { page: 1, pageSize: 10, rankLimit: 0 });
+    expect(other.byKind).toEqual({ rectification_item: 2 });
+    expect(other.hits.map((h) => h.kind)).toEqual(["rectification_item", "rectification_item"]);
+    // counts stop at the cap: each kind lists at most that many, and the capped kinds are named
+    const capped = await search(t.db, staff, parsed, { page: 1, pageSize: 10, countCap: 5 });
+    expect(capped).toMatchObject({ total: 10, byKind: { rectification_item: 5, progress_report: 5 }, capped: ["rectification_item", "progress_report"], ordering: "kind_and_time" });
+    const lastPage = await search(t.db, staff, parsed, { page: 2, pageSize: 5, countCap: 5 });
+    expect(lastPage.hits.map((h) => h.kind)).toEqual(Array(5).fill("progress_report"));
+    const own = await search(t.db, dept(deptA), parsed, { page: 4, pageSize: 10, rankLimit: 0 });
+    expect(own.total).toBe(33);
+    expect(own.hits).toHaveLength(3);
+    expect(own.hits.every((h) => h.kind === "progress_report")).toBe(true);
+  });
 });

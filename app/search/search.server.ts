@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { canReadInquiry } from "../policy.server";
+import { INDEXED_KINDS, ROWID_BASE } from "../../db/migrations/0006_search";
 import { SEARCH_KIND_LABELS } from "./labels";
 
 export { SEARCH_KIND_LABELS };
@@ -47,17 +48,61 @@ export function bigrams(text: string): string[] {
   return out;
 }
 
+const CODE_OF = new Map(INDEXED_KINDS.map((k) => [k.kind, k.code]));
+
+/**
+ * A document's rowid is kind code × 10^9 + record id (db/migrations/0006_search.ts), so its kind and record
+ * are known from the FTS index alone: conditions on them never read the stored text of every match.
+ */
+function isKind(kind: string): RawBuilder<boolean> {
+  const code = CODE_OF.get(kind);
+  if (code === undefined) return sql<boolean>`0`;
+  return sql<boolean>`search_index.rowid between ${sql.lit(code * ROWID_BASE)} and ${sql.lit(code * ROWID_BASE + ROWID_BASE - 1)}`;
+}
+function recordOf(kind: string): RawBuilder<number> {
+  return sql<number>`(search_index.rowid - ${sql.lit((CODE_OF.get(kind) ?? 0) * ROWID_BASE)})`;
+}
+
+/**
+ * Results are ranked by relevance (FTS5 bm25) when at most this many match. Ranking reads statistics of every
+ * match, so a very common word (就业: ~190,000 documents at province scale, 400 ms to rank) is instead listed
+ * by kind — inquiries and exchanges first — and newest first within a kind, which the index walks directly.
+ */
+export const RANKED_MATCH_LIMIT = 1000;
+
+/**
+ * Matches are counted up to this many per kind ("1000+"), and listed up to it: the cost of a query stays the
+ * same however large the archive grows. Narrowing the query (more words, a kind, a year) lists the rest.
+ */
+export const COUNT_CAP_PER_KIND = 1000;
+
+/** The order kinds are listed in when there are too many matches to rank. */
+const KIND_ORDER = [
+  "inquiry",
+  "exchange",
+  "outline_question",
+  "preparation_answer",
+  "written_reply",
+  "research_activity",
+  "research_finding",
+  "survey_report",
+  "handling_report",
+  "rectification_item",
+  "progress_report",
+  "attachment",
+];
+
 /** The SQL condition on a search_index row that mirrors what the user may open. */
 export function visibilityCondition(user: Pick<CurrentUser, "role" | "organizationId" | "organizationKind">): RawBuilder<boolean> {
   if (canReadInquiry(user)) return sql<boolean>`1`;
   const org = user.organizationId ?? -1;
-  const published = sql`exists (select 1 from meeting_segments s join meetings m on m.id = s.meeting_id where s.id = search_index.record_id and m.digest_published_at is not null)`;
+  const published = sql`exists (select 1 from meeting_segments s join meetings m on m.id = s.meeting_id where s.id = ${recordOf("exchange")} and m.digest_published_at is not null)`;
   if (user.role === "county") {
     return sql<boolean>`(
-      (search_index.kind = 'survey_report' and exists (select 1 from survey_delegations d where d.id = search_index.record_id and d.organization_id = ${org}))
-      or (search_index.kind = 'exchange' and ${published})
-      or (search_index.kind = 'attachment' and exists (
-        select 1 from attachments a where a.id = search_index.record_id and (
+      (${isKind("survey_report")} and exists (select 1 from survey_delegations d where d.id = ${recordOf("survey_report")} and d.organization_id = ${org}))
+      or (${isKind("exchange")} and ${published})
+      or (${isKind("attachment")} and exists (
+        select 1 from attachments a where a.id = ${recordOf("attachment")} and (
           (a.owner_type = 'survey_report' and exists (select 1 from survey_delegations d where d.id = a.owner_id and d.organization_id = ${org}))
           or (a.owner_type = 'survey_request' and exists (select 1 from survey_delegations d where d.request_id = a.owner_id and d.organization_id = ${org}))
         )))
@@ -69,17 +114,17 @@ export function visibilityCondition(user: Pick<CurrentUser, "role" | "organizati
         `(${itemRef}.lead_department_id = ${Number(org)} or exists (select 1 from rectification_codepartments c where c.item_id = ${itemRef}.id and c.organization_id = ${Number(org)}))`,
       );
     return sql<boolean>`(
-      (search_index.kind = 'outline_question' and exists (select 1 from outline_questions q join inquiries i on i.id = q.inquiry_id
-        where q.id = search_index.record_id and q.department_id = ${org} and i.outline_issued_version_id is not null))
-      or (search_index.kind = 'preparation_answer' and exists (select 1 from preparation_answers p where p.id = search_index.record_id and p.department_id = ${org}))
-      or (search_index.kind = 'exchange' and (${published} or exists (select 1 from meeting_segments s where s.id = search_index.record_id and s.department_id = ${org})))
-      or (search_index.kind = 'rectification_item' and exists (select 1 from rectification_items it where it.id = search_index.record_id and ${involved("it")}))
-      or (search_index.kind = 'progress_report' and exists (select 1 from progress_reports pr join rectification_items it on it.id = pr.item_id
-        where pr.id = search_index.record_id and ${involved("it")}))
-      or (search_index.kind = 'written_reply' and exists (select 1 from written_replies w where w.id = search_index.record_id and w.department_id = ${org}))
-      or (search_index.kind = 'handling_report' and ${user.organizationKind === "government" ? sql`1` : sql`0`})
-      or (search_index.kind = 'attachment' and exists (
-        select 1 from attachments a where a.id = search_index.record_id and (
+      (${isKind("outline_question")} and exists (select 1 from outline_questions q join inquiries i on i.id = q.inquiry_id
+        where q.id = ${recordOf("outline_question")} and q.department_id = ${org} and i.outline_issued_version_id is not null))
+      or (${isKind("preparation_answer")} and exists (select 1 from preparation_answers p where p.id = ${recordOf("preparation_answer")} and p.department_id = ${org}))
+      or (${isKind("exchange")} and (${published} or exists (select 1 from meeting_segments s where s.id = ${recordOf("exchange")} and s.department_id = ${org})))
+      or (${isKind("rectification_item")} and exists (select 1 from rectification_items it where it.id = ${recordOf("rectification_item")} and ${involved("it")}))
+      or (${isKind("progress_report")} and exists (select 1 from progress_reports pr join rectification_items it on it.id = pr.item_id
+        where pr.id = ${recordOf("progress_report")} and ${involved("it")}))
+      or (${isKind("written_reply")} and exists (select 1 from written_replies w where w.id = ${recordOf("written_reply")} and w.department_id = ${org}))
+      or (${isKind("handling_report")} and ${user.organizationKind === "government" ? sql`1` : sql`0`})
+      or (${isKind("attachment")} and exists (
+        select 1 from attachments a where a.id = ${recordOf("attachment")} and (
           (a.owner_type = 'preparation_answer' and exists (select 1 from preparation_answers p where p.id = a.owner_id and p.department_id = ${org}))
           or (a.owner_type = 'written_reply' and exists (select 1 from written_replies w where w.id = a.owner_id and w.department_id = ${org}))
           or (a.owner_type = 'progress_report' and exists (select 1 from progress_reports pr join rectification_items it on it.id = pr.item_id
@@ -97,6 +142,10 @@ export interface SearchFilter {
   year?: number;
   page: number;
   pageSize: number;
+  /** at most this many matches are ranked by relevance (tests lower it) */
+  rankLimit?: number;
+  /** matches counted and listed per kind (tests lower it) */
+  countCap?: number;
 }
 
 export interface SearchHit {
@@ -116,22 +165,73 @@ export async function search(
   user: Pick<CurrentUser, "role" | "organizationId" | "organizationKind">,
   query: Extract<ParsedQuery, { ok: true }>,
   filter: SearchFilter,
-): Promise<{ hits: SearchHit[]; total: number; byKind: Record<string, number> }> {
+): Promise<{
+  hits: SearchHit[];
+  /** matches listed (each kind counted up to the cap) */
+  total: number;
+  byKind: Record<string, number>;
+  /** kinds with more matches than the cap */
+  capped: string[];
+  ordering: "relevance" | "kind_and_time";
+}> {
   const conditions = [sql`search_index match ${query.match}`, visibilityCondition(user)];
   if (filter.inquiryId) conditions.push(sql`search_index.inquiry_id = ${filter.inquiryId}`);
   if (filter.year) conditions.push(sql`substr(search_index.at, 1, 4) = ${String(filter.year)}`);
   const base = sql.join(conditions, sql` and `);
-  const kindCondition = filter.kind ? sql` and search_index.kind = ${filter.kind}` : sql``;
-  const counts = await sql<{ kind: string; n: number }>`select kind, count(*) as n from search_index where ${base} group by kind`.execute(db);
-  const byKind = Object.fromEntries(counts.rows.map((r) => [r.kind, Number(r.n)]));
-  const total = filter.kind ? byKind[filter.kind] ?? 0 : counts.rows.reduce((sum, r) => sum + Number(r.n), 0);
-  const { rows } = await sql<{ kind: string; record_id: number; inquiry_id: number | null; title: string; body: string; at: string; inquiry_title: string | null }>`
-    select search_index.kind, search_index.record_id, search_index.inquiry_id, search_index.title, search_index.body, search_index.at,
+  // one count per kind over the kind's rowid range (FTS5 counts from the index without reading any text),
+  // stopping at the cap
+  const cap = filter.countCap ?? COUNT_CAP_PER_KIND;
+  const counts = await sql<{ kind: string; n: number }>`${sql.join(
+    INDEXED_KINDS.map(
+      (k) => sql`select ${k.kind} as kind, (select count(*) from (select 1 from search_index where ${base} and ${isKind(k.kind)} limit ${cap + 1})) as n`,
+    ),
+    sql` union all `,
+  )}`.execute(db);
+  const countOf = new Map(counts.rows.map((r) => [r.kind, Number(r.n)]));
+  const shownKinds = KIND_ORDER.filter((k) => (countOf.get(k) ?? 0) > 0);
+  const byKind = Object.fromEntries(shownKinds.map((k) => [k, Math.min(cap, countOf.get(k)!)]));
+  const capped = shownKinds.filter((k) => countOf.get(k)! > cap);
+  const total = filter.kind ? byKind[filter.kind] ?? 0 : Object.values(byKind).reduce((sum, n) => sum + n, 0);
+  const offset = (filter.page - 1) * filter.pageSize;
+  const ordering = total <= (filter.rankLimit ?? RANKED_MATCH_LIMIT) && !capped.some((k) => !filter.kind || k === filter.kind) ? "relevance" : "kind_and_time";
+  let rowids: number[] = [];
+  if (total === 0 || offset >= total) {
+    rowids = [];
+  } else if (ordering === "relevance") {
+    const kindCondition = filter.kind ? sql` and ${isKind(filter.kind)}` : sql``;
+    const { rows } = await sql<{ rowid: number }>`select rowid from search_index where ${base}${kindCondition}
+      order by rank limit ${filter.pageSize} offset ${offset}`.execute(db);
+    rowids = rows.map((r) => Number(r.rowid));
+  } else {
+    // walk the kinds in display order, skipping whole kinds by their counts, newest first within a kind
+    let skip = offset;
+    for (const kind of KIND_ORDER) {
+      const n = byKind[kind] ?? 0;
+      if ((filter.kind && kind !== filter.kind) || n === 0) continue;
+      if (skip >= n) {
+        skip -= n;
+        continue;
+      }
+      const { rows } = await sql<{ rowid: number }>`select rowid from search_index where ${base} and ${isKind(kind)}
+        order by rowid desc limit ${filter.pageSize - rowids.length} offset ${skip}`.execute(db);
+      rowids.push(...rows.map((r) => Number(r.rowid)));
+      skip = 0;
+      if (rowids.length >= filter.pageSize) break;
+    }
+  }
+  const found = rowids.length
+    ? (
+        await sql<{ rowid: number; kind: string; record_id: number; inquiry_id: number | null; title: string; body: string; at: string; inquiry_title: string | null }>`
+    select search_index.rowid, search_index.kind, search_index.record_id, search_index.inquiry_id, search_index.title, search_index.body, search_index.at,
       (select i.title from inquiries i where i.id = search_index.inquiry_id) as inquiry_title
-    from search_index where ${base}${kindCondition}
-    order by rank limit ${filter.pageSize} offset ${(filter.page - 1) * filter.pageSize}`.execute(db);
+    from search_index where search_index.rowid in (${sql.join(rowids)})`.execute(db)
+      ).rows
+    : [];
+  const byRowid = new Map(found.map((r) => [Number(r.rowid), r]));
   const hits: SearchHit[] = [];
-  for (const r of rows) {
+  for (const rowid of rowids) {
+    const r = byRowid.get(rowid);
+    if (!r) continue;
     hits.push({
       kind: r.kind,
       kindLabel: SEARCH_KIND_LABELS[r.kind] ?? r.kind,
@@ -144,7 +244,7 @@ export async function search(
       href: await hrefFor(db, user, r.kind, Number(r.record_id), r.inquiry_id === null ? null : Number(r.inquiry_id)),
     });
   }
-  return { hits, total, byKind };
+  return { hits, total, byKind, capped, ordering };
 }
 
 /** A window of the text around the first match, with every occurrence of a term marked. */

@@ -6,6 +6,7 @@ import * as m0004 from "./0004_meeting";
 import * as m0005 from "./0005_rectification";
 import * as m0006 from "./0006_search";
 import * as m0007 from "./0007_notifications";
+import * as m0008 from "./0008_performance";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0005_rectification": m0005,
   "0006_search": m0006,
   "0007_notifications": m0007,
+  "0008_performance": m0008,
 };

@@ -6,6 +6,7 @@
  *   npm run bench                       city and province
  *   npm run bench -- --sizes city,province,ten
  *   npm run bench -- --regen            make the databases afresh
+ *   npm run bench -- --writes-only --no-record   only the write scenario, nothing appended to results.md
  */
 import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     regen: { type: "boolean", default: false },
     seconds: { type: "string", default: "8" },
     "generate-only": { type: "boolean", default: false },
+    "writes-only": { type: "boolean", default: false },
+    "no-record": { type: "boolean", default: false },
   },
 });
 const SECONDS = Math.max(2, Math.min(60, Number(values.seconds) || 8));
@@ -180,8 +183,11 @@ export interface Scenario {
 async function runSize(sizeName: string): Promise<Row[]> {
   const { path, info } = await prepare(sizeName);
   const rows: Row[] = [];
-  const env = { XUNWEN_DB_PATH: path, HOST: "127.0.0.1", NODE_ENV: "production", XUNWEN_DISABLE_JOBS: "1" };
-  const app = start(process.execPath, ["server.mjs"], { ...env, PORT: String(APP_PORT) });
+  // the same environment for both; the thread pool size is the production server's default (server.mjs)
+  const env = { XUNWEN_DB_PATH: path, HOST: "127.0.0.1", NODE_ENV: "production", XUNWEN_DISABLE_JOBS: "1", UV_THREADPOOL_SIZE: "16" };
+  // BENCH_APP_NODE_ARGS: extra node flags for the app server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const app = start(process.execPath, [...appArgs, "server.mjs"], { ...env, PORT: String(APP_PORT) });
   const floor = start(process.execPath, ["--import", "tsx", "scripts/bench/floor.ts"], { ...env, PORT: String(FLOOR_PORT) });
   try {
     const appBase = `http://127.0.0.1:${APP_PORT}`;
@@ -194,20 +200,36 @@ async function runSize(sizeName: string): Promise<Row[]> {
       anonymous: "",
     };
     const { scenarios } = await import("./scenarios");
-    for (const s of scenarios(info)) {
+    for (const s of values["writes-only"] ? [] : scenarios(info)) {
       for (const target of ["page", "floor"] as const) {
         const url = target === "page" ? appBase + s.page : floorBase + s.floor;
-        const r = await load({ url, cookie: target === "page" ? cookies[s.as] || undefined : undefined, connections: 50 });
+        const r = await load({ url, cookie: cookies[s.as] || undefined, connections: 50 });
         rows.push({ size: sizeName, scenario: s.name, target, ...r, rssMb: target === "page" ? peakRssMb(app.pid) : null });
         console.log(`  ${sizeName} ${s.name} ${target}: p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.rps}/s, 错误 ${r.errors}`);
       }
     }
-    // writes: 200 connections submitting progress reports at once; each body carries a unique marker
+    // writes: 200 connections submitting progress reports at once; each body carries a unique marker.
+    // Targets: the sample department's open items in inquiries still in rectification (reports on others are
+    // refused, rightly, and would count as errors).
     const { progressWrite } = await import("./scenarios");
     const write = progressWrite(info);
     const runId = `BENCH${Date.now().toString(36)}`;
     let n = 0;
-    const itemIds = info.sample.itemIds;
+    const targetsDb = openDatabase(path);
+    const itemIds = (
+      await targetsDb
+        .selectFrom("rectification_items as i")
+        .innerJoin("inquiries as q", "q.id", "i.inquiry_id")
+        .select("i.id")
+        .where("i.lead_department_id", "=", info.sample.departmentId)
+        .where("i.status", "in", ["todo", "in_progress"])
+        .where("q.stage", "=", "rectification")
+        .orderBy("i.id")
+        .limit(500)
+        .execute()
+    ).map((r) => r.id);
+    await targetsDb.destroy();
+    if (itemIds.length === 0) throw new Error("no open items to report progress on");
     const r = await load({
       url: appBase + write.path(itemIds[0]),
       cookie: cookies.department,
@@ -256,8 +278,8 @@ for (const size of sizes) all.push(...(await runSize(size)));
 const output = table(all);
 console.log(`\n${output}\n`);
 mkdirSync("docs/benchmarks", { recursive: true });
-appendFileSync(
+if (!values["no-record"]) appendFileSync(
   "docs/benchmarks/results.md",
   `\n## ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC（每场景 ${SECONDS} 秒，50 个连接；2 核）\n\n${output}\n`,
 );
-console.log("结果已追加到 docs/benchmarks/results.md");
+if (!values["no-record"]) console.log("结果已追加到 docs/benchmarks/results.md");

@@ -1,12 +1,17 @@
 import type { GenerateReport } from "./generate";
 import type { Scenario } from "./run";
 
-/** The read scenarios: each page, and the floor path that runs the same queries without Remix and React. */
+/**
+ * The read scenarios: each page, and the floor path that runs the same session lookup and domain functions
+ * without Remix and React. Both are requested with the same user's cookie.
+ */
 export function scenarios(info: GenerateReport): Scenario[] {
   const q2 = encodeURIComponent("就业");
   const q4 = encodeURIComponent("稳岗就业");
   return [
-    { name: "工作人员首页（仪表盘）", page: "/", floor: "/floor/dashboard", as: "staff" },
+    // the framework's own cost: a page without data (sign-in form) against a bare handler
+    { name: "基线：登录页（无数据）", page: "/login", floor: "/healthz", as: "anonymous" },
+    { name: "工作人员首页（仪表盘）", page: "/", floor: "/floor/home", as: "staff" },
     {
       name: "整改台账（筛选+分页）",
       page: `/inquiries/${info.sample.inquiryId}/rectification?status=in_progress&page=2`,
