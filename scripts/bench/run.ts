@@ -205,7 +205,7 @@ async function runSize(sizeName: string): Promise<Row[]> {
         const url = target === "page" ? appBase + s.page : floorBase + s.floor;
         const r = await load({ url, cookie: cookies[s.as] || undefined, connections: 50 });
         rows.push({ size: sizeName, scenario: s.name, target, ...r, rssMb: target === "page" ? peakRssMb(app.pid) : null });
-        console.log(`  ${sizeName} ${s.name} ${target}: p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${r.rps}/s, 错误 ${r.errors}`);
+        console.log(`  ${sizeName} ${s.name} ${target}: p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms, p99 ${ms(r.p99)} ms, ${r.rps}/s, 错误 ${r.errors}`);
       }
     }
     // writes: 200 connections submitting progress reports at once; each body carries a unique marker.
@@ -258,12 +258,28 @@ async function runSize(sizeName: string): Promise<Row[]> {
   return rows;
 }
 
+const ms = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));
+
+/** How each scenario's page p95 grew from the first size to the others (the issue asks for < 3×). */
+function growth(rows: Row[]): string {
+  const sizes = [...new Set(rows.map((r) => r.size))];
+  if (sizes.length < 2) return "";
+  const base = sizes[0];
+  const lines = [`| 场景 | ${sizes.map((s) => `${s} p95 ms`).join(" | ")} | ${sizes.slice(1).map((s) => `${s}/${base}`).join(" | ")} |`, `|---|${sizes.map(() => "---").join("|")}|${sizes.slice(1).map(() => "---").join("|")}|`];
+  for (const r of rows.filter((x) => x.size === base && x.target === "page")) {
+    const name = r.scenario.replace(/（确认.*$/, "");
+    const others = sizes.map((s) => rows.find((x) => x.size === s && x.target === "page" && x.scenario.replace(/（确认.*$/, "") === name));
+    lines.push(`| ${name} | ${others.map((o) => (o ? ms(o.p95) : "")).join(" | ")} | ${others.slice(1).map((o) => (o && r.p95 > 0 ? `${(o.p95 / r.p95).toFixed(2)}×` : "")).join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
 function table(rows: Row[]): string {
   const lines = ["| 规模 | 场景 | 对象 | 请求数 | 每秒 | p50 ms | p95 ms | p99 ms | 错误 | 峰值 RSS MB | 页面/底线 p95 |", "|---|---|---|---|---|---|---|---|---|---|---|"];
   for (const r of rows) {
     const floor = rows.find((f) => f.size === r.size && f.scenario === r.scenario && f.target === "floor");
     const ratio = r.target === "page" && floor && floor.p95 > 0 ? (r.p95 / floor.p95).toFixed(2) : "";
-    lines.push(`| ${r.size} | ${r.scenario} | ${r.target === "page" ? "页面" : "底线"} | ${r.requests} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.rssMb ?? ""} | ${ratio} |`);
+    lines.push(`| ${r.size} | ${r.scenario} | ${r.target === "page" ? "页面" : "底线"} | ${r.requests} | ${r.rps} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.rssMb ?? ""} | ${ratio} |`);
   }
   return lines.join("\n");
 }
@@ -275,7 +291,8 @@ if (values["generate-only"]) {
 }
 const all: Row[] = [];
 for (const size of sizes) all.push(...(await runSize(size)));
-const output = table(all);
+const grown = growth(all);
+const output = table(all) + (grown ? `\n\n页面 p95 随数据量的增长：\n\n${grown}` : "");
 console.log(`\n${output}\n`);
 mkdirSync("docs/benchmarks", { recursive: true });
 if (!values["no-record"]) appendFileSync(
