@@ -40,12 +40,8 @@ async function pageOfItems(
         .limit(want)
         .execute(),
     ),
-    db
-      .selectFrom("rectification_codepartments as c")
-      .innerJoin("rectification_items as i", "i.id", "c.item_id")
+    coDepartmentItems(db, org)
       .select(["i.id", "i.deadline"])
-      .where("c.organization_id", "=", org)
-      .where("i.lead_department_id", "!=", org)
       .where("i.status", "in", statuses)
       .orderBy("i.deadline", direction)
       .orderBy("i.id", direction)
@@ -60,6 +56,15 @@ async function pageOfItems(
     .map((r) => r.id);
 }
 
+/** Items the department co-handles (and does not lead), through its (organization_id, item_id) index. */
+function coDepartmentItems(db: Kysely<Database>, org: number) {
+  return db
+    .selectFrom("rectification_codepartments as c")
+    .innerJoin("rectification_items as i", "i.id", "c.item_id")
+    .where("c.organization_id", "=", org)
+    .where("i.lead_department_id", "!=", org);
+}
+
 /** How many of the department's items are open and finished (lead and co-department). */
 async function countItems(db: Kysely<Database>, org: number): Promise<{ open: number; finished: number }> {
   const lead = await db
@@ -68,12 +73,8 @@ async function countItems(db: Kysely<Database>, org: number): Promise<{ open: nu
     .where("lead_department_id", "=", org)
     .groupBy("status")
     .execute();
-  const co = await db
-    .selectFrom("rectification_codepartments as c")
-    .innerJoin("rectification_items as i", "i.id", "c.item_id")
+  const co = await coDepartmentItems(db, org)
     .select(["i.status", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("c.organization_id", "=", org)
-    .where("i.lead_department_id", "!=", org)
     .groupBy("i.status")
     .execute();
   let open = 0;
