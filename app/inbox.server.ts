@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import { together } from "../db/together";
 import type { CurrentUser } from "./auth/session.server";
 import { loadMyMeeting } from "./meeting/my.server";
 import { loadMyOutlineQuestions } from "./outline/my.server";
@@ -26,10 +27,16 @@ export async function loadInbox(db: Kysely<Database>, user: CurrentUser, url: UR
     accepted_at: d.accepted_at,
     return_comment: d.return_comment,
   }));
+  // the sections are independent: their queries go out together
+  const [outlineQuestions, meeting, rectification] = await together(
+    loadMyOutlineQuestions(db, user),
+    user.role === "department" ? loadMyMeeting(db, user) : Promise.resolve(null),
+    loadMyRectification(db, user, { open: pageFrom(url, "openPage"), finished: pageFrom(url, "donePage") }),
+  );
   return {
-    outlineQuestions: await loadMyOutlineQuestions(db, user),
-    meeting: user.role === "department" ? await loadMyMeeting(db, user) : null,
-    rectification: await loadMyRectification(db, user, { open: pageFrom(url, "openPage"), finished: pageFrom(url, "donePage") }),
+    outlineQuestions,
+    meeting,
+    rectification,
     open: rows.filter((d) => d.status === "pending" || d.status === "returned"),
     done: rows.filter((d) => d.status === "submitted" || d.status === "accepted"),
   };
