@@ -18,26 +18,28 @@ function readerCount(): number {
   return Number.isInteger(n) && n >= 0 && n <= 16 ? n : 2;
 }
 
-export function openDatabase(filename: string = databasePath(), options: { readers?: number } = {}): DB {
+/** XUNWEN_LOG_SLOW_MS=n: log statements, and write transactions, that took n ms or more (stderr). */
+function slowLogThreshold(): number | undefined {
+  const raw = process.env.XUNWEN_LOG_SLOW_MS;
+  const n = raw ? Number(raw) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export function openDatabase(filename: string = databasePath()): DB {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
-  const slowMs = Number(process.env.XUNWEN_LOG_SLOW_MS);
+  const slowMs = slowLogThreshold();
+  const dialect = new Sqlite3Dialect({
+    filename,
+    busyTimeoutMs: 5000,
+    readers: readerCount(),
+    onTransactionEnd: slowMs === undefined ? undefined : (ms) => void (ms >= slowMs && console.error(`[sql transaction held the writer ${ms.toFixed(1)} ms]`)),
+  });
+  if (slowMs === undefined) return new Kysely<Database>({ dialect });
   return new Kysely<Database>({
-    dialect: new Sqlite3Dialect({
-      filename,
-      busyTimeoutMs: 5000,
-      readers: options.readers ?? readerCount(),
-      ...(Number.isFinite(slowMs) && slowMs >= 0
-        ? { onTransactionEnd: (ms: number) => ms >= slowMs && console.error(`[sql transaction held the writer ${ms.toFixed(1)} ms]`) }
-        : {}),
-    }),
-    // XUNWEN_LOG_SLOW_MS=n: a slow-query log on stderr (statements, and transactions, that took n ms or more)
-    ...(Number.isFinite(slowMs) && slowMs >= 0
-      ? {
-          log: (event: LogEvent) => {
-            if (event.queryDurationMillis >= slowMs) console.error(`[sql ${event.queryDurationMillis.toFixed(1)} ms] ${event.query.sql.slice(0, 300)}`);
-          },
-        }
-      : {}),
+    dialect,
+    log: (event: LogEvent) => {
+      if (event.queryDurationMillis >= slowMs) console.error(`[sql ${event.queryDurationMillis.toFixed(1)} ms] ${event.query.sql.slice(0, 300)}`);
+    },
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { todayInShanghai } from "../utils/time";
@@ -25,17 +25,13 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
     daysLeft: r.daysLeft,
     answered_at: r.answered_at,
   }));
-  // the meetings where the department answered: its own exchanges, and exchanges where one of its people spoke
-  const meetingsOfDepartment = db
-    .selectFrom("meeting_segments as s")
-    .select("s.meeting_id")
-    .where("s.kind", "=", "exchange")
-    .where((eb) =>
-      eb.or([
-        eb("s.department_id", "=", orgId),
-        eb("s.id", "in", eb.selectFrom("meeting_turns").select("segment_id").where("organization_id", "=", orgId)),
-      ]),
-    );
+  // the exchanges the department answered: its own, and those where one of its people spoke
+  const answeredByDepartment = (eb: ExpressionBuilder<Database & { s: Database["meeting_segments"] }, "s">) =>
+    eb.or([
+      eb("s.department_id", "=", orgId),
+      eb("s.id", "in", eb.selectFrom("meeting_turns").select("segment_id").where("organization_id", "=", orgId)),
+    ]);
+  const meetingsOfDepartment = db.selectFrom("meeting_segments as s").select("s.meeting_id").where("s.kind", "=", "exchange").where(answeredByDepartment);
   // the most recent ones by the meetings' date index; details and exchange counts only for those
   const recent = await db
     .selectFrom("meetings as m")
@@ -52,12 +48,7 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
         .select(["s.meeting_id", (eb) => eb.fn.countAll<number>().as("n")])
         .where("s.kind", "=", "exchange")
         .where("s.meeting_id", "in", recent.map((r) => r.meeting_id))
-        .where((eb) =>
-          eb.or([
-            eb("s.department_id", "=", orgId),
-            eb.exists(eb.selectFrom("meeting_turns as t").select("t.id").whereRef("t.segment_id", "=", "s.id").where("t.organization_id", "=", orgId)),
-          ]),
-        )
+        .where(answeredByDepartment)
         .groupBy("s.meeting_id")
         .execute()
     : [];

@@ -1,18 +1,20 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Database, ItemStatus } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { isGovernmentLiaison } from "../policy.server";
 import { todayInShanghai } from "../utils/time";
 import { deadlineLight } from "../utils/deadline";
 import { defaultHandlingDueDate, HANDLING_REPORT_NEAR_DAYS, pendingHandlingReports } from "./handling-report.server";
-import { OPEN_ITEM_STATUSES } from "./labels";
+import { FINAL_ITEM_STATUSES, OPEN_ITEM_STATUSES } from "./labels";
 import { getWarningDays, itemLight } from "./rectification.server";
 
 /** Items per page in each list of the /my section. */
 export const MY_ITEMS_PAGE_SIZE = 30;
 
-type ItemStatusValue = (typeof OPEN_ITEM_STATUSES)[number] | "closed" | "carried_over";
-const FINISHED_STATUSES: ItemStatusValue[] = ["closed", "carried_over"];
+/** The asked-for page, kept between the first and the last page of `total` items. */
+function pageWithin(asked: number | undefined, total: number): number {
+  return Math.max(1, Math.min(asked ?? 1, Math.ceil(total / MY_ITEMS_PAGE_SIZE) || 1));
+}
 
 /**
  * One page of the ids of a department's items in the given statuses, ordered by deadline (nearest first for
@@ -23,7 +25,7 @@ const FINISHED_STATUSES: ItemStatusValue[] = ["closed", "carried_over"];
 async function pageOfItems(
   db: Kysely<Database>,
   org: number,
-  statuses: ItemStatusValue[],
+  statuses: ItemStatus[],
   direction: "asc" | "desc",
   page: number,
 ): Promise<number[]> {
@@ -101,10 +103,10 @@ export async function loadMyRectification(
   const today = todayInShanghai();
   const warningDays = await getWarningDays(db);
   const counts = await countItems(db, org);
-  const openPage = Math.max(1, Math.min(pages.open ?? 1, Math.ceil(counts.open / MY_ITEMS_PAGE_SIZE) || 1));
-  const finishedPage = Math.max(1, Math.min(pages.finished ?? 1, Math.ceil(counts.finished / MY_ITEMS_PAGE_SIZE) || 1));
-  const openIds = await pageOfItems(db, org, [...OPEN_ITEM_STATUSES], "asc", openPage);
-  const finishedIds = await pageOfItems(db, org, FINISHED_STATUSES, "desc", finishedPage);
+  const openPage = pageWithin(pages.open, counts.open);
+  const finishedPage = pageWithin(pages.finished, counts.finished);
+  const openIds = await pageOfItems(db, org, OPEN_ITEM_STATUSES, "asc", openPage);
+  const finishedIds = await pageOfItems(db, org, FINAL_ITEM_STATUSES, "desc", finishedPage);
   const ids = [...openIds, ...finishedIds];
   const rows = ids.length
     ? await db

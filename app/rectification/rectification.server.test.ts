@@ -423,5 +423,11 @@ describe("rectification items against the database", () => {
     expect((await auditSince(w.t.db, before)).map((a) => a.action)).toEqual(["inquiry.close"]);
     // a closed inquiry's ledger is frozen
     expect(await createItem(w.t.db, w.staff.actor, w.inquiryId, itemInput(w))).toMatchObject({ ok: false, message: expect.stringContaining("已办结") });
+    const reports = await w.t.db.selectFrom("progress_reports").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect(await addProgressReport(w.t.db, w.deptA.actor, { itemId: id, organizationId: w.orgA, body: rich("办结后报送"), files: [] })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("已办结"),
+    });
+    expect(await w.t.db.selectFrom("progress_reports").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).toEqual(reports);
   });
 });

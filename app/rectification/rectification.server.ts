@@ -389,7 +389,6 @@ export async function listLedger(
   };
 }
 
-/** Per inquiry: progress (closed / total) and items per lead department by status and light. */
 /**
  * What the ledger page shows: the filtered page of items, the summary, the filter choices, pending extensions.
  * The department filter offers the departments of this inquiry's items (lead or co), not every organisation.
@@ -413,6 +412,7 @@ export async function ledgerPageData(db: Db, inquiryId: number, url: URL, page: 
   return { filter, summary, ledger, departments, pendingExtensions };
 }
 
+/** Per inquiry: progress (closed / total) and items per lead department by status and light. */
 export async function ledgerSummary(db: Db, inquiryId: number, today = todayInShanghai(), warningDays?: number) {
   const days = warningDays ?? (await getWarningDays(db));
   const items = await db
@@ -526,13 +526,15 @@ export interface ItemInput {
   sourceId: number | null;
 }
 
-const INQUIRY_CLOSED_MESSAGE = "该专题询问已办结，整改台账不能再变动";
+/** The refusal for any change to the ledger of a closed (办结) inquiry, or null while it is open. */
+function closedInquiryRefusal(stage: string): { ok: false; field: string; message: string } | null {
+  return stage === "closed" ? { ok: false, field: "_form", message: "该专题询问已办结，整改台账不能再变动" } : null;
+}
 
 async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title: string } | { ok: false; field: string; message: string }> {
   const inquiry = await db.selectFrom("inquiries").select(["id", "title", "stage"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
-  if (inquiry.stage === "closed") return { ok: false, field: "_form", message: INQUIRY_CLOSED_MESSAGE };
-  return { ok: true, title: inquiry.title };
+  return closedInquiryRefusal(inquiry.stage) ?? { ok: true, title: inquiry.title };
 }
 
 /** Checks an item's fields; returns the first problem, or null. Departments must be active government organs. */
@@ -726,7 +728,9 @@ export async function addProgressReport(
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (!roleOf(item, input.organizationId)) return { ok: false, field: "_form", message: "只有牵头单位和配合单位可以报送该事项的整改进展" };
-    if (item.inquiry_stage === "closed") return { ok: false, field: "_form", message: INQUIRY_CLOSED_MESSAGE };
+    // the item's query already read its inquiry's stage: no second query while holding the writer
+    const closed = closedInquiryRefusal(item.inquiry_stage);
+    if (closed) return closed;
     const next = nextItemStatus(item.status, "report_progress");
     if (!next) return { ok: false, field: "_form", message: refusal("report_progress", item.status) };
     if (!input.body.text) return { ok: false, field: "body", message: "请填写整改进展" };

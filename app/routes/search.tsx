@@ -34,7 +34,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function SearchPage() {
   const { filter, page, error, result } = useLoaderData<typeof loader>();
   const location = useLocation();
-  const visibleCapped = result ? result.capped.some((k) => !filter.kind || k === filter.kind) : false;
   const withKind = (kind: string | null) => {
     const params = new URLSearchParams(location.search);
     params.delete("page");
@@ -71,11 +70,11 @@ export default function SearchPage() {
             ))}
           </nav>
           <p className="muted" data-testid="search-total">
-            {visibleCapped ? `共找到超过 ${result.total} 条结果` : `共找到 ${result.total} 条结果`}
+            {result.totalIsCapped ? `共找到超过 ${result.total} 条结果` : `共找到 ${result.total} 条结果`}
           </p>
           {result.total > 0 ? (
             <p className="muted" data-testid="search-order">
-              {result.ordering === "kind_and_time" ? `结果较多，按类别（询问、问答在前）和时间由近及远排列${visibleCapped ? `，每类列出最近的 ${result.byKind[result.capped[0]]} 条` : ""}；增加关键词或按类别、年份筛选后按相关度排列。` : "按相关度排列。"}
+              {result.ordering === "kind_and_time" ? `结果较多，按类别（询问、问答在前）和时间由近及远排列${result.totalIsCapped ? `，每类列出最近的 ${result.byKind[result.capped[0]]} 条` : ""}；增加关键词或按类别、年份筛选后按相关度排列。` : "按相关度排列。"}
             </p>
           ) : null}
           <ol className="search-results">

@@ -166,6 +166,7 @@ describe("search against the database", () => {
     if (!parsed.ok) throw new Error(parsed.message);
     const ranked = await search(t.db, staff, parsed, { page: 1, pageSize: 10 });
     expect(ranked.ordering).toBe("relevance");
+    expect(ranked.totalIsCapped).toBe(false);
     expect(ranked.byKind).toEqual({ rectification_item: 27, progress_report: 7 });
 
     const pages = [];
@@ -189,7 +190,7 @@ describe("search against the database", () => {
     expect(other.hits.map((h) => h.kind)).toEqual(["rectification_item", "rectification_item"]);
     // counts stop at the cap: each kind lists at most that many, and the capped kinds are named
     const capped = await search(t.db, staff, parsed, { page: 1, pageSize: 10, countCap: 5 });
-    expect(capped).toMatchObject({ total: 10, byKind: { rectification_item: 5, progress_report: 5 }, capped: ["rectification_item", "progress_report"], ordering: "kind_and_time" });
+    expect(capped).toMatchObject({ total: 10, byKind: { rectification_item: 5, progress_report: 5 }, capped: ["rectification_item", "progress_report"], totalIsCapped: true, ordering: "kind_and_time" });
     const lastPage = await search(t.db, staff, parsed, { page: 2, pageSize: 5, countCap: 5 });
     expect(lastPage.hits.map((h) => h.kind)).toEqual(Array(5).fill("progress_report"));
     const own = await search(t.db, dept(deptA), parsed, { page: 4, pageSize: 10, rankLimit: 0 });

@@ -76,8 +76,8 @@ export const RANKED_MATCH_LIMIT = 1000;
  */
 export const COUNT_CAP_PER_KIND = 1000;
 
-/** The order kinds are listed in when there are too many matches to rank. */
-const KIND_ORDER = [
+/** The order kinds are listed in when there are too many matches to rank (any kind not named comes last). */
+const PREFERRED_KIND_ORDER = [
   "inquiry",
   "exchange",
   "outline_question",
@@ -91,6 +91,7 @@ const KIND_ORDER = [
   "progress_report",
   "attachment",
 ];
+const KIND_ORDER = [...PREFERRED_KIND_ORDER, ...INDEXED_KINDS.map((k) => k.kind).filter((k) => !PREFERRED_KIND_ORDER.includes(k))];
 
 /** The SQL condition on a search_index row that mirrors what the user may open. */
 export function visibilityCondition(user: Pick<CurrentUser, "role" | "organizationId" | "organizationKind">): RawBuilder<boolean> {
@@ -172,6 +173,8 @@ export async function search(
   byKind: Record<string, number>;
   /** kinds with more matches than the cap */
   capped: string[];
+  /** some kind within the filter has more matches than the cap: `total` is a lower bound */
+  totalIsCapped: boolean;
   ordering: "relevance" | "kind_and_time";
 }> {
   const conditions = [sql`search_index match ${query.match}`, visibilityCondition(user)];
@@ -192,16 +195,17 @@ export async function search(
   const byKind = Object.fromEntries(shownKinds.map((k) => [k, Math.min(cap, countOf.get(k)!)]));
   const capped = shownKinds.filter((k) => countOf.get(k)! > cap);
   const total = filter.kind ? byKind[filter.kind] ?? 0 : Object.values(byKind).reduce((sum, n) => sum + n, 0);
+  const totalIsCapped = capped.some((k) => !filter.kind || k === filter.kind);
   const offset = (filter.page - 1) * filter.pageSize;
-  const ordering = total <= (filter.rankLimit ?? RANKED_MATCH_LIMIT) && !capped.some((k) => !filter.kind || k === filter.kind) ? "relevance" : "kind_and_time";
-  let rowids: number[] = [];
-  if (total === 0 || offset >= total) {
-    rowids = [];
+  const ordering = total <= (filter.rankLimit ?? RANKED_MATCH_LIMIT) && !totalIsCapped ? "relevance" : "kind_and_time";
+  const rowids: number[] = [];
+  if (offset >= total) {
+    // past the last page: nothing to list
   } else if (ordering === "relevance") {
     const kindCondition = filter.kind ? sql` and ${isKind(filter.kind)}` : sql``;
     const { rows } = await sql<{ rowid: number }>`select rowid from search_index where ${base}${kindCondition}
       order by rank limit ${filter.pageSize} offset ${offset}`.execute(db);
-    rowids = rows.map((r) => Number(r.rowid));
+    rowids.push(...rows.map((r) => Number(r.rowid)));
   } else {
     // walk the kinds in display order, skipping whole kinds by their counts, newest first within a kind
     let skip = offset;
@@ -244,7 +248,7 @@ export async function search(
       href: await hrefFor(db, user, r.kind, Number(r.record_id), r.inquiry_id === null ? null : Number(r.inquiry_id)),
     });
   }
-  return { hits, total, byKind, capped, ordering };
+  return { hits, total, byKind, capped, totalIsCapped, ordering };
 }
 
 /** A window of the text around the first match, with every occurrence of a term marked. */
