@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { checkImportSheet, importTemplate, ledgerWorkbook, parseSheetDate } from "./excel.server";
+import { officeXmlErrors } from "../test/office-xml";
 import { IMPORT_COLUMNS, LEDGER_COLUMNS } from "./labels";
 
 const departments = [
@@ -83,6 +84,38 @@ describe("checkImportSheet", () => {
     expect([1, 2, 3, 4, 5].map((c) => ws.getRow(1).getCell(c).value)).toEqual([...IMPORT_COLUMNS]);
     expect(wb.getWorksheet("单位名称")!.getCell(2, 1).value).toBe("市教育局");
     expect(await checkImportSheet(template, departments, TODAY)).toMatchObject({ ok: false, errors: [{ row: 0 }] });
+  });
+});
+
+const LEDGER_ROW = {
+  id: 7,
+  number: 1,
+  problem: "因病致贫返贫\u000c监测\u0001不及时\u0000",
+  requirement: "建立\u000b监测机制\u0008",
+  lead_department_id: 1,
+  lead_name: "市卫生健康\u0001委员会",
+  deadline: "2025-06-30",
+  original_deadline: "2025-06-30",
+  status: "in_progress" as const,
+  source_type: "manual" as const,
+  source_id: null,
+  closed_at: null,
+  carried_over_reason: "",
+  codepartments: [{ id: 2, name: "市教育局\ufffe" }],
+  latest_progress: { text: "已完成\u0002入户排查", created_at: "2025-01-05T02:00:00.000Z", organization_name: "市卫生健康委员会" },
+  light: "green" as const,
+  daysLeft: 40,
+};
+
+describe("exports write only XML-legal characters whatever is stored (issue 15.1)", () => {
+  it("the ledger and the template open with control characters in the stored text", async () => {
+    const ledger = await ledgerWorkbook("专题\u0001询问", [LEDGER_ROW] as never);
+    expect(await officeXmlErrors(ledger)).toEqual([]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(ledger as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].getRow(3).getCell(2).value).toBe("因病致贫返贫监测不及时");
+    const template = await importTemplate(["市教育局\u000b"]);
+    expect(await officeXmlErrors(template)).toEqual([]);
   });
 });
 

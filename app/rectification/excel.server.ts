@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
 import { describeDaysLeft } from "../utils/deadline";
+import { xmlSafeDeep } from "../utils/text";
 import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
 import type { listLedger } from "./rectification.server";
 
@@ -39,7 +40,9 @@ export function progressCellText(row: LedgerRow): string {
 }
 
 /** The ledger as an .xlsx file: a title row, the header offices use, one row per item, ready to print. */
-export async function ledgerWorkbook(title: string, rows: LedgerRow[]): Promise<Buffer> {
+export async function ledgerWorkbook(storedTitle: string, storedRows: LedgerRow[]): Promise<Buffer> {
+  // Only XML-legal characters reach the file, whatever is stored (the one sanitising step of every export).
+  const [title, rows] = xmlSafeDeep([storedTitle, storedRows] as const);
   const wb = new ExcelJS.Workbook();
   wb.creator = "询问 Xunwen";
   wb.created = new Date();
@@ -92,7 +95,8 @@ export async function ledgerWorkbook(title: string, rows: LedgerRow[]): Promise<
 }
 
 /** The import template: the header row, the rules, and the department names the sheet may use. */
-export async function importTemplate(departmentNames: string[]): Promise<Buffer> {
+export async function importTemplate(storedNames: string[]): Promise<Buffer> {
+  const departmentNames = xmlSafeDeep(storedNames);
   const wb = new ExcelJS.Workbook();
   wb.creator = "询问 Xunwen";
   const ws = wb.addWorksheet(SHEET_NAME, { views: [{ state: "frozen", ySplit: 1 }] });
