@@ -474,6 +474,15 @@ describe("the outline against the database", () => {
     expect((await loadMemberOutlineHome(t.db, { role: "member", id: member.id }))!.open).toEqual([]);
   });
 
+  it("the accepted proposal's note carries the Beijing date it was made: 00:30 on 1 July is 1 July (issue 15.3)", async () => {
+    await buildOutline();
+    const p = ok(await createProposal(t.db, member.actor, { inquiryId, memberId: member.id, text: "交通问题", departmentId: null, keyword: "交通扶贫", sourceNote: "" }));
+    await t.db.updateTable("outline_proposals").set({ created_at: "2026-06-30T16:30:00.000Z" }).where("id", "=", p).execute();
+    const qid = ok(await acceptProposal(t.db, staff.actor, { inquiryId, revision: await rev(), proposalId: p, keywordId: "new", departmentId: water, text: "交通问题" }));
+    const q = await t.db.selectFrom("outline_questions").selectAll().where("id", "=", qid as number).executeTakeFirstOrThrow();
+    expect(JSON.stringify(q)).toContain("于 2026-07-01 提出的问题建议");
+  });
+
   it("accepting a proposal can create the keyword it names", async () => {
     await buildOutline();
     const p = ok(await createProposal(t.db, member.actor, { inquiryId, memberId: member.id, text: "交通问题", departmentId: null, keyword: "交通扶贫", sourceNote: "" }));

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
+import { dateInShanghai, formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
 import { describeDaysLeft } from "../utils/deadline";
 import { xmlSafeDeep } from "../utils/text";
 import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
@@ -36,7 +36,7 @@ export function progressCellText(row: LedgerRow): string {
   const p = row.latest_progress;
   if (!p) return "";
   const text = p.text.length > 1500 ? `${p.text.slice(0, 1500)}…` : p.text;
-  return `【${formatDate(todayInShanghai(new Date(p.created_at)))} ${p.organization_name}】${text}`;
+  return `【${formatDate(dateInShanghai(p.created_at))} ${p.organization_name}】${text}`;
 }
 
 /** The ledger as an .xlsx file: a title row, the header offices use, one row per item, ready to print. */
