@@ -7,6 +7,7 @@
  *   npm run bench -- --sizes city,province,ten
  *   npm run bench -- --regen            make the databases afresh
  *   npm run bench -- --writes-only --no-record   only the write scenario, nothing appended to results.md
+ *   npm run bench -- --imports-only --sizes city  only the import scenario (hostile sheets refused while reads go on)
  */
 import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "8" },
     "generate-only": { type: "boolean", default: false },
     "writes-only": { type: "boolean", default: false },
+    "imports-only": { type: "boolean", default: false },
     "no-record": { type: "boolean", default: false },
   },
 });
@@ -200,6 +202,8 @@ async function runSize(sizeName: string): Promise<Row[]> {
       anonymous: "",
     };
     const { scenarios } = await import("./scenarios");
+    if (!values["writes-only"]) rows.push(...(await importScenario(sizeName, appBase, cookies.staff, info, app.pid)));
+    if (values["imports-only"]) return rows;
     for (const s of values["writes-only"] ? [] : scenarios(info)) {
       for (const target of ["page", "floor"] as const) {
         const url = target === "page" ? appBase + s.page : floorBase + s.floor;
@@ -254,6 +258,37 @@ async function runSize(sizeName: string): Promise<Row[]> {
   } finally {
     app.kill("SIGTERM");
     floor.kill("SIGTERM");
+  }
+  return rows;
+}
+
+/**
+ * Posts each hostile sheet three times while 10 connections keep reading the ledger; records how long each
+ * refusal took (the longest of the three) and the reads' latencies meanwhile. Every upload must end in 400
+ * with the refusal shown on the page.
+ */
+async function importScenario(sizeName: string, appBase: string, cookie: string, info: GenerateReport, pid: number | undefined): Promise<Row[]> {
+  const { importFiles } = await import("./scenarios");
+  const plan = importFiles(info);
+  const rows: Row[] = [];
+  for (const file of plan.files) {
+    const reads = load({ url: appBase + plan.readPage, cookie, connections: 10 });
+    const times: number[] = [];
+    let wrong = 0;
+    for (let i = 0; i < 3; i++) {
+      const form = new FormData();
+      form.set("sheet", new Blob([new Uint8Array(file.bytes)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "整改事项.xlsx");
+      const t0 = performance.now();
+      const res = await fetch(appBase + plan.path, { method: "POST", body: form, headers: { cookie }, redirect: "manual" });
+      const body = await res.text();
+      times.push(performance.now() - t0);
+      if (res.status !== 400 || !body.includes("import-errors")) wrong++;
+    }
+    const r = await reads;
+    const refusal = Math.max(...times);
+    const name = `导入：${file.name}（${(file.bytes.length / 1024).toFixed(0)} KB，拒绝最长 ${ms(refusal)} ms${wrong ? `，${wrong} 次未按预期拒绝` : ""}）期间的台账读取`;
+    rows.push({ size: sizeName, scenario: name, target: "page", ...r, errors: r.errors + wrong, rssMb: peakRssMb(pid) });
+    console.log(`  ${sizeName} ${name}: p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms, p99 ${ms(r.p99)} ms, ${r.rps}/s, 错误 ${r.errors + wrong}`);
   }
   return rows;
 }
