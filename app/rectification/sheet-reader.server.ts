@@ -36,7 +36,7 @@ export const DEFAULT_SHEET_LIMITS: Omit<SheetLimits, "maxRows"> = {
   maxUncompressedBytes: 32 * 1024 * 1024,
   maxEntries: 500,
   timeoutMs: 15_000,
-  maxHeapMb: 128,
+  maxHeapMb: 64,
 };
 
 export type SheetRefusal =
@@ -105,23 +105,26 @@ function dataOf(e) {
   return buf.subarray(start, start + e.compressed);
 }
 
-// Inflates a part with its declared size as the ceiling: a part larger than it says is refused as it passes it.
-function inflate(e) {
+// Inflates a part as a stream, counting and discarding, with its declared size as the ceiling: a part larger
+// than it says is refused as it passes it; memory stays at one chunk whatever the part holds.
+function verify(e) {
   const data = dataOf(e);
-  if (e.method === 0) {
-    if (data.length !== e.size) refuse({ reason: "unreadable" });
-    return data;
-  }
-  if (e.method !== 8) refuse({ reason: "unreadable" });
-  let out;
-  try {
-    out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.size) });
-  } catch (error) {
-    if (error && (error.code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError)) refuse({ reason: "too-large", bytes: e.size + 1 });
-    refuse({ reason: "unreadable" });
-  }
-  if (out.length !== e.size) refuse({ reason: "unreadable" });
-  return out;
+  if (e.method === 0) return data.length === e.size ? Promise.resolve() : Promise.reject(new Refused({ reason: "unreadable" }));
+  if (e.method !== 8) return Promise.reject(new Refused({ reason: "unreadable" }));
+  return new Promise((resolve, reject) => {
+    const inflater = zlib.createInflateRaw();
+    let n = 0;
+    inflater.on("data", (chunk) => {
+      n += chunk.length;
+      if (n > e.size) {
+        inflater.destroy();
+        reject(new Refused({ reason: "too-large", bytes: n }));
+      }
+    });
+    inflater.on("end", () => (n === e.size ? resolve() : reject(new Refused({ reason: "unreadable" }))));
+    inflater.on("error", () => reject(new Refused({ reason: "unreadable" })));
+    inflater.end(data);
+  });
 }
 
 function lastRowOf(ref) {
@@ -130,19 +133,33 @@ function lastRowOf(ref) {
   return Number(m[2] || m[1] || 0);
 }
 
-function precheck() {
+// The start of a part's XML: the first 4 KB of its compressed data, inflated as far as they go (at most ~4 MB
+// even for the most compressible data), enough to find the <dimension> that comes before the rows.
+function headOf(e) {
+  const data = dataOf(e);
+  if (e.method === 0) return data.subarray(0, 64 * 1024);
+  try {
+    return zlib.inflateRawSync(data.subarray(0, 4096), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+async function precheck() {
   const list = entries();
+  // 1. what the archive declares, before inflating anything
   const total = list.reduce((sum, e) => sum + e.size, 0);
   if (total > limits.maxUncompressedBytes) refuse({ reason: "too-large", bytes: total });
+  // 2. each worksheet's declared used range, from the start of its XML
   for (const e of list) {
-    const data = inflate(e);
-    if (/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) {
-      const head = data.toString("utf8", 0, Math.min(data.length, 64 * 1024));
-      const m = /<(?:\w+:)?dimension\s+ref="([^"]*)"/.exec(head);
-      const rows = m ? lastRowOf(m[1]) : 0;
-      if (rows > limits.maxDimensionRows) refuse({ reason: "dimension", rows });
-    }
+    if (!/^xl\/worksheets\/[^/]+\.xml$/.test(e.name)) continue;
+    const head = headOf(e);
+    const m = /<(?:\w+:)?dimension\s+ref="([^"]*)"/.exec(head.toString("utf8", 0, Math.min(head.length, 64 * 1024)));
+    const rows = m ? lastRowOf(m[1]) : 0;
+    if (rows > limits.maxDimensionRows) refuse({ reason: "dimension", rows });
   }
+  // 3. every part inflated with its declared size as the ceiling: a part that lies is refused as it passes it
+  for (const e of list) await verify(e);
 }
 
 function plain(value) {
@@ -187,7 +204,7 @@ function patchSaxDecoding() {
 }
 
 async function read() {
-  precheck();
+  await precheck();
   patchSaxDecoding();
   // the streaming reader alone loads in half the time of the whole library
   let WorkbookReader;
