@@ -170,10 +170,10 @@ export default function SegmentPage() {
           <FormError feedback={fb("update")} />
           {isExchange ? (
             <div className="mt-grid">
-              <TextField name="keyword" label="关键词" feedback={fb("update")} defaultValue={s.keyword} />
-              <TextField name="headline" label="标题" feedback={fb("update")} defaultValue={s.headline} />
-              <TextField name="questionerName" label="询问人" required feedback={fb("update")} defaultValue={s.questioner_name} />
-              <TextField name="questionerRole" label="身份" feedback={fb("update")} defaultValue={s.questioner_role} />
+              <TextField name="keyword" label="关键词" feedback={fb("update")} defaultValue={s.keyword} maxLength={60} />
+              <TextField name="headline" label="标题" feedback={fb("update")} defaultValue={s.headline} maxLength={120} />
+              <TextField name="questionerName" label="询问人" required feedback={fb("update")} defaultValue={s.questioner_name} maxLength={40} />
+              <TextField name="questionerRole" label="身份" feedback={fb("update")} defaultValue={s.questioner_role} maxLength={60} />
               <SelectField name="departmentId" label="应询部门" required feedback={fb("update")} options={d.organizations.map((o) => ({ value: o.id, label: o.name }))} defaultValue={s.department_id ?? ""} />
             </div>
           ) : null}
@@ -279,7 +279,7 @@ export default function SegmentPage() {
               <Form method="post" noValidate>
                 <input type="hidden" name="intent" value="openVote" />
                 <FormError feedback={fb("openVote")} />
-                <TextField name="title" label="测评名称（可不填，自动生成）" feedback={fb("openVote")} />
+                <TextField name="title" label="测评名称（可不填，自动生成）" feedback={fb("openVote")} maxLength={200} />
                 <button type="submit" className="secondary" disabled={busy}>对本项答复发起{d.voteSecret ? "无记名" : "记名"}测评</button>
               </Form>
             ) : (
