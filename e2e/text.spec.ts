@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import JSZip from "jszip";
 import { SaxesParser } from "saxes";
+import { manyRowsSheet, sparseSheet } from "../app/test/sheets";
 import { insert, login, queryAll, unique } from "./fixtures";
 
 /** Registers an inquiry through the form and returns its id. */
@@ -136,4 +137,32 @@ test("control characters: removed from what forms send; an export of text stored
   const xml = await (await JSZip.loadAsync(bytes)).file("word/document.xml")!.async("string");
   expect(xml).toContain("因病致贫返贫监测为何不及时？");
   expect(xml).toContain("一、健康扶贫");
+});
+
+test("a follow-up chain nested 100,000 deep is refused with a Chinese message, not a server error (issue 16.5)", async ({ page }) => {
+  await login(page, "staff");
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  const response = await page.request.post("/inquiries/1/meeting", {
+    form: { intent: "exchange", questionerName: "马爱国", departmentId: "1", question: "嵌套测试", chainJson: deep },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(400);
+  expect(await response.text()).toContain("追问和补充回答的格式无法识别");
+  expect(await queryAll("select id from meeting_turns where body_text = '嵌套测试'")).toEqual([]);
+});
+
+test("an import of a sheet with 100,000 rows, or one cell at row 1,048,576, is refused at once with the reason (issue 15.4)", async ({ page }) => {
+  await login(page, "staff");
+  for (const [name, bytes, rows] of [
+    ["十万行.xlsx", manyRowsSheet(100_000), "100001"],
+    ["稀疏表格.xlsx", sparseSheet(), "1048576"],
+  ] as const) {
+    await page.goto("/inquiries/1/rectification/import");
+    await page.getByLabel("Excel 文件（.xlsx）").setInputFiles({ name, mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: bytes });
+    await page.getByRole("button", { name: "检查并导入" }).click();
+    await expect(page.getByTestId("import-errors")).toContainText(`表格的使用范围达到第 ${rows} 行，每次最多导入 500 项`);
+    await expect(page.getByTestId("import-errors")).toContainText(name);
+  }
+  // nothing of the sheets was imported (their rows read 第N项问题)
+  expect(await queryAll("select id from rectification_items where problem like '第%项问题'")).toEqual([]);
 });
