@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { checkImportSheet, importTemplate, ledgerWorkbook, parseSheetDate } from "./excel.server";
+import { checkImportSheet, importTemplate, ledgerWorkbook, parseSheetDate, progressCellText } from "./excel.server";
 import { officeXmlErrors } from "../test/office-xml";
 import { manyRowsSheet, sparseSheet, textSheet, zipBomb } from "../test/sheets";
 import { DEFAULT_SHEET_LIMITS, readSheet } from "./sheet-reader.server";
@@ -118,6 +118,12 @@ describe("exports write only XML-legal characters whatever is stored (issue 15.1
     expect(wb.worksheets[0].getRow(3).getCell(2).value).toBe("因病致贫返贫监测不及时");
     const template = await importTemplate(["市教育局\u000b"]);
     expect(await officeXmlErrors(template)).toEqual([]);
+  });
+});
+
+describe("the ledger's progress cell (issue 15.3)", () => {
+  it("dates a report made at 00:30 Beijing time on 1 July as 1 July", () => {
+    expect(progressCellText({ ...LEDGER_ROW, latest_progress: { text: "已完成", created_at: "2026-06-30T16:30:00.000Z", organization_name: "市教育局" } } as never)).toBe("【2026年7月1日 市教育局】已完成");
   });
 });
 
