@@ -1,3 +1,4 @@
+import { $isLinkNode, LinkNode } from "@lexical/link";
 import { INSERT_ORDERED_LIST_COMMAND, INSERT_UNORDERED_LIST_COMMAND } from "@lexical/list";
 import { LexicalComposer } from "@lexical/react/LexicalComposer";
 import { useLexicalComposerContext } from "@lexical/react/LexicalComposerContext";
@@ -9,6 +10,7 @@ import { OnChangePlugin } from "@lexical/react/LexicalOnChangePlugin";
 import { RichTextPlugin } from "@lexical/react/LexicalRichTextPlugin";
 import { $createHeadingNode, $createQuoteNode } from "@lexical/rich-text";
 import { $setBlocksType } from "@lexical/selection";
+import { $findMatchingParent, $unwrapNode } from "@lexical/utils";
 import {
   $createParagraphNode,
   $createTextNode,
@@ -21,7 +23,7 @@ import {
   type EditorState,
 } from "lexical";
 import { useEffect, useId, useState } from "react";
-import { RICH_TEXT_NODES, RICH_TEXT_THEME, formatFieldName } from "~/richtext/config";
+import { RICH_TEXT_NODES, RICH_TEXT_THEME, formatFieldName, normalizeLinkUrl } from "~/richtext/config";
 
 /** What the server stored or what the user typed: Lexical JSON, or plain text when JavaScript was off. */
 function asLexicalJson(value: string): string | null {
@@ -129,6 +131,7 @@ export function RichTextEditor({ name, label, defaultValue = "", error, required
           />
           <HistoryPlugin />
           <ListPlugin />
+          <LinkPolicyPlugin />
           <OnChangePlugin
             ignoreSelectionChange
             onChange={(state: EditorState) => setJson(JSON.stringify(state.toJSON()))}
@@ -153,6 +156,35 @@ function InitialJson({ onReady }: { onReady: (json: string) => void }) {
   return null;
 }
 
+/**
+ * Links the server would not keep (a Word `#_Toc…` anchor, `file:///C:/…`, `javascript:`, `//host`) become their
+ * plain words as soon as they enter the editor, by paste or otherwise — the same rule as the server's
+ * (normalizeLinkUrl), so what the user sees is what is stored.
+ */
+function LinkPolicyPlugin() {
+  const [editor] = useLexicalComposerContext();
+  useEffect(
+    () =>
+      editor.registerNodeTransform(LinkNode, (node) => {
+        if (normalizeLinkUrl(node.getURL()) === null) $unwrapNode(node);
+      }),
+    [editor],
+  );
+  return null;
+}
+
+/** Removes the links the selection (or the cursor) is in, keeping their words. */
+function $removeSelectedLinks() {
+  const selection = $getSelection();
+  if (!$isRangeSelection(selection)) return;
+  const links = new Map<string, LinkNode>();
+  for (const node of selection.getNodes()) {
+    const link = $isLinkNode(node) ? node : $findMatchingParent(node, $isLinkNode);
+    if (link) links.set(link.getKey(), link);
+  }
+  for (const link of links.values()) $unwrapNode(link);
+}
+
 function Toolbar() {
   const [editor] = useLexicalComposerContext();
   const block = (create: () => any) =>
@@ -175,6 +207,7 @@ function Toolbar() {
       {button("引用", "引用", () => block(() => $createQuoteNode()))}
       {button("• 列表", "项目符号列表", () => editor.dispatchCommand(INSERT_UNORDERED_LIST_COMMAND, undefined))}
       {button("1. 列表", "编号列表", () => editor.dispatchCommand(INSERT_ORDERED_LIST_COMMAND, undefined))}
+      {button("取消链接", "取消链接（保留文字）", () => editor.update($removeSelectedLinks))}
       {button("↶", "撤销 (Ctrl+Z)", () => editor.dispatchCommand(UNDO_COMMAND, undefined))}
       {button("↷", "重做 (Ctrl+Y)", () => editor.dispatchCommand(REDO_COMMAND, undefined))}
     </div>

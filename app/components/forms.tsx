@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 
 /** What an action returns when a form is refused: the messages per field and the values to show again. */
 export interface FormFeedback {
@@ -29,6 +29,10 @@ interface FieldProps {
   hint?: ReactNode;
   autoComplete?: string;
   autoFocus?: boolean;
+  /**
+   * The field's limit in characters, as the server's schema enforces it. Shown beside the field with a live
+   * count; never set as the input's maxlength, which would cut pasted text silently (issue 15.8).
+   */
   maxLength?: number;
   placeholder?: string;
   /** The id of a <datalist> offering suggestions. */
@@ -58,11 +62,37 @@ function FieldErrorText({ id, error }: { id: string; error: string | undefined }
   ) : null;
 }
 
+/**
+ * "不超过 100 字" beside a field, with the count of what is typed; over the limit it says by how much (the
+ * server refuses it with a message; nothing is cut). The count is UTF-16 code units, as the schemas' max.
+ */
+export function LengthLimit({ id, limit, length }: { id: string; limit: number; length: number }) {
+  const over = length - limit;
+  return (
+    <p id={`${id}-limit`} className={over > 0 ? "field-limit field-limit-over" : "field-limit"} data-testid={`${id}-limit`}>
+      不超过 {limit} 字（已输入 {length} 字{over > 0 ? `，超出 ${over} 字，请精简` : ""}）
+    </p>
+  );
+}
+
+/** The live length of an uncontrolled field, for `LengthLimit`. */
+function useLength(initial: string) {
+  const [length, setLength] = useState(initial.length);
+  return { length, onInput: (e: { currentTarget: { value: string } }) => setLength(e.currentTarget.value.length) };
+}
+
+function describedBy(id: string, error: string | undefined, limit: number | undefined): string | undefined {
+  const ids = [error ? `${id}-error` : "", limit ? `${id}-limit` : ""].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
 /** A labelled input whose Chinese error sits right under it and whose refused value is kept. */
-export function TextField({ name, label, feedback, defaultValue, type = "text", required, hint, idPrefix = "f", children, ...rest }: FieldProps) {
+export function TextField({ name, label, feedback, defaultValue, type = "text", required, hint, idPrefix = "f", children, maxLength, ...rest }: FieldProps) {
   const error = firstError(feedback, name);
   const id = `${idPrefix}-${name}`;
   const kept = type === "password" ? undefined : feedback?.values?.[name];
+  const initial = String(kept ?? defaultValue ?? "");
+  const { length, onInput } = useLength(initial);
   return (
     <div className="field">
       <FieldLabel id={id} label={label} required={required} />
@@ -70,12 +100,14 @@ export function TextField({ name, label, feedback, defaultValue, type = "text", 
         id={id}
         name={name}
         type={type}
-        defaultValue={kept ?? defaultValue ?? ""}
+        defaultValue={initial}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={describedBy(id, error, maxLength)}
+        onInput={maxLength ? onInput : undefined}
         {...rest}
       />
       {children}
+      {maxLength ? <LengthLimit id={id} limit={maxLength} length={length} /> : null}
       {hint ? <p className="field-hint">{hint}</p> : null}
       <FieldErrorText id={id} error={error} />
     </div>
@@ -89,6 +121,7 @@ interface TextAreaFieldProps {
   defaultValue?: string | null;
   required?: boolean;
   rows?: number;
+  /** The limit the server enforces, shown with a live count (never a maxlength that cuts silently). */
   maxLength?: number;
   hint?: ReactNode;
   /** The field's id is `${idPrefix}-${name}`; set it when the same name appears in several forms on a page. */
@@ -99,6 +132,8 @@ interface TextAreaFieldProps {
 export function TextAreaField({ name, label, feedback, defaultValue, required, rows = 3, maxLength, hint, idPrefix = "f" }: TextAreaFieldProps) {
   const error = firstError(feedback, name);
   const id = `${idPrefix}-${name}`;
+  const initial = feedback?.values?.[name] ?? defaultValue ?? "";
+  const { length, onInput } = useLength(initial);
   return (
     <div className="field">
       <FieldLabel id={id} label={label} required={required} />
@@ -106,11 +141,12 @@ export function TextAreaField({ name, label, feedback, defaultValue, required, r
         id={id}
         name={name}
         rows={rows}
-        maxLength={maxLength}
-        defaultValue={feedback?.values?.[name] ?? defaultValue ?? ""}
+        defaultValue={initial}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={describedBy(id, error, maxLength)}
+        onInput={maxLength ? onInput : undefined}
       />
+      {maxLength ? <LengthLimit id={id} limit={maxLength} length={length} /> : null}
       {hint ? <p className="field-hint">{hint}</p> : null}
       <FieldErrorText id={id} error={error} />
     </div>

@@ -34,6 +34,20 @@ describe("staffDashboard", () => {
     expect(await staffDashboard(w.t.db)).toBe(first);
   });
 
+  it("按期销号率 uses the Beijing date of the closing: closed at 00:30 on 1 July is late for a 30 June deadline (issue 15.3)", async () => {
+    const lateOne = await makeItem(w, { deadline: addDays(todayInShanghai(), 30) });
+    const lateTwo = await makeItem(w, { deadline: addDays(todayInShanghai(), 30) });
+    const inTime = await makeItem(w, { leadDepartmentId: w.orgB, coDepartmentIds: [], deadline: addDays(todayInShanghai(), 30) });
+    // closed by staff at those instants (written directly: the clock cannot be set back in a test)
+    const close = (id: number, at: string) => w.t.db.updateTable("rectification_items").set({ status: "closed", closed_at: at, deadline: "2026-06-30" }).where("id", "=", id).execute();
+    await close(lateOne, "2026-06-30T16:30:00.000Z"); // 2026-07-01 00:30 Beijing
+    await close(lateTwo, "2026-06-30T23:59:00.000Z"); // 2026-07-01 07:59 Beijing, still 30 June in UTC
+    await close(inTime, "2026-06-30T15:59:59.000Z"); // 2026-06-30 23:59 Beijing
+    const d = await staffDashboard(w.t.db);
+    expect(rowOf(d, w.orgA)).toMatchObject({ onTimeRate: 0, onTimePercent: 0 });
+    expect(rowOf(d, w.orgB)).toMatchObject({ onTimeRate: 1, onTimePercent: 100 });
+  });
+
   it("is computed afresh after any change it depends on, including one made by another connection", async () => {
     const today = todayInShanghai();
     const item = await makeItem(w, { deadline: addDays(today, 10) });

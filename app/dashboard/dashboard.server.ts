@@ -1,3 +1,5 @@
+import { shanghaiDateSql } from "../../db/dates";
+import { percentOf } from "../utils/percent";
 import { sql, type Kysely } from "kysely";
 import type { Database, InquiryStage, ItemStatus } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
@@ -143,7 +145,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
       "o.name",
       "i.status",
       (eb) => eb.fn.countAll<number>().as("n"),
-      sql<number>`sum(case when i.status = 'closed' and substr(i.closed_at, 1, 10) <= i.deadline then 1 else 0 end)`.as("on_time"),
+      sql<number>`sum(case when i.status = 'closed' and ${shanghaiDateSql("i.closed_at")} <= i.deadline then 1 else 0 end)`.as("on_time"),
       sql<number>`sum(case when i.status in ('todo','in_progress','closure_requested') and i.deadline < ${today} then 1 else 0 end)`.as("overdue"),
     ])
     .groupBy(["o.id", "o.name", "i.status"])
@@ -161,7 +163,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
       const closed = d.counts.closed;
       // the rate counts items whose outcome is known: closed ones, and open ones already overdue
       const decided = closed + d.overdue;
-      return { id, ...d, total: Object.values(d.counts).reduce((a, b) => a + b, 0), onTimeRate: decided ? d.onTime / decided : null };
+      return { id, ...d, total: Object.values(d.counts).reduce((a, b) => a + b, 0), onTimeRate: decided ? d.onTime / decided : null, onTimePercent: decided ? percentOf(d.onTime, decided) : null };
     })
     .sort((a, b) => b.total - a.total);
   // every urgent deadline: the lists above stop at 50 each, items are counted in full

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CheckboxGroup, chosenValues, firstError, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
+import { cleanString } from "~/utils/text";
 import { isCalendarDate } from "~/utils/time";
 
 /** The inquiry's register fields (立项), shared by the create and edit forms. Browser-safe: no server imports. */
@@ -24,32 +25,33 @@ export function dateField(label: string, options: { required?: boolean } = {}) {
 }
 
 const text = (label: string, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
+  cleanString(`请填写${label}`)
     .trim()
     .min(1, `请填写${label}`)
     .max(max, `${label}不能超过 ${max} 个字`);
 const optional = (label: string, max: number) =>
-  z
-    .string()
+  cleanString()
     .trim()
     .max(max, `${label}不能超过 ${max} 个字`)
     .optional()
     .transform((v) => v ?? "");
 
+/** The register fields' limits in characters: the schema enforces them, the form states them (one number each). */
+export const INQUIRY_LIMITS = { title: 100, topic: 100, congress: 60, sessionName: 100, organizingBody: 60, legalBasis: 300, notes: 2000 } as const;
+
 const shape = {
-  title: text("名称", 100),
-  topic: text("询问主题", 100),
-  congress: text("人大常委会", 60),
-  sessionName: optional("常委会会议", 100),
-  organizingBody: text("组织单位", 60),
+  title: text("名称", INQUIRY_LIMITS.title),
+  topic: text("询问主题", INQUIRY_LIMITS.topic),
+  congress: text("人大常委会", INQUIRY_LIMITS.congress),
+  sessionName: optional("常委会会议", INQUIRY_LIMITS.sessionName),
+  organizingBody: text("组织单位", INQUIRY_LIMITS.organizingBody),
   meetingDate: dateField("询问会日期"),
   respondingOrganizationIds: z.preprocess(
     (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
     z.array(z.coerce.number({ error: "应询机关选择有误" }).int("应询机关选择有误").positive("应询机关选择有误")).max(60, "应询机关过多"),
   ),
-  legalBasis: optional("法律依据", 300),
-  notes: optional("备注", 2000),
+  legalBasis: optional("法律依据", INQUIRY_LIMITS.legalBasis),
+  notes: optional("备注", INQUIRY_LIMITS.notes),
 };
 
 export const InquiryCreateSchema = z.object(shape);
@@ -112,18 +114,18 @@ export function InquiryFields({ feedback, options, defaults }: { feedback?: Form
   const chosen = chosenValues(feedback, "respondingOrganizationIds", defaults.respondingOrganizationIds);
   return (
     <>
-      <TextField name="title" label="名称" feedback={feedback} defaultValue={defaults.title} required maxLength={100} hint="例如：全市脱贫攻坚工作专题询问" />
-      <TextField name="topic" label="询问主题" feedback={feedback} defaultValue={defaults.topic} required maxLength={100} hint="例如：全市脱贫攻坚工作" />
+      <TextField name="title" label="名称" feedback={feedback} defaultValue={defaults.title} required maxLength={INQUIRY_LIMITS.title} hint="例如：全市脱贫攻坚工作专题询问" />
+      <TextField name="topic" label="询问主题" feedback={feedback} defaultValue={defaults.topic} required maxLength={INQUIRY_LIMITS.topic} hint="例如：全市脱贫攻坚工作" />
       <div className="grid-2 inq-form-grid">
-        <TextField name="congress" label="人大常委会" feedback={feedback} defaultValue={defaults.congress} required maxLength={60} hint="例如：焦作市人大常委会" />
-        <TextField name="sessionName" label="常委会会议" feedback={feedback} defaultValue={defaults.sessionName} maxLength={100} hint="例如：市十一届人大常委会第十二次会议" />
+        <TextField name="congress" label="人大常委会" feedback={feedback} defaultValue={defaults.congress} required maxLength={INQUIRY_LIMITS.congress} hint="例如：焦作市人大常委会" />
+        <TextField name="sessionName" label="常委会会议" feedback={feedback} defaultValue={defaults.sessionName} maxLength={INQUIRY_LIMITS.sessionName} hint="例如：市十一届人大常委会第十二次会议" />
         <TextField
           name="organizingBody"
           label="组织单位"
           feedback={feedback}
           defaultValue={defaults.organizingBody}
           required
-          maxLength={60}
+          maxLength={INQUIRY_LIMITS.organizingBody}
           list="inq-organizing-bodies"
           hint="承办的专门委员会或常委会工作机构"
         >
@@ -147,8 +149,8 @@ export function InquiryFields({ feedback, options, defaults }: { feedback?: Form
         </div>
         {options.organizations.length === 0 ? <p className="field-hint">尚无人民政府或政府部门，请先在“组织机构”中添加</p> : null}
       </CheckboxGroup>
-      <TextField name="legalBasis" label="法律依据" feedback={feedback} defaultValue={defaults.legalBasis} maxLength={300} />
-      <TextAreaField name="notes" label="备注" feedback={feedback} defaultValue={defaults.notes} maxLength={2000} />
+      <TextField name="legalBasis" label="法律依据" feedback={feedback} defaultValue={defaults.legalBasis} maxLength={INQUIRY_LIMITS.legalBasis} />
+      <TextAreaField name="notes" label="备注" feedback={feedback} defaultValue={defaults.notes} maxLength={INQUIRY_LIMITS.notes} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
+import { xmlSafeDeep } from "../utils/text";
 import { formatDate } from "../utils/time";
 import type { Digest, DigestLine } from "./digest.server";
 import { paragraphsOf } from "./labels";
@@ -27,7 +28,9 @@ function lineParagraphs(line: DigestLine): Paragraph[] {
   ];
 }
 
-export async function digestToDocx(digest: Digest): Promise<Buffer> {
+export async function digestToDocx(stored: Digest): Promise<Buffer> {
+  // Only XML-legal characters reach the file, whatever is stored (the one sanitising step of every export).
+  const digest = xmlSafeDeep(stored);
   const children: Paragraph[] = [
     new Paragraph({
       heading: HeadingLevel.TITLE,

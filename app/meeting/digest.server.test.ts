@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadFixture, seedDemo } from "../../db/seed/demo";
 import { parseRichText } from "../richtext/richtext.server";
 import { auditSince, createTestDb, lastAuditId, type TestDb } from "../test/db";
+import { docxText, officeXmlErrors } from "../test/office-xml";
 import { digestToDocx } from "./digest-docx.server";
 import { buildDigest, getPublishedDigest, listPublishedDigests, parseKinds, setDigestPublished, updateDigest } from "./digest.server";
 import { exchangeLeads, turnLead } from "./labels";
@@ -52,6 +53,17 @@ describe("the digest of a meeting", () => {
   });
   afterEach(async () => {
     await t.cleanup();
+  });
+
+  it("writes a .docx whose XML parses even when stored text holds control characters (issue 15.1)", async () => {
+    const id = await recordOne(t.db, w, { keyword: "健康扶贫", headline: "看得起病" });
+    // written straight into the database, as rows stored before input cleaning would be
+    await t.db.updateTable("meeting_segments").set({ keyword: "健康\u0001扶贫", headline: "看得\u000b起病" }).where("id", "=", id).execute();
+    await t.db.updateTable("meeting_turns").set({ speaker_name: "马爱国\u0008" }).where("segment_id", "=", id).execute();
+    const digest = (await buildDigest(t.db, w.inquiryId))!;
+    const file = await digestToDocx(digest);
+    expect(await officeXmlErrors(file)).toEqual([]);
+    expect(await docxText(file)).toContain("关键词：健康扶贫");
   });
 
   it("groups exchanges by keyword in record order and shows only the chosen segment kinds", async () => {

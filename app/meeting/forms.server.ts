@@ -6,6 +6,7 @@ import { requireUser, type CurrentUser } from "../auth/session.server";
 import { getInquiry } from "../inquiries/inquiries.server";
 import { notFound } from "../policy.server";
 import { fields, parseForm, type FieldErrors } from "../utils/forms.server";
+import { cleanString, jsonDepth } from "../utils/text";
 import { exchangeLeads, turnLead } from "./labels";
 import { getMeetingByInquiry, recordExchange, remainingOutlineQuestions, type ChainRow, type ExchangeInput, type RecordSegment } from "./meeting.server";
 
@@ -37,10 +38,10 @@ const ChainSchema = z
   .array(
     z.object({
       kind: z.enum(["follow_up", "answer", "supplementary"]),
-      speakerName: z.string().trim().max(40, "发言人姓名不能超过 40 个字").default(""),
-      speakerTitle: z.string().trim().max(60, "职务不能超过 60 个字").default(""),
+      speakerName: cleanString().trim().max(40, "发言人姓名不能超过 40 个字").default(""),
+      speakerTitle: cleanString().trim().max(60, "职务不能超过 60 个字").default(""),
       organizationId: optionalId,
-      body: z.string().max(50_000, "发言内容过长").default(""),
+      body: cleanString().max(50_000, "发言内容过长").default(""),
     }),
   )
   .max(30, "追问和补充回答最多 30 条");
@@ -67,11 +68,15 @@ export async function submitExchangeForm(db: Kysely<Database>, user: CurrentUser
   if (!parsed.ok) return parsed;
   let chain: ChainRow[] = [];
   if (parsed.data.chainJson) {
+    // A refused chain is not sent back to be shown again: it could not be read, and a hostile one (nested
+    // 100,000 deep) must not reach the page (issue 16.5).
+    const unreadable = { ok: false as const, fieldErrors: { chain: ["追问和补充回答的格式无法识别，请刷新页面后重试"] }, values: { ...parsed.values, chainJson: "[]" } };
+    if (jsonDepth(parsed.data.chainJson) > 4) return unreadable;
     let raw: unknown;
     try {
       raw = JSON.parse(parsed.data.chainJson);
     } catch {
-      return { ok: false, fieldErrors: { chain: ["追问和补充回答的格式无法识别，请刷新页面后重试"] }, values: parsed.values };
+      return unreadable;
     }
     const c = ChainSchema.safeParse(raw);
     if (!c.success) return { ok: false, fieldErrors: { chain: [c.error.issues[0]?.message ?? "追问和补充回答有误"] }, values: parsed.values };

@@ -1,3 +1,4 @@
+import { percentOf } from "../utils/percent";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, VoteChoice } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -167,7 +168,7 @@ async function tally(db: DB | Trx, voteId: number) {
     .groupBy("choice")
     .execute();
   const total = rows.reduce((sum, r) => sum + Number(r.n), 0);
-  const percent = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 1000) / 10);
+  const percent = (n: number) => percentOf(n, total, 1);
   const counts = VOTE_CHOICES.map((c) => {
     const count = Number(rows.find((r) => r.choice === c.value)?.n ?? 0);
     return { choice: c.value, label: c.label, count, percent: percent(count) };

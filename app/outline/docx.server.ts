@@ -1,4 +1,5 @@
 import { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, TextRun, type IRunOptions } from "docx";
+import { xmlSafeDeep } from "../utils/text";
 import { formatDate } from "../utils/time";
 import { chineseNumber, questionerLabel, type OutlineSnapshot } from "./labels";
 
@@ -44,8 +45,9 @@ export function outlineFileName(inquiryTitle: string, versionNumber: number): st
   return `${outlineTitle(inquiryTitle)}（第${versionNumber}版）.docx`;
 }
 
+/** The outline as .docx. Its input passes through xmlSafeDeep first: the file opens whatever text is stored. */
 export async function outlineDocx(data: OutlineExport): Promise<Buffer> {
-  const { inquiry, version, snapshot } = data;
+  const { inquiry, version, snapshot } = xmlSafeDeep(data);
   const children: Paragraph[] = [];
   children.push(
     new Paragraph({

@@ -21,6 +21,8 @@ import {
   type TestDb,
   type TestUser,
 } from "../test/db";
+import { officeXmlErrors, docxText } from "../test/office-xml";
+import { readFormData } from "../utils/forms.server";
 import { outlineDocx } from "./docx.server";
 import { diffSnapshots, type OutlineSnapshot } from "./labels";
 import { loadMemberOutlineHome, loadMyOutlineQuestions } from "./my.server";
@@ -472,6 +474,15 @@ describe("the outline against the database", () => {
     expect((await loadMemberOutlineHome(t.db, { role: "member", id: member.id }))!.open).toEqual([]);
   });
 
+  it("the accepted proposal's note carries the Beijing date it was made: 00:30 on 1 July is 1 July (issue 15.3)", async () => {
+    await buildOutline();
+    const p = ok(await createProposal(t.db, member.actor, { inquiryId, memberId: member.id, text: "交通问题", departmentId: null, keyword: "交通扶贫", sourceNote: "" }));
+    await t.db.updateTable("outline_proposals").set({ created_at: "2026-06-30T16:30:00.000Z" }).where("id", "=", p).execute();
+    const qid = ok(await acceptProposal(t.db, staff.actor, { inquiryId, revision: await rev(), proposalId: p, keywordId: "new", departmentId: water, text: "交通问题" }));
+    const q = await t.db.selectFrom("outline_questions").selectAll().where("id", "=", qid as number).executeTakeFirstOrThrow();
+    expect(JSON.stringify(q)).toContain("于 2026-07-01 提出的问题建议");
+  });
+
   it("accepting a proposal can create the keyword it names", async () => {
     await buildOutline();
     const p = ok(await createProposal(t.db, member.actor, { inquiryId, memberId: member.id, text: "交通问题", departmentId: null, keyword: "交通扶贫", sourceNote: "" }));
@@ -519,6 +530,37 @@ describe("the outline against the database", () => {
     expect((await order())[0]).toBe("健康:健康问二");
     const rows = await t.db.selectFrom("outline_questions").select("position").where("keyword_id", "=", k1).execute();
     expect(rows.map((r) => r.position)).toEqual([1]);
+  });
+
+  it("exports a Word document whose XML parses even when the stored questions hold control characters (issue 15.1)", async () => {
+    await issue();
+    const version = (await exportVersion(t.db, inquiryId))!;
+    const snapshot = JSON.parse(version.snapshot_json);
+    snapshot.keywords[0].questions[0].text = "健康\u000c问\u000b一\u0001\u0008\u0000\ufffe";
+    snapshot.keywords[0].keyword = "健康\u0001扶贫";
+    // written straight into the database, as rows stored before input cleaning (or by another tool) would be
+    await t.db.updateTable("outline_versions").set({ snapshot_json: JSON.stringify(snapshot) }).where("id", "=", version.id).execute();
+    const stored = (await exportVersion(t.db, inquiryId))!;
+    const build = () =>
+      outlineDocx({
+        inquiry: { title: "测试\u000b专题询问", congress: "焦作市人大常委会", session_name: "第十二次会议", meeting_date: "2031-09-22" },
+        version: { number: stored.number, status: stored.status, decided_on: stored.decided_on, issued_at: stored.issued_at },
+        snapshot: stored.snapshot,
+      });
+    const buffer = await build();
+    expect(await officeXmlErrors(buffer)).toEqual([]);
+    const text = await docxText(buffer);
+    expect(text).toContain("健康问一");
+    expect(text).toContain("一、健康扶贫");
+    expect(text).toContain("测试专题询问提纲");
+  });
+
+  it("stores an outline question typed with control characters without them (issue 15.1)", async () => {
+    await buildOutline();
+    const form = new FormData();
+    form.set("text", "农村\u000c学校\u0001寄宿\u200b条件");
+    const cleaned = await readFormData(new Request("http://x/", { method: "POST", body: new URLSearchParams([...form.entries()] as [string, string][]) }));
+    expect(cleaned.get("text")).toBe("农村学校寄宿条件");
   });
 
   it("exports the approved version as a Word document with the questions in outline order and Chinese fonts", async () => {

@@ -7,7 +7,7 @@ import { requireUser } from "../auth/session.server";
 import { canReadWholeOutline, forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { fields } from "../utils/forms.server";
-import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { isCalendarDate, nowIso, todayInShanghai, dateInShanghai } from "../utils/time";
 import {
   NAMED_QUESTIONER,
   OUTLINE_STATUS_LABELS,
@@ -1119,7 +1119,7 @@ export async function acceptProposal(
         ).id;
       }
     } else keywordId = input.keywordId;
-    const date = p.created_at.slice(0, 10);
+    const date = dateInShanghai(p.created_at);
     const note = `来源：${member.display_name}${member.title ? `（${member.title}）` : ""}于 ${date} 提出的问题建议${p.source_note ? `；${p.source_note}` : ""}`;
     const questionId = await insertQuestion(
       trx,

@@ -1,3 +1,4 @@
+import { percentOf } from "~/utils/percent";
 import type { ItemStatus } from "../../db/schema";
 import { DeadlineBadge } from "~/components/attachments";
 import { CheckboxGroup, chosenValues, type FormFeedback } from "~/components/forms";
@@ -49,8 +50,8 @@ export function DepartmentChoices({
 
 /** Closed / total as a bar with words (readable in print). */
 export function ProgressBar({ closed, total, carriedOver }: { closed: number; total: number; carriedOver: number }) {
-  const pct = total ? Math.round((closed / total) * 100) : 0;
-  const carriedPct = total ? Math.round((carriedOver / total) * 100) : 0;
+  const pct = percentOf(closed, total);
+  const carriedPct = percentOf(carriedOver, total);
   return (
     <div className="rect-progress" data-testid="rect-progress">
       <div

@@ -1,7 +1,10 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { checkImportSheet, importTemplate, ledgerWorkbook, parseSheetDate } from "./excel.server";
-import { IMPORT_COLUMNS, LEDGER_COLUMNS } from "./labels";
+import { checkImportSheet, importTemplate, ledgerWorkbook, parseSheetDate, progressCellText } from "./excel.server";
+import { officeXmlErrors } from "../test/office-xml";
+import { manyRowsSheet, sparseSheet, textSheet, zipBomb } from "../test/sheets";
+import { DEFAULT_SHEET_LIMITS, readSheet } from "./sheet-reader.server";
+import { IMPORT_COLUMNS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
 
 const departments = [
   { id: 1, name: "市卫生健康委员会" },
@@ -86,6 +89,44 @@ describe("checkImportSheet", () => {
   });
 });
 
+const LEDGER_ROW = {
+  id: 7,
+  number: 1,
+  problem: "因病致贫返贫\u000c监测\u0001不及时\u0000",
+  requirement: "建立\u000b监测机制\u0008",
+  lead_department_id: 1,
+  lead_name: "市卫生健康\u0001委员会",
+  deadline: "2025-06-30",
+  original_deadline: "2025-06-30",
+  status: "in_progress" as const,
+  source_type: "manual" as const,
+  source_id: null,
+  closed_at: null,
+  carried_over_reason: "",
+  codepartments: [{ id: 2, name: "市教育局\ufffe" }],
+  latest_progress: { text: "已完成\u0002入户排查", created_at: "2025-01-05T02:00:00.000Z", organization_name: "市卫生健康委员会" },
+  light: "green" as const,
+  daysLeft: 40,
+};
+
+describe("exports write only XML-legal characters whatever is stored (issue 15.1)", () => {
+  it("the ledger and the template open with control characters in the stored text", async () => {
+    const ledger = await ledgerWorkbook("专题\u0001询问", [LEDGER_ROW] as never);
+    expect(await officeXmlErrors(ledger)).toEqual([]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(ledger as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].getRow(3).getCell(2).value).toBe("因病致贫返贫监测不及时");
+    const template = await importTemplate(["市教育局\u000b"]);
+    expect(await officeXmlErrors(template)).toEqual([]);
+  });
+});
+
+describe("the ledger's progress cell (issue 15.3)", () => {
+  it("dates a report made at 00:30 Beijing time on 1 July as 1 July", () => {
+    expect(progressCellText({ ...LEDGER_ROW, latest_progress: { text: "已完成", created_at: "2026-06-30T16:30:00.000Z", organization_name: "市教育局" } } as never)).toBe("【2026年7月1日 市教育局】已完成");
+  });
+});
+
 describe("ledgerWorkbook", () => {
   it("writes the office columns and one row per item", async () => {
     const bytes = await ledgerWorkbook("全市脱贫攻坚工作专题询问", [
@@ -121,5 +162,67 @@ describe("ledgerWorkbook", () => {
     expect(row.getCell(6).value).toBe("2025年6月30日（原定2025年3月31日）");
     expect(row.getCell(7).value).toBe("【2025年1月5日 市卫生健康委员会】已完成入户排查");
     expect(row.getCell(8).value).toBe("整改中（已逾期 4 天）");
+  });
+});
+
+describe("checkImportSheet: large and hostile files are refused before parsing, off the request thread (issue 15.4)", () => {
+  const cap = (n: number) => expect.stringContaining(`第 ${n} 行`);
+
+  it("refuses the 100,000-row sheet (under 2 MB) by its declared dimension", async () => {
+    const file = manyRowsSheet(100_000);
+    expect(file.length).toBeLessThan(2 * 1024 * 1024);
+    const r = await checkImportSheet(file, departments, TODAY);
+    expect(r).toEqual({ ok: false, errors: [{ row: 0, message: expect.stringContaining("使用范围达到第 100001 行") }] });
+  });
+
+  it("stops reading at the cap when a long sheet declares no dimension", async () => {
+    const r = await checkImportSheet(manyRowsSheet(100_000, { dimension: false }), departments, TODAY);
+    expect(r).toEqual({ ok: false, errors: [{ row: 502, message: `每次最多导入 ${MAX_IMPORT_ROWS} 项，请拆分后分批导入` }] });
+  });
+
+  it("refuses the 2 KB sheet with one cell at row 1,048,576, with or without its dimension", async () => {
+    const file = sparseSheet();
+    expect(file.length).toBeLessThan(4096);
+    expect(await checkImportSheet(file, departments, TODAY)).toEqual({ ok: false, errors: [{ row: 0, message: cap(1048576) }] });
+    expect(await checkImportSheet(sparseSheet({ dimension: false }), departments, TODAY)).toEqual({ ok: false, errors: [{ row: 0, message: cap(1048576) }] });
+  });
+
+  it("refuses zip bombs under the upload cap: by the declared size, and by inflating no further than a lying size", async () => {
+    const honest = zipBomb(64);
+    expect(honest.length).toBeLessThan(2 * 1024 * 1024);
+    expect(await checkImportSheet(honest, departments, TODAY)).toEqual({ ok: false, errors: [{ row: 0, message: expect.stringContaining("解压后超过 32 MB") }] });
+    const lying = zipBomb(64, { lie: true });
+    expect(await checkImportSheet(lying, departments, TODAY)).toEqual({ ok: false, errors: [{ row: 0, message: expect.stringContaining("解压后超过") }] });
+  });
+
+  it("stops a worker that runs past its deadline or heap, and the server goes on", async () => {
+    const r = await readSheet(manyRowsSheet(3_000, { dimension: false }), "整改事项", 5, { ...DEFAULT_SHEET_LIMITS, maxRows: 100_000, timeoutMs: 1 });
+    expect(r).toEqual({ ok: false, reason: "timeout" });
+  });
+
+  it("reads text cells cleaned of control and zero-width characters, as Excel writes them (_x000C_) (issue 15.1)", async () => {
+    const r = await checkImportSheet(textSheet([["因病\u200b致贫_x000C_返贫", "建立_x0001_机制_x005F_x0001_", "市教育局", "", "2025-06-30"]]), departments, TODAY);
+    expect(r).toMatchObject({ ok: true, rows: [{ problem: "因病致贫返贫", requirement: "建立机制_x0001_" }] });
+  });
+});
+
+describe("dates typed in other ways (issue 15.7)", () => {
+  it("reads full-width digits and hyphens, other dashes, and a trailing midnight time", () => {
+    expect(parseSheetDate("２０２６－０６－３０")).toBe("2026-06-30");
+    expect(parseSheetDate("２０２６年６月３０日")).toBe("2026-06-30");
+    expect(parseSheetDate("２０２６／６／３０")).toBe("2026-06-30");
+    expect(parseSheetDate("2026–06–30")).toBe("2026-06-30");
+    expect(parseSheetDate("2026-06-30 00:00")).toBe("2026-06-30");
+    expect(parseSheetDate("2026-06-30 00:00:00")).toBe("2026-06-30");
+    expect(parseSheetDate("2026/6/30 0:00")).toBe("2026-06-30");
+    expect(parseSheetDate("2026-06-30T00:00:00")).toBe("2026-06-30");
+    expect(parseSheetDate("２０２６－０６－３０　００：００：００")).toBe("2026-06-30");
+    expect(parseSheetDate("2026-06-30 14:30")).toBeNull();
+    expect(parseSheetDate("２０２６－０２－３０")).toBeNull();
+  });
+
+  it("imports such text cells as the dates they name", async () => {
+    const r = await checkImportSheet(textSheet([["问题一", "", "市教育局", "", "２０２６－０６－３０"], ["问题二", "", "市教育局", "", "2026-07-01 00:00:00"]]), departments, TODAY);
+    expect(r).toMatchObject({ ok: true, rows: [{ deadline: "2026-06-30" }, { deadline: "2026-07-01" }] });
   });
 });

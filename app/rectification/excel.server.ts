@@ -1,6 +1,8 @@
 import ExcelJS from "exceljs";
-import { formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
+import { dateInShanghai, formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
 import { describeDaysLeft } from "../utils/deadline";
+import { cleanText, xmlSafeDeep } from "../utils/text";
+import { DEFAULT_SHEET_LIMITS, readSheet, type SheetLimits, type SheetRead } from "./sheet-reader.server";
 import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
 import type { listLedger } from "./rectification.server";
 
@@ -35,11 +37,13 @@ export function progressCellText(row: LedgerRow): string {
   const p = row.latest_progress;
   if (!p) return "";
   const text = p.text.length > 1500 ? `${p.text.slice(0, 1500)}…` : p.text;
-  return `【${formatDate(todayInShanghai(new Date(p.created_at)))} ${p.organization_name}】${text}`;
+  return `【${formatDate(dateInShanghai(p.created_at))} ${p.organization_name}】${text}`;
 }
 
 /** The ledger as an .xlsx file: a title row, the header offices use, one row per item, ready to print. */
-export async function ledgerWorkbook(title: string, rows: LedgerRow[]): Promise<Buffer> {
+export async function ledgerWorkbook(storedTitle: string, storedRows: LedgerRow[]): Promise<Buffer> {
+  // Only XML-legal characters reach the file, whatever is stored (the one sanitising step of every export).
+  const [title, rows] = xmlSafeDeep([storedTitle, storedRows] as const);
   const wb = new ExcelJS.Workbook();
   wb.creator = "询问 Xunwen";
   wb.created = new Date();
@@ -92,7 +96,8 @@ export async function ledgerWorkbook(title: string, rows: LedgerRow[]): Promise<
 }
 
 /** The import template: the header row, the rules, and the department names the sheet may use. */
-export async function importTemplate(departmentNames: string[]): Promise<Buffer> {
+export async function importTemplate(storedNames: string[]): Promise<Buffer> {
+  const departmentNames = xmlSafeDeep(storedNames);
   const wb = new ExcelJS.Workbook();
   wb.creator = "询问 Xunwen";
   const ws = wb.addWorksheet(SHEET_NAME, { views: [{ state: "frozen", ySplit: 1 }] });
@@ -143,22 +148,40 @@ export async function importTemplate(departmentNames: string[]): Promise<Buffer>
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** A cell's value as text (strings, numbers, rich text, hyperlinks, formula results). */
+/**
+ * Excel writes characters XML cannot hold as `_xHHHH_` (ECMA-376 Part 1, §22.9.2.19 ST_Xstring; a literal
+ * `_x` is written `_x005F_x`): decoded here so that `cleanText` sees, and removes, the control characters.
+ */
+function decodeXstring(value: string): string {
+  return value.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+function cleanCell(value: string): string {
+  return cleanText(decodeXstring(value)).trim();
+}
+
+/** A cell's value as text (strings, numbers, rich text, hyperlinks, formula results), cleaned (`cleanText`). */
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value.trim();
+  if (typeof value === "string") return cleanCell(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // exceljs gives a date cell as the UTC midnight of the date it shows, so its UTC date is the sheet's date
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString().slice(0, 10);
   if (typeof value === "object") {
-    if ("richText" in value && Array.isArray(value.richText)) return value.richText.map((t) => t.text).join("").trim();
-    if ("text" in value && typeof value.text === "string") return value.text.trim();
+    if ("richText" in value && Array.isArray(value.richText)) return cleanCell(value.richText.map((t) => t.text).join(""));
+    if ("text" in value && typeof value.text === "string") return cleanCell(value.text);
     if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
     if ("error" in value) return "";
   }
-  return String(value).trim();
+  return cleanCell(String(value));
 }
 
-/** A date cell or text (2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日, or an Excel serial) → YYYY-MM-DD, or null. */
+/**
+ * A date cell or text → YYYY-MM-DD, or null. Text may be 2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日, in
+ * full-width digits and punctuation (２０２６－０６－３０, as Chinese input methods type them), with any dash
+ * (－ – — ‐ −), and with a trailing midnight time (00:00 or 00:00:00, as a date exported from another system
+ * carries); or an Excel serial day number.
+ */
 export function parseSheetDate(value: ExcelJS.CellValue): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
   if (typeof value === "number") {
@@ -166,7 +189,11 @@ export function parseSheetDate(value: ExcelJS.CellValue): string | null {
     return new Date(Date.UTC(1899, 11, 30) + value * 86_400_000).toISOString().slice(0, 10);
   }
   if (value && typeof value === "object" && "result" in value) return parseSheetDate(value.result as ExcelJS.CellValue);
-  const text = cellText(value);
+  const text = cellText(value)
+    .normalize("NFKC") // full-width digits, hyphen, slash, full stop, colon, space → ASCII
+    .replace(/[\u2010-\u2015\u2212\ufe58\ufe63]/g, "-")
+    .replace(/(?:\s+|T)0{1,2}:00(?::00(?:\.0+)?)?$/, "")
+    .trim();
   const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text);
   if (!m) return null;
   const iso = `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}`;
@@ -187,35 +214,28 @@ export type ImportCheck = { ok: true; rows: ImportRow[] } | { ok: false; errors:
  * Reads and checks an uploaded sheet. `departments` are the organisations an item may name. Row numbers are
  * the sheet's own (the header is row 1). Every problem of every row is reported.
  */
-export async function checkImportSheet(bytes: Buffer, departments: { id: number; name: string }[], today = todayInShanghai()): Promise<ImportCheck> {
+export async function checkImportSheet(
+  bytes: Buffer,
+  departments: { id: number; name: string }[],
+  today = todayInShanghai(),
+  limits: Omit<SheetLimits, "maxRows"> = DEFAULT_SHEET_LIMITS,
+): Promise<ImportCheck> {
   if (bytes.length === 0) return { ok: false, errors: [{ row: 0, message: "请选择要导入的 Excel 文件" }] };
   if (bytes.length > MAX_IMPORT_BYTES) return { ok: false, errors: [{ row: 0, message: "文件超过 2 MB，请拆分后分批导入" }] };
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return { ok: false, errors: [{ row: 0, message: "请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）" }] };
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
-    return { ok: false, errors: [{ row: 0, message: "文件无法读取，请使用下载的导入模板填写后上传" }] };
-  }
-  const ws = wb.getWorksheet(SHEET_NAME) ?? wb.worksheets[0];
-  if (!ws) return { ok: false, errors: [{ row: 0, message: "文件中没有工作表" }] };
-  const header = IMPORT_COLUMNS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1).value));
+  // read off the request thread, refused by size and declared range before parsing, rows streamed up to the cap
+  const sheet = await readSheet(bytes, SHEET_NAME, IMPORT_COLUMNS.length, { ...limits, maxRows: MAX_IMPORT_ROWS });
+  if (!sheet.ok) return { ok: false, errors: [{ row: 0, message: refusalMessage(sheet, limits) }] };
+  const header = IMPORT_COLUMNS.map((_, i) => cellText(sheet.header[i] ?? null));
   if (header.some((h, i) => h !== IMPORT_COLUMNS[i])) {
     return { ok: false, errors: [{ row: 1, message: `表头应依次为：${IMPORT_COLUMNS.join("、")}，请使用下载的导入模板` }] };
   }
   const byName = new Map(departments.map((d) => [d.name.trim(), d.id]));
   const rows: ImportRow[] = [];
   const errors: { row: number; message: string }[] = [];
-  const last = ws.actualRowCount ? ws.rowCount : 1;
-  for (let r = 2; r <= last; r++) {
-    const row = ws.getRow(r);
-    const cells = [1, 2, 3, 4, 5].map((c) => row.getCell(c).value);
+  for (const { row: r, cells } of sheet.rows) {
     const texts = cells.map(cellText);
     if (texts.every((t) => t === "")) continue;
-    if (rows.length + errors.length >= MAX_IMPORT_ROWS) {
-      errors.push({ row: r, message: `每次最多导入 ${MAX_IMPORT_ROWS} 项，请拆分后分批导入` });
-      break;
-    }
     const reasons: string[] = [];
     const [problem, requirement, leadName, coText] = texts;
     if (!problem) reasons.push("缺少问题");
@@ -239,7 +259,27 @@ export async function checkImportSheet(bytes: Buffer, departments: { id: number;
     if (reasons.length) errors.push({ row: r, message: reasons.join("；") });
     else rows.push({ row: r, problem, requirement, leadDepartmentId: leadId!, coDepartmentIds: [...new Set(coIds)], deadline: deadline! });
   }
+  if (sheet.more) {
+    // reading stopped at the cap: the row after the last one read is where the sheet goes past it
+    const next = sheet.rows.length ? sheet.rows[sheet.rows.length - 1].row + 1 : 2;
+    errors.push({ row: next, message: `每次最多导入 ${MAX_IMPORT_ROWS} 项，请拆分后分批导入` });
+  }
   if (errors.length) return { ok: false, errors };
   if (rows.length === 0) return { ok: false, errors: [{ row: 0, message: "表格中没有可导入的事项（请从第 2 行起填写）" }] };
   return { ok: true, rows };
+}
+
+function refusalMessage(refusal: Extract<SheetRead, { ok: false }>, limits: Omit<SheetLimits, "maxRows">): string {
+  switch (refusal.reason) {
+    case "too-large":
+      return `文件解压后超过 ${Math.round(limits.maxUncompressedBytes / 1024 / 1024)} MB，不像是整改事项表格，请使用下载的导入模板填写后上传`;
+    case "dimension":
+      return `表格的使用范围达到第 ${refusal.rows} 行，每次最多导入 ${MAX_IMPORT_ROWS} 项；请删除多余的行（或另存为新文件）后重新上传`;
+    case "no-sheet":
+      return "文件中没有工作表";
+    case "timeout":
+      return "文件读取超时，请使用下载的导入模板填写后上传";
+    default:
+      return "文件无法读取，请使用下载的导入模板填写后上传";
+  }
 }

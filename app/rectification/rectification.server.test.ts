@@ -400,6 +400,15 @@ describe("rectification items against the database", () => {
     expect(JSON.stringify(pub)).not.toContain(w.staff.displayName);
   });
 
+  it("public status shows the Beijing date of a closing at 00:30 on 1 July as 1 July (issue 15.3)", async () => {
+    const id = await makeItem(w);
+    const inquiry = await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow();
+    await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version, isPublic: true });
+    await w.t.db.updateTable("rectification_items").set({ status: "closed", closed_at: "2026-06-30T16:30:00.000Z" }).where("id", "=", id).execute();
+    const pub = await publicRectificationStatus(w.t.db, w.inquiryId);
+    expect(pub?.items[0]).toMatchObject({ closedDate: "2026-07-01" });
+  });
+
   it("closing the inquiry (办结) needs every item closed or carried over and the handling report accepted", async () => {
     const id = await makeItem(w);
     const version = async () => (await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;

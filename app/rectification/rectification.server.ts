@@ -1,3 +1,4 @@
+import { percentOf } from "../utils/percent";
 import type { Kysely, Transaction } from "kysely";
 import { together } from "../../db/together";
 import type { Database, ItemStatus } from "../../db/schema";
@@ -5,7 +6,7 @@ import { saveAttachments, type CheckedUpload } from "../attachments/attachments.
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight, type Light } from "../utils/deadline";
-import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { isCalendarDate, nowIso, todayInShanghai, dateInShanghai } from "../utils/time";
 import { z } from "zod";
 import {
   DEFAULT_WARNING_DAYS,
@@ -458,7 +459,7 @@ export async function ledgerSummary(db: Db, inquiryId: number, today = todayInSh
     open: total.items - closed - carried,
     byStatus: total.byStatus,
     byLight: total.byLight,
-    percentClosed: total.items ? Math.round((closed / total.items) * 100) : 0,
+    percentClosed: percentOf(closed, total.items),
     departments: [...departments.values()].sort((a, b) => a.sort - b.sort || a.id - b.id),
   };
 }
@@ -1015,13 +1016,13 @@ export async function publicRectificationStatus(db: Db, inquiryId: number, today
     originalDeadline: r.original_deadline,
     status: r.status,
     statusLabel: ITEM_STATUS_LABELS[r.status],
-    closedDate: r.closed_at ? todayInShanghai(new Date(r.closed_at)) : null,
+    closedDate: r.closed_at ? dateInShanghai(r.closed_at) : null,
     light: r.light,
     daysLeft: r.daysLeft,
   }));
   const closed = items.filter((i) => i.status === "closed").length;
   return {
-    inquiry: { id: inquiry.id, title: inquiry.title, closed: inquiry.stage === "closed", closedDate: inquiry.closed_at ? todayInShanghai(new Date(inquiry.closed_at)) : null },
+    inquiry: { id: inquiry.id, title: inquiry.title, closed: inquiry.stage === "closed", closedDate: inquiry.closed_at ? dateInShanghai(inquiry.closed_at) : null },
     warningDays: days,
     progress: { total: items.length, closed, carriedOver: items.filter((i) => i.status === "carried_over").length },
     items,

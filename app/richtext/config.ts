@@ -19,3 +19,17 @@ export const RICH_TEXT_THEME: EditorThemeClasses = {
 export function formatFieldName(name: string): string {
   return `${name}__format`;
 }
+
+/**
+ * Whether a link may stay a link: http(s) and mailto addresses, and paths on this site (`/inquiries/1`, not
+ * `//host` or `/\host`, which browsers treat as another site). Anything else — a Word `#_Toc…` anchor, a
+ * `file:///C:/…` path, `javascript:` — becomes plain text, in the editor on paste and on the server. Shared by
+ * both, so they never disagree. Browsers drop tabs and newlines inside a URL, so those are removed first.
+ */
+export function normalizeLinkUrl(value: unknown): string | null {
+  if (typeof value !== "string" || value.length > 2000) return null;
+  const url = value.replace(/[\t\n\r]/g, "").trim();
+  if (/^https?:\/\/[^/\\\s]/i.test(url) || /^mailto:[^\s]/i.test(url)) return url;
+  if (/^\/(?![/\\])/.test(url)) return url;
+  return null;
+}

@@ -127,13 +127,38 @@ describe("parseRichText: Lexical JSON", () => {
     expect(refused(lexical(""))).toBe("询问内容的内容格式无法识别，请刷新页面后重试");
   });
 
-  it("refuses a javascript: link, whatever its case or leading space, and other schemes", () => {
-    const message = "询问内容：链接只能使用 http、https 或 mailto 地址";
-    for (const url of ["javascript:alert(1)", "JavaScript:alert(1)", "  javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x", "file:///etc/passwd", "ftp://example.org", "example.org"]) {
-      expect(refused(lexical(doc(paragraph([link(url, [text("点我")])])))), url).toBe(message);
+  it("turns a javascript:, file:, Word #_Toc, protocol-relative or other-scheme link into plain text, keeping its words", () => {
+    const urls = [
+      "javascript:alert(1)", "JavaScript:alert(1)", "  javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x",
+      "file:///C:/Users/zhang/Documents/%E6%8A%A5%E5%91%8A.docx", "file:///etc/passwd", "#_Toc123456789", "ftp://example.org", "example.org",
+      "//evil.example/login", "/\\evil.example", "https:\\\\evil.example", 42, `https://example.org/${"a".repeat(2000)}`,
+    ];
+    for (const url of urls) {
+      const value = ok(lexical(doc(paragraph([text("见"), link(url, [text("第一章 总体要求")]), text("。")]))));
+      expect(value.html, String(url)).toBe('<p class="rt-p">见第一章 总体要求。</p>');
+      expect(value.text).toBe("见第一章 总体要求。");
+      expect(value.json).not.toContain('"link"');
     }
-    expect(refused(lexical(doc(paragraph([link(42, [text("x")])]))))).toBe("询问内容：链接地址无效");
-    expect(refused(lexical(doc(paragraph([link(`https://example.org/${"a".repeat(2000)}`, [text("x")])]))))).toBe("询问内容：链接地址无效");
+  });
+
+  it("keeps a pasted Word report with a table-of-contents anchor and a file link: only those links become text", () => {
+    const value = ok(
+      lexical(
+        doc(
+          paragraph([link("#_Toc71234567", [text("一、基本情况")])]),
+          paragraph([text("详见"), link("file:///C:/报告/附件1.xlsx", [text("附件1")]), text("，政策原文见"), link("https://www.gov.cn/", [text("中国政府网")])]),
+        ),
+      ),
+    );
+    expect(value.html).toBe('<p class="rt-p">一、基本情况</p><p class="rt-p">详见附件1，政策原文见<a href="https://www.gov.cn/" rel="noopener noreferrer" class="rt-link">中国政府网</a></p>');
+  });
+
+  it("cleans control and zero-width characters from text nodes (issue 15.1, 16.6)", () => {
+    const value = ok(lexical(doc(paragraph([text("农村\u200b饮水\u0000安全\u000c工程\u000b\u0001\u0008\ufeff"), text("\u0007")]))));
+    expect(value.text).toBe("农村饮水安全工程");
+    expect(JSON.parse(value.json).root.children[0].children).toHaveLength(1);
+    const plain = ok(parseRichText("第一行\u000c\r\n第二行\u0000", null, LABEL));
+    expect(plain.text).toBe("第一行\n\n第二行");
   });
 
   it("keeps an http(s), mailto or site-relative link and renders it as <a href>, with its own rel and no target", () => {
@@ -319,8 +344,8 @@ describe("richTextFromForm", () => {
 
   it("passes the refusal through for bad JSON", () => {
     const form = new FormData();
-    form.set("answer", doc(paragraph([link("javascript:alert(1)", [text("x")])])));
+    form.set("answer", doc(paragraph([{ type: "script", children: [] }])));
     form.set("answer__format", "lexical");
-    expect(refused(richTextFromForm(form, "answer", { label: "回答" }))).toBe("回答：链接只能使用 http、https 或 mailto 地址");
+    expect(refused(richTextFromForm(form, "answer", { label: "回答" }))).toBe("回答：不支持的内容类型：script");
   });
 });

@@ -1,6 +1,7 @@
 import { createHeadlessEditor } from "@lexical/headless";
 import { $getRoot, type LexicalEditor, type SerializedEditorState } from "lexical";
-import { RICH_TEXT_NODES, RICH_TEXT_THEME, formatFieldName } from "./config";
+import { cleanText, jsonDepth } from "../utils/text";
+import { RICH_TEXT_NODES, RICH_TEXT_THEME, formatFieldName, normalizeLinkUrl } from "./config";
 
 /**
  * Rich text arrives as Lexical JSON (from the editor) or plain text (from the bare textarea without
@@ -47,52 +48,56 @@ function elementFields(node: Json, children: Json[]): Json {
   return { children, direction, format, indent, version: 1 };
 }
 
-function safeUrl(value: unknown): string {
-  if (typeof value !== "string" || value.length > 2000) throw new InvalidRichText("链接地址无效");
-  const url = value.trim();
-  if (/^(https?:|mailto:)/i.test(url) || url.startsWith("/")) return url;
-  throw new InvalidRichText("链接只能使用 http、https 或 mailto 地址");
-}
-
-/** Rebuilds a node from known fields only; unknown types are refused. */
-function canonicalNode(node: unknown, depth: number, counter: { nodes: number }): Json {
+/**
+ * Rebuilds a node from known fields only; unknown types are refused. Returns the nodes that take its place:
+ * usually itself; nothing for a text node left empty by cleaning; its children for a link whose address is not
+ * allowed (`normalizeLinkUrl`: the words stay, as plain text). Text is cleaned (`cleanText`) here, whatever
+ * the client sent.
+ */
+function canonicalNode(node: unknown, depth: number, counter: { nodes: number }): Json[] {
   if (!node || typeof node !== "object" || Array.isArray(node)) throw new InvalidRichText("内容格式无法识别");
   if (depth > RICH_TEXT_LIMITS.depth) throw new InvalidRichText("内容嵌套层级过深");
   if (++counter.nodes > RICH_TEXT_LIMITS.nodes) throw new InvalidRichText("内容过长");
   const n = node as Json;
   const kids = () => {
     if (!Array.isArray(n.children)) throw new InvalidRichText("内容格式无法识别");
-    return n.children.map((child) => canonicalNode(child, depth + 1, counter));
+    return n.children.flatMap((child) => canonicalNode(child, depth + 1, counter));
   };
   switch (n.type) {
     case "text": {
       if (typeof n.text !== "string") throw new InvalidRichText("内容格式无法识别");
+      const text = cleanText(n.text);
+      if (!text) return [];
       const format = Number.isInteger(n.format) ? (n.format as number) & TEXT_FORMAT_MASK : 0;
-      return { type: "text", text: n.text, format, style: "", mode: "normal", detail: 0, version: 1 };
+      return [{ type: "text", text, format, style: "", mode: "normal", detail: 0, version: 1 }];
     }
     case "linebreak":
-      return { type: "linebreak", version: 1 };
+      return [{ type: "linebreak", version: 1 }];
     case "tab":
-      return { type: "tab", text: "\t", format: 0, style: "", mode: "normal", detail: 2, version: 1 };
+      return [{ type: "tab", text: "\t", format: 0, style: "", mode: "normal", detail: 2, version: 1 }];
     case "paragraph":
-      return { type: "paragraph", ...elementFields(n, kids()), textFormat: 0, textStyle: "" };
+      return [{ type: "paragraph", ...elementFields(n, kids()), textFormat: 0, textStyle: "" }];
     case "heading": {
       const tag = typeof n.tag === "string" && HEADING_TAGS.has(n.tag) ? n.tag : "h3";
-      return { type: "heading", tag, ...elementFields(n, kids()) };
+      return [{ type: "heading", tag, ...elementFields(n, kids()) }];
     }
     case "quote":
-      return { type: "quote", ...elementFields(n, kids()) };
+      return [{ type: "quote", ...elementFields(n, kids()) }];
     case "list": {
       const listType = n.listType === "number" ? "number" : "bullet";
       const start = Number.isInteger(n.start) ? Math.min(Math.max(n.start as number, 1), 10_000) : 1;
-      return { type: "list", listType, start, tag: listType === "number" ? "ol" : "ul", ...elementFields(n, kids()) };
+      return [{ type: "list", listType, start, tag: listType === "number" ? "ol" : "ul", ...elementFields(n, kids()) }];
     }
     case "listitem": {
       const value = Number.isInteger(n.value) ? Math.min(Math.max(n.value as number, 1), 10_000) : 1;
-      return { type: "listitem", value, ...elementFields(n, kids()) };
+      return [{ type: "listitem", value, ...elementFields(n, kids()) }];
     }
-    case "link":
-      return { type: "link", url: safeUrl(n.url), rel: "noopener noreferrer", target: null, title: null, ...elementFields(n, kids()) };
+    case "link": {
+      const url = normalizeLinkUrl(n.url);
+      const children = kids();
+      if (url === null) return children;
+      return [{ type: "link", url, rel: "noopener noreferrer", target: null, title: null, ...elementFields(n, children) }];
+    }
     default:
       throw new InvalidRichText(`不支持的内容类型：${String(n.type).slice(0, 30)}`);
   }
@@ -102,7 +107,7 @@ function canonicalDocument(parsed: unknown): SerializedEditorState {
   const root = (parsed as { root?: Json } | null)?.root;
   if (!root || root.type !== "root" || !Array.isArray(root.children)) throw new InvalidRichText("内容格式无法识别");
   const counter = { nodes: 0 };
-  const children = root.children.map((child) => canonicalNode(child, 1, counter));
+  const children = root.children.flatMap((child) => canonicalNode(child, 1, counter));
   for (const child of children) {
     if (!["paragraph", "heading", "quote", "list"].includes(child.type as string)) {
       throw new InvalidRichText("内容格式无法识别");
@@ -218,6 +223,8 @@ export function parseRichText(
   let doc: SerializedEditorState;
   try {
     if (format === "lexical") {
+      // Each node level is an object and its children array: refuse deeper text before parsing (issue 16.5).
+      if (jsonDepth(value) > RICH_TEXT_LIMITS.depth * 2 + 4) return { ok: false, message: `${options.label}：内容嵌套层级过深` };
       let parsed: unknown;
       try {
         parsed = JSON.parse(value);
@@ -226,7 +233,7 @@ export function parseRichText(
       }
       doc = canonicalDocument(parsed);
     } else {
-      doc = plainTextToLexical(value);
+      doc = plainTextToLexical(cleanText(value));
     }
     const result = render(doc);
     if (options.required && !result.text) return { ok: false, message: `请填写${options.label}` };

@@ -128,7 +128,7 @@ function StaffHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<typeo
                     ))}
                     <td>{r.total}</td>
                     <td>{r.overdue}</td>
-                    <td>{r.onTimeRate === null ? "—" : `${Math.round(r.onTimeRate * 100)}%`}</td>
+                    <td>{r.onTimePercent === null ? "—" : `${r.onTimePercent}%`}</td>
                   </tr>
                 ))}
               </tbody>

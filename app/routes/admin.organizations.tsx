@@ -96,7 +96,7 @@ export default function AdminOrganizations() {
                     <input type="hidden" name="intent" value="update" />
                     <input type="hidden" name="id" value={o.id} />
                     <input type="hidden" name="version" value={o.version} />
-                    <input name="name" aria-label="名称" defaultValue={mine?.values?.name ?? o.name} maxLength={60} aria-invalid={mine?.fieldErrors?.name ? true : undefined} />
+                    <input name="name" aria-label="名称" defaultValue={mine?.values?.name ?? o.name} aria-invalid={mine?.fieldErrors?.name ? true : undefined} />
                     <select name="kind" aria-label="类别" defaultValue={mine?.values?.kind ?? o.kind}>
                       {kindOptions.map((k) => (
                         <option key={k.value} value={k.value}>{k.label}</option>

@@ -194,7 +194,7 @@ export default function DepartmentTranscript() {
                             <Form method="post" className="mt-decide no-print">
                               <input type="hidden" name="intent" value="decide" />
                               <input type="hidden" name="correctionId" value={c.id} />
-                              <input name="note" aria-label="审核意见" placeholder="审核意见（可不填）" maxLength={500} />
+                              <input name="note" aria-label="审核意见" placeholder="审核意见（可不填）" />
                               <button type="submit" name="decision" value="accept" disabled={busy}>采纳更正</button>
                               <button type="submit" name="decision" value="reject" className="secondary" disabled={busy}>不予采纳</button>
                             </Form>
@@ -217,7 +217,7 @@ export default function DepartmentTranscript() {
                         </div>
                         <div className="field">
                           <label htmlFor={`f-reason-${t.id}`} className="field-label">更正理由</label>
-                          <input id={`f-reason-${t.id}`} name="reason" maxLength={500} defaultValue={proposing?.values?.reason ?? ""} />
+                          <input id={`f-reason-${t.id}`} name="reason" defaultValue={proposing?.values?.reason ?? ""} />
                         </div>
                         <button type="submit" className="secondary" disabled={busy}>提交更正</button>
                       </Form>

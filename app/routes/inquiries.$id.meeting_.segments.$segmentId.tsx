@@ -82,6 +82,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const bodies = strings("turnBody");
     const removed = new Set(strings("removeTurn"));
     if ([speakers, titles, orgs, bodies].some((list) => list.length !== ids.length)) return refuse({ _form: ["请求无效，请刷新页面后重试"] });
+    // Over-long names are refused with a message, never cut (issue 15.8).
+    if ([...speakers, String(formData.get("newSpeaker") ?? "")].some((v) => v.trim().length > 40)) return refuse({ turns: ["发言人姓名不能超过 40 个字"] }, parsed.values);
+    if ([...titles, String(formData.get("newTitle") ?? "")].some((v) => v.trim().length > 60)) return refuse({ turns: ["职务不能超过 60 个字"] }, parsed.values);
     const known = new Map(segment.turns.map((t) => [String(t.id), t]));
     const turns: TurnEdit[] = [];
     for (const [i, id] of ids.entries()) {
@@ -90,8 +93,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       turns.push({
         id: turn.id,
         kind: turn.kind,
-        speakerName: speakers[i].slice(0, 40),
-        speakerTitle: titles[i].slice(0, 60),
+        speakerName: speakers[i],
+        speakerTitle: titles[i],
         organizationId: orgs[i] ? Number(orgs[i]) : null,
         body: bodies[i],
         remove: removed.has(id),
@@ -104,8 +107,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       turns.push({
         id: null,
         kind: newKind as TurnKind,
-        speakerName: String(formData.get("newSpeaker") ?? "").slice(0, 40),
-        speakerTitle: String(formData.get("newTitle") ?? "").slice(0, 60),
+        speakerName: String(formData.get("newSpeaker") ?? ""),
+        speakerTitle: String(formData.get("newTitle") ?? ""),
         organizationId: formData.get("newOrg") ? Number(formData.get("newOrg")) : null,
         body: newBody,
         remove: false,
@@ -181,8 +184,8 @@ export default function SegmentPage() {
                 <input type="hidden" name="turnId" value={t.id} />
                 <div className="mt-edit-turn-head">
                   <strong>{TURN_KIND_LABELS[t.kind]}</strong>
-                  <input name="turnSpeaker" aria-label={`第 ${i + 1} 段发言人`} defaultValue={t.speaker_name} maxLength={40} size={8} />
-                  <input name="turnTitle" aria-label={`第 ${i + 1} 段职务`} defaultValue={t.speaker_title} maxLength={60} size={12} />
+                  <input name="turnSpeaker" aria-label={`第 ${i + 1} 段发言人`} defaultValue={t.speaker_name} size={8} />
+                  <input name="turnTitle" aria-label={`第 ${i + 1} 段职务`} defaultValue={t.speaker_title} size={12} />
                   {t.kind === "question" || t.kind === "follow_up" ? (
                     <input type="hidden" name="turnOrg" value="" />
                   ) : (
@@ -214,8 +217,8 @@ export default function SegmentPage() {
                   <option value="answer">回答</option>
                   <option value="supplementary">补充回答</option>
                 </select>
-                <input name="newSpeaker" aria-label="追加段发言人" placeholder="发言人" maxLength={40} size={8} />
-                <input name="newTitle" aria-label="追加段职务" placeholder="职务" maxLength={60} size={12} />
+                <input name="newSpeaker" aria-label="追加段发言人" placeholder="发言人" size={8} />
+                <input name="newTitle" aria-label="追加段职务" placeholder="职务" size={12} />
                 <select name="newOrg" aria-label="追加段所在单位" defaultValue={s.department_id ?? ""}>
                   <option value="">（不指定）</option>
                   {d.organizations.map((o) => (

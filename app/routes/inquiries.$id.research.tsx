@@ -137,7 +137,7 @@ export default function ResearchPage() {
               emptyLabel="（不关联调研活动）"
               options={activities.map((a) => ({ value: a.id, label: `${a.kind}：${a.title}` }))}
             />
-            <TextAreaField name="text" label="问题线索" feedback={findingFeedback} required rows={3} />
+            <TextAreaField name="text" label="问题线索" feedback={findingFeedback} required rows={3} maxLength={1000} />
             <button type="submit" disabled={busy}>添加问题线索</button>
           </Form>
         </div>
@@ -173,7 +173,7 @@ function ActivityFields({ feedback }: { feedback: FormFeedback | undefined }) {
         <TextField name="endDate" label="结束日期" type="date" feedback={feedback} required hint="一天内完成的活动，结束日期与开始日期相同" />
       </div>
       <TextField name="places" label="地点" feedback={feedback} maxLength={500} placeholder="如：温县、武陟县" />
-      <TextAreaField name="participants" label="参加人员" feedback={feedback} rows={2} />
+      <TextAreaField name="participants" label="参加人员" feedback={feedback} rows={2} maxLength={2000} />
       <RichTextEditor name="findings" label="调研发现" defaultValue={feedback?.values?.findings ?? ""} error={firstError(feedback, "findings")} rows={8} />
       <AttachmentField error={firstError(feedback, "files")} />
     </>

@@ -151,7 +151,7 @@ export default function ResearchActivityPage() {
           <Form method="post" noValidate key={`finding-${findings.length}`}>
             <FormError feedback={findingFeedback} />
             <input type="hidden" name="intent" value="finding" />
-            <TextAreaField name="text" label="问题线索" feedback={findingFeedback} required rows={3} />
+            <TextAreaField name="text" label="问题线索" feedback={findingFeedback} required rows={3} maxLength={1000} />
             <button type="submit" disabled={busy}>添加问题线索</button>
           </Form>
         </div>
@@ -171,7 +171,7 @@ export default function ResearchActivityPage() {
               <TextField name="endDate" label="结束日期" type="date" feedback={updateFeedback} required defaultValue={activity.end_date} />
             </div>
             <TextField name="places" label="地点" feedback={updateFeedback} maxLength={500} defaultValue={activity.places} />
-            <TextAreaField name="participants" label="参加人员" feedback={updateFeedback} rows={2} defaultValue={activity.participants} />
+            <TextAreaField name="participants" label="参加人员" feedback={updateFeedback} rows={2} defaultValue={activity.participants} maxLength={2000} />
             <RichTextEditor
               name="findings"
               label="调研发现"

@@ -240,11 +240,11 @@ export default function DelegationPage() {
                   id="f-comment"
                   name="comment"
                   rows={3}
-                  maxLength={2000}
                   defaultValue={reviewFeedback?.values?.comment ?? ""}
                   aria-invalid={firstError(reviewFeedback, "comment") ? true : undefined}
                   aria-describedby={firstError(reviewFeedback, "comment") ? "f-comment-error" : undefined}
                 />
+                <p className="field-limit">不超过 2000 字</p>
                 {firstError(reviewFeedback, "comment") ? <p id="f-comment-error" className="field-error">{firstError(reviewFeedback, "comment")}</p> : null}
               </div>
               <button type="submit" className="secondary" disabled={busy}>退回修改</button>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cleanString, cleanText } from "./text";
 
 // Chinese default messages for every schema; fields still carry their own, more specific, messages.
 z.config(z.locales.zhCN());
@@ -15,7 +16,9 @@ export class BodyTooLargeError extends Error {}
 
 /**
  * Reads a url-encoded or small multipart form, refusing (413, in Chinese) bodies over the limit whether or
- * not the client declared their length.
+ * not the client declared their length. Every text value comes back cleaned (`cleanText`: control and
+ * zero-width characters removed, CRLF → LF), so no field, however a route reads it, stores them; passwords
+ * are secrets, not text, and pass unchanged.
  */
 export async function readFormData(request: Request, limitBytes = DEFAULT_FORM_LIMIT_BYTES): Promise<FormData> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -35,11 +38,24 @@ export async function readFormData(request: Request, limitBytes = DEFAULT_FORM_L
     chunks.push(value);
   }
   const body = Buffer.concat(chunks);
+  let raw: FormData;
   try {
-    return await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+    raw = await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
     throw new Response("提交的表单格式无法识别，请刷新页面后重试。", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
+  return cleanFormData(raw);
+}
+
+const SECRET_FIELD = /password/i;
+
+/** A copy of a form with every text value passed through `cleanText` (files and password fields unchanged). */
+export function cleanFormData(formData: FormData): FormData {
+  const cleaned = new FormData();
+  for (const [key, value] of formData.entries()) {
+    cleaned.append(key, typeof value === "string" && !SECRET_FIELD.test(key) ? cleanText(value) : value);
+  }
+  return cleaned;
 }
 
 function tooLarge(limitBytes: number): Response {
@@ -88,14 +104,12 @@ export function fieldError(field: string, message: string, values: Record<string
 /** Common field schemas with Chinese messages. */
 export const fields = {
   requiredText: (label: string, max = 200) =>
-    z
-      .string({ error: `请填写${label}` })
+    cleanString(`请填写${label}`)
       .trim()
       .min(1, `请填写${label}`)
       .max(max, `${label}不能超过 ${max} 个字`),
   optionalText: (label: string, max = 2000) =>
-    z
-      .string()
+    cleanString()
       .trim()
       .max(max, `${label}不能超过 ${max} 个字`)
       .optional()

@@ -5,9 +5,30 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD. */
+// Built once: an Intl.DateTimeFormat costs far more to build than to use, and these run on every page.
+const DATE_FORMAT = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
+const DATE_TIME_FORMAT = new Intl.DateTimeFormat("en-CA", {
+  timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+
+/** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD (`at`: the instant to read instead of now). */
 export function todayInShanghai(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  return DATE_FORMAT.format(at);
+}
+
+/**
+ * The Asia/Shanghai calendar date (YYYY-MM-DD) of a stored instant (UTC ISO string or Date): the one way an
+ * instant becomes a date in TypeScript (in SQL: db/dates.ts shanghaiDateSql). Never `iso.slice(0, 10)`,
+ * which is the UTC date — a day early between 00:00 and 08:00 Beijing time. An unreadable value gives "".
+ */
+export function dateInShanghai(instant: string | Date): string {
+  const d = typeof instant === "string" ? new Date(instant) : instant;
+  return Number.isNaN(d.getTime()) ? "" : DATE_FORMAT.format(d);
+}
+
+/** Whether a string is an instant (has a time part) rather than a calendar date. */
+function isInstant(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T/.test(value);
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -21,10 +42,10 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-/** 2020-09-22 → 2020年9月22日 */
+/** 2020-09-22 → 2020年9月22日; an instant (2020-09-21T16:30:00Z) is shown by its Beijing date (2020年9月22日). */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return "";
-  const m = DATE_RE.exec(value.slice(0, 10));
+  const m = DATE_RE.exec(isInstant(value) ? dateInShanghai(value) : value.slice(0, 10));
   if (!m) return value;
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
 }
@@ -34,9 +55,7 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).formatToParts(d);
+  const parts = DATE_TIME_FORMAT.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return `${Number(get("year"))}年${Number(get("month"))}月${Number(get("day"))}日 ${get("hour")}:${get("minute")}`;
 }

@@ -7,9 +7,11 @@
  *   npm run bench -- --sizes city,province,ten
  *   npm run bench -- --regen            make the databases afresh
  *   npm run bench -- --writes-only --no-record   only the write scenario, nothing appended to results.md
+ *   npm run bench -- --imports-only --sizes city  only the import scenario (hostile sheets refused while reads go on)
  */
 import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,12 +26,14 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "8" },
     "generate-only": { type: "boolean", default: false },
     "writes-only": { type: "boolean", default: false },
+    "imports-only": { type: "boolean", default: false },
     "no-record": { type: "boolean", default: false },
   },
 });
 const SECONDS = Math.max(2, Math.min(60, Number(values.seconds) || 8));
-const APP_PORT = 3400;
-const FLOOR_PORT = 3401;
+// BENCH_APP_PORT: another port when several benchmarks share a machine (the floor server uses the next one)
+const APP_PORT = Number(process.env.BENCH_APP_PORT) || 3400;
+const FLOOR_PORT = APP_PORT + 1;
 const GENERATOR_VERSION = "1";
 
 interface Row {
@@ -200,6 +204,8 @@ async function runSize(sizeName: string): Promise<Row[]> {
       anonymous: "",
     };
     const { scenarios } = await import("./scenarios");
+    if (!values["writes-only"]) rows.push(...(await importScenario(sizeName, appBase, cookies.staff, info, app.pid)));
+    if (values["imports-only"]) return rows;
     for (const s of values["writes-only"] ? [] : scenarios(info)) {
       for (const target of ["page", "floor"] as const) {
         const url = target === "page" ? appBase + s.page : floorBase + s.floor;
@@ -254,6 +260,64 @@ async function runSize(sizeName: string): Promise<Row[]> {
   } finally {
     app.kill("SIGTERM");
     floor.kill("SIGTERM");
+  }
+  return rows;
+}
+
+/** One POST on its own connection; resolves to the status and body. */
+function postOnce(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(url, { method: "POST", agent: false, headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", fail);
+    });
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
+/**
+ * Posts each hostile sheet three times while 10 connections keep reading the ledger; records how long each
+ * refusal took (the longest of the three) and the reads' latencies meanwhile. Every upload must end in 400
+ * with the refusal shown on the page.
+ */
+async function importScenario(sizeName: string, appBase: string, cookie: string, info: GenerateReport, pid: number | undefined): Promise<Row[]> {
+  const { importFiles } = await import("./scenarios");
+  const plan = importFiles(info);
+  const rows: Row[] = [];
+  for (const file of plan.files) {
+    const reads = load({ url: appBase + plan.readPage, cookie, connections: 10 });
+    const times: number[] = [];
+    let wrong = 0;
+    for (let i = 0; i < 3; i++) {
+      const form = new FormData();
+      form.set("sheet", new Blob([new Uint8Array(file.bytes)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "整改事项.xlsx");
+      // encoded before the clock starts; sent on a fresh connection (an idle keep-alive socket the server
+      // closes just then would fail the upload with EPIPE, which says nothing about the import)
+      const encoded = new Request(appBase, { method: "POST", body: form });
+      const payload = Buffer.from(await encoded.arrayBuffer());
+      const t0 = performance.now();
+      try {
+        const res = await postOnce(appBase + plan.path, payload, { cookie, "content-type": encoded.headers.get("content-type") ?? "" });
+        const body = res.body;
+        if (res.status !== 400 || !body.includes("import-errors")) {
+          wrong++;
+          console.log(`    ${file.name}: 未按预期拒绝（${res.status}）${body.slice(0, 200)}`);
+        }
+      } catch (error) {
+        // the server answered before reading the whole upload (e.g. a redirect to sign in) and closed
+        wrong++;
+        console.log(`    ${file.name}: 上传中断（${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}）`);
+      }
+      times.push(performance.now() - t0);
+    }
+    const r = await reads;
+    const refusal = Math.max(...times);
+    const name = `导入：${file.name}（${(file.bytes.length / 1024).toFixed(0)} KB，拒绝最长 ${ms(refusal)} ms${wrong ? `，${wrong} 次未按预期拒绝` : ""}）期间的台账读取`;
+    rows.push({ size: sizeName, scenario: name, target: "page", ...r, errors: r.errors + wrong, rssMb: peakRssMb(pid) });
+    console.log(`  ${sizeName} ${name}: p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms, p99 ${ms(r.p99)} ms, ${r.rps}/s, 错误 ${r.errors + wrong}`);
   }
   return rows;
 }

@@ -1,3 +1,4 @@
+import { manyRowsSheet, sparseSheet, zipBomb } from "../../app/test/sheets";
 import type { GenerateReport } from "./generate";
 import type { Scenario } from "./run";
 
@@ -34,5 +35,23 @@ export function progressWrite(info: GenerateReport) {
       next++;
       return new URLSearchParams({ intent: "progress", body: `本周完成入户核查，落实帮扶措施。${marker}` }).toString();
     },
+  };
+}
+
+/**
+ * The import scenario (issue 15.4): sheets that used to stall every user, each posted to the import form while
+ * staff keep reading the ledger. Each must be refused within 2 s and the reads must go on.
+ */
+export function importFiles(info: GenerateReport) {
+  return {
+    path: `/inquiries/${info.sample.inquiryId}/rectification/import`,
+    readPage: `/inquiries/${info.sample.inquiryId}/rectification?status=in_progress&page=2`,
+    files: [
+      { name: "10 万行表格", bytes: manyRowsSheet(100_000) },
+      { name: "10 万行表格（无 dimension）", bytes: manyRowsSheet(100_000, { dimension: false }) },
+      { name: "第 1,048,576 行的单元格", bytes: sparseSheet() },
+      { name: "压缩炸弹（声明 64 MB）", bytes: zipBomb(64) },
+      { name: "压缩炸弹（谎报大小）", bytes: zipBomb(64, { lie: true }) },
+    ],
   };
 }

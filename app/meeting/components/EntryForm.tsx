@@ -101,14 +101,27 @@ function blankState(organizations: EntryOrganization[], officials: EntryOfficial
   };
 }
 
+/**
+ * The chain rows of a refused form or a saved draft, kept only in the shape the form renders (an array of
+ * flat rows with string fields): anything else — e.g. an array nested 100,000 deep, which overflowed the stack
+ * when rendered again (issue 16.5) — is dropped.
+ */
+function chainRows(value: unknown): ChainState[] {
+  if (!Array.isArray(value)) return [];
+  const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+  return value
+    .filter((r): r is Record<string, unknown> => !!r && typeof r === "object" && !Array.isArray(r) && ["follow_up", "answer", "supplementary"].includes(r.kind as string))
+    .slice(0, 30)
+    .map((r) => ({ key: str(r.key) || newKey(), kind: r.kind as ChainKind, speakerName: str(r.speakerName), speakerTitle: str(r.speakerTitle), organizationId: str(r.organizationId), body: str(r.body) }));
+}
+
 function initialState(props: EntryFormProps): EntryState {
   const refused = props.refused?.values;
   if (refused) {
     // the plain (no-script) form came back refused: show what was typed
     let chain: ChainState[] = [];
     try {
-      const parsed = JSON.parse(refused.chainJson ?? "[]");
-      if (Array.isArray(parsed)) chain = parsed;
+      chain = chainRows(JSON.parse(refused.chainJson ?? "[]"));
     } catch {
       chain = [];
     }
@@ -130,7 +143,7 @@ function initialState(props: EntryFormProps): EntryState {
   if (props.serverDraft) {
     try {
       const parsed = JSON.parse(props.serverDraft.content) as EntryState;
-      if (parsed && parsed.v === 1) return { ...blankState(props.organizations, props.officials), ...parsed, chain: Array.isArray(parsed.chain) ? parsed.chain : [] };
+      if (parsed && parsed.v === 1) return { ...blankState(props.organizations, props.officials), ...parsed, chain: chainRows(parsed.chain) };
     } catch {
       // an unreadable draft is ignored
     }
