@@ -187,3 +187,29 @@ test("totals from the voting machine: checked against the roll, confirmed by a s
   await admin.goto(`/inquiries/${inquiryId}/meeting/votes`);
   await expect(admin.getByTestId("votes")).toContainText("未通过");
 });
+
+test("without JavaScript the member's list reloads itself, shows the new vote, and the ballot is a plain form", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { inquiryId, keywords } = await makeMeeting();
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const member = await context.newPage();
+  await member.goto("/login");
+  await member.getByLabel("用户名").fill("member");
+  await member.getByLabel("密码").fill("xunwen-demo");
+  await member.getByRole("button", { name: "登录" }).click();
+  await member.goto("/votes");
+  await expect(member.getByText(keywords[0])).toHaveCount(0);
+
+  const staff = await signedIn(browser, "staff");
+  const voteUrl = await openVoteFor(staff, inquiryId, 1, "网上投票");
+  // the <noscript> refresh brings the vote in (every 10 s)
+  const card = member.getByTestId("open-votes").getByRole("link", { name: new RegExp(keywords[0]) });
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  await card.click();
+  await expect(member).toHaveURL(new RegExp(`${voteUrl}$`));
+  await member.getByRole("button", { name: "基本满意" }).click();
+  await expect(member.getByTestId("my-choice")).toContainText("您已投票");
+  await staff.reload();
+  await expect(staff.getByTestId("turnout-voted")).toHaveText("1");
+  await context.close();
+});

@@ -42,7 +42,7 @@ export default function Votes() {
   const closed = votes.filter((v) => v.status === "closed");
   return (
     <section className="vt-page">
-      <LiveNoScriptRefresh seconds={15} />
+      <LiveNoScriptRefresh seconds={10} />
       <h1>满意度测评</h1>
       <h2>正在进行（{open.length}）</h2>
       {open.length === 0 ? (
