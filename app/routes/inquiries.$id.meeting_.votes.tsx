@@ -8,7 +8,7 @@ import { useLiveRevalidate } from "~/components/useLiveRevalidate";
 import { getDb } from "~/db.server";
 import { OpenVoteSchema, RuleSchema } from "~/meeting/schemas.server";
 import { loadInquiryMeeting } from "~/meeting/forms.server";
-import { describeRule, PASS_BASIS_LABELS, VOTE_METHOD_LABELS, VOTE_MODE_LABELS, VOTE_RESULT_LABELS, VOTE_STATUS_LABELS } from "~/meeting/labels";
+import { describeRule, PASS_BASIS_LABELS, VOTE_MODE_LABELS, VOTE_RESULT_LABELS, VOTE_STATUS_LABELS } from "~/meeting/labels";
 import { loadRecord, transcriptDepartments } from "~/meeting/meeting.server";
 import { inquiryVoteRule, listInquiryVotes, openVote, setInquiryVoteRule } from "~/meeting/votes.server";
 import { canManageVotes, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";
