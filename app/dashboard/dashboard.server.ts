@@ -217,7 +217,7 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
     // has voted, from the roll (a secret vote stores no choice to show)
     .leftJoin("vote_roll as r", (join) => join.onRef("r.vote_id", "=", "v.id").on("r.user_id", "=", user.id))
-    .select(["v.id", "v.title", "i.title as inquiry_title", "r.voted"])
+    .select(["v.id", "v.title", "v.method", "i.title as inquiry_title", "r.voted"])
     .where("v.status", "=", "open")
     .orderBy("v.id", "desc")
     .execute();

@@ -235,7 +235,7 @@ function MemberHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<type
         <ul>
           {d.votes.map((v) => (
             <li key={v.id}>
-              <Link to={`/votes/${v.id}`}>{v.title}</Link>（{v.inquiry_title}）{v.voted ? <span className="badge ok">已投票</span> : <span className="badge warn">未投票</span>}
+              <Link to={`/votes/${v.id}`}>{v.title}</Link>（{v.inquiry_title}）{v.voted ? <span className="badge ok">已投票</span> : v.method === "entered" ? <span className="badge off">会场表决</span> : <span className="badge warn">未投票</span>}
             </li>
           ))}
         </ul>
