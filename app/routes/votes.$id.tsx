@@ -80,6 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ballots,
     standing,
     canManage: manage,
+    ballotUrl: manage ? new URL(`/votes/${vote.id}`, request.url).toString() : null,
     userId: user.id,
     roll,
     entry: entry
@@ -240,7 +241,9 @@ export default function VotePage() {
         <div className="card vt-qr">
           <h2 className="rs-card-title">委员扫码投票</h2>
           <img src={`/votes/${v.id}/qr.svg`} alt="打开本测评投票页面的二维码" width={220} height={220} data-testid="vote-qr" />
-          <p className="muted rs-small">委员用手机扫描二维码，登录后即可投票；也可在“满意度测评”中打开。</p>
+          <p className="muted rs-small">
+            委员用手机扫描二维码，登录后即可投票；也可在“满意度测评”中打开，或输入 <span data-testid="ballot-url">{d.ballotUrl}</span>
+          </p>
         </div>
       ) : null}
 
