@@ -142,6 +142,13 @@ test("totals from the voting machine: checked against the roll, confirmed by a s
   const eligible = Number(await staff.getByTestId("turnout-eligible").textContent());
   const totals = staff.getByTestId("entered-totals");
 
+  // staff mark attendance on the vote's roll: 马爱国 absent
+  await expect(staff.getByTestId("turnout-present")).toHaveText(String(eligible));
+  await staff.getByTestId("attendance").getByRole("checkbox", { name: /马爱国/ }).uncheck();
+  await staff.getByRole("button", { name: "登记出席情况" }).click();
+  await expect(staff.getByTestId("turnout-present")).toHaveText(String(eligible - 1));
+  await expect(staff.getByTestId("attendance").getByRole("checkbox", { name: /马爱国/ })).not.toBeChecked();
+
   // more present than on the roll: refused next to the field, the input kept
   await totals.getByLabel(/实到人数/).fill(String(eligible + 5));
   await totals.getByLabel("不满意票数").fill("1");
