@@ -7,6 +7,9 @@ import express from "express";
 // thread: a larger pool keeps reads queued on one connection from starving the others (read before the pool
 // starts, i.e. before the first asynchronous file, crypto or database call).
 process.env.UV_THREADPOOL_SIZE ??= "16";
+// React and Remix pick their production builds from NODE_ENV when the app build is imported below: every
+// start command (npm start, npm run demo) serves production unless told otherwise.
+process.env.NODE_ENV ??= "production";
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";

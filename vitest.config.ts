@@ -16,6 +16,8 @@ export default defineConfig({
     environment: "node",
     globals: true,
     pool: "forks",
+    // cheap scrypt for the accounts tests create (app/auth/password.server.ts honours it under vitest only)
+    env: { XUNWEN_TEST_SCRYPT_N: String(1 << 10) },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

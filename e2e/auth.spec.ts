@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, login, logout, unique } from "./fixtures";
+import { DEMO_PASSWORD, login, loginThroughForm, logout, unique } from "./fixtures";
 
 const NAVIGATION: Record<string, { shows: string[]; hides: string[]; role: string }> = {
   admin: { shows: ["首页", "专题询问", "用户管理", "组织机构", "审计日志"], hides: ["我的待办"], role: "系统管理员" },
@@ -13,7 +13,7 @@ const NAVIGATION: Record<string, { shows: string[]; hides: string[]; role: strin
 
 for (const [username, expected] of Object.entries(NAVIGATION)) {
   test(`${username} signs in and sees the navigation of the role`, async ({ page }) => {
-    await login(page, username);
+    await loginThroughForm(page, username);
     await expect(page.getByTestId("home-role")).toHaveText(expected.role);
     const nav = page.getByRole("navigation", { name: "主导航" });
     for (const label of expected.shows) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
@@ -118,7 +118,7 @@ test("an administrator creates an account that can then sign in, and the audit l
 
   const other = await browser.newContext();
   const newcomer = await other.newPage();
-  await login(newcomer, username, "Water-Liaison-2026");
+  await loginThroughForm(newcomer, username, "Water-Liaison-2026");
   await expect(newcomer.getByTestId("home-role")).toHaveText("应询部门 · 市水利局");
   await other.close();
 

@@ -1,16 +1,48 @@
 import { expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { createCookie } from "@remix-run/node";
+import { createHash, randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import sqlite3 from "sqlite3";
 
 export const DEMO_PASSWORD = "xunwen-demo";
 
-/** Signs in through the real form and waits for the home page. */
-export async function login(page: Page, username: string, password = DEMO_PASSWORD) {
+/** Signs in through the real form and waits for the home page (the sign-in tests use it; others mint). */
+export async function loginThroughForm(page: Page, username: string, password = DEMO_PASSWORD) {
   await page.goto("/login");
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+}
+
+// The session cookie exactly as app/auth/session.server.ts writes it (unsigned; the token's SHA-256 keys the row).
+const sessionCookie = createCookie("xunwen_session", { httpOnly: true, sameSite: "lax", path: "/" });
+
+/**
+ * Signs `username` in by minting a session (a sessions row and its cookie, as a real sign-in makes them),
+ * then opens the home page and waits for it. Skips the sign-in form and its deliberately slow password
+ * hash; e2e/auth.spec.ts tests the form itself with loginThroughForm.
+ */
+export async function login(page: Page, username: string) {
+  const [user] = await queryAll<{ id: number }>("SELECT id FROM users WHERE username = ? AND active = 1", [username]);
+  if (!user) throw new Error(`no active account ${username} in the e2e database`);
+  const token = randomBytes(32).toString("base64url");
+  const now = Date.now();
+  await execute("INSERT INTO sessions (id_hash, user_id, created_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)", [
+    createHash("sha256").update(token).digest("hex"),
+    user.id,
+    new Date(now).toISOString(),
+    new Date(now + 12 * 3600_000).toISOString(),
+    "127.0.0.1",
+    "playwright (minted session)",
+  ]);
+  const header = await sessionCookie.serialize(token);
+  const value = header.slice(header.indexOf("=") + 1, header.indexOf(";"));
+  const baseURL = new URL(page.url().startsWith("http") ? page.url() : `http://localhost:${process.env.E2E_PORT || 3100}/`);
+  await page.context().clearCookies({ name: "xunwen_session" });
+  await page.context().addCookies([{ name: "xunwen_session", value, url: baseURL.origin, httpOnly: true, sameSite: "Lax" }]);
+  await page.goto("/");
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
 

@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { dummyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from "./password.server";
 
 describe("hashPassword / verifyPassword", () => {
-  it("round-trips, and the stored form names scrypt and its parameters", async () => {
-    const hash = await hashPassword("Correct-Horse-42");
+  it("round-trips at the production cost, and the stored form names scrypt and its parameters", async () => {
+    vi.stubEnv("XUNWEN_TEST_SCRYPT_N", "");
+    const hash = await hashPassword("Correct-Horse-42").finally(() => vi.unstubAllEnvs());
     const parts = hash.split("$");
     expect(parts).toHaveLength(6);
     expect(parts.slice(0, 4)).toEqual(["scrypt", String(1 << 15), "8", "1"]);
@@ -11,6 +12,16 @@ describe("hashPassword / verifyPassword", () => {
     expect(Buffer.from(parts[5], "base64")).toHaveLength(32);
     expect(hash).not.toContain("Correct-Horse-42");
     expect(await verifyPassword("Correct-Horse-42", hash)).toBe(true);
+  });
+
+  it("takes the test-only lower cost under vitest, and a production hash still verifies", async () => {
+    const cheap = await hashPassword("Correct-Horse-42");
+    expect(cheap.split("$")[1]).toBe(process.env.XUNWEN_TEST_SCRYPT_N);
+    expect(await verifyPassword("Correct-Horse-42", cheap)).toBe(true);
+    vi.stubEnv("XUNWEN_TEST_SCRYPT_N", "3"); // not a power of two: ignored
+    const production = await hashPassword("Correct-Horse-42").finally(() => vi.unstubAllEnvs());
+    expect(production.split("$")[1]).toBe(String(1 << 15));
+    expect(await verifyPassword("Correct-Horse-42", production)).toBe(true);
   });
 
   it("salts every hash", async () => {

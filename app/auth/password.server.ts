@@ -4,6 +4,7 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:cry
  * Passwords are hashed with scrypt (memory-hard, in node:crypto). The parameters are stored with the hash
  * so they can be raised later without invalidating existing passwords.
  */
+/** Production cost of new hashes: N = 2^15, r = 8, p = 1 (32 MiB, about 100 ms here; RFC 7914 §2 parameters). */
 const N = 1 << 15;
 const R = 8;
 const P = 1;
@@ -18,10 +19,22 @@ function scrypt(password: string, salt: Buffer, n: number, r: number, p: number)
   );
 }
 
+/**
+ * N for new hashes. Under vitest only (VITEST is set by the runner), XUNWEN_TEST_SCRYPT_N may lower it so
+ * suites that create many accounts stay fast (vitest.config.ts sets 2^10); every other process ignores it.
+ */
+function costOfNewHashes(): number {
+  const wanted = Number(process.env.XUNWEN_TEST_SCRYPT_N);
+  if (!process.env.VITEST || !Number.isInteger(wanted) || wanted < 2 || wanted > N || (wanted & (wanted - 1)) !== 0) return N;
+  return wanted;
+}
+
+/** Hashes a new password: `scrypt$N$r$p$salt$key` (salt and key base64; 16-byte salt, 32-byte key). */
 export async function hashPassword(password: string): Promise<string> {
+  const n = costOfNewHashes();
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, N, R, P);
-  return `scrypt$${N}$${R}$${P}$${salt.toString("base64")}$${key.toString("base64")}`;
+  const key = await scrypt(password, salt, n, R, P);
+  return `scrypt$${n}$${R}$${P}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
