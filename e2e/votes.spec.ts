@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { insert, queryAll, signedIn, unique } from "./fixtures";
+import { insert, login, queryAll, signedIn, unique } from "./fixtures";
 
 /**
  * 满意度测评 as committees take it (issue 14): staff open a vote; a member's phone page, already open, shows it
@@ -200,10 +200,7 @@ test("without JavaScript the member's list reloads itself, shows the new vote, a
   const { inquiryId, keywords } = await makeMeeting();
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
   const member = await context.newPage();
-  await member.goto("/login");
-  await member.getByLabel("用户名").fill("member");
-  await member.getByLabel("密码").fill("xunwen-demo");
-  await member.getByRole("button", { name: "登录" }).click();
+  await login(member, "member");
   await member.goto("/votes");
   await expect(member.getByText(keywords[0])).toHaveCount(0);
 
