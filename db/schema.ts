@@ -31,6 +31,10 @@ export interface Database {
   written_replies: WrittenReplyTable;
   votes: VoteTable;
   vote_ballots: VoteBallotTable;
+  vote_roll: VoteRollTable;
+  vote_counts: VoteCountTable;
+  vote_entries: VoteEntryTable;
+  inquiry_vote_rules: InquiryVoteRuleTable;
   settings: SettingTable;
   data_versions: DataVersionTable;
   rectification_items: RectificationItemTable;
@@ -470,14 +474,78 @@ export interface VoteTable {
   opened_by: number | null;
   opened_at: string;
   closed_at: string | null;
+  // migration 0009 (issue 14)
+  method: Generated<VoteMethod>;
+  pass_basis: Generated<PassBasis>;
+  pass_num: Generated<number>;
+  pass_den: Generated<number>;
+  result: "passed" | "not_passed" | null;
+  followup: "re_report" | null;
+  followup_done_at: string | null;
+  followup_done_by: number | null;
+  followup_note: Generated<string>;
+  closed_by: number | null;
+  version: Generated<number>;
 }
 
+/** online: members' ballots in the app; entered: totals from the 表决器 or paper, entered by staff. */
+export type VoteMethod = "online" | "entered";
+/** What the pass threshold counts against: all eligible members, those present, or the ballots cast. */
+export type PassBasis = "eligible" | "present" | "cast";
+
+/** Open (记名) votes only: a secret vote keeps no ballot rows (migration 0009). */
 export interface VoteBallotTable {
   id: Generated<number>;
   vote_id: number;
   member_id: number;
   choice: VoteChoice;
   cast_at: string;
+  updated_at: string;
+}
+
+/** The voting roll of one vote (migration 0009): who votes, who attends, who has voted. */
+export interface VoteRollTable {
+  id: Generated<number>;
+  vote_id: number;
+  position: number;
+  name: string;
+  title: Generated<string>;
+  voting: number;
+  user_id: number | null;
+  present: Generated<number>;
+  voted: Generated<number>;
+}
+
+/** One counter per vote and choice; the only record of a secret vote's choices. */
+export interface VoteCountTable {
+  vote_id: number;
+  choice: VoteChoice;
+  count: Generated<number>;
+}
+
+/** Totals from the 表决器 or paper: entered by one staff account, confirmed by another. */
+export interface VoteEntryTable {
+  id: Generated<number>;
+  vote_id: number;
+  source: "machine" | "paper";
+  satisfied: number;
+  basically_satisfied: number;
+  unsatisfied: number;
+  abstain: number;
+  present_count: number;
+  entered_by: number;
+  entered_at: string;
+  confirmed_by: number | null;
+  confirmed_at: string | null;
+}
+
+export interface InquiryVoteRuleTable {
+  inquiry_id: number;
+  basis: PassBasis;
+  num: number;
+  den: number;
+  version: Generated<number>;
+  updated_by: number | null;
   updated_at: string;
 }
 

@@ -256,7 +256,7 @@ test("a handling report voted down by the members requires re-submission", async
   await expect(member.getByTestId("report-body")).toContainText("已逐条研究落实");
   await member.getByTestId("ballot").getByLabel("不满意").check();
   await member.getByTestId("ballot").getByRole("button", { name: "提交测评意见" }).click();
-  await expect(member.getByTestId("ballot")).toContainText("已投：不满意");
+  await expect(member.getByTestId("my-vote")).toContainText("您已投票");
 
   await staff.goto(reportPath);
   await expect(staff.getByTestId("vote-state")).toContainText("已有 1 人投票");

@@ -217,8 +217,9 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
   const votes = await db
     .selectFrom("votes as v")
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
-    .leftJoin("vote_ballots as b", (join) => join.onRef("b.vote_id", "=", "v.id").on("b.member_id", "=", user.id))
-    .select(["v.id", "v.title", "i.title as inquiry_title", "b.choice"])
+    // has voted, from the roll (a secret vote stores no choice to show)
+    .leftJoin("vote_roll as r", (join) => join.onRef("r.vote_id", "=", "v.id").on("r.user_id", "=", user.id))
+    .select(["v.id", "v.title", "v.method", "i.title as inquiry_title", "r.voted"])
     .where("v.status", "=", "open")
     .orderBy("v.id", "desc")
     .execute();

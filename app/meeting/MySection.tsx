@@ -98,7 +98,7 @@ export function MemberVotesSection({ data }: { data: MemberVotesSectionData }) {
               <Link to={`/votes/${v.id}`} className="vt-card">
                 <strong>{v.title}</strong>
                 <span className="muted rs-small">{v.inquiry_title}</span>
-                <span className={`badge ${v.voted ? "ok" : "warn"}`}>{v.voted && v.choice ? `已投：${VOTE_CHOICE_LABELS[v.choice]}` : "待投票"}</span>
+                <span className={`badge ${v.voted ? "ok" : "warn"}`}>{v.voted ? (v.choice ? `已投：${VOTE_CHOICE_LABELS[v.choice]}` : "已投票") : "待投票"}</span>
               </Link>
             </li>
           ))}

@@ -1,4 +1,4 @@
-import type { SegmentKind, TurnKind, VoteChoice } from "../../db/schema";
+import type { PassBasis, SegmentKind, TurnKind, VoteChoice, VoteMethod } from "../../db/schema";
 
 /**
  * 询问会 and 摘要: the Chinese names the UI shows, and the pure rules for how a turn is introduced in the record
@@ -36,6 +36,18 @@ export const VOTE_MODE_LABELS: Record<"none" | "answer" | "department", string> 
   answer: "按每项应询答复测评",
   department: "按应询部门测评",
 };
+
+export const VOTE_METHOD_LABELS: Record<VoteMethod, string> = { online: "网上投票", entered: "表决器或纸质表决（工作人员录入）" };
+
+export const VOTE_RESULT_LABELS: Record<"passed" | "not_passed", string> = { passed: "通过", not_passed: "未通过" };
+
+export const PASS_BASIS_LABELS: Record<PassBasis, string> = { eligible: "全体组成人员（应到人数）", present: "实到组成人员", cast: "参加表决人数" };
+
+/** The pass rule in words: "满意和基本满意票超过全体组成人员（应到人数）的半数为通过". */
+export function describeRule(rule: { basis: PassBasis; num: number; den: number }): string {
+  const frac = rule.num === 1 && rule.den === 2 ? "半数" : rule.num === 2 && rule.den === 3 ? "三分之二" : `${rule.num}/${rule.den}`;
+  return `满意和基本满意票超过${PASS_BASIS_LABELS[rule.basis]}的${frac}为通过`;
+}
 
 export const VOTE_STATUS_LABELS: Record<"open" | "closed", string> = { open: "测评进行中", closed: "测评已结束" };
 

@@ -98,3 +98,56 @@ export const DigestSchema = z.object({
 });
 
 export const ChoiceSchema = z.enum(["satisfied", "basically_satisfied", "unsatisfied", "abstain"], { error: "请选择满意、基本满意、不满意或弃权" });
+
+const count = (label: string) =>
+  z.coerce
+    .number({ error: `请填写${label}` })
+    .int(`${label}应为整数`)
+    .min(0, `${label}不能小于 0`)
+    .max(100_000, `${label}过大，请核对`);
+
+/** Staff open a vote from the meeting's votes page: the target and the method (online, or entered totals). */
+export const OpenVoteSchema = OpenSchema.extend({
+  method: z.enum(["online", "entered"], { error: "请选择表决方式" }),
+});
+
+/** Totals read from the 表决器 or counted from paper. */
+export const TotalsSchema = z.object({
+  version: fields.version(),
+  source: z.enum(["machine", "paper"], { error: "请选择表决器或纸质表决" }),
+  presentCount: count("实到人数"),
+  satisfied: count("满意票数"),
+  basically_satisfied: count("基本满意票数"),
+  unsatisfied: count("不满意票数"),
+  abstain: count("弃权票数"),
+});
+
+/** Attendance: the roll rows marked present (the unchecked ones are absent). */
+export const AttendanceSchema = z.object({
+  version: fields.version(),
+  present: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number))
+    .refine((ids) => ids.every((n) => Number.isInteger(n) && n > 0), "出席名单有误，请刷新页面后重试"),
+});
+
+export const VersionSchema = z.object({ version: fields.version() });
+
+export const FollowupSchema = z.object({
+  version: fields.version(),
+  note: fields.requiredText("办理情况", 500),
+});
+
+/** The inquiry's pass rule: basis and a fraction such as "1/2" or "2/3". */
+export const RuleSchema = z.object({
+  version: z
+    .string()
+    .optional()
+    .transform((v) => (v ? Number(v) : null)),
+  basis: z.enum(["eligible", "present", "cast"], { error: "请选择计算基数" }),
+  ratio: z.enum(["1/2", "2/3"], { error: "请选择通过比例" }).transform((v) => {
+    const [num, den] = v.split("/").map(Number);
+    return { num, den };
+  }),
+});

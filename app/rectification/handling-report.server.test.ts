@@ -19,6 +19,7 @@ import {
 } from "./handling-report.server";
 import type { HandlingReportStatus } from "./labels";
 import { addDays } from "./rectification.server";
+import { computeVoteResult, DEFAULT_PASS_RULE } from "../meeting/votes.server";
 
 describe("handling report status rules", () => {
   const S: HandlingReportStatus[] = ["pending", "submitted", "accepted", "resubmission_required"];
@@ -34,13 +35,14 @@ describe("handling report status rules", () => {
     expect(nextHandlingReportStatus(current, action)).toBe(next);
   });
 
-  it("more than half of the ballots cast 不满意 → re-submission; exactly half is not more than half", () => {
-    const t = (s: number, b: number, u: number, a: number) => ({ satisfied: s, basically_satisfied: b, unsatisfied: u, abstain: a, total: s + b + u + a });
-    expect(voteOutcome(t(0, 0, 2, 1))).toBe("resubmission_required");
-    expect(voteOutcome(t(1, 0, 1, 0))).toBe("accepted");
-    expect(voteOutcome(t(1, 1, 2, 0))).toBe("accepted");
-    expect(voteOutcome(t(0, 1, 3, 1))).toBe("resubmission_required");
-    expect(voteOutcome(t(3, 0, 0, 0))).toBe("accepted");
+  it("the report's fate follows the shared vote result: not passed → re-submission", () => {
+    const r = (s: number, b: number, u: number, a: number, eligible: number) =>
+      voteOutcome(computeVoteResult({ counts: { satisfied: s, basically_satisfied: b, unsatisfied: u, abstain: a }, eligible, present: eligible, rule: DEFAULT_PASS_RULE }));
+    expect(r(0, 0, 2, 1, 3)).toBe("resubmission_required");
+    expect(r(1, 0, 1, 0, 2)).toBe("resubmission_required"); // exactly half of the eligible is not over half
+    expect(r(2, 1, 0, 0, 5)).toBe("accepted");
+    expect(r(2, 0, 0, 0, 5)).toBe("resubmission_required"); // over half of those who voted, not of all eligible
+    expect(r(3, 0, 0, 0, 3)).toBe("accepted");
   });
 
   it("defaults the due date to three months after the meeting", () => {
@@ -97,16 +99,19 @@ describe("handling report against the database", () => {
     expect(await castHandlingReportBallot(w.t.db, w.staff.actor, { reportId: r.id, memberId: w.staff.id, choice: "satisfied" })).toMatchObject({ ok: false });
     const before = await lastAuditId(w.t.db);
     expect(await castHandlingReportBallot(w.t.db, w.member.actor, { reportId: r.id, memberId: w.member.id, choice: "satisfied" })).toMatchObject({ ok: true });
-    // a member may change the ballot while the vote is open (still one ballot)
-    expect(await castHandlingReportBallot(w.t.db, w.member.actor, { reportId: r.id, memberId: w.member.id, choice: "unsatisfied" })).toMatchObject({ ok: true });
+    // one ballot per member: a second one is refused
+    expect(await castHandlingReportBallot(w.t.db, w.member.actor, { reportId: r.id, memberId: w.member.id, choice: "unsatisfied" })).toMatchObject({ ok: false, message: expect.stringContaining("已经投过票") });
     expect(await castHandlingReportBallot(w.t.db, w.member2.actor, { reportId: r.id, memberId: w.member2.id, choice: "unsatisfied" })).toMatchObject({ ok: true });
     // secret ballot: the audit log does not hold the choice
     const audit = await auditSince(w.t.db, before);
     expect(JSON.stringify(audit)).not.toContain("unsatisfied");
     r = await latest();
-    expect(r.tally).toMatchObject({ unsatisfied: 2, total: 2 });
+    // no tally while the vote is open: turnout only
+    expect(r.tally).toBeNull();
+    expect(r.turnout).toEqual({ eligible: 2, present: 2, voted: 2 });
     expect(r.myChoice).toBeNull();
-    expect((await listHandlingReports(w.t.db, w.inquiryId, w.member.id))[0].myChoice).toBe("unsatisfied");
+    const mine = (await listHandlingReports(w.t.db, w.inquiryId, w.member.id))[0];
+    expect([mine.myVoted, mine.myChoice]).toEqual([true, null]);
     // voted down: a new due date is required
     expect(await closeHandlingReportVote(w.t.db, w.staff.actor, { reportId: r.id, version: r.version, newDueDate: "" })).toMatchObject({ ok: false, field: "newDueDate" });
     const newDue = addDays(todayInShanghai(), 30);
@@ -117,6 +122,13 @@ describe("handling report against the database", () => {
       [1, "resubmission_required", due],
     ]);
     expect(rounds[1].vote_status).toBe("closed");
+    expect(rounds[1].tally).toMatchObject({ satisfied: 1, unsatisfied: 1, total: 2 });
+    // the failed vote's re-report is settled by the new round (it does not wait in the staff queue)
+    expect((await w.t.db.selectFrom("votes").select(["result", "followup", "followup_done_at"]).where("id", "=", rounds[1].vote_id!).executeTakeFirstOrThrow())).toMatchObject({
+      result: "not_passed",
+      followup: "re_report",
+      followup_done_at: expect.any(String),
+    });
     // ballots after the close: refused
     expect(await castHandlingReportBallot(w.t.db, w.member.actor, { reportId: rounds[1].id, memberId: w.member.id, choice: "satisfied" })).toMatchObject({ ok: false });
     // round 2 passes
@@ -125,7 +137,7 @@ describe("handling report against the database", () => {
     let cur = await latest();
     await openHandlingReportVote(w.t.db, w.staff.actor, { reportId: cur.id, version: cur.version });
     await castHandlingReportBallot(w.t.db, w.member.actor, { reportId: cur.id, memberId: w.member.id, choice: "basically_satisfied" });
-    await castHandlingReportBallot(w.t.db, w.member2.actor, { reportId: cur.id, memberId: w.member2.id, choice: "unsatisfied" });
+    await castHandlingReportBallot(w.t.db, w.member2.actor, { reportId: cur.id, memberId: w.member2.id, choice: "satisfied" });
     cur = await latest();
     expect(await closeHandlingReportVote(w.t.db, w.staff.actor, { reportId: cur.id, version: cur.version, newDueDate: "" })).toMatchObject({ ok: true, outcome: "accepted" });
     expect((await latest()).status).toBe("accepted");

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, VoteChoice } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
-import { castBallot, closeVote, openVote } from "../meeting/votes.server";
+import { castBallot, closeVote, myStanding, openVote, outcomeIfClosedNow, resolveFollowup, voteTurnout, type VoteOutcome } from "../meeting/votes.server";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
@@ -12,7 +12,8 @@ import { addMonths, type Result } from "./rectification.server";
 /**
  * 研究处理情况报告: the government's written report on how it handled the inquiry's opinions. Due (per inquiry)
  * three months after the meeting by default; submitted by the government's liaison; members vote satisfaction
- * on it; if more than half of the ballots cast are 不满意, the report must be made again (a new round with a
+ * on it; if the vote does not pass (the shared rule of app/meeting/votes.server.ts computeVoteResult: by
+ * default 满意 + 基本满意 over half of all eligible members), the report must be made again (a new round with a
  * new due date). The vote uses the meeting stage's generic vote functions (app/meeting/votes.server.ts) with
  * target_type "handling_report", inside this module's transactions.
  */
@@ -54,31 +55,30 @@ export interface Tally {
   total: number;
 }
 
-/** The outcome of a closed vote: more than half of the ballots cast 不满意 → the report must be made again. */
-export function voteOutcome(tally: Tally): "accepted" | "resubmission_required" {
-  return tally.unsatisfied * 2 > tally.total ? "resubmission_required" : "accepted";
+/** The report's fate from the vote's result (computeVoteResult): not passed → the report must be made again. */
+export function voteOutcome(outcome: Pick<VoteOutcome, "passed">): "accepted" | "resubmission_required" {
+  return outcome.passed ? "accepted" : "resubmission_required";
 }
 
 export function defaultHandlingDueDate(meetingDate: string | null, today = todayInShanghai()): string {
   return addMonths(meetingDate && isCalendarDate(meetingDate) ? meetingDate : today, HANDLING_REPORT_MONTHS);
 }
 
+/** The counters of a vote (the only record of a secret vote's choices). Show them only once the vote is closed. */
 export async function voteTally(db: Db, voteId: number): Promise<Tally> {
-  const rows = await db
-    .selectFrom("vote_ballots")
-    .select(["choice", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("vote_id", "=", voteId)
-    .groupBy("choice")
-    .execute();
+  const rows = await db.selectFrom("vote_counts").select(["choice", "count"]).where("vote_id", "=", voteId).execute();
   const tally: Tally = { satisfied: 0, basically_satisfied: 0, unsatisfied: 0, abstain: 0, total: 0 };
   for (const r of rows) {
-    tally[r.choice] = Number(r.n);
-    tally.total += Number(r.n);
+    tally[r.choice] = Number(r.count);
+    tally.total += Number(r.count);
   }
   return tally;
 }
 
-/** Every round of an inquiry's report, newest first, each with its vote and tally. */
+/**
+ * Every round of an inquiry's report, newest first, each with its vote: the tally only once the vote is closed,
+ * turnout (已投) while it is open, and for a member whether they have voted (their choice only if the vote is open-named).
+ */
 export async function listHandlingReports(db: Db, inquiryId: number, memberId?: number) {
   const rows = await db
     .selectFrom("handling_reports as h")
@@ -107,12 +107,17 @@ export async function listHandlingReports(db: Db, inquiryId: number, memberId?: 
   const today = todayInShanghai();
   const result = [];
   for (const r of rows) {
-    const tally = r.vote_id ? await voteTally(db, r.vote_id) : null;
-    const mine =
-      r.vote_id && memberId
-        ? ((await db.selectFrom("vote_ballots").select("choice").where("vote_id", "=", r.vote_id).where("member_id", "=", memberId).executeTakeFirst())?.choice ?? null)
-        : null;
-    result.push({ ...r, tally, myChoice: mine as VoteChoice | null, ...deadlineLight(r.due_date, today, HANDLING_REPORT_NEAR_DAYS, r.status !== "pending") });
+    const tally = r.vote_id && r.vote_status === "closed" ? await voteTally(db, r.vote_id) : null;
+    const turnout = r.vote_id ? await voteTurnout(db, r.vote_id) : null;
+    const standing = r.vote_id && memberId ? await myStanding(db, r.vote_id, memberId) : null;
+    result.push({
+      ...r,
+      tally,
+      turnout,
+      myVoted: standing?.voted ?? false,
+      myChoice: (standing?.choice ?? null) as VoteChoice | null,
+      ...deadlineLight(r.due_date, today, HANDLING_REPORT_NEAR_DAYS, r.status !== "pending"),
+    });
   }
   return result;
 }
@@ -274,7 +279,7 @@ export async function openHandlingReportVote(db: Kysely<Database>, actor: Actor,
   });
 }
 
-/** A member casts (or changes) a ballot while the vote is open. Secret: the audit entry holds no choice. */
+/** A member casts their one ballot while the vote is open. Secret: nothing stored links them to the choice. */
 export async function castHandlingReportBallot(
   db: Kysely<Database>,
   actor: Actor,
@@ -295,8 +300,9 @@ export async function castHandlingReportBallot(
 }
 
 /**
- * Staff close the vote. More than half of the ballots cast 不满意 → this round 须重新报告 and a new round is
- * opened with `newDueDate`; otherwise the report is accepted. A vote without ballots cannot be closed.
+ * Staff close the vote. Not passed (computeVoteResult, against the roll and the inquiry's rule) → this round
+ * 须重新报告 and a new round is opened with `newDueDate` (which settles the vote's re-report follow-up);
+ * otherwise the report is accepted. A vote without ballots cannot be closed.
  */
 export async function closeHandlingReportVote(
   db: Kysely<Database>,
@@ -311,7 +317,7 @@ export async function closeHandlingReportVote(
     if (!vote || vote.status !== "open") return { ok: false, field: "_form", message: "满意度测评尚未开始或已经结束" };
     const tally = await voteTally(trx, vote.id);
     if (tally.total === 0) return { ok: false, field: "_form", message: "尚无委员投票，不能结束测评" };
-    const outcome = voteOutcome(tally);
+    const outcome = voteOutcome((await outcomeIfClosedNow(trx, vote.id))!);
     const next = nextHandlingReportStatus(report.status, outcome === "accepted" ? "accept" : "vote_down");
     if (!next) return { ok: false, field: "_form", message: "只能结束已报送报告的满意度测评" };
     if (outcome === "resubmission_required") {
@@ -319,7 +325,7 @@ export async function closeHandlingReportVote(
       if (bad) return { ...bad, message: bad.message.replace("报送期限", "重新报送期限") };
     }
     const closed = await closeVote(trx, actor, vote.id);
-    if (!closed.ok) return closed;
+    if (!closed.ok) return { ok: false, field: closed.field, message: closed.message };
     const now = nowIso();
     await trx.updateTable("handling_reports").set({ status: next, version: report.version + 1, updated_at: now }).where("id", "=", report.id).execute();
     let newId: number | null = null;
@@ -330,6 +336,8 @@ export async function closeHandlingReportVote(
         .returning("id")
         .executeTakeFirstOrThrow();
       newId = row.id;
+      const settled = await resolveFollowup(trx, actor, { voteId: vote.id, note: `已要求人民政府于 ${input.newDueDate} 前重新报送（第 ${report.round + 1} 轮）` });
+      if (!settled.ok) throw new Error(settled.message);
     }
     await recordAudit(trx, actor, {
       action: "handling_report.vote_result",
@@ -337,7 +345,7 @@ export async function closeHandlingReportVote(
       entityId: report.id,
       summary:
         `结束「${inquiry.title}」研究处理情况报告（第 ${report.round} 轮）满意度测评：满意 ${tally.satisfied}、基本满意 ${tally.basically_satisfied}、不满意 ${tally.unsatisfied}、弃权 ${tally.abstain}；` +
-        (outcome === "accepted" ? "报告通过" : `不满意票超过半数，须于 ${input.newDueDate} 前重新报告`),
+        (outcome === "accepted" ? "报告通过" : `测评未通过，须于 ${input.newDueDate} 前重新报告`),
       before: { status: report.status },
       after: { status: next, tally, new_round: newId ? { id: newId, round: report.round + 1, due_date: input.newDueDate } : null },
     });

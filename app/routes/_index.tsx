@@ -3,7 +3,6 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { DeadlineBadge } from "~/components/attachments";
 import { StackedBarChart, type ChartSeries } from "~/components/StatusChart";
-import { VOTE_CHOICE_LABELS } from "~/meeting/labels";
 import { ITEM_STATUS_LABELS, ITEM_STATUSES } from "~/rectification/labels";
 import { homeData } from "~/dashboard/dashboard.server";
 import { getDb } from "~/db.server";
@@ -236,7 +235,7 @@ function MemberHome({ d }: { d: NonNullable<ReturnType<typeof useLoaderData<type
         <ul>
           {d.votes.map((v) => (
             <li key={v.id}>
-              <Link to={`/votes/${v.id}`}>{v.title}</Link>（{v.inquiry_title}）{v.choice ? <span className="badge ok">已投：{VOTE_CHOICE_LABELS[v.choice]}</span> : <span className="badge warn">未投票</span>}
+              <Link to={`/votes/${v.id}`}>{v.title}</Link>（{v.inquiry_title}）{v.voted ? <span className="badge ok">已投票</span> : v.method === "entered" ? <span className="badge off">会场表决</span> : <span className="badge warn">未投票</span>}
             </li>
           ))}
         </ul>

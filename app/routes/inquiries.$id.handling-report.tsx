@@ -69,9 +69,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             status: r.vote_status,
             opened_at: r.vote_opened_at,
             closed_at: r.vote_closed_at,
-            ballots: r.tally?.total ?? 0,
-            // the tally while voting is open: staff only; afterwards: everyone who reads the report
-            tally: r.vote_status === "closed" || isStaff ? r.tally : null,
+            ballots: r.turnout?.voted ?? 0,
+            eligible: r.turnout?.eligible ?? 0,
+            // no tally while voting is open (listHandlingReports gives it only once closed)
+            tally: r.tally,
+            myVoted: r.myVoted,
             myChoice: r.myChoice,
           }
         : null,
@@ -343,29 +345,32 @@ function VotePanel({
       ) : (
         <>
           <p data-testid="vote-state">
-            {open ? "测评进行中" : "测评已结束"}，已有 <strong>{vote.ballots}</strong> 人投票（无记名）。
+            {open ? "测评进行中" : "测评已结束"}，应到 {vote.eligible} 人，已有 <strong>{vote.ballots}</strong> 人投票（无记名{open ? "，结果在测评结束后公布" : ""}）。
             {vote.opened_at ? <span className="muted rs-small"> 开始于 {formatDateTime(vote.opened_at)}</span> : null}
             {vote.closed_at ? <span className="muted rs-small">，结束于 {formatDateTime(vote.closed_at)}</span> : null}
           </p>
           {vote.tally ? (
             <ul className="rs-summary" data-testid="vote-tally">
               {VOTE_CHOICES.map((c) => (
-                <li key={c} className={c === "unsatisfied" && vote.tally!.unsatisfied * 2 > vote.tally!.total ? "rs-sum-bad" : ""}>
+                <li key={c}>
                   <strong>{vote.tally![c]}</strong> {VOTE_CHOICE_LABELS[c]}
                 </li>
               ))}
             </ul>
           ) : null}
-          {isMember && open ? (
+          {isMember && open && vote.myVoted ? (
+            <p data-testid="my-vote">您已投票{vote.myChoice ? `：${VOTE_CHOICE_LABELS[vote.myChoice]}` : "（无记名，系统不保存您的选择与您的对应关系）"}。</p>
+          ) : null}
+          {isMember && open && !vote.myVoted ? (
             <Form method="post" className="rect-ballot" data-testid="ballot">
               <FormError feedback={feedbackFor("ballot")} />
               <input type="hidden" name="intent" value="ballot" />
               <input type="hidden" name="reportId" value={round.id} />
               <fieldset className="inq-radios field">
-                <legend className="field-label">您的测评意见{vote.myChoice ? `（已投：${VOTE_CHOICE_LABELS[vote.myChoice]}，可修改）` : ""}</legend>
+                <legend className="field-label">您的测评意见（每人一票，提交后不能更改）</legend>
                 {VOTE_CHOICES.map((c) => (
                   <label key={c}>
-                    <input type="radio" name="choice" value={c} defaultChecked={vote.myChoice === c} required /> {VOTE_CHOICE_LABELS[c]}
+                    <input type="radio" name="choice" value={c} required /> {VOTE_CHOICE_LABELS[c]}
                   </label>
                 ))}
               </fieldset>
@@ -385,7 +390,7 @@ function VotePanel({
                 type="date"
                 feedback={feedbackFor("close_vote")}
                 defaultValue={suggestedNewDueDate}
-                hint="不满意票超过已投票数一半时，报告须重新报送，按此期限开始新一轮"
+                hint="测评未通过（按本次询问的测评规则计算）时，报告须重新报送，按此期限开始新一轮"
               />
               <button type="submit" disabled={busy}>结束测评</button>
             </Form>

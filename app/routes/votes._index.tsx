@@ -1,42 +1,52 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
+import { LiveNoScriptRefresh } from "~/components/LiveNoScriptRefresh";
+import { useLiveRevalidate } from "~/components/useLiveRevalidate";
 import { getDb } from "~/db.server";
-import { VOTE_CHOICE_LABELS, VOTE_STATUS_LABELS } from "~/meeting/labels";
-import { listMemberVotes } from "~/meeting/votes.server";
+import { VOTE_RESULT_LABELS, VOTE_STATUS_LABELS } from "~/meeting/labels";
+import { listAllVotes, listMemberVotes } from "~/meeting/votes.server";
 import { canSeeVoteResults, canVote, forbidden } from "~/policy.server";
 import { formatDateTime } from "~/utils/time";
 
-/** 满意度测评: a member's list on the phone — open votes first, each saying whether they have voted. */
+/**
+ * 满意度测评: a member's list on the phone — open votes first, each saying whether they still have to vote. The
+ * page polls, so a vote opened by staff appears without reloading (and reloads itself without JavaScript).
+ */
 export const meta: MetaFunction = () => [{ title: "满意度测评 · 询问" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!canSeeVoteResults(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
   const db = getDb();
-  if (canVote(user)) return { isMember: true, votes: await listMemberVotes(db, user.id) };
-  // staff: every vote, open first (no ballots of anyone)
-  const votes = await db
-    .selectFrom("votes as v")
-    .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
-    .select(["v.id", "v.title", "v.status", "v.opened_at", "v.closed_at", "v.secret", "i.title as inquiry_title"])
-    .orderBy("v.status", "desc")
-    .orderBy("v.id", "desc")
-    .limit(50)
-    .execute();
-  return { isMember: false, votes: votes.map((v) => ({ ...v, choice: null, voted: false })) };
+  if (canVote(user)) {
+    const votes = await listMemberVotes(db, user.id);
+    return { isMember: true, votes: votes.map((v) => ({ id: v.id, title: v.title, status: v.status, result: v.result, closed_at: v.closed_at, inquiry_title: v.inquiry_title, canVote: v.canVote, voted: v.voted, method: v.method, onRoll: v.onRoll })) };
+  }
+  const votes = await listAllVotes(db);
+  return { isMember: false, votes: votes.map((v) => ({ ...v, canVote: false, voted: false, onRoll: false })) };
+}
+
+function badgeFor(v: { status: string; canVote: boolean; voted: boolean; method: string; onRoll: boolean }, isMember: boolean) {
+  if (!isMember) return <span className="badge warn">{VOTE_STATUS_LABELS[v.status as "open"]}</span>;
+  if (v.canVote) return <span className="badge warn">待投票</span>;
+  if (v.voted) return <span className="badge ok">已投票</span>;
+  if (v.method === "entered") return <span className="badge off">会场表决</span>;
+  return <span className="badge off">{v.onRoll ? "列席" : "不在表决名单中"}</span>;
 }
 
 export default function Votes() {
   const { isMember, votes } = useLoaderData<typeof loader>();
+  useLiveRevalidate(true);
   const open = votes.filter((v) => v.status === "open");
   const closed = votes.filter((v) => v.status === "closed");
   return (
     <section className="vt-page">
+      <LiveNoScriptRefresh seconds={10} />
       <h1>满意度测评</h1>
       <h2>正在进行（{open.length}）</h2>
       {open.length === 0 ? (
-        <p className="muted">目前没有正在进行的测评。</p>
+        <p className="muted" data-testid="no-open-votes">目前没有正在进行的测评。新的测评开始后会自动显示在这里。</p>
       ) : (
         <ul className="vt-list" data-testid="open-votes">
           {open.map((v) => (
@@ -44,11 +54,7 @@ export default function Votes() {
               <Link to={`/votes/${v.id}`} className="vt-card">
                 <strong>{v.title}</strong>
                 <span className="muted rs-small">{v.inquiry_title}</span>
-                {isMember ? (
-                  <span className={`badge ${v.voted ? "ok" : "warn"}`}>{v.voted && v.choice ? `已投：${VOTE_CHOICE_LABELS[v.choice]}` : "待投票"}</span>
-                ) : (
-                  <span className="badge warn">{VOTE_STATUS_LABELS[v.status]}</span>
-                )}
+                {badgeFor(v, isMember)}
               </Link>
             </li>
           ))}
@@ -66,6 +72,7 @@ export default function Votes() {
                 <span className="muted rs-small">
                   {v.inquiry_title} · 结束于 {formatDateTime(v.closed_at)}
                 </span>
+                {v.result ? <span className={`badge ${v.result === "passed" ? "ok" : "bad"}`}>{VOTE_RESULT_LABELS[v.result]}</span> : null}
               </Link>
             </li>
           ))}
