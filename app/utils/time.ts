@@ -52,3 +52,15 @@ export function daysBetween(from: string, to: string): number {
 export function shanghaiDayStartIso(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 }
+
+/**
+ * The Asia/Shanghai calendar date (YYYY-MM-DD) of a stored UTC instant (ISO string or Date): a report
+ * submitted at 2026-06-30T16:30:00Z (00:30 on 1 July in Beijing) is dated 2026-07-01. A value that is already
+ * a calendar date (YYYY-MM-DD) is returned as it is; an unreadable one as "".
+ */
+export function shanghaiDate(instant: string | Date): string {
+  if (typeof instant === "string" && DATE_RE.test(instant)) return instant;
+  const d = typeof instant === "string" ? new Date(instant) : instant;
+  if (Number.isNaN(d.getTime())) return "";
+  return todayInShanghai(d);
+}
