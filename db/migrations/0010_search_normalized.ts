@@ -109,6 +109,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql
     .raw(`create trigger search_queue_inquiries_year after update of meeting_date, created_at on inquiries begin ${facetDocs(`'i' || new.id`)} end`)
     .execute(db);
+  for (const event of ["insert", "update of meeting_date"]) {
+    await sql
+      .raw(`create trigger search_queue_meetings_year_${event.split(" ")[0]} after ${event} on meetings begin ${facetDocs(`'i' || new.inquiry_id`)} end`)
+      .execute(db);
+  }
   // issuing (or re-issuing) the outline changes the questions each department received
   await sql
     .raw(
