@@ -24,3 +24,11 @@ describe("foldForSearch (issue 15 item 2)", () => {
     expect([...foldClusters("\u200B")][0].folded).toBe("");
   });
 });
+
+describe("indexGrams", () => {
+  it("is the bigrams of each run of the folded text, whatever the characters", () => {
+    for (const s of ["ＰＰＰ项目融资，２０２６年😀😀ab c𠀀𠀁", "农村饮\u200B水", "Ａ", "", "，。", "e\u0301te ÉTÉ"]) {
+      expect(indexGrams(s), s).toBe(searchRuns(foldForSearch(s)).flatMap(bigrams).join(" "));
+    }
+  });
+});

@@ -48,12 +48,31 @@ export function bigrams(run: string): string[] {
   return out;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** A letter or digit (the characters of searchRuns), with a fast path for ASCII and the common CJK block. */
+function isWordChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (ch.length === 1 && c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  if (ch.length === 1 && c >= 0x4e00 && c <= 0x9fff) return true;
+  return WORD_CHAR.test(ch);
+}
+
 /**
  * The indexed form of a text: the bigrams of each run of its folded form, space separated (FTS5's
- * unicode61 tokenizer reads each pair as one token). See docs/decisions/0004-chinese-search.md.
+ * unicode61 tokenizer reads each pair as one token) — the same as searchRuns(...).flatMap(bigrams), built in
+ * one pass because every document of a re-index goes through it. See docs/decisions/0004-chinese-search.md.
  */
 export function indexGrams(text: string): string {
-  return searchRuns(foldForSearch(text)).flatMap(bigrams).join(" ");
+  const parts: string[] = [];
+  let prev = "";
+  for (const ch of foldForSearch(text)) {
+    if (isWordChar(ch)) {
+      if (prev) parts.push(prev + ch);
+      prev = ch;
+    } else prev = "";
+  }
+  return parts.join(" ");
 }
 
 const graphemes = new Intl.Segmenter("zh", { granularity: "grapheme" });

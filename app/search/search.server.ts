@@ -316,3 +316,19 @@ async function hrefFor(db: Kysely<Database>, user: Reader, kind: string, id: num
       return "/";
   }
 }
+
+/**
+ * The organisations a result can be narrowed to (issue 23 item 2): active units by kind and the admin's order.
+ * Names of units are not confidential; which records name them is answered under the user's permissions.
+ */
+export async function searchOrganizations(db: Kysely<Database>) {
+  return db
+    .selectFrom("organizations")
+    .select(["id", "name", "kind"])
+    .where("active", "=", 1)
+    .where("kind", "in", ["department", "government", "county_congress"])
+    .orderBy("kind")
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
+}
