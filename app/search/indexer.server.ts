@@ -26,10 +26,11 @@ import { indexGrams } from "./normalize";
  * - its text, folded by foldForSearch (app/search/normalize.ts) into character bigrams — the one function
  *   queries pass through too; names of people and organisations are part of the text (issue 23 item 2);
  * - its readers, decided by the policy functions the pages call (issue 16 item 3), written as tokens in the
- *   `facets` column: rstaff / radmin / rmember for the internal roles, rd<org> / rc<org> for the departments
- *   and counties the record names, rdany / rgov / rcany for any other department, the government, any other
- *   county. A user's search asks for its own tokens (`readerTokensOf`), so the full-text index answers
- *   permission, counts included, without reading any stored text.
+ *   `facets` column: nstaff / nadmin / nmember where an internal role may NOT read it (drafts, the issued copy
+ *   of a question — few documents, so excluding them is cheap), rd<org> / rc<org> for the departments and
+ *   counties the record names that may read it, rdany / rgov / rcany for any other department, the
+ *   government, any other county. A user's search asks for its own tokens (`readerFilterOf`), so the
+ *   full-text index answers permission, counts included, without reading any stored text.
  * - its date (`at`, an Asia/Shanghai calendar date), and facet tokens y<year of its inquiry>, i<inquiry>, o<org>.
  * Rowid = kind code × 10^9 + record id.
  */
@@ -84,7 +85,7 @@ const INTERNAL_ROLES: Role[] = ["admin", "staff", "member"];
  */
 export function readerTokens(canRead: (user: Reader) => boolean, organizationIds: number[], kindOf: (id: number) => OrganizationKind | null): string[] {
   const tokens: string[] = [];
-  for (const role of INTERNAL_ROLES) if (canRead({ role, organizationId: null, organizationKind: null })) tokens.push(`r${role}`);
+  for (const role of INTERNAL_ROLES) if (!canRead({ role, organizationId: null, organizationKind: null })) tokens.push(`n${role}`);
   for (const id of organizationIds) {
     const organizationKind = kindOf(id);
     if (canRead({ role: "department", organizationId: id, organizationKind })) tokens.push(`rd${id}`);
@@ -96,15 +97,18 @@ export function readerTokens(canRead: (user: Reader) => boolean, organizationIds
   return tokens;
 }
 
-/** The tokens a user's search asks for (any one of them lets a document through). */
-export function readerTokensOf(user: Reader): string[] {
-  if (INTERNAL_ROLES.includes(user.role)) return [`r${user.role}`];
+/**
+ * What a user's search asks of the reader tokens: an internal role reads every document not marked
+ * n<role> (`exclude`); a department or county reads the documents carrying any of its tokens (`anyOf`).
+ */
+export function readerFilterOf(user: Reader): { exclude: string } | { anyOf: string[] } {
+  if (INTERNAL_ROLES.includes(user.role)) return { exclude: `n${user.role}` };
   const org = user.organizationId;
   if (user.role === "department") {
-    return [...(org !== null ? [`rd${org}`] : []), "rdany", ...(user.organizationKind === "government" ? ["rgov"] : [])];
+    return { anyOf: [...(org !== null ? [`rd${org}`] : []), "rdany", ...(user.organizationKind === "government" ? ["rgov"] : [])] };
   }
-  if (user.role === "county") return [...(org !== null ? [`rc${org}`] : []), "rcany"];
-  return [];
+  if (user.role === "county") return { anyOf: [...(org !== null ? [`rc${org}`] : []), "rcany"] };
+  return { anyOf: [] };
 }
 
 interface Context {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { canManageMeeting, canReadDepartmentTranscript, canReadMeetingRecord, canReadWholeOutline } from "../policy.server";
-import { CODE_OF_KIND, readerTokensOf, ROWID_BASE, SEARCH_KINDS, searchIndexPending, syncSearchIndex, type Reader } from "./indexer.server";
+import { CODE_OF_KIND, readerFilterOf, ROWID_BASE, SEARCH_KINDS, searchIndexPending, syncSearchIndex, type Reader } from "./indexer.server";
 import { SEARCH_KIND_LABELS } from "./labels";
 import { bigrams, foldClusters, foldForSearch, searchRuns } from "./normalize";
 
@@ -86,12 +86,15 @@ const PREFERRED_KIND_ORDER = [
 const KIND_ORDER = [...PREFERRED_KIND_ORDER, ...SEARCH_KINDS.map((k) => k.kind as string).filter((k) => !PREFERRED_KIND_ORDER.includes(k))];
 
 /**
- * The FTS5 expression of what a user may read: any of the user's reader tokens among the document's facets
- * (written from the policy functions when the document was built).
+ * The FTS5 expression of a query as the user may see it: the text, any filters, and the user's reader tokens
+ * (written from the policy functions when each document was built). Facets are whole tokens.
  */
-export function visibilityMatch(user: Reader): string {
-  const tokens = readerTokensOf(user);
-  return tokens.length ? `facets : (${tokens.join(" OR ")})` : "facets : rnobody";
+export function visibleMatch(user: Reader, parts: string[]): string {
+  const filter = readerFilterOf(user);
+  const all = parts.map((p) => `(${p})`);
+  if ("exclude" in filter) return `(${all.join(" AND ")}) NOT (facets : ${filter.exclude})`;
+  if (filter.anyOf.length === 0) return `(${all.join(" AND ")}) AND (facets : rnobody)`;
+  return [...all, `(facets : (${filter.anyOf.join(" OR ")}))`].join(" AND ");
 }
 
 export interface SearchFilter {
@@ -140,11 +143,11 @@ export async function search(
   // documents queued by writes since the last search are built first, so a hit never lags a change
   if (await searchIndexPending(db)) await syncSearchIndex(db);
   // text, readers and filters are all answered by the full-text index (facets are whole tokens)
-  const parts = [`grams : (${query.match})`, visibilityMatch(user)];
+  const parts = [`grams : (${query.match})`];
   if (filter.inquiryId) parts.push(`facets : i${Math.trunc(filter.inquiryId)}`);
   if (filter.year) parts.push(`facets : y${Math.trunc(filter.year)}`);
   if (filter.organizationId) parts.push(`facets : o${Math.trunc(filter.organizationId)}`);
-  const base = sql`search_index match ${parts.map((p) => `(${p})`).join(" AND ")}`;
+  const base = sql`search_index match ${visibleMatch(user, parts)}`;
   // one count per kind over the kind's rowid range (FTS5 counts from the index without reading any text),
   // stopping at the cap
   const cap = filter.countCap ?? COUNT_CAP_PER_KIND;
