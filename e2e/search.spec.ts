@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { insert, login, logout, queryAll, unique } from "./fixtures";
+import { insert, login, logout, pdf, queryAll, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
 
 /**
  * Search as offices type (issue 15 item 2), narrowed by organisation and finding people and units (issue 23
@@ -91,4 +91,50 @@ test("a county that finds a published exchange opens the public digest, never a 
   await links.first().click();
   await expect(page).toHaveURL(/\/public\/inquiries\/1$/);
   await expect(page.getByText("健康扶贫").first()).toBeVisible();
+});
+
+test("a county's draft and its file stay the county's until submitted: staff neither find nor download them (issue 16 item 3)", async ({ page, browser }) => {
+  const title = unique("草稿保密调研");
+  const marker = unique("草稿标记");
+  await login(page, "staff");
+  await page.goto("/inquiries/1/surveys");
+  const form = page.locator("#delegate");
+  await form.getByLabel("调研题目").fill(title);
+  await form.getByLabel("截止日期").fill(shanghaiDate(20));
+  await form.getByLabel("武陟县人大常委会").check();
+  await form.getByTestId("rte-brief").click();
+  await page.keyboard.type("请按时报送调研报告。");
+  await form.getByRole("button", { name: "委托调研" }).click();
+  await expect(page.getByRole("status")).toContainText(`委托调研「${title}」`);
+  const [{ id }] = await queryAll<{ id: number }>(
+    "select d.id from survey_delegations d join survey_requests r on r.id = d.request_id where r.title = ?",
+    [title],
+  );
+
+  const county = await signedIn(browser, "county2");
+  await county.goto(`/surveys/${id}`);
+  await typeRichText(county, county.getByTestId("rte-report"), `武陟县调研报告草稿 ${marker}`);
+  await county.getByLabel("添加附件").setInputFiles(pdf(`${marker}附表.pdf`));
+  await county.getByRole("button", { name: "保存草稿" }).click();
+  await expect(county.getByRole("status")).toContainText("草稿已保存");
+  const [file] = await queryAll<{ id: number }>("select id from attachments where owner_type = 'survey_report' and owner_id = ?", [id]);
+
+  // the county finds and downloads its own draft
+  await county.goto(`/search?q=${encodeURIComponent(marker)}`);
+  await expect(county.getByTestId("search-total")).toHaveText("共找到 2 条结果");
+  expect((await county.request.get(`/attachments/${file.id}`)).status()).toBe(200);
+
+  // staff: no hit, no count, and the file is refused like the page hides it
+  await page.goto(`/search?q=${encodeURIComponent(marker)}`);
+  await expect(page.getByTestId("search-total")).toHaveText("共找到 0 条结果");
+  expect((await page.request.get(`/attachments/${file.id}`)).status()).toBe(403);
+
+  // once submitted, staff read it everywhere
+  await county.goto(`/surveys/${id}`);
+  await county.getByRole("button", { name: "提交报告" }).click();
+  await expect(county.getByRole("status")).toContainText("调研报告已提交");
+  await page.goto(`/search?q=${encodeURIComponent(marker)}`);
+  await expect(page.getByTestId("search-total")).toHaveText("共找到 2 条结果");
+  expect((await page.request.get(`/attachments/${file.id}`)).status()).toBe(200);
+  await county.context().close();
 });
