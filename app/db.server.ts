@@ -1,4 +1,5 @@
 import { databasePath, migrateToLatest, openDatabase, type DB } from "../db/client";
+import { syncSearchIndex } from "./search/indexer.server";
 
 /**
  * The process-wide database handle. Kept on globalThis so the dev server's reloads reuse its connections.
@@ -16,4 +17,6 @@ export function getDb(): DB {
 /** Called once by server.mjs before it listens. */
 export async function prepareDatabase(): Promise<void> {
   await migrateToLatest(getDb());
+  // documents queued by migrations (a re-index) or by writes of another process are built before serving
+  await syncSearchIndex(getDb());
 }

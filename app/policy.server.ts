@@ -48,6 +48,19 @@ export function canReadDelegation(user: Pick<CurrentUser, "role" | "organization
   return user.role === "county" && user.organizationId !== null && user.organizationId === delegation.organization_id;
 }
 
+/**
+ * A county's report text and files: the county itself always (its draft too); staff and members once it is
+ * handed in (submitted, accepted, or returned for revision). A draft stays the county's until it is submitted
+ * (issue 16 item 3) — the survey page, search and attachment downloads all ask here.
+ */
+export function canReadDelegationReport(
+  user: Pick<CurrentUser, "role" | "organizationId">,
+  delegation: { organization_id: number; status: string },
+): boolean {
+  if (canWriteDelegationReport(user, delegation)) return true;
+  return canReadInquiry(user) && delegation.status !== "pending";
+}
+
 /** Only the county congress a survey is delegated to writes and submits its report. */
 export function canWriteDelegationReport(user: Pick<CurrentUser, "role" | "organizationId">, delegation: { organization_id: number }): boolean {
   return user.role === "county" && user.organizationId !== null && user.organizationId === delegation.organization_id;
@@ -55,12 +68,20 @@ export function canWriteDelegationReport(user: Pick<CurrentUser, "role" | "organ
 
 /**
  * An attachment is readable by whoever may read the record it belongs to. `owner` is resolved by the
- * attachments module; a county report's attachment carries the delegation's organisation.
+ * attachments module; a county report's attachment carries the delegation's organisation, and a county
+ * report's or a preparation answer's its owner's `status` (a draft's files are as private as the draft).
  */
 export function canReadAttachment(
   user: Pick<CurrentUser, "role" | "organizationId">,
-  owner: { type: string; delegationOrganizationIds: number[] },
+  owner: { type: string; delegationOrganizationIds: number[]; rectificationOrganizationIds?: number[]; status?: string },
 ): boolean {
+  // a missing status counts as a draft: private unless the owner says otherwise
+  if (owner.type === "survey_report") {
+    return owner.delegationOrganizationIds.some((orgId) => canReadDelegationReport(user, { organization_id: orgId, status: owner.status ?? "pending" }));
+  }
+  if (owner.type === "preparation_answer") {
+    return owner.delegationOrganizationIds.some((orgId) => canReadPreparationAnswerText(user, { department_id: orgId, status: owner.status ?? "draft" }));
+  }
   if (canReadInquiry(user)) return true;
   // a written reply's attachments: the answering department (its id is carried in delegationOrganizationIds)
   if (owner.type === "written_reply") return user.role === "department" && user.organizationId !== null && owner.delegationOrganizationIds.includes(user.organizationId);
@@ -112,6 +133,18 @@ export function canReadPreparationAnswer(user: Pick<CurrentUser, "role" | "organ
   return canReadInquiry(user) || isQuestionDepartment(user, question);
 }
 
+/**
+ * The text (and files) of a preparation answer: the department that writes it, draft or not; staff and
+ * members once it is submitted — a draft stays the department's (issue 16 item 3).
+ */
+export function canReadPreparationAnswerText(
+  user: Pick<CurrentUser, "role" | "organizationId">,
+  answer: { department_id: number; status: string },
+): boolean {
+  if (isQuestionDepartment(user, { departmentId: answer.department_id })) return true;
+  return canReadInquiry(user) && answer.status === "submitted";
+}
+
 // ---- 询问会 and 摘要 (meeting, digest, votes) ----
 /** Staff run the meeting: setup, the live record, reordering and corrections, written-reply tasks, votes, the digest. */
 export function canManageMeeting(user: Pick<CurrentUser, "role">): boolean {
@@ -135,6 +168,25 @@ export function canReadDepartmentTranscript(
   if (canReadMeetingRecord(user)) return true;
   if (user.role !== "department" || user.organizationId === null) return false;
   return user.organizationId === organizationId || digestPublished;
+}
+
+/**
+ * One segment of the meeting record, through whichever page shows it: the whole record (staff, members); the
+ * transcript of a department that answered in it (an exchange only); the published digest (its segment kinds).
+ */
+export interface SegmentScope {
+  kind: string;
+  /** the answering department and the organisations of its turns */
+  organizationIds: number[];
+  digestPublished: boolean;
+  /** the published digest includes this kind of segment */
+  inDigest: boolean;
+}
+
+export function canReadMeetingSegment(user: Pick<CurrentUser, "role" | "organizationId">, segment: SegmentScope): boolean {
+  if (canReadMeetingRecord(user)) return true;
+  if (segment.kind === "exchange" && segment.organizationIds.some((orgId) => canReadDepartmentTranscript(user, orgId, segment.digestPublished))) return true;
+  return segment.inDigest && canReadDigest(user, segment.digestPublished);
 }
 
 /** Only the department whose answer it is proposes a correction to its wording. */

@@ -76,17 +76,29 @@ describe("saveAttachments and the download permission", () => {
   });
 
   it("lets a county read only the attachments of its own delegation", () => {
-    const own = { type: "survey_report", delegationOrganizationIds: [5] };
+    const own = { type: "survey_report", delegationOrganizationIds: [5], status: "submitted" };
     expect(canReadAttachment({ role: "county", organizationId: 5 }, own)).toBe(true);
     expect(canReadAttachment({ role: "county", organizationId: 6 }, own)).toBe(false);
     expect(canReadAttachment({ role: "department", organizationId: 5 }, own)).toBe(false);
     expect(canReadAttachment({ role: "staff", organizationId: null }, own)).toBe(true);
+    // a draft report's files stay the county's until it is submitted (issue 16 item 3)
+    const draft = { ...own, status: "pending" };
+    expect(canReadAttachment({ role: "county", organizationId: 5 }, draft)).toBe(true);
+    expect(canReadAttachment({ role: "staff", organizationId: null }, draft)).toBe(false);
+    expect(canReadAttachment({ role: "member", organizationId: null }, draft)).toBe(false);
+    expect(canReadAttachment({ role: "admin", organizationId: null }, draft)).toBe(false);
+    expect(canReadAttachment({ role: "staff", organizationId: null }, { type: "survey_report", delegationOrganizationIds: [5] })).toBe(false);
+    const draftAnswer = { type: "preparation_answer", delegationOrganizationIds: [7], status: "draft" };
+    expect(canReadAttachment({ role: "department", organizationId: 7 }, draftAnswer)).toBe(true);
+    expect(canReadAttachment({ role: "staff", organizationId: null }, draftAnswer)).toBe(false);
+    expect(canReadAttachment({ role: "member", organizationId: null }, draftAnswer)).toBe(false);
+    expect(canReadAttachment({ role: "member", organizationId: null }, { ...draftAnswer, status: "submitted" })).toBe(true);
     expect(canReadAttachment({ role: "county", organizationId: 5 }, { type: "research_activity", delegationOrganizationIds: [] })).toBe(false);
     expect(canReadAttachment({ role: "county", organizationId: 6 }, { type: "survey_request", delegationOrganizationIds: [5, 6] })).toBe(true);
   });
 
   it("resolves a report attachment's owner to the delegation's organisation", async () => {
-    expect(await attachmentOwner(t.db, { owner_type: "survey_report", owner_id: 999 })).toEqual({ type: "survey_report", delegationOrganizationIds: [] });
+    expect(await attachmentOwner(t.db, { owner_type: "survey_report", owner_id: 999 })).toEqual({ type: "survey_report", delegationOrganizationIds: [], status: undefined });
     expect(existsSync(uploads)).toBe(true);
   });
 });

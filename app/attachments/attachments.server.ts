@@ -160,10 +160,11 @@ export function attachmentFilePath(sha256: string): string {
  * The owner of an attachment, as the policy needs it: its type and, for county surveys, the delegation's
  * organisation. A survey request's attachments are readable by each county it was delegated to.
  */
-export async function attachmentOwner(db: Kysely<Database>, attachment: { owner_type: AttachmentOwnerType; owner_id: number }) {
+export async function attachmentOwner(db: Kysely<Database> | Transaction<Database>, attachment: { owner_type: AttachmentOwnerType; owner_id: number }) {
   if (attachment.owner_type === "survey_report") {
-    const d = await db.selectFrom("survey_delegations").select("organization_id").where("id", "=", attachment.owner_id).executeTakeFirst();
-    return { type: attachment.owner_type, delegationOrganizationIds: d ? [d.organization_id] : [] };
+    const d = await db.selectFrom("survey_delegations").select(["organization_id", "status"]).where("id", "=", attachment.owner_id).executeTakeFirst();
+    // the report's status: a draft's files stay the county's (canReadDelegationReport)
+    return { type: attachment.owner_type, delegationOrganizationIds: d ? [d.organization_id] : [], status: d?.status };
   }
   if (attachment.owner_type === "survey_request") {
     const rows = await db.selectFrom("survey_delegations").select("organization_id").where("request_id", "=", attachment.owner_id).execute();
@@ -192,8 +193,9 @@ export async function attachmentOwner(db: Kysely<Database>, attachment: { owner_
   }
   if (attachment.owner_type === "preparation_answer") {
     // a department's preparation answer to an outline question: that department (carried like a delegation's county)
-    const a = await db.selectFrom("preparation_answers").select("department_id").where("id", "=", attachment.owner_id).executeTakeFirst();
-    return { type: attachment.owner_type, delegationOrganizationIds: a ? [a.department_id] : [] };
+    const a = await db.selectFrom("preparation_answers").select(["department_id", "status"]).where("id", "=", attachment.owner_id).executeTakeFirst();
+    // the answer's status: a draft's files stay the department's (canReadPreparationAnswerText)
+    return { type: attachment.owner_type, delegationOrganizationIds: a ? [a.department_id] : [], status: a?.status };
   }
   return { type: attachment.owner_type, delegationOrganizationIds: [] as number[] };
 }

@@ -28,6 +28,7 @@ import {
 import {
   canEditOutline,
   canReadPreparationAnswer,
+  canReadPreparationAnswerText,
   canReadWholeOutline,
   canSeeOutlineNotes,
   canWritePreparationAnswer,
@@ -77,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isDepartment = !!issued && canWritePreparationAnswer(user, issued.question);
   const ownAnswer = answer && (!isDepartment || answer.department_id === user.organizationId) ? answer : undefined;
   // Staff and members read what the department handed in; a draft stays the department's until submitted.
-  const showAnswer = !!ownAnswer && (isDepartment || ownAnswer.status === "submitted");
+  const showAnswer = !!ownAnswer && canReadPreparationAnswerText(user, ownAnswer);
   const files = showAnswer && ownAnswer ? await listAttachments(db, "preparation_answer", [ownAnswer.id]) : [];
   const isStaff = canEditOutline(user);
   const editable = isStaff && !!live && outlineEditable(head.outline_status);

@@ -5,7 +5,8 @@ import { requireUser } from "~/auth/session.server";
 import { Pagination } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { SEARCH_KIND_LABELS } from "~/search/labels";
-import { parseSearchQuery, search } from "~/search/search.server";
+import { ORGANIZATION_KIND_LABELS } from "~/labels";
+import { parseSearchQuery, search, searchOrganizations } from "~/search/search.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDate } from "~/utils/time";
 
@@ -17,6 +18,7 @@ const FilterSchema = z.object({
   kind: z.enum(Object.keys(SEARCH_KIND_LABELS) as [string, ...string[]]).optional().catch(undefined),
   inquiry: z.coerce.number().int().positive().optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
+  org: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,15 +26,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const filter = FilterSchema.parse(Object.fromEntries(url.searchParams));
   const page = pageFrom(url);
-  if (!filter.q?.trim()) return { filter, page, error: null, result: null };
+  const organizations = await searchOrganizations(getDb());
+  if (!filter.q?.trim()) return { filter, page, organizations, error: null, result: null };
   const parsed = parseSearchQuery(filter.q);
-  if (!parsed.ok) return { filter, page, error: parsed.message, result: null };
-  const result = await search(getDb(), user, parsed, { kind: filter.kind, inquiryId: filter.inquiry, year: filter.year, page, pageSize: PAGE_SIZE });
-  return { filter, page, error: null, result };
+  if (!parsed.ok) return { filter, page, organizations, error: parsed.message, result: null };
+  const result = await search(getDb(), user, parsed, {
+    kind: filter.kind,
+    inquiryId: filter.inquiry,
+    year: filter.year,
+    organizationId: filter.org,
+    page,
+    pageSize: PAGE_SIZE,
+  });
+  return { filter, page, organizations, error: null, result };
 }
 
 export default function SearchPage() {
-  const { filter, page, error, result } = useLoaderData<typeof loader>();
+  const { filter, page, organizations, error, result } = useLoaderData<typeof loader>();
+  const kinds = [...new Set(organizations.map((o) => o.kind))];
   const location = useLocation();
   const withKind = (kind: string | null) => {
     const params = new URLSearchParams(location.search);
@@ -48,12 +59,25 @@ export default function SearchPage() {
         <div className="field" style={{ flex: 1, minWidth: 260 }}>
           <label className="field-label" htmlFor="q">关键词</label>
           <input id="q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={100} aria-invalid={error ? true : undefined} aria-describedby={error ? "q-error" : undefined} />
-          <p className="field-hint">两个字起即可检索；多个词用空格分开表示同时包含；用英文引号 "…" 检索完整短语</p>
+          <p className="field-hint">两个字起即可检索，全角与半角、大小写视为相同；多个词用空格分开表示同时包含；用英文引号 "…" 检索完整短语；可检索人名和单位名称</p>
           {error ? <p id="q-error" className="field-error">{error}</p> : null}
         </div>
         <div className="field">
           <label className="field-label" htmlFor="year">年份</label>
           <input id="year" name="year" type="number" min={1990} max={2100} defaultValue={filter.year ?? ""} style={{ width: "7em" }} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="org">单位</label>
+          <select id="org" name="org" defaultValue={filter.org ? String(filter.org) : ""}>
+            <option value="">全部单位</option>
+            {kinds.map((kind) => (
+              <optgroup key={kind} label={ORGANIZATION_KIND_LABELS[kind]}>
+                {organizations.filter((o) => o.kind === kind).map((o) => (
+                  <option key={o.id} value={o.id}>{o.name}</option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
         </div>
         {filter.kind ? <input type="hidden" name="kind" value={filter.kind} /> : null}
         {filter.inquiry ? <input type="hidden" name="inquiry" value={filter.inquiry} /> : null}

@@ -9,7 +9,7 @@ import { firstError, FormError, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
 import { DELEGATION_STATUS_LABELS, SURVEY_EVENT_LABELS } from "~/labels";
-import { canManageInquiry, canReadDelegation, canReadInquiry, canWriteDelegationReport, forbidden, notFound } from "~/policy.server";
+import { canReadDelegationReport, canManageInquiry, canReadDelegation, canReadInquiry, canWriteDelegationReport, forbidden, notFound } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { actOnDelegation, delegationHistory, getDelegation, type DelegationAction } from "~/surveys/surveys.server";
 import { fields, readFormData } from "~/utils/forms.server";
@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isCounty = canWriteDelegationReport(user, d);
   const isStaff = canManageInquiry(user);
   // Staff and members read what the county handed in; a draft stays the county's until it is submitted.
-  const showReport = isCounty || d.status === "submitted" || d.status === "accepted" || d.status === "returned";
+  const showReport = canReadDelegationReport(user, d);
   return {
     delegation: {
       id: d.id,

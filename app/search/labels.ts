@@ -5,6 +5,7 @@ export const SEARCH_KIND_LABELS: Record<string, string> = {
   research_finding: "问题线索",
   survey_report: "县区调研报告",
   outline_question: "提纲问题",
+  issued_question: "提纲问题",
   preparation_answer: "书面准备答复",
   exchange: "询问会问答",
   rectification_item: "整改事项",

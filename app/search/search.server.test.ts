@@ -199,3 +199,177 @@ describe("search against the database", () => {
     expect(own.hits.every((h) => h.kind === "progress_report")).toBe(true);
   });
 });
+
+describe("what offices really type, and people and units (issue 15 items 2, 3, 8; issue 23 item 2)", () => {
+  let t: TestDb;
+  let health: number;
+  let education: number;
+  let wenxian: number;
+  let inquiryId: number;
+  let meetingId: number;
+  const staff: Who = { role: "staff", organizationId: null, organizationKind: null };
+  const dept = (id: number): Who => ({ role: "department", organizationId: id, organizationKind: "department" });
+  const county = (id: number): Who => ({ role: "county", organizationId: id, organizationKind: "county_congress" });
+  const later = "2026-03-01T02:00:00.000Z";
+
+  async function find(who: Who, q: string, extra: { kind?: string; year?: number; organizationId?: number } = {}) {
+    const parsed = parseSearchQuery(q);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return search(t.db, who, parsed, { page: 1, pageSize: 20, ...extra });
+  }
+  const text = (hit: { snippet: { text: string }[] }) => hit.snippet.map((p) => p.text).join("");
+  const marked = (hit: { snippet: { text: string; mark: boolean }[] }) => hit.snippet.filter((p) => p.mark).map((p) => p.text);
+
+  beforeEach(async () => {
+    t = await createTestDb();
+    health = await makeOrganization(t.db, { name: "市卫生健康委员会", kind: "department" });
+    education = await makeOrganization(t.db, { name: "市教育局", kind: "department" });
+    wenxian = await makeOrganization(t.db, { name: "温县人大常委会", kind: "county_congress" });
+    // a 2020 inquiry recorded after the fact: every record was created in 2026
+    inquiryId = (
+      await t.db
+        .insertInto("inquiries")
+        .values({ title: "全市脱贫攻坚工作专题询问", congress: "焦作市人大常委会", meeting_date: "2020-09-22", created_by: null, created_at: later, updated_at: later })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    meetingId = (
+      await t.db
+        .insertInto("meetings")
+        .values({ inquiry_id: inquiryId, meeting_date: "2020-09-22", chair_name: "王小平", chair_title: "市人大常委会主任", created_at: later, updated_at: later })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const exchange = async (department: number, keyword: string, questioner: string, official: string, title: string, answer: string) => {
+      const s = await t.db
+        .insertInto("meeting_segments")
+        .values({ meeting_id: meetingId, inquiry_id: inquiryId, kind: "exchange", position: 1, keyword, questioner_name: questioner, questioner_role: "委员", department_id: department, created_at: later, updated_at: later })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto("meeting_turns")
+        .values([
+          { segment_id: s.id, position: 1, kind: "question", speaker_name: questioner, speaker_title: "市人大常委会委员", body_text: `关于${keyword}，请问有何打算？`, created_at: later, updated_at: later },
+          { segment_id: s.id, position: 2, kind: "answer", speaker_name: official, speaker_title: title, organization_id: department, body_text: answer, created_at: later, updated_at: later },
+        ])
+        .execute();
+      return s.id;
+    };
+    await exchange(health, "健康扶贫", "马爱国", "杨吉喜", "市卫生健康委员会主任", "我们推进家庭医生签约服务。");
+    await exchange(education, "教育扶贫", "马爱国", "李明", "市教育局局长", "控辍保学实行一生一案。");
+    await exchange(education, "教育扶贫", "马爱国", "李明", "市教育局局长", "营养改善计划覆盖全部农村学校。");
+    const item = (number: number, lead: number, problem: string) =>
+      t.db
+        .insertInto("rectification_items")
+        .values({ inquiry_id: inquiryId, number, problem, lead_department_id: lead, deadline: "2026-06-30", original_deadline: "2026-06-30", created_by: null, created_at: later, updated_at: later })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+    await item(1, health, "ＰＰＰ项目融资监管不到位，２０２６年第３季度前完成清理。");
+    await item(2, education, "义务教育阶段控辍保学台账不完整");
+    await t.db.insertInto("research_findings").values({ inquiry_id: inquiryId, text: "农村饮\u200B水安全工程维护资金缺口较大", created_by: null, created_at: later }).execute();
+    const request = await t.db
+      .insertInto("survey_requests")
+      .values({ inquiry_id: inquiryId, title: "委托调研", due_date: "2026-07-15", created_by: null, created_at: later })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto("survey_delegations")
+      .values({
+        request_id: request.id,
+        inquiry_id: inquiryId,
+        organization_id: wenxian,
+        status: "submitted",
+        report_text: "温县光伏扶贫电站收益分配情况",
+        // 00:30 on 1 July in Beijing
+        submitted_at: "2026-06-30T16:30:00.000Z",
+        created_at: later,
+        updated_at: later,
+      })
+      .execute();
+  });
+  afterEach(() => t.cleanup());
+
+  it("finds full-width text by full-width, half-width and lower-case queries; the snippet keeps the original characters", async () => {
+    for (const q of ["ＰＰＰ项目", "PPP项目", "ppp", "２０２６年", "2026年"]) {
+      const result = await find(staff, q);
+      expect(result.byKind, q).toEqual({ rectification_item: 1 });
+      expect(text(result.hits[0]), q).toContain("ＰＰＰ项目融资监管不到位，２０２６年第３季度");
+    }
+    expect(marked((await find(staff, "ppp")).hits[0])).toEqual(["ＰＰＰ"]);
+    expect(marked((await find(staff, "2026年")).hits[0])).toEqual(["２０２６年"]);
+  });
+
+  it("a zero-width space inside a word hides nothing, in the text or in the query", async () => {
+    const result = await find(staff, "饮水安全工程");
+    expect(result.byKind).toEqual({ research_finding: 1 });
+    expect(text(result.hits[0])).toBe("农村饮\u200B水安全工程维护资金缺口较大");
+    expect(marked(result.hits[0]).join("")).toBe("饮\u200B水安全工程");
+    expect((await find(staff, "饮\u200B水安全")).total).toBe(1);
+  });
+
+  it("existing documents are folded again: an edit re-indexes, a migrated database is re-indexed", async () => {
+    await t.db.updateTable("research_findings").set({ text: "ＡＢＣ水源地保护" }).execute();
+    expect((await find(staff, "abc水源")).total).toBe(1);
+    expect((await find(staff, "饮水安全")).total).toBe(0);
+  });
+
+  it("dates a hit by Beijing time: a report submitted at 00:30 on 1 July shows 1 July", async () => {
+    const [hit] = (await find(staff, "光伏")).hits;
+    expect(hit.at).toBe("2026-07-01");
+  });
+
+  it("files records by their inquiry's year, not the year they were written", async () => {
+    const all = await find(staff, "扶贫");
+    expect(all.total).toBe(4);
+    expect((await find(staff, "扶贫", { year: 2020 })).total).toBe(4);
+    expect((await find(staff, "扶贫", { year: 2026 })).total).toBe(0);
+    // a new meeting date files them all again
+    await t.db.updateTable("meetings").set({ meeting_date: "2021-01-05" }).execute();
+    expect((await find(staff, "扶贫", { year: 2021 })).total).toBe(4);
+  });
+
+  it("never cuts an emoji in half in a snippet", async () => {
+    const before = "😀".repeat(60);
+    await t.db.insertInto("research_findings").values({ inquiry_id: inquiryId, text: `${before}医养结合${"🏥".repeat(200)}`, created_by: null, created_at: later }).execute();
+    const [hit] = (await find(staff, "医养")).hits;
+    for (const part of hit.snippet) expect(part.text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(marked(hit)).toEqual(["医养"]);
+    expect(text(hit)).toBe(`…${"😀".repeat(50)}医养结合${"🏥".repeat(96)}…`);
+  });
+
+  it("finds questioners, responding officials, chairs and organisations", async () => {
+    expect((await find(staff, "马爱国")).byKind).toEqual({ exchange: 3 });
+    expect((await find(staff, "杨吉喜")).byKind).toEqual({ exchange: 1 });
+    expect((await find(staff, "李明")).byKind).toEqual({ exchange: 2 });
+    expect((await find(staff, "王小平")).byKind).toEqual({ inquiry: 1 });
+    // the department's name finds its exchanges and the items it leads
+    expect((await find(staff, "教育局")).byKind).toEqual({ exchange: 2, rectification_item: 1 });
+    expect((await find(staff, "温县")).byKind).toEqual({ survey_report: 1 });
+    // a department still finds nothing of another department's
+    expect((await find(dept(health), "教育局")).total).toBe(0);
+    expect((await find(dept(health), "李明")).total).toBe(0);
+    expect((await find(dept(education), "教育局")).byKind).toEqual({ exchange: 2, rectification_item: 1 });
+    expect((await find(county(wenxian), "马爱国")).total).toBe(0);
+  });
+
+  it("narrows a result to one organisation", async () => {
+    expect((await find(staff, "扶贫", { organizationId: education })).byKind).toEqual({ exchange: 2 });
+    expect((await find(staff, "扶贫", { organizationId: health })).byKind).toEqual({ exchange: 1 });
+    expect((await find(staff, "扶贫", { organizationId: wenxian })).byKind).toEqual({ survey_report: 1 });
+    // renaming an organisation re-indexes what names it
+    await t.db.updateTable("organizations").set({ name: "市教育和体育局" }).where("id", "=", education).execute();
+    expect((await find(staff, "体育局")).byKind).toEqual({ exchange: 2, rectification_item: 1 });
+  });
+
+  it("sends a county to the published digest and a department to a transcript it may open", async () => {
+    expect((await find(county(wenxian), "健康扶贫")).total).toBe(0);
+    await t.db.updateTable("meetings").set({ digest_published_at: later }).execute();
+    const [hit] = (await find(county(wenxian), "健康扶贫")).hits;
+    expect(hit.href).toBe(`/public/inquiries/${inquiryId}`);
+    const [other] = (await find(dept(education), "健康扶贫")).hits;
+    expect(other.href).toBe(`/inquiries/${inquiryId}/meeting/departments/${health}`);
+    const own = (await find(dept(education), "控辍保学", { kind: "exchange" })).hits[0];
+    expect(own.href).toBe(`/inquiries/${inquiryId}/meeting/departments/${education}`);
+    expect((await find({ role: "member", organizationId: null, organizationKind: null }, "控辍保学", { kind: "exchange" })).hits[0].href).toMatch(/\/meeting#segment-\d+$/);
+  });
+});

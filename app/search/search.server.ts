@@ -1,17 +1,20 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
-import { canReadInquiry } from "../policy.server";
-import { INDEXED_KINDS, ROWID_BASE } from "../../db/migrations/0006_search";
+import { canManageMeeting, canReadDepartmentTranscript, canReadMeetingRecord, canReadWholeOutline } from "../policy.server";
+import { CODE_OF_KIND, readerFilterOf, ROWID_BASE, SEARCH_KINDS, searchIndexPending, syncSearchIndex, type Reader } from "./indexer.server";
 import { SEARCH_KIND_LABELS } from "./labels";
+import { bigrams, foldClusters, foldForSearch, searchRuns } from "./normalize";
 
-export { SEARCH_KIND_LABELS };
+export { SEARCH_KIND_LABELS, bigrams };
 
 /**
- * Search over everything a user may read (index: db/migrations/0006_search.ts). A query is split into
+ * Search over everything a user may read (documents: app/search/indexer.server.ts). A query is split into
  * words and "quoted phrases"; every one must occur (AND). Each becomes the phrase of its character
- * bigrams, so 2-character Chinese words match. Results are filtered in SQL by the same rules the pages
- * apply, so a department or county never gets a hit, a snippet or a count from a record it cannot open.
+ * bigrams, so 2-character Chinese words match. Query and index pass through the same foldForSearch (NFKC,
+ * lower case, zero-width characters removed). Each document carries the tokens of its readers, decided by the
+ * pages' policy functions, so a department or county never gets a hit, a snippet or a count from a record it
+ * cannot open.
  */
 export const MAX_QUERY_LENGTH = 100;
 
@@ -19,20 +22,20 @@ export type ParsedQuery = { ok: true; terms: string[]; match: string } | { ok: f
 
 /** Splits a user's query into terms (words and quoted phrases) and builds the FTS5 MATCH expression. */
 export function parseSearchQuery(raw: string): ParsedQuery {
-  const q = raw.normalize("NFKC").trim();
+  const q = foldForSearch(raw).trim();
   if (!q) return { ok: false, message: "请输入要搜索的内容" };
-  if (q.length > MAX_QUERY_LENGTH) return { ok: false, message: `搜索内容不能超过 ${MAX_QUERY_LENGTH} 个字` };
+  if ([...q].length > MAX_QUERY_LENGTH) return { ok: false, message: `搜索内容不能超过 ${MAX_QUERY_LENGTH} 个字` };
   const terms: string[] = [];
   const re = /"([^"]*)"|(\S+)/g;
   for (let m = re.exec(q); m; m = re.exec(q)) {
-    const term = (m[1] ?? m[2] ?? "").trim().toLowerCase();
+    const term = (m[1] ?? m[2] ?? "").trim();
     if (term) terms.push(term);
   }
   const phrases: string[] = [];
   const kept: string[] = [];
   for (const term of terms) {
     // Punctuation separates pieces; each piece of 2+ characters is matched as its bigram phrase.
-    const pieces = term.split(/[^\p{L}\p{N}]+/u).filter((p) => [...p].length >= 2);
+    const pieces = searchRuns(term).filter((p) => [...p].length >= 2);
     if (pieces.length === 0) continue;
     kept.push(term);
     for (const piece of pieces) phrases.push(`"${bigrams(piece).join(" ")}"`);
@@ -41,26 +44,14 @@ export function parseSearchQuery(raw: string): ParsedQuery {
   return { ok: true, terms: kept, match: phrases.join(" AND ") };
 }
 
-export function bigrams(text: string): string[] {
-  const chars = [...text];
-  const out: string[] = [];
-  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
-  return out;
-}
-
-const CODE_OF = new Map(INDEXED_KINDS.map((k) => [k.kind, k.code]));
-
 /**
- * A document's rowid is kind code × 10^9 + record id (db/migrations/0006_search.ts), so its kind and record
+ * A document's rowid is kind code × 10^9 + record id (app/search/indexer.server.ts), so its kind and record
  * are known from the FTS index alone: conditions on them never read the stored text of every match.
  */
 function isKind(kind: string): RawBuilder<boolean> {
-  const code = CODE_OF.get(kind);
+  const code = CODE_OF_KIND.get(kind);
   if (code === undefined) return sql<boolean>`0`;
   return sql<boolean>`search_index.rowid between ${sql.lit(code * ROWID_BASE)} and ${sql.lit(code * ROWID_BASE + ROWID_BASE - 1)}`;
-}
-function recordOf(kind: string): RawBuilder<number> {
-  return sql<number>`(search_index.rowid - ${sql.lit((CODE_OF.get(kind) ?? 0) * ROWID_BASE)})`;
 }
 
 /**
@@ -81,6 +72,7 @@ const PREFERRED_KIND_ORDER = [
   "inquiry",
   "exchange",
   "outline_question",
+  "issued_question",
   "preparation_answer",
   "written_reply",
   "research_activity",
@@ -91,56 +83,27 @@ const PREFERRED_KIND_ORDER = [
   "progress_report",
   "attachment",
 ];
-const KIND_ORDER = [...PREFERRED_KIND_ORDER, ...INDEXED_KINDS.map((k) => k.kind).filter((k) => !PREFERRED_KIND_ORDER.includes(k))];
+const KIND_ORDER = [...PREFERRED_KIND_ORDER, ...SEARCH_KINDS.map((k) => k.kind as string).filter((k) => !PREFERRED_KIND_ORDER.includes(k))];
 
-/** The SQL condition on a search_index row that mirrors what the user may open. */
-export function visibilityCondition(user: Pick<CurrentUser, "role" | "organizationId" | "organizationKind">): RawBuilder<boolean> {
-  if (canReadInquiry(user)) return sql<boolean>`1`;
-  const org = user.organizationId ?? -1;
-  const published = sql`exists (select 1 from meeting_segments s join meetings m on m.id = s.meeting_id where s.id = ${recordOf("exchange")} and m.digest_published_at is not null)`;
-  if (user.role === "county") {
-    return sql<boolean>`(
-      (${isKind("survey_report")} and exists (select 1 from survey_delegations d where d.id = ${recordOf("survey_report")} and d.organization_id = ${org}))
-      or (${isKind("exchange")} and ${published})
-      or (${isKind("attachment")} and exists (
-        select 1 from attachments a where a.id = ${recordOf("attachment")} and (
-          (a.owner_type = 'survey_report' and exists (select 1 from survey_delegations d where d.id = a.owner_id and d.organization_id = ${org}))
-          or (a.owner_type = 'survey_request' and exists (select 1 from survey_delegations d where d.request_id = a.owner_id and d.organization_id = ${org}))
-        )))
-    )`;
-  }
-  if (user.role === "department") {
-    const involved = (itemRef: string) =>
-      sql.raw(
-        `(${itemRef}.lead_department_id = ${Number(org)} or exists (select 1 from rectification_codepartments c where c.item_id = ${itemRef}.id and c.organization_id = ${Number(org)}))`,
-      );
-    return sql<boolean>`(
-      (${isKind("outline_question")} and exists (select 1 from outline_questions q join inquiries i on i.id = q.inquiry_id
-        where q.id = ${recordOf("outline_question")} and q.department_id = ${org} and i.outline_issued_version_id is not null))
-      or (${isKind("preparation_answer")} and exists (select 1 from preparation_answers p where p.id = ${recordOf("preparation_answer")} and p.department_id = ${org}))
-      or (${isKind("exchange")} and (${published} or exists (select 1 from meeting_segments s where s.id = ${recordOf("exchange")} and s.department_id = ${org})))
-      or (${isKind("rectification_item")} and exists (select 1 from rectification_items it where it.id = ${recordOf("rectification_item")} and ${involved("it")}))
-      or (${isKind("progress_report")} and exists (select 1 from progress_reports pr join rectification_items it on it.id = pr.item_id
-        where pr.id = ${recordOf("progress_report")} and ${involved("it")}))
-      or (${isKind("written_reply")} and exists (select 1 from written_replies w where w.id = ${recordOf("written_reply")} and w.department_id = ${org}))
-      or (${isKind("handling_report")} and ${user.organizationKind === "government" ? sql`1` : sql`0`})
-      or (${isKind("attachment")} and exists (
-        select 1 from attachments a where a.id = ${recordOf("attachment")} and (
-          (a.owner_type = 'preparation_answer' and exists (select 1 from preparation_answers p where p.id = a.owner_id and p.department_id = ${org}))
-          or (a.owner_type = 'written_reply' and exists (select 1 from written_replies w where w.id = a.owner_id and w.department_id = ${org}))
-          or (a.owner_type = 'progress_report' and exists (select 1 from progress_reports pr join rectification_items it on it.id = pr.item_id
-            where pr.id = a.owner_id and ${involved("it")}))
-          or (a.owner_type = 'handling_report' and ${user.organizationKind === "government" ? sql`1` : sql`0`})
-        )))
-    )`;
-  }
-  return sql<boolean>`0`;
+/**
+ * The FTS5 expression of a query as the user may see it: the text, any filters, and the user's reader tokens
+ * (written from the policy functions when each document was built). Facets are whole tokens.
+ */
+export function visibleMatch(user: Reader, parts: string[]): string {
+  const filter = readerFilterOf(user);
+  const all = parts.map((p) => `(${p})`);
+  if ("exclude" in filter) return `(${all.join(" AND ")}) NOT (facets : ${filter.exclude})`;
+  if (filter.anyOf.length === 0) return `(${all.join(" AND ")}) AND (facets : rnobody)`;
+  return [...all, `(facets : (${filter.anyOf.join(" OR ")}))`].join(" AND ");
 }
 
 export interface SearchFilter {
   kind?: string;
   inquiryId?: number;
+  /** the year of the record's inquiry (its meeting date's year) */
   year?: number;
+  /** records that name this organisation (lead or co-unit, answering department, county, …) */
+  organizationId?: number;
   page: number;
   pageSize: number;
   /** at most this many matches are ranked by relevance (tests lower it) */
@@ -177,15 +140,19 @@ export async function search(
   totalIsCapped: boolean;
   ordering: "relevance" | "kind_and_time";
 }> {
-  const conditions = [sql`search_index match ${query.match}`, visibilityCondition(user)];
-  if (filter.inquiryId) conditions.push(sql`search_index.inquiry_id = ${filter.inquiryId}`);
-  if (filter.year) conditions.push(sql`substr(search_index.at, 1, 4) = ${String(filter.year)}`);
-  const base = sql.join(conditions, sql` and `);
+  // documents queued by writes since the last search are built first, so a hit never lags a change
+  if (await searchIndexPending(db)) await syncSearchIndex(db);
+  // text, readers and filters are all answered by the full-text index (facets are whole tokens)
+  const parts = [`grams : (${query.match})`];
+  if (filter.inquiryId) parts.push(`facets : i${Math.trunc(filter.inquiryId)}`);
+  if (filter.year) parts.push(`facets : y${Math.trunc(filter.year)}`);
+  if (filter.organizationId) parts.push(`facets : o${Math.trunc(filter.organizationId)}`);
+  const base = sql`search_index match ${visibleMatch(user, parts)}`;
   // one count per kind over the kind's rowid range (FTS5 counts from the index without reading any text),
   // stopping at the cap
   const cap = filter.countCap ?? COUNT_CAP_PER_KIND;
   const counts = await sql<{ kind: string; n: number }>`${sql.join(
-    INDEXED_KINDS.map(
+    SEARCH_KINDS.map(
       (k) => sql`select ${k.kind} as kind, (select count(*) from (select 1 from search_index where ${base} and ${isKind(k.kind)} limit ${cap + 1})) as n`,
     ),
     sql` union all `,
@@ -251,41 +218,54 @@ export async function search(
   return { hits, total, byKind, capped, totalIsCapped, ordering };
 }
 
-/** A window of the text around the first match, with every occurrence of a term marked. */
+/**
+ * A window of the original text around the first match, with every occurrence of a term marked. Matching is
+ * done on the folded text (as the index does), display on the original characters, cut only between grapheme
+ * clusters (never inside a surrogate pair or an emoji sequence). `radius` counts characters.
+ */
 export function makeSnippet(text: string, terms: string[], radius = 50): { text: string; mark: boolean }[] {
-  const lower = text.toLowerCase();
-  const needles = terms.flatMap((t) => t.split(/[^\p{L}\p{N}]+/u)).filter((t) => [...t].length >= 2);
-  const first = Math.min(...needles.map((n) => lower.indexOf(n)).filter((i) => i >= 0), Number.MAX_SAFE_INTEGER);
-  const start = first === Number.MAX_SAFE_INTEGER ? 0 : Math.max(0, first - radius);
-  const end = Math.min(text.length, (first === Number.MAX_SAFE_INTEGER ? 0 : first) + radius * 2);
-  const window = text.slice(start, end);
-  const windowLower = window.toLowerCase();
-  const marks = new Array<boolean>(window.length).fill(false);
-  for (const needle of needles) {
-    for (let i = windowLower.indexOf(needle); i >= 0; i = windowLower.indexOf(needle, i + 1)) {
-      for (let j = i; j < i + needle.length; j++) marks[j] = true;
+  const needles = [...new Set(terms.flatMap((t) => searchRuns(foldForSearch(t))).filter((t) => [...t].length >= 2))];
+  const longest = Math.max(0, ...needles.map((n) => n.length));
+  const clusters: string[] = [];
+  const marked: boolean[] = [];
+  /** folded length after each cluster */
+  const foldedEnd: number[] = [];
+  let folded = "";
+  let first = -1;
+  for (const cluster of foldClusters(text)) {
+    clusters.push(cluster.text);
+    marked.push(false);
+    folded += cluster.folded;
+    foldedEnd.push(folded.length);
+    const c = clusters.length - 1;
+    if (cluster.folded) {
+      for (const needle of needles) {
+        if (!folded.endsWith(needle)) continue;
+        const startPos = folded.length - needle.length;
+        let k = c;
+        while (k > 0 && foldedEnd[k - 1] > startPos) k--;
+        for (let j = k; j <= c; j++) marked[j] = true;
+        if (first < 0) first = k;
+      }
     }
+    // enough read once the window after the first match is complete (with room for a match across its end)
+    if (first >= 0 && c >= first + radius * 2 + longest) break;
   }
+  const from = first < 0 ? 0 : Math.max(0, first - radius);
+  const to = Math.min(clusters.length, (first < 0 ? 0 : first) + radius * 2);
   const parts: { text: string; mark: boolean }[] = [];
-  if (start > 0) parts.push({ text: "…", mark: false });
-  for (let i = 0; i < window.length; i++) {
+  if (from > 0) parts.push({ text: "…", mark: false });
+  for (let c = from; c < to; c++) {
     const last = parts[parts.length - 1];
-    if (last && last.mark === marks[i] && last.text !== "…") last.text += window[i];
-    else parts.push({ text: window[i], mark: marks[i] });
+    if (last && last.mark === marked[c] && !(c === from && from > 0)) last.text += clusters[c];
+    else parts.push({ text: clusters[c], mark: marked[c] });
   }
-  if (end < text.length) parts.push({ text: "…", mark: false });
+  if (to < clusters.length) parts.push({ text: "…", mark: false });
   return parts;
 }
 
-/** Where a hit opens, for this user (departments and counties open their own pages). */
-async function hrefFor(
-  db: Kysely<Database>,
-  user: Pick<CurrentUser, "role">,
-  kind: string,
-  id: number,
-  inquiryId: number | null,
-): Promise<string> {
-  const internal = canReadInquiry(user);
+/** Where a hit opens for this user: a page the user's role may open (departments and counties their own). */
+async function hrefFor(db: Kysely<Database>, user: Reader, kind: string, id: number, inquiryId: number | null): Promise<string> {
   switch (kind) {
     case "inquiry":
       return `/inquiries/${id}`;
@@ -296,16 +276,32 @@ async function hrefFor(
     case "survey_report":
       return `/surveys/${id}`;
     case "outline_question":
-      return internal ? `/inquiries/${inquiryId}/outline#q-${id}` : `/inquiries/${inquiryId}/outline/questions/${id}`;
+      return canReadWholeOutline(user) ? `/inquiries/${inquiryId}/outline#q-${id}` : `/inquiries/${inquiryId}/outline/questions/${id}`;
+    case "issued_question":
+      return `/inquiries/${inquiryId}/outline/questions/${id}`;
     case "preparation_answer": {
       const row = await db.selectFrom("preparation_answers").select("question_id").where("id", "=", id).executeTakeFirst();
       return row ? `/inquiries/${inquiryId}/outline/questions/${row.question_id}` : "/my";
     }
     case "exchange": {
-      if (internal) return `/inquiries/${inquiryId}/meeting/segments/${id}`;
-      // a department reads exchanges in the transcript of the department that answered them
-      const row = await db.selectFrom("meeting_segments").select("department_id").where("id", "=", id).executeTakeFirst();
-      return row?.department_id ? `/inquiries/${inquiryId}/meeting/departments/${row.department_id}` : `/public/inquiries/${inquiryId}`;
+      // staff correct it on its own page; members read it in the record; a department in a transcript it may
+      // open (its own, or once published the answering department's); anyone else in the published digest
+      if (canManageMeeting(user)) return `/inquiries/${inquiryId}/meeting/segments/${id}`;
+      if (canReadMeetingRecord(user)) return `/inquiries/${inquiryId}/meeting#segment-${id}`;
+      const segment = await db
+        .selectFrom("meeting_segments as s")
+        .innerJoin("meetings as m", "m.id", "s.meeting_id")
+        .select(["s.kind", "s.department_id", "m.digest_published_at"])
+        .where("s.id", "=", id)
+        .executeTakeFirst();
+      if (segment?.kind === "exchange") {
+        const turns = await db.selectFrom("meeting_turns").select("organization_id").where("segment_id", "=", id).execute();
+        const organizations = [segment.department_id, ...turns.map((t) => t.organization_id)].filter((o): o is number => o !== null);
+        const candidates = [user.organizationId, segment.department_id].filter((o): o is number => o !== null && organizations.includes(o));
+        const org = candidates.find((o) => canReadDepartmentTranscript(user, o, segment.digest_published_at !== null));
+        if (org !== undefined) return `/inquiries/${inquiryId}/meeting/departments/${org}`;
+      }
+      return `/public/inquiries/${inquiryId}`;
     }
     case "rectification_item":
       return `/rectification/${id}`;
@@ -322,4 +318,20 @@ async function hrefFor(
     default:
       return "/";
   }
+}
+
+/**
+ * The organisations a result can be narrowed to (issue 23 item 2): active units by kind and the admin's order.
+ * Names of units are not confidential; which records name them is answered under the user's permissions.
+ */
+export async function searchOrganizations(db: Kysely<Database>) {
+  return db
+    .selectFrom("organizations")
+    .select(["id", "name", "kind"])
+    .where("active", "=", 1)
+    .where("kind", "in", ["department", "government", "county_congress"])
+    .orderBy("kind")
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
 }

@@ -11,6 +11,8 @@ const DATE_TIME_FORMAT = new Intl.DateTimeFormat("en-CA", {
   timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
 });
 
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 /** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD (`at`: the instant to read instead of now). */
 export function todayInShanghai(at: Date = new Date()): string {
   return DATE_FORMAT.format(at);
@@ -19,9 +21,12 @@ export function todayInShanghai(at: Date = new Date()): string {
 /**
  * The Asia/Shanghai calendar date (YYYY-MM-DD) of a stored instant (UTC ISO string or Date): the one way an
  * instant becomes a date in TypeScript (in SQL: db/dates.ts shanghaiDateSql). Never `iso.slice(0, 10)`,
- * which is the UTC date — a day early between 00:00 and 08:00 Beijing time. An unreadable value gives "".
+ * which is the UTC date — a day early between 00:00 and 08:00 Beijing time: a report submitted at
+ * 2026-06-30T16:30:00Z (00:30 on 1 July in Beijing) is dated 2026-07-01. A value that is already a calendar
+ * date (YYYY-MM-DD) is returned as it is; an unreadable value gives "".
  */
 export function dateInShanghai(instant: string | Date): string {
+  if (typeof instant === "string" && DATE_RE.test(instant)) return instant;
   const d = typeof instant === "string" ? new Date(instant) : instant;
   return Number.isNaN(d.getTime()) ? "" : DATE_FORMAT.format(d);
 }
@@ -30,8 +35,6 @@ export function dateInShanghai(instant: string | Date): string {
 function isInstant(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T/.test(value);
 }
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Whether a YYYY-MM-DD string names a real calendar date. */
 export function isCalendarDate(value: string): boolean {

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_search";
 import * as m0007 from "./0007_notifications";
 import * as m0008 from "./0008_performance";
 import * as m0009 from "./0009_voting";
+import * as m0010 from "./0010_search_normalized";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0007_notifications": m0007,
   "0008_performance": m0008,
   "0009_voting": m0009,
+  "0010_search_normalized": m0010,
 };

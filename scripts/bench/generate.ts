@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { rebuildSearchIndex } from "../../db/migrations/0006_search";
+import { rebuildSearchIndex } from "../../app/search/indexer.server";
 import { loadFixture } from "../../db/seed/demo";
 import { hashPassword } from "../../app/auth/password.server";
 import { parseRichText } from "../../app/richtext/richtext.server";
