@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { planGate } from "~/inquiries/plan-gate.server";
+import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
@@ -44,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mode: meeting.vote_mode,
     secret: meeting.vote_secret === 1,
     canManage: canManageVotes(user),
+    gate: await planGate(db, inquiry.id),
     votes: withResults,
     exchanges,
     departments,
@@ -96,6 +99,7 @@ export default function MeetingVotes() {
         测评方式：{VOTE_MODE_LABELS[d.mode]}
         {d.mode !== "none" ? `（${d.secret ? "无记名" : "记名"}）` : ""}。委员在手机上打开“满意度测评”（/votes）投票。
       </p>
+      {d.canManage ? <PlanGateNotice inquiryId={d.inquiry.id} gate={d.gate} canManage work="开展满意度测评" /> : null}
       <FormError feedback={result} />
 
       <h2>测评记录（{d.votes.length}）</h2>

@@ -7,6 +7,8 @@ import * as m0005 from "./0005_rectification";
 import * as m0006 from "./0006_search";
 import * as m0007 from "./0007_notifications";
 import * as m0008 from "./0008_performance";
+import * as m0009 from "./0009_one_meeting_date";
+import * as m0010 from "./0010_handling_review";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -21,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   "0006_search": m0006,
   "0007_notifications": m0007,
   "0008_performance": m0008,
+  "0009_one_meeting_date": m0009,
+  "0010_handling_review": m0010,
 };
