@@ -11,7 +11,8 @@ import type { Result } from "./rectification.server";
  * 审议 and publication of the government's handling report (研究处理情况报告), issue 23 item 5,
  * docs/decisions/0043. Under 《监督法》 the standing committee deliberates (审议) the government's report on how
  * it handled the inquiry's opinions, records its opinion (审议意见) and, where it adopts one, a resolution (决议);
- * the report and the opinion are made public (《监督法》第八条: supervision is conducted openly). Here:
+ * 《监督法》 has such reports on handling deliberation opinions and the opinions themselves made public
+ * (向社会公布), and the standing committee's supervision conducted openly. Here:
  *
  * - one 审议 per round of the report, once the government has submitted it: date (YYYY-MM-DD, not after today,
  *   not before the submission), session name (≤ 100 characters), opinion (rich text, required), resolution
