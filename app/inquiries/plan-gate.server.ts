@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
+import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
+import { fields } from "../utils/forms.server";
 import { nowIso, todayInShanghai } from "../utils/time";
 
 /**
@@ -24,6 +26,9 @@ export const GATED_WORK_LABELS: Record<GatedWork, string> = {
 };
 
 export const MAX_PROCEED_REASON = 500;
+
+/** The "record a reason to proceed" form (posted to the plan page from any gated page, which it returns to). */
+export const PlanProceedSchema = z.object({ reason: fields.requiredText("先行开展的理由", MAX_PROCEED_REASON), returnTo: z.string().optional() });
 
 export interface PlanGateState {
   /** true when the work above may go on */

@@ -13,8 +13,8 @@ import { DateField, dateField } from "~/inquiries/inquiry-form";
 import { PLAN_STATUS_LABELS } from "~/labels";
 import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
-import { fields, parseForm, readFormData, formValues } from "~/utils/forms.server";
-import { MAX_PROCEED_REASON, planGate, recordPlanProceed } from "~/inquiries/plan-gate.server";
+import { parseForm, readFormData, formValues } from "~/utils/forms.server";
+import { planGate, PlanProceedSchema, recordPlanProceed } from "~/inquiries/plan-gate.server";
 import { PlanProceedForm } from "~/inquiries/PlanGateNotice";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -41,7 +41,7 @@ const DecisionSchema = z
   });
 
 const HISTORY_LABELS = { submitted: "提请主任会议审议", approved: "主任会议批准", rejected: "主任会议驳回", proceeded: "记录先行开展的理由" } as const;
-const ProceedSchema = z.object({ reason: fields.requiredText("先行开展的理由", MAX_PROCEED_REASON), returnTo: z.string().optional() });
+
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "inquiry:list");
@@ -122,7 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === "proceed") {
     // the plan gate's override (app/inquiries/plan-gate.server.ts); the form may sit on any gated page
-    const parsed = parseForm(formData, ProceedSchema);
+    const parsed = parseForm(formData, PlanProceedSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
     const result = await recordPlanProceed(db, actor, { inquiryId: id.data, reason: parsed.data.reason });
     if (!result.ok) return refuseResult(result, parsed.values);
