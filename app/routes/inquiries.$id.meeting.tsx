@@ -231,7 +231,7 @@ function SetupForm({ loaded, feedback }: { loaded: Loaded; feedback: FormFeedbac
       {m ? <input type="hidden" name="version" value={m.version} /> : null}
       <FormError feedback={feedback} />
       <div className="mt-grid">
-        <TextField name="meetingDate" label="会议日期" type="date" required feedback={feedback} defaultValue={loaded.inquiry.meeting_date ?? ""} hint="即本次专题询问的询问会日期：概况、提纲及研究处理情况报告期限均以此为准" />
+        <TextField name="meetingDate" label="会议日期" type="date" required feedback={feedback} defaultValue={loaded.inquiry.meeting_date ?? ""} />
         <TextField name="place" label="会议地点" feedback={feedback} defaultValue={m?.place ?? ""} maxLength={100} />
         <TextField name="sessionName" label="所属会议" feedback={feedback} defaultValue={m?.session_name ?? loaded.inquiry.session_name ?? ""} maxLength={100} />
         <TextField name="chairName" label="主持人" feedback={feedback} defaultValue={m?.chair_name ?? ""} maxLength={40} />
