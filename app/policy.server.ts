@@ -291,6 +291,11 @@ export function canVoteHandlingReport(user: Pick<CurrentUser, "role">): boolean 
   return user.role === "member";
 }
 
+/** 审议 of the handling report and its publication on the public page: congress staff (and admins) only. */
+export function canReviewHandlingReport(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
 /**
  * Evidence of a progress report: the item's departments (attachmentOwner lists them); a handling report's
  * attachments: the government (its organisations are listed). Staff and members pass canReadInquiry first.

@@ -16,6 +16,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { getCurrentUser } from "./auth/session.server";
+import { RefusalNotice } from "./components/RefusalNotice";
 import { getDb } from "./db.server";
 import { unreadCount } from "./notifications/notifications.server";
 import { navigationFor, ROLE_LABELS } from "./policy.server";
@@ -145,6 +146,7 @@ export default function App() {
   return (
     <Shell root={root}>
       <Toast message={root.toast} />
+      <RefusalNotice />
       <Outlet />
     </Shell>
   );

@@ -43,6 +43,7 @@ export interface Database {
   deadline_extensions: DeadlineExtensionTable;
   item_events: ItemEventTable;
   handling_reports: HandlingReportTable;
+  handling_report_reviews: HandlingReportReviewTable;
   notifications: NotificationTable;
 }
 
@@ -152,7 +153,8 @@ export interface InquiryOrganizationTable {
 export interface PlanDecisionTable {
   id: Generated<number>;
   inquiry_id: number;
-  action: "submitted" | "approved" | "rejected";
+  /** proceeded: staff recorded a reason to proceed before the council's approval is recorded (plan gate) */
+  action: "submitted" | "approved" | "rejected" | "proceeded";
   decided_on: string | null;
   note: Generated<string>;
   plan_html: Generated<string>;
@@ -636,6 +638,27 @@ export interface HandlingReportTable {
   submitted_by: number | null;
   vote_id: number | null;
   version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  /** migration 0010: shown on the public page while set */
+  published_at: string | null;
+  published_by: number | null;
+}
+
+/** 审议 of one round of the handling report (migration 0010). */
+export interface HandlingReportReviewTable {
+  id: Generated<number>;
+  report_id: number;
+  inquiry_id: number;
+  reviewed_on: string;
+  session_name: string;
+  opinion_json: Generated<string>;
+  opinion_text: Generated<string>;
+  opinion_html: Generated<string>;
+  resolution: Generated<string>;
+  version: Generated<number>;
+  created_by: number | null;
+  updated_by: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -122,3 +122,11 @@ export async function typeRichText(page: Page, editor: Locator, text: string) {
   await page.keyboard.type(text);
   await expect(editor).toContainText(text);
 }
+
+/**
+ * Marks an inquiry's work plan approved by the chairpersons' council (as recording the council's decision on the
+ * plan page leaves it), for tests of the work that the plan gate holds back until then.
+ */
+export async function approvePlan(inquiryId: number | string): Promise<void> {
+  await execute("update inquiries set plan_status = 'approved', stage = case when stage = 'plan' then 'research' else stage end where id = ?", [Number(inquiryId)]);
+}

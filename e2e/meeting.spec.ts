@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import JSZip from "jszip";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { insert, login, shanghaiDate, signedIn, unique } from "./fixtures";
+import { approvePlan, insert, login, shanghaiDate, signedIn, unique } from "./fixtures";
 
 /**
  * 询问会 and 摘要 in the browser: the live record entered from the keyboard with drafts that survive a reload
@@ -90,6 +90,7 @@ test.describe("a meeting recorded live", () => {
     await page.getByRole("button", { name: "新建" }).click();
     await expect(page).toHaveURL(/\/inquiries\/\d+$/);
     inquiryId = Number(new URL(page.url()).pathname.split("/").pop());
+    await approvePlan(inquiryId);
 
     await page.goto(`/inquiries/${inquiryId}/meeting`);
     const setup = page.getByTestId("setup-form");

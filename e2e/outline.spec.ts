@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import JSZip from "jszip";
 import { readFileSync } from "node:fs";
-import { login, signedIn, unique } from "./fixtures";
+import { approvePlan, login, signedIn, unique } from "./fixtures";
 
 /** The smallest file that is a PDF by its bytes. */
 const PDF_BYTES = Buffer.from(
@@ -49,6 +49,7 @@ test.describe.serial("询问提纲：起草、审定、下发、书面准备答�
     await page.getByRole("button", { name: "新建" }).click();
     await expect(page).toHaveURL(/\/inquiries\/\d+$/);
     inquiryId = Number(new URL(page.url()).pathname.split("/").pop());
+    await approvePlan(inquiryId);
     await page.goto(`/inquiries/${inquiryId}/research`);
     for (const text of findings) {
       await page.getByLabel("问题线索").fill(text);

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
-import { login, pdf, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
+import { approvePlan, login, pdf, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
 
 /** 整改督办 and the handling report, across roles, in the browser (demo inquiry 1 and a new inquiry). */
 
@@ -227,7 +227,8 @@ test("a handling report voted down by the members requires re-submission", async
   await staff.getByLabel("询问会日期（计划）").fill(shanghaiDate(-10));
   await staff.getByRole("button", { name: "新建" }).click();
   await expect(staff).toHaveURL(/\/inquiries\/\d+$/);
-  const inquiryId = new URL(staff.url()).pathname.split("/").pop();
+  const inquiryId = new URL(staff.url()).pathname.split("/").pop()!;
+  await approvePlan(inquiryId);
   const reportPath = `/inquiries/${inquiryId}/handling-report`;
 
   await staff.goto(reportPath);

@@ -8,6 +8,7 @@ import { getDb } from "../db.server";
 import { forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
+import { planGate } from "./plan-gate.server";
 
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
@@ -65,6 +66,32 @@ export async function inquiryYears(db: Kysely<Database>): Promise<number[]> {
 
 export async function getInquiry(db: Kysely<Database>, id: number) {
   return db.selectFrom("inquiries").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * The inquiry's one meeting date (YYYY-MM-DD, a calendar date in Asia/Shanghai), or null while undecided: the
+ * planned date until the meeting is set up, then the date set in the meeting setup — both live in
+ * `inquiries.meeting_date` (docs/decisions/0040); `meetings.meeting_date` is a copy the database keeps equal.
+ * Every page, document and derived deadline (handling report, correction window) reads this date.
+ */
+export async function meetingDateOf(db: Kysely<Database>, inquiryId: number): Promise<string | null> {
+  const row = await db.selectFrom("inquiries").select("meeting_date").where("id", "=", inquiryId).executeTakeFirst();
+  return row?.meeting_date ?? null;
+}
+
+/**
+ * Writes the inquiry's meeting date inside the caller's transaction (the inquiry form and the meeting setup
+ * both come here). A change bumps the version of the inquiry and of its meeting, so an editor holding either
+ * form with the old date gets a conflict instead of silently putting the old date back. Returns whether the
+ * date changed; the caller writes the audit entry of its own change.
+ */
+export async function writeMeetingDate(trx: Kysely<Database>, inquiryId: number, date: string | null): Promise<boolean> {
+  const before = await trx.selectFrom("inquiries").select(["meeting_date", "version"]).where("id", "=", inquiryId).executeTakeFirst();
+  if (!before || before.meeting_date === date) return false;
+  const now = nowIso();
+  await trx.updateTable("inquiries").set({ meeting_date: date, version: before.version + 1, updated_at: now }).where("id", "=", inquiryId).execute();
+  await trx.updateTable("meetings").set((eb) => ({ version: eb("version", "+", 1), updated_at: now })).where("inquiry_id", "=", inquiryId).execute();
+  return true;
 }
 
 export async function respondingOrganizations(db: Kysely<Database>, inquiryId: number) {
@@ -144,14 +171,16 @@ export async function updateInquiry(db: Kysely<Database>, actor: Actor, id: numb
         congress: input.congress,
         session_name: input.sessionName,
         organizing_body: input.organizingBody,
-        meeting_date: input.meetingDate,
         legal_basis: input.legalBasis,
         notes: input.notes,
-        version: before.version + 1,
         updated_at: nowIso(),
       })
       .where("id", "=", id)
       .execute();
+    // the one meeting date: a change also bumps the meeting's version (the setup form shows the same date)
+    if (!(await writeMeetingDate(trx, id, input.meetingDate))) {
+      await trx.updateTable("inquiries").set({ version: before.version + 1 }).where("id", "=", id).execute();
+    }
     await trx.deleteFrom("inquiry_organizations").where("inquiry_id", "=", id).execute();
     for (const orgId of new Set(input.respondingOrganizationIds)) {
       await trx.insertInto("inquiry_organizations").values({ inquiry_id: id, organization_id: orgId }).execute();
@@ -354,8 +383,8 @@ export async function setStage(db: Kysely<Database>, actor: Actor, input: { id: 
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
-    if (input.stage !== "plan" && before.plan_status !== "approved") {
-      return { ok: false, field: "_form", message: "工作方案经主任会议批准后，才能进入后续阶段" };
+    if (input.stage !== "plan" && !(await planGate(trx, input.id)).open) {
+      return { ok: false, field: "_form", message: "工作方案经主任会议批准（或记录先行开展的理由）后，才能进入后续阶段" };
     }
     await trx.updateTable("inquiries").set({ stage: input.stage, version: before.version + 1, updated_at: nowIso() }).where("id", "=", input.id).execute();
     await recordAudit(trx, actor, {

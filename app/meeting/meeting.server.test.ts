@@ -355,8 +355,9 @@ describe("the /my and home sections", () => {
     const healthUser = await makeUser(t.db, { role: "department", organizationId: w.health });
     const now = new Date().toISOString();
     for (let n = 0; n < MY_TRANSCRIPTS_LIMIT + 2; n++) {
-      const inquiry = await t.db.insertInto("inquiries").values({ title: `询问${n}`, congress: "焦作市人大常委会", created_by: null, created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
       const date = `2021-01-${String(n + 1).padStart(2, "0")}`;
+      // the meeting date is the inquiry's (the meeting row holds a copy of it)
+      const inquiry = await t.db.insertInto("inquiries").values({ title: `询问${n}`, congress: "焦作市人大常委会", meeting_date: date, created_by: null, created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
       const meeting = await t.db.insertInto("meetings").values({ inquiry_id: inquiry.id, meeting_date: date, created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
       // even meetings: the segment is the department's; odd ones: another department's segment where health spoke
       const segment = await t.db

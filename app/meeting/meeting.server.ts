@@ -6,6 +6,8 @@ import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS } from "./labels";
+import { writeMeetingDate } from "../inquiries/inquiries.server";
+import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 
 /**
  * 询问会: the meeting's setup, its live record (segments of turns), the server-side drafts of the entry form,
@@ -91,12 +93,14 @@ export async function saveMeetingSetup(db: DB, actor: Actor, inquiryId: number, 
     return { ok: false, field: "governmentOrganizationId", message: "应询的人民政府只能选择人民政府或政府部门" };
   }
   return db.transaction().execute(async (trx) => {
-    const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", inquiryId).executeTakeFirst();
+    const inquiry = await trx.selectFrom("inquiries").select(["id", "title", "meeting_date"]).where("id", "=", inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    const gate = await requireApprovedPlan(trx, inquiryId, "meeting");
+    if (!gate.ok) return gate;
     const before = await getMeetingByInquiry(trx, inquiryId);
     const now = nowIso();
+    // the date lives on the inquiry (one meeting date, docs/decisions/0040); the meeting row's copy follows it
     const values = {
-      meeting_date: input.meetingDate,
       place: input.place,
       session_name: input.sessionName,
       chair_name: input.chairName,
@@ -110,6 +114,7 @@ export async function saveMeetingSetup(db: DB, actor: Actor, inquiryId: number, 
     };
     if (version === null) {
       if (before) return { ok: false, field: "_form", message: "该询问会已经设置，请刷新页面后修改。" };
+      await writeMeetingDate(trx, inquiryId, input.meetingDate);
       const row = await trx
         .insertInto("meetings")
         .values({ inquiry_id: inquiryId, ...values, created_at: now, updated_at: now })
@@ -120,12 +125,14 @@ export async function saveMeetingSetup(db: DB, actor: Actor, inquiryId: number, 
         entityType: "meeting",
         entityId: row.id,
         summary: `设置「${inquiry.title}」询问会：${input.meetingDate} ${input.place}`.trim(),
-        after: values,
+        before: { meeting_date: inquiry.meeting_date },
+        after: { meeting_date: input.meetingDate, ...values },
       });
       return { ok: true, id: row.id };
     }
     if (!before) return { ok: false, field: "_form", message: "该询问会尚未设置，请刷新页面。" };
     if (before.version !== version) return { ok: false, field: "_form", message: MEETING_CONFLICT };
+    await writeMeetingDate(trx, inquiryId, input.meetingDate);
     await trx
       .updateTable("meetings")
       .set({ ...values, version: before.version + 1, updated_at: now })
@@ -136,8 +143,8 @@ export async function saveMeetingSetup(db: DB, actor: Actor, inquiryId: number, 
       entityType: "meeting",
       entityId: before.id,
       summary: `修改「${inquiry.title}」询问会设置`,
-      before: pick(before, Object.keys(values)),
-      after: values,
+      before: pick(before, ["meeting_date", ...Object.keys(values)]),
+      after: { meeting_date: input.meetingDate, ...values },
     });
     return { ok: true, id: before.id };
   });
@@ -461,6 +468,8 @@ export async function recordExchange(
   return db.transaction().execute(async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
+    const gate = await requireApprovedPlan(trx, meeting.inquiry_id, "exchange");
+    if (!gate.ok) return gate;
     if (input.outlineQuestionId !== null) {
       const q = await trx.selectFrom("outline_questions").select(["id", "inquiry_id"]).where("id", "=", input.outlineQuestionId).executeTakeFirst();
       if (!q || q.inquiry_id !== meeting.inquiry_id) return { ok: false, field: "outlineQuestionId", message: "该提纲问题不属于本次询问，请刷新页面后重试" };
@@ -524,6 +533,8 @@ export async function recordSpeech(db: DB, actor: Actor, meetingId: number, inpu
   return db.transaction().execute(async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
+    const gate = await requireApprovedPlan(trx, meeting.inquiry_id, "exchange");
+    if (!gate.ok) return gate;
     const now = nowIso();
     const segment = await trx
       .insertInto("meeting_segments")

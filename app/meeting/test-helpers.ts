@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { SYSTEM_ACTOR } from "../audit.server";
 import { createInquiry } from "../inquiries/inquiries.server";
-import { makeOrganization, makeUser, tableNames, type TestUser } from "../test/db";
+import { approvePlanForTest, makeOrganization, makeUser, tableNames, type TestUser } from "../test/db";
 import { nowIso } from "../utils/time";
 import { recordExchange, saveMeetingSetup, type ExchangeInput, type MeetingSetupInput } from "./meeting.server";
 
@@ -50,6 +50,7 @@ export async function makeMeetingWorld(db: DB, setup: Partial<MeetingSetupInput>
     respondingOrganizationIds: [government, health, education],
   });
   if (!created.ok) throw new Error(created.message);
+  await approvePlanForTest(db, created.id);
   const meeting = await saveMeetingSetup(db, SYSTEM_ACTOR, created.id, null, { ...SETUP, governmentOrganizationId: government, ...setup });
   if (!meeting.ok) throw new Error(meeting.message);
   return { staff, inquiryId: created.id, meetingId: meeting.id, government, health, education };

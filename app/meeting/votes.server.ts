@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, PassBasis, VoteChoice, VoteMethod } from "../../db/schema";
+import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
 import { describeRule, VOTE_CHOICES, VOTE_CHOICE_LABELS, VOTE_METHOD_LABELS, VOTE_TARGET_LABELS } from "./labels";
@@ -227,6 +228,8 @@ export async function openVote(
   return inTransaction(db, async (trx): Promise<Result> => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return fail("_form", "该专题询问不存在");
+    const gate = await requireApprovedPlan(trx, input.inquiryId, "vote");
+    if (!gate.ok) return gate;
     const described = await describeTarget(trx, input.inquiryId, input.target);
     if (!described.ok) return fail("_form", described.message);
     const cols = targetColumns(input.target);

@@ -20,6 +20,7 @@ import {
   snapshot,
   type TestDb,
   type TestUser,
+  approvePlanForTest,
 } from "../test/db";
 import { officeXmlErrors, docxText } from "../test/office-xml";
 import { readFormData } from "../utils/forms.server";
@@ -214,6 +215,7 @@ describe("the outline against the database", () => {
         respondingOrganizationIds: [health, education, water],
       }),
     );
+    await approvePlanForTest(t.db, inquiryId);
     findings = [];
     for (const text of ["看病贵", "上学远", "饮水难"]) findings.push(ok(await addFinding(t.db, staff.actor, inquiryId, { activityId: null, text })));
   });

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
+import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 import type { Database, OutlineStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
@@ -129,6 +130,8 @@ async function outlineChange(
         .where("id", "=", input.inquiryId)
         .executeTakeFirst();
       if (!head) refuse("_form", "该专题询问不存在");
+      const gate = await requireApprovedPlan(trx, head.id, "outline");
+      if (!gate.ok) refuse("_form", gate.message);
       if (head.outline_revision !== input.revision) throw new Refused("_form", OUTLINE_CONFLICT, true);
       if (!nextOutlineStatus(head.outline_status, input.action)) {
         refuse("_form", input.action === "edit" ? FROZEN[head.outline_status] : REFUSALS[input.action](head.outline_status));

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { CheckedUpload } from "../attachments/attachments.server";
 import { createInquiry } from "../inquiries/inquiries.server";
 import { parseRichText, type RichText } from "../richtext/richtext.server";
-import { createTestDb, makeOrganization, makeUser, type TestDb, type TestUser } from "../test/db";
+import { approvePlanForTest, createTestDb, makeOrganization, makeUser, type TestDb, type TestUser } from "../test/db";
 import { addDays, createItem, type ItemInput } from "./rectification.server";
 import { todayInShanghai, nowIso } from "../utils/time";
 
@@ -73,6 +73,7 @@ export async function makeWorld(options: { members?: boolean } = {}): Promise<Wo
     respondingOrganizationIds: [gov, orgA, orgB],
   });
   if (!created.ok) throw new Error(created.message);
+  await approvePlanForTest(t.db, created.id);
   return {
     t,
     uploads,

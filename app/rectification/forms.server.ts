@@ -63,3 +63,14 @@ export const BallotSchema = z.object({
 });
 export const CloseVoteSchema = ReportRefSchema.extend({ newDueDate: z.string().trim().optional().transform((v) => v ?? "") });
 export const AcceptReportSchema = ReportRefSchema.extend({ note: fields.optionalText("意见", 2000) });
+
+/** 审议 of a round of the handling report (the opinion is rich text, read with richTextFromForm). */
+export const HandlingReviewSchema = z.object({
+  reportId: z.coerce.number().int().positive(),
+  version: optionalId,
+  reviewedOn: date("审议日期"),
+  sessionName: fields.requiredText("审议的会议", 100),
+  resolution: fields.optionalText("决议", 5000),
+});
+/** Publishing a round of the handling report needs the confirmation box ticked (checked again in the domain). */
+export const HandlingPublishSchema = ReportRefSchema.extend({ confirmed: z.literal("1").optional() });

@@ -7,6 +7,7 @@ import type { InquiryStage } from "../../db/schema";
 import { actorOf } from "~/auth/session.server";
 import { FormError } from "~/components/forms";
 import { getDb } from "~/db.server";
+import { planGate } from "~/inquiries/plan-gate.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
 import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
@@ -29,14 +30,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);
   if (!inquiry) notFound("该专题询问不存在");
-  const [summary, organizations, dates] = await Promise.all([
+  const [summary, organizations, dates, gate] = await Promise.all([
     stageSummary(db, inquiry.id),
     respondingOrganizations(db, inquiry.id),
     inquiryKeyDates(db, inquiry.id),
+    planGate(db, inquiry.id),
   ]);
   if (!summary) notFound("该专题询问不存在");
   const { plan_json: _json, plan_html: _html, ...rest } = inquiry;
-  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, canManage: canManageInquiry(user) };
+  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -61,7 +63,7 @@ type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
 const STATE_LABELS = { done: "已完成", current: "当前阶段", todo: "未开始" } as const;
 
 /** What is done and what is open in each stage, from what the system holds. */
-function stageFacts({ inquiry, summary, dates }: Loaded): Record<InquiryStage, { done: ReactNode[]; open: ReactNode[]; links: { to: string; label: string }[] }> {
+function stageFacts({ inquiry, summary, dates, gate }: Loaded): Record<InquiryStage, { done: ReactNode[]; open: ReactNode[]; links: { to: string; label: string }[] }> {
   const f = summary.facts;
   const id = inquiry.id;
   const state = (key: InquiryStage) => summary.stages.find((s) => s.key === key)?.state ?? "todo";
@@ -72,6 +74,14 @@ function stageFacts({ inquiry, summary, dates }: Loaded): Record<InquiryStage, {
   else if (inquiry.plan_status === "rejected")
     planOpen.push(`工作方案被主任会议驳回${dates.planRejectedOn ? `（${formatDate(dates.planRejectedOn)}）` : ""}，待修改后再次提请`);
   else planOpen.push(inquiry.hasPlan ? "工作方案已起草，待提请主任会议审议" : "待起草工作方案");
+  // the plan gate's override: why the work went ahead without a recorded approval (app/inquiries/plan-gate.server.ts)
+  if (gate.proceed) {
+    plan.push(
+      <span data-testid="plan-proceed-reason">
+        先行开展（{formatDate(gate.proceed.on)}{gate.proceed.actorName ? `，${gate.proceed.actorName}记录` : ""}）：{gate.proceed.reason}
+      </span>,
+    );
+  }
 
   const research: ReactNode[] = [];
   const researchOpen: ReactNode[] = [];

@@ -9,6 +9,7 @@ import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import {
   canManageRectification,
   canReadHandlingReport,
+  canReviewHandlingReport,
   canReadInquiry,
   canSubmitHandlingReport,
   canVoteHandlingReport,
@@ -30,7 +31,17 @@ import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { addDays } from "~/rectification/rectification.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
-import { AcceptReportSchema, BallotSchema, CloseVoteSchema, DueDateSchema, OptionalReportRefSchema, ReportRefSchema } from "~/rectification/forms.server";
+import {
+  AcceptReportSchema,
+  BallotSchema,
+  CloseVoteSchema,
+  DueDateSchema,
+  HandlingPublishSchema,
+  HandlingReviewSchema,
+  OptionalReportRefSchema,
+  ReportRefSchema,
+} from "~/rectification/forms.server";
+import { handlingReviews, saveHandlingReview, setHandlingReportPublished } from "~/rectification/handling-review.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -49,6 +60,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isStaff = canManageRectification(user);
   const rounds = await listHandlingReports(db, inquiry.id, user.role === "member" ? user.id : undefined);
   const files = await listAttachments(db, "handling_report", rounds.map((r) => r.id));
+  const reviews = await handlingReviews(db, inquiry.id);
+  const published = new Map(
+    (await db.selectFrom("handling_reports").select(["id", "published_at"]).where("inquiry_id", "=", inquiry.id).execute()).map((r) => [r.id, r.published_at]),
+  );
   const closed = inquiry.stage === "closed";
   return {
     inquiry: { id: inquiry.id, title: inquiry.title, meeting_date: inquiry.meeting_date, closed },
@@ -80,7 +95,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       light: r.light,
       daysLeft: r.daysLeft,
       attachments: files.filter((f) => f.owner_id === r.id),
+      review: reviews.get(r.id) ?? null,
+      published_at: published.get(r.id) ?? null,
     })),
+    canReview: canReviewHandlingReport(user) && !closed,
+    canPublish: canReviewHandlingReport(user),
     isStaff: isStaff && !closed,
     isLiaison: canSubmitHandlingReport(user) && !closed,
     isMember: canVoteHandlingReport(user) && !closed,
@@ -162,6 +181,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       result.outcome === "resubmission_required" ? `测评结束：不满意票超过半数，政府须于 ${formatDate(parsed.data.newDueDate)} 前重新报告` : "测评结束：报告通过",
     );
   }
+  if (intent === "review") {
+    if (!canReviewHandlingReport(user)) forbidden("只有人大工作人员可以记录常委会的审议情况。");
+    const parsed = parseForm(formData, HandlingReviewSchema);
+    const opinion = richTextFromForm(formData, "opinion", { label: "审议意见", required: true });
+    const values = { ...parsed.values, opinion: String(formData.get("opinion") ?? "") };
+    if (!parsed.ok || !opinion.ok) return refuse({ ...(parsed.ok ? {} : parsed.fieldErrors), ...(opinion.ok ? {} : { opinion: [opinion.message] }) }, values);
+    await ownReport(parsed.data.reportId);
+    const result = await saveHandlingReview(db, actor, { ...parsed.data, opinion: opinion.value });
+    if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
+    return redirectWithToast(here, "审议情况已保存");
+  }
+  if (intent === "publish" || intent === "unpublish") {
+    if (!canReviewHandlingReport(user)) forbidden("只有人大工作人员可以公开或取消公开研究处理情况报告。");
+    const parsed = parseForm(formData, HandlingPublishSchema);
+    if (!parsed.ok) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, parsed.values);
+    await ownReport(parsed.data.reportId);
+    const publish = intent === "publish";
+    const result = await setHandlingReportPublished(db, actor, { reportId: parsed.data.reportId, version: parsed.data.version, publish, confirmed: parsed.data.confirmed === "1" });
+    if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
+    return redirectWithToast(here, publish ? "研究处理情况报告及审议意见已在公开页面发布" : "已取消公开研究处理情况报告");
+  }
   if (intent === "accept") {
     staffOnly();
     const parsed = parseForm(formData, AcceptReportSchema);
@@ -175,7 +215,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function HandlingReportPage() {
-  const { inquiry, defaultDueDate, suggestedNewDueDate, rounds, isStaff, isLiaison, isMember, canOverview } = useLoaderData<typeof loader>();
+  const { inquiry, defaultDueDate, suggestedNewDueDate, rounds, isStaff, isLiaison, isMember, canOverview, canReview, canPublish } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -274,6 +314,10 @@ export default function HandlingReportPage() {
         </div>
       ) : null}
 
+      {current?.has_body ? (
+        <ReviewPanel round={current} inquiryId={inquiry.id} canReview={canReview} canPublish={canPublish} busy={busy} result={result} />
+      ) : null}
+
       {current?.status === "submitted" || current?.vote ? <VotePanel round={current} isStaff={isStaff} isMember={isMember} busy={busy} feedbackFor={feedbackFor} suggestedNewDueDate={suggestedNewDueDate} /> : null}
 
       {earlier.length ? (
@@ -288,6 +332,7 @@ export default function HandlingReportPage() {
               </summary>
               <RichTextView html={r.body_html} />
               <AttachmentList files={r.attachments} />
+              {r.has_body ? <ReviewPanel round={r} inquiryId={inquiry.id} canReview={false} canPublish={canPublish} busy={busy} result={result} /> : null}
             </details>
           ))}
         </>
@@ -397,6 +442,138 @@ function VotePanel({
           ) : null}
         </>
       )}
+    </div>
+  );
+}
+
+type ActionResult = { intent: string; fieldErrors?: Record<string, string[] | undefined>; values?: Record<string, string> } | undefined;
+
+/**
+ * 审议 and publication of one submitted round: the committee's deliberation (date, session, 审议意见, resolution)
+ * as recorded, the form to record or edit it (staff), and whether the round is on the public page with the
+ * publish step (a confirmation box) or the button that takes it back.
+ */
+function ReviewPanel({
+  round,
+  inquiryId,
+  canReview,
+  canPublish,
+  busy,
+  result,
+}: {
+  round: Round;
+  inquiryId: number;
+  canReview: boolean;
+  canPublish: boolean;
+  busy: boolean;
+  result: ActionResult;
+}) {
+  // the action's answer belongs to this round's forms only when it names this round's report
+  const mine = (intent: string): FormFeedback | undefined =>
+    result && result.intent === intent && result.values?.reportId === String(round.id) ? result : undefined;
+  const review = round.review;
+  const reviewFeedback = mine("review");
+  const publishFeedback = mine("publish") ?? mine("unpublish");
+  const prefix = `f-review-${round.round}`;
+  return (
+    <div className="card" data-testid={`review-${round.round}`}>
+      <h2 className="rs-card-title">常委会审议（第 {round.round} 轮报告）</h2>
+      {review ? (
+        <dl className="kv" data-testid="review-record">
+          <dt>审议日期</dt>
+          <dd>{formatDate(review.reviewed_on)}</dd>
+          <dt>审议会议</dt>
+          <dd>{review.session_name}</dd>
+          <dt>审议意见</dt>
+          <dd>
+            <RichTextView html={review.opinion_html} />
+          </dd>
+          {review.resolution ? (
+            <>
+              <dt>决议</dt>
+              <dd className="rs-pre">{review.resolution}</dd>
+            </>
+          ) : null}
+          <dt>记录</dt>
+          <dd className="muted rs-small">
+            {review.updated_by_name ?? "—"} · {formatDateTime(review.updated_at)}（第 {review.version} 版）
+          </dd>
+        </dl>
+      ) : (
+        <p className="muted">尚未记录常委会对本报告的审议情况。</p>
+      )}
+      {canReview ? (
+        <details open={!!reviewFeedback || !review} className="no-print">
+          <summary>{review ? "修改审议情况" : "记录审议情况"}</summary>
+          <Form method="post" noValidate key={`review-${round.id}-${review?.version ?? 0}`}>
+            <FormError feedback={reviewFeedback} />
+            <input type="hidden" name="intent" value="review" />
+            <input type="hidden" name="reportId" value={round.id} />
+            <input type="hidden" name="version" value={review?.version ?? ""} />
+            <TextField idPrefix={prefix} name="reviewedOn" label="审议日期" type="date" required feedback={reviewFeedback} defaultValue={review?.reviewed_on ?? ""} />
+            <TextField
+              idPrefix={prefix}
+              name="sessionName"
+              label="审议的会议"
+              required
+              maxLength={100}
+              feedback={reviewFeedback}
+              defaultValue={review?.session_name ?? ""}
+              placeholder="如：市十一届人大常委会第十三次会议"
+            />
+            <RichTextEditor
+              name="opinion"
+              label="审议意见"
+              required
+              defaultValue={reviewFeedback?.values?.opinion ?? review?.opinion_json ?? ""}
+              error={firstError(reviewFeedback, "opinion")}
+              rows={8}
+            />
+            <TextAreaField idPrefix={prefix} name="resolution" label="决议（如有）" feedback={reviewFeedback} defaultValue={review?.resolution ?? ""} rows={3} maxLength={5000} />
+            <button type="submit" disabled={busy}>保存审议情况</button>
+          </Form>
+        </details>
+      ) : null}
+
+      <h3>公开</h3>
+      {round.published_at ? (
+        <p data-testid="publish-state">
+          <span className="badge ok">已公开</span> {formatDateTime(round.published_at)} 起，本报告{review ? "及审议意见" : ""}显示在
+          <Link to={`/public/inquiries/${inquiryId}`}>公开页面</Link>。
+        </p>
+      ) : (
+        <p className="muted" data-testid="publish-state">未公开：本报告及审议意见仅供系统内查阅。</p>
+      )}
+      {canPublish ? (
+        <Form method="post" noValidate className="no-print" data-testid="publish-form">
+          <FormError feedback={publishFeedback} />
+          <input type="hidden" name="reportId" value={round.id} />
+          <input type="hidden" name="version" value={round.version} />
+          {round.published_at ? (
+            <>
+              <input type="hidden" name="intent" value="unpublish" />
+              <button type="submit" className="secondary" disabled={busy}>取消公开</button>
+            </>
+          ) : (
+            <>
+              <input type="hidden" name="intent" value="publish" />
+              <div className="field">
+                <label>
+                  <input type="checkbox" name="confirmed" value="1" aria-describedby={firstError(publishFeedback, "confirmed") ? `${prefix}-confirmed-error` : undefined} />{" "}
+                  我已核对报告正文{review ? "和审议意见" : ""}，其中不含个人信息等不宜公开的内容
+                </label>
+                {firstError(publishFeedback, "confirmed") ? (
+                  <p id={`${prefix}-confirmed-error`} className="field-error">
+                    {firstError(publishFeedback, "confirmed")}
+                  </p>
+                ) : null}
+              </div>
+              <button type="submit" disabled={busy}>在公开页面发布{review ? "报告及审议意见" : "报告"}</button>
+              <p className="field-hint">发布后，任何人无需登录即可在本次询问的公开页面（与询问会摘要、整改情况一起）查阅；附件不公开。可随时取消公开。</p>
+            </>
+          )}
+        </Form>
+      ) : null}
     </div>
   );
 }

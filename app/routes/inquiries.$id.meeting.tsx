@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { itemsForSegments } from "~/rectification/rectification.server";
 import { data } from "@remix-run/node";
+import { planGate } from "~/inquiries/plan-gate.server";
+import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
@@ -48,7 +50,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const canManage = canManageMeeting(user);
   const organizations = (await answeringOrganizations(db, inquiry.id)).map((o) => ({ id: o.id, name: o.name }));
-  const base = { inquiry: { id: inquiry.id, title: inquiry.title, meeting_date: inquiry.meeting_date, session_name: inquiry.session_name }, canManage, organizations };
+  const base = {
+    inquiry: { id: inquiry.id, title: inquiry.title, meeting_date: inquiry.meeting_date, session_name: inquiry.session_name },
+    canManage,
+    organizations,
+    gate: await planGate(db, inquiry.id),
+  };
   if (!meeting) return { ...base, meeting: null } as const;
 
   const [record, officials, replies, corrections, departments] = await Promise.all([
@@ -194,6 +201,7 @@ export default function MeetingPage() {
           </div>
         ) : null}
       </div>
+      {canManage ? <PlanGateNotice inquiryId={inquiry.id} gate={loaded.gate} canManage work={loaded.meeting ? "记录询问会发言或开展满意度测评" : "设置询问会"} /> : null}
       {feedback("move") || feedback("removeOfficial") ? <FormError feedback={feedback("move") ?? feedback("removeOfficial")} /> : null}
       {loaded.meeting === null ? (
         canManage ? (
@@ -223,7 +231,7 @@ function SetupForm({ loaded, feedback }: { loaded: Loaded; feedback: FormFeedbac
       {m ? <input type="hidden" name="version" value={m.version} /> : null}
       <FormError feedback={feedback} />
       <div className="mt-grid">
-        <TextField name="meetingDate" label="会议日期" type="date" required feedback={feedback} defaultValue={m?.meeting_date ?? loaded.inquiry.meeting_date ?? ""} />
+        <TextField name="meetingDate" label="会议日期" type="date" required feedback={feedback} defaultValue={loaded.inquiry.meeting_date ?? ""} />
         <TextField name="place" label="会议地点" feedback={feedback} defaultValue={m?.place ?? ""} maxLength={100} />
         <TextField name="sessionName" label="所属会议" feedback={feedback} defaultValue={m?.session_name ?? loaded.inquiry.session_name ?? ""} maxLength={100} />
         <TextField name="chairName" label="主持人" feedback={feedback} defaultValue={m?.chair_name ?? ""} maxLength={40} />

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { planGate } from "~/inquiries/plan-gate.server";
+import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
 import { LiveNoScriptRefresh } from "~/components/LiveNoScriptRefresh";
@@ -43,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canManage: canManageVotes(user),
     rule,
     votes,
+    gate: await planGate(db, inquiry.id),
     exchanges,
     departments,
   };
@@ -117,6 +120,7 @@ export default function MeetingVotes() {
         测评方式：{VOTE_MODE_LABELS[d.mode]}
         {d.mode !== "none" ? `（${d.secret ? "无记名" : "记名"}）` : ""}。测评规则：<span data-testid="vote-rule">{describeRule(d.rule)}</span>。委员在手机上打开“满意度测评”投票，或扫描测评页面的二维码。
       </p>
+      {d.canManage ? <PlanGateNotice inquiryId={d.inquiry.id} gate={d.gate} canManage work="开展满意度测评" /> : null}
       {result?.intent !== "open" && result?.intent !== "rule" ? <FormError feedback={result} /> : null}
 
       <h2>测评记录（{d.votes.length}）</h2>

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { planGate } from "~/inquiries/plan-gate.server";
+import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { z } from "zod";
@@ -132,6 +134,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     view: "full" as const,
     inquiry,
+    gate: await planGate(db, head.id),
     status: head.outline_status,
     revision: head.outline_revision,
     editable: isStaff && outlineEditable(head.outline_status),
@@ -402,6 +405,7 @@ function FullView({ data: d }: { data: FullData }) {
         </div>
       </div>
 
+      {d.isStaff ? <PlanGateNotice inquiryId={d.inquiry.id} gate={d.gate} canManage work="起草或办理询问提纲" /> : null}
       {d.isStaff ? <FlowCard d={d} result={result} busy={busy} questionCount={questionCount} /> : <StatusNote d={d} />}
       <FormError feedback={generalFeedback} />
 

@@ -14,6 +14,8 @@ import { PLAN_STATUS_LABELS } from "~/labels";
 import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData, formValues } from "~/utils/forms.server";
+import { planGate, PlanProceedSchema, recordPlanProceed } from "~/inquiries/plan-gate.server";
+import { PlanProceedForm } from "~/inquiries/PlanGateNotice";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -38,7 +40,8 @@ const DecisionSchema = z
     if (v.decision === "reject" && !v.note) ctx.addIssue({ code: "custom", path: ["note"], message: "驳回时请填写主任会议的意见" });
   });
 
-const HISTORY_LABELS = { submitted: "提请主任会议审议", approved: "主任会议批准", rejected: "主任会议驳回" } as const;
+const HISTORY_LABELS = { submitted: "提请主任会议审议", approved: "主任会议批准", rejected: "主任会议驳回", proceeded: "记录先行开展的理由" } as const;
+
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "inquiry:list");
@@ -47,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);
   if (!inquiry) notFound("该专题询问不存在");
-  const [history, attachments] = await Promise.all([planHistory(db, inquiry.id), listAttachments(db, "inquiry_plan", [inquiry.id])]);
+  const [history, attachments, gate] = await Promise.all([planHistory(db, inquiry.id), listAttachments(db, "inquiry_plan", [inquiry.id]), planGate(db, inquiry.id)]);
   return {
     inquiry: {
       id: inquiry.id,
@@ -60,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     history,
     attachments,
+    gate,
     canManage: canManageInquiry(user),
     today: todayInShanghai(),
   };
@@ -116,6 +120,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       decision === "approve" ? "已记录：主任会议批准工作方案" : "已记录：主任会议驳回工作方案，可修改后再次提请",
     );
   }
+  if (intent === "proceed") {
+    // the plan gate's override (app/inquiries/plan-gate.server.ts); the form may sit on any gated page
+    const parsed = parseForm(formData, PlanProceedSchema);
+    if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
+    const result = await recordPlanProceed(db, actor, { inquiryId: id.data, reason: parsed.data.reason });
+    if (!result.ok) return refuseResult(result, parsed.values);
+    const back = parsed.data.returnTo ?? "";
+    const safeBack = back.startsWith(`/inquiries/${id.data}/`) && !back.includes("//") ? back : path;
+    return redirectWithToast(safeBack, "已记录先行开展的理由，后续工作可以开展");
+  }
   return refuse({ _form: ["未知的操作"] }, {});
 }
 
@@ -124,7 +138,7 @@ function statusClass(status: string) {
 }
 
 export default function InquiryPlan() {
-  const { inquiry, history, attachments, canManage, today } = useLoaderData<typeof loader>();
+  const { inquiry, history, attachments, gate, canManage, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
@@ -132,6 +146,7 @@ export default function InquiryPlan() {
   const save = feedbackFor("save");
   const submit = feedbackFor("submit");
   const decide = feedbackFor("decide");
+  const proceed = feedbackFor("proceed");
   const editable = canManage && inquiry.planStatus !== "submitted";
   const lastRejection = history.find((h) => h.action === "rejected");
 
@@ -247,6 +262,16 @@ export default function InquiryPlan() {
         </div>
       ) : null}
 
+      {canManage && !gate.open ? (
+        <div className="card" data-testid="plan-proceed">
+          <h2 className="inq-card-title">先行开展</h2>
+          <p className="muted">
+            工作方案经主任会议批准前，委托调研、询问提纲、询问会及满意度测评均不能开展。如主任会议已以其他方式（如纸质件）批准，或因故须先行开展，请记录理由；理由将显示在概况的阶段进度和审议记录中，并记入操作日志。
+          </p>
+          <PlanProceedForm inquiryId={inquiry.id} feedback={proceed} />
+        </div>
+      ) : null}
+
       <div className="card">
         <h2 className="inq-card-title">审议记录</h2>
         {history.length === 0 ? (
@@ -261,7 +286,7 @@ export default function InquiryPlan() {
                   <span className="muted">经办人：{h.actor_name ?? "—"}</span>
                   {h.action !== "submitted" ? <span className="muted">记录于 {formatDateTime(h.created_at)}</span> : null}
                 </div>
-                {h.note ? <p className="inq-history-note">意见：{h.note}</p> : null}
+                {h.note ? <p className="inq-history-note">{h.action === "proceeded" ? "理由" : "意见"}：{h.note}</p> : null}
                 <details>
                   <summary>{h.action === "submitted" ? "提请审议的方案文本" : "审议时的方案文本"}</summary>
                   {h.plan_html ? <RichTextView html={h.plan_html} className="inq-plan" /> : <p className="muted">（空）</p>}

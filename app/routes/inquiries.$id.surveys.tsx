@@ -9,6 +9,8 @@ import { AttachmentField, AttachmentList, DeadlineBadge } from "~/components/att
 import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
+import { planGate } from "~/inquiries/plan-gate.server";
+import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { DELEGATION_STATUS_LABELS } from "~/labels";
 import { canManageInquiry, canReadInquiry } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
@@ -95,6 +97,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     compare,
     counties,
     canManage,
+    gate: await planGate(db, inquiry.id),
     nearDays: SURVEY_NEAR_DAYS,
   };
 }
@@ -149,7 +152,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
 
 export default function SurveysPage() {
-  const { inquiry, requests, compare, counties, canManage, nearDays } = useLoaderData<typeof loader>();
+  const { inquiry, requests, compare, counties, canManage, gate, nearDays } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -230,7 +233,8 @@ export default function SurveysPage() {
         );
       })}
 
-      {canManage ? (
+      {canManage && !gate.open ? <PlanGateNotice inquiryId={inquiry.id} gate={gate} canManage={canManage} work="委托县区人大开展调研" /> : null}
+      {canManage && gate.open ? (
         <div className="card" id="delegate">
           <h2 className="rs-card-title">委托县区人大开展调研</h2>
           <Form method="post" encType="multipart/form-data" noValidate key={`delegate-${requests.length}`}>

@@ -6,6 +6,7 @@ import { publicDigestPage } from "~/meeting/public.server";
 import { parseId } from "~/meeting/forms.server";
 import { notFound } from "~/policy.server";
 import { DeadlineBadge } from "~/components/attachments";
+import { RichTextView } from "~/components/RichTextEditor";
 import { formatDate } from "~/utils/time";
 
 /**
@@ -22,7 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function PublicDigest() {
-  const { inquiryId, digest, rectification } = useLoaderData<typeof loader>();
+  const { inquiryId, digest, rectification, handlingReports } = useLoaderData<typeof loader>();
   return (
     <section className="dg-page">
       <div className="page-head no-print">
@@ -85,6 +86,31 @@ export default function PublicDigest() {
               ))}
             </tbody>
           </table>
+        </div>
+      ) : null}
+      {handlingReports.length ? (
+        <div className="card" data-testid="public-handling-reports">
+          <h2 style={{ marginTop: 0 }}>研究处理情况报告及审议意见</h2>
+          {handlingReports.map((r) => (
+            <section key={r.round} data-testid={`public-handling-${r.round}`}>
+              <h3>
+                {handlingReports.length > 1 ? `第 ${r.round} 次报告` : "人民政府研究处理情况报告"}（{formatDate(r.submittedOn)} 报送 · {r.statusLabel}）
+              </h3>
+              <RichTextView html={r.bodyHtml} />
+              {r.review ? (
+                <>
+                  <h4>常委会审议意见（{r.review.sessionName}，{formatDate(r.review.reviewedOn)}）</h4>
+                  <RichTextView html={r.review.opinionHtml} />
+                  {r.review.resolution ? (
+                    <>
+                      <h4>决议</h4>
+                      <p className="rs-pre">{r.review.resolution}</p>
+                    </>
+                  ) : null}
+                </>
+              ) : null}
+            </section>
+          ))}
         </div>
       ) : null}
     </section>

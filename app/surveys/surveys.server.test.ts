@@ -7,7 +7,7 @@ import type { DelegationStatus } from "../../db/schema";
 import { SYSTEM_ACTOR } from "../audit.server";
 import { createInquiry } from "../inquiries/inquiries.server";
 import { parseRichText } from "../richtext/richtext.server";
-import { auditSince, createTestDb, lastAuditId, makeOrganization, makeUser, type TestDb, type TestUser } from "../test/db";
+import { auditSince, createTestDb, lastAuditId, makeOrganization, makeUser, type TestDb, type TestUser, approvePlanForTest } from "../test/db";
 import { actOnDelegation, createSurveyRequest, getDelegation, listCountyDelegations, nextDelegationStatus } from "./surveys.server";
 
 function rich(text: string) {
@@ -68,6 +68,7 @@ describe("delegated surveys against the database", () => {
     });
     if (!created.ok) throw new Error(created.message);
     inquiryId = created.id;
+    await approvePlanForTest(t.db, inquiryId);
   });
   afterEach(async () => {
     await t.cleanup();

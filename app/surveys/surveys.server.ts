@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, DelegationStatus } from "../../db/schema";
+import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
@@ -52,6 +53,8 @@ export async function createSurveyRequest(
   return db.transaction().execute(async (trx) => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    const gate = await requireApprovedPlan(trx, inquiryId, "survey");
+    if (!gate.ok) return gate;
     const counties = await trx
       .selectFrom("organizations")
       .select(["id", "name"])

@@ -258,3 +258,11 @@ export async function breakAuditLog(db: DB): Promise<void> {
 export async function repairAuditLog(db: DB): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS test_audit_down`.execute(db);
 }
+
+/**
+ * Marks an inquiry's work plan as approved by the chairpersons' council, as recordPlanDecision would leave it,
+ * so the work the plan gate guards (app/inquiries/plan-gate.server.ts) may go on in tests about that work.
+ */
+export async function approvePlanForTest(db: DB, inquiryId: number): Promise<void> {
+  await db.updateTable("inquiries").set({ plan_status: "approved" }).where("id", "=", inquiryId).execute();
+}

@@ -9,6 +9,8 @@ import * as m0007 from "./0007_notifications";
 import * as m0008 from "./0008_performance";
 import * as m0009 from "./0009_voting";
 import * as m0010 from "./0010_search_normalized";
+import * as m0011 from "./0011_one_meeting_date";
+import * as m0012 from "./0012_handling_review";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -25,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   "0008_performance": m0008,
   "0009_voting": m0009,
   "0010_search_normalized": m0010,
+  "0011_one_meeting_date": m0011,
+  "0012_handling_review": m0012,
 };

@@ -192,6 +192,11 @@ export function EntryForm(props: EntryFormProps) {
     props.serverDraft ? { kind: "restored", text: "已恢复上次未保存的草稿" } : { kind: "idle", text: "输入内容将自动保存为草稿" },
   );
   const [saving, setSaving] = useState(false);
+  // A refused or failed save of the exchange: shown until the exchange is saved (or discarded). Draft saves go on
+  // underneath and report beside it, never in its place — a draft saved is not the exchange saved.
+  const [unsaved, setUnsaved] = useState<string | null>(null);
+  const unsavedRef = useRef<string | null>(null);
+  unsavedRef.current = unsaved;
   const stateRef = useRef(state);
   stateRef.current = state;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -261,6 +266,7 @@ export function EntryForm(props: EntryFormProps) {
     }
     // when the network comes back, push the local copy
     const online = () => {
+      if (unsavedRef.current) setUnsaved("网络已恢复：本轮问答尚未保存，请按 Ctrl+Enter 保存");
       if (stateRef.current.savedAt > 0) void postDraft(stateRef.current);
     };
     window.addEventListener("online", online);
@@ -358,12 +364,14 @@ export function EntryForm(props: EntryFormProps) {
       if (!result.ok) {
         setErrors(result.fieldErrors ?? { _form: ["保存失败，请检查后重试"] });
         setStatus({ kind: "error", text: "未保存：请按提示修改后再按 Ctrl+Enter" });
+        setUnsaved("本轮问答尚未保存：请按提示修改后再按 Ctrl+Enter");
         const first = Object.keys(result.fieldErrors ?? {})[0];
         if (first && first !== "_form") document.getElementById(`mt-${first}`)?.focus();
         scheduleDraft(stateRef.current);
         return;
       }
       setErrors({});
+      setUnsaved(null);
       try {
         window.localStorage.removeItem(storageKey);
       } catch {
@@ -387,6 +395,7 @@ export function EntryForm(props: EntryFormProps) {
     } catch {
       scheduleDraft(stateRef.current);
       setStatus({ kind: "offline", text: "网络中断：本轮问答尚未保存（已暂存在本机），网络恢复后请再按 Ctrl+Enter 保存" });
+      setUnsaved("网络中断：本轮问答尚未保存（已暂存在本机），网络恢复后请再按 Ctrl+Enter 保存");
     } finally {
       setSaving(false);
     }
@@ -406,6 +415,7 @@ export function EntryForm(props: EntryFormProps) {
     stateRef.current = fresh;
     setState(fresh);
     setErrors({});
+    setUnsaved(null);
     void fetch(entryUrl, { method: "POST", body: new URLSearchParams({ intent: "discard" }), credentials: "same-origin" }).catch(() => undefined);
     setStatus({ kind: "idle", text: "已放弃草稿" });
   }, [entryUrl, storageKey]);
@@ -498,8 +508,17 @@ export function EntryForm(props: EntryFormProps) {
         <h2 className="mt-entry-title">
           {planned ? <span className="badge ok" data-testid="entry-mode">提纲问题</span> : <span className="badge warn" data-testid="entry-mode">现场提问</span>} 录入问答
         </h2>
-        <p className={`mt-status mt-status-${status.kind}`} role="status" aria-live="polite" data-testid="draft-status">
-          {status.text}
+        <p className={`mt-status mt-status-${unsaved && status.kind !== "saving" ? "error" : status.kind}`} role="status" aria-live="polite" data-testid="draft-status">
+          {unsaved && status.text !== unsaved && status.kind !== "error" ? (
+            <>
+              <strong data-testid="exchange-unsaved">{unsaved}</strong>
+              <span className="mt-status-note">（{status.text}）</span>
+            </>
+          ) : unsaved ? (
+            <strong data-testid="exchange-unsaved">{unsaved}</strong>
+          ) : (
+            status.text
+          )}
         </p>
       </div>
       {err("_form") ? <div className="form-error" role="alert">{err("_form")}</div> : null}
