@@ -16,6 +16,8 @@ export default defineConfig({
     environment: "node",
     globals: true,
     pool: "forks",
+    // the suites wait on SQLite files and worker threads more than on the CPU: four processes keep two cores busy
+    maxWorkers: 4,
     // cheap scrypt for the accounts tests create (app/auth/password.server.ts honours it under vitest only)
     env: { XUNWEN_TEST_SCRYPT_N: String(1 << 10) },
     testTimeout: 20_000,

@@ -24,7 +24,7 @@ import {
 } from "../policy.server";
 import { parseRichText } from "../richtext/richtext.server";
 import { getDelegation } from "../surveys/surveys.server";
-import { createTestDb, makeOrganization, makeUser, type TestDb } from "../test/db";
+import { approvePlanForTest, createTestDb, makeOrganization, makeUser, type TestDb } from "../test/db";
 import { parseSearchQuery, search } from "./search.server";
 
 /**
@@ -93,6 +93,8 @@ describe("search visibility equals page visibility, for every role and record ki
         respondingOrganizationIds: [A, B],
       }),
     );
+    // the outline and meeting come after the council's approval (issue 23 item 3)
+    await approvePlanForTest(db, inquiryId);
     // the overview page: requirePermission(request, "inquiry:list")
     pages.set("zqxinq", async (u) => can(u, "inquiry:list"));
 
