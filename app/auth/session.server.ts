@@ -165,8 +165,24 @@ export async function deleteSession(trx: Kysely<Database> | Transaction<Database
   await trx.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
 }
 
-/** Only same-site relative paths are followed after sign-in. */
+/**
+ * The one gate for redirect targets that come from input (the sign-in form's `redirectTo`): only a path of
+ * this site is followed; anything else goes to `fallback`. The target is parsed as a browser would (the URL
+ * parser drops TAB, CR and LF, so "/\t/evil.example/" becomes "//evil.example/") against this site's origin
+ * and must keep that origin; control characters and backslashes are refused outright. The result is the
+ * re-serialised path, so it is always a valid Location header value.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length > 2000 || !to.startsWith("/")) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://xunwen.invalid";
+  let url: URL;
+  try {
+    url = new URL(to, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
+  return url.pathname + url.search + url.hash;
 }
