@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { z } from "zod";
 import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { requireUser, type CurrentUser } from "../auth/session.server";
 import { getDb } from "../db.server";
@@ -11,6 +12,7 @@ import { nowIso } from "../utils/time";
 
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
+import { idField } from "../utils/ids";
 export { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES };
 
 const CONFLICT = "该专题询问已被他人修改，请刷新页面查看最新内容后再保存。";
@@ -78,16 +80,8 @@ export async function respondingOrganizations(db: Kysely<Database>, inquiryId: n
     .execute();
 }
 
-async function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
-  if (ids.length === 0) return null;
-  const found = await db
-    .selectFrom("organizations")
-    .select("id")
-    .where("id", "in", ids)
-    .where("active", "=", 1)
-    .where("kind", "in", ["government", "department"])
-    .execute();
-  return found.length === new Set(ids).size ? null : "应询机关只能选择启用中的人民政府或政府部门";
+function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
+  return organizationsProblem(db, ids, { kinds: RESPONDING_KINDS, activeOnly: true, message: "应询机关只能选择启用中的人民政府或政府部门" });
 }
 
 export async function createInquiry(db: Kysely<Database>, actor: Actor, input: InquiryInput): Promise<Result> {
@@ -430,7 +424,7 @@ export async function inquiryKeyDates(db: Kysely<Database>, inquiryId: number) {
   };
 }
 
-const InquiryIdSchema = z.coerce.number().int().positive();
+const InquiryIdSchema = idField();
 
 /**
  * The loader/action preamble of the pages under /inquiries/:id (调研, 整改, 研究处理情况报告, 办结 …): the signed-in

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, SegmentKind, TurnKind } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
@@ -75,9 +76,10 @@ export interface MeetingSetupInput {
 }
 
 async function isRespondingKind(db: DB | Trx, orgId: number): Promise<boolean> {
-  const org = await db.selectFrom("organizations").select(["kind", "active"]).where("id", "=", orgId).executeTakeFirst();
-  return !!org && (org.kind === "government" || org.kind === "department");
+  return (await organizationsProblem(db, [orgId], { kinds: RESPONDING_KINDS, message: "x" })) === null;
 }
+
+const ANSWERING_UNIT_PROBLEM = "发言人所在单位不存在，或不是人民政府、政府部门";
 
 /**
  * Creates the meeting of an inquiry (version null) or updates its setup (with the version the editor saw).
@@ -456,6 +458,12 @@ export async function recordExchange(
   if (input.responderOrganizationId !== null && !(await isRespondingKind(db, input.responderOrganizationId))) {
     return { ok: false, field: "responderOrganizationId", message: "应询人所在单位只能是人民政府或政府部门" };
   }
+  const chainProblem = await organizationsProblem(
+    db,
+    input.chain.map((row) => (row.kind === "follow_up" ? null : row.organizationId)),
+    { kinds: RESPONDING_KINDS, message: `追问和补充回答中：${ANSWERING_UNIT_PROBLEM}` },
+  );
+  if (chainProblem) return { ok: false, field: "chain", message: chainProblem };
   const turns = exchangeTurns(input);
   if (!turns.ok) return turns;
   return db.transaction().execute(async (trx) => {
@@ -517,10 +525,8 @@ export async function recordSpeech(db: DB, actor: Actor, meetingId: number, inpu
   const body = checkedText(input.body, "发言内容");
   if (!body.ok) return { ok: false, field: "body", message: body.message };
   if (!body.value.text) return { ok: false, field: "body", message: "请填写发言内容" };
-  if (input.organizationId !== null) {
-    const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organizationId).executeTakeFirst();
-    if (!org) return { ok: false, field: "organizationId", message: "所选单位不存在" };
-  }
+  const orgProblem = await organizationsProblem(db, [input.organizationId], { message: "所选单位不存在" });
+  if (orgProblem) return { ok: false, field: "organizationId", message: orgProblem };
   return db.transaction().execute(async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
@@ -586,9 +592,22 @@ export async function updateSegment(db: DB, actor: Actor, segmentId: number, ver
       if (!input.questionerName.trim()) return { ok: false, field: "questionerName", message: "请填写询问人姓名" };
       if (input.departmentId === null || !(await isRespondingKind(trx, input.departmentId))) return { ok: false, field: "departmentId", message: "请选择应询部门" };
     }
+    const byId = new Map(before.turns.map((t) => [t.id, t]));
+    // the units of answers (a government organ or department in an exchange; any existing unit for a speech)
+    const turnOrgs = input.turns
+      .filter((edit) => !edit.remove)
+      .map((edit) => {
+        const kind = edit.id !== null ? byId.get(edit.id)?.kind : edit.kind;
+        return kind === "question" || kind === "follow_up" ? null : edit.organizationId;
+      });
+    const orgProblem = await organizationsProblem(
+      trx,
+      turnOrgs,
+      isExchange ? { kinds: RESPONDING_KINDS, message: ANSWERING_UNIT_PROBLEM } : { message: "所选单位不存在" },
+    );
+    if (orgProblem) return { ok: false, field: "turns", message: orgProblem };
     const now = nowIso();
     const changes: { id: number; before: string; after: string }[] = [];
-    const byId = new Map(before.turns.map((t) => [t.id, t]));
     let position = Math.max(0, ...before.turns.map((t) => t.position));
     for (const [index, edit] of input.turns.entries()) {
       const label = `第 ${index + 1} 段发言`;

@@ -13,12 +13,13 @@ import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const StageSchema = z.object({
-  version: z.coerce.number().int().positive(),
+  version: versionField(),
   stage: z.enum(STAGES.map((s) => s.key) as [InquiryStage, ...InquiryStage[]], { error: "请选择阶段" }),
 });
 

@@ -14,6 +14,7 @@ import { canManageVotes, canReadMeetingRecord, forbidden, notFound } from "~/pol
 import { readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * The satisfaction votes of one meeting: staff open a vote per answer or per department (as the meeting's vote
@@ -69,7 +70,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirectWithToast(`/votes/${result.id}`, "测评已开始，委员可在手机上投票");
   }
   if (intent === "close") {
-    const id = z.coerce.number().int().positive().safeParse(formData.get("voteId"));
+    const id = idField().safeParse(formData.get("voteId"));
     if (!id.success) return refuse("请求无效，请刷新页面后重试");
     const vote = await db.selectFrom("votes").select("inquiry_id").where("id", "=", id.data).executeTakeFirst();
     if (!vote || vote.inquiry_id !== inquiry.id) notFound("该测评不存在");

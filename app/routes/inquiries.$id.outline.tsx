@@ -57,6 +57,7 @@ import { canEditOutline, canProposeQuestion, canReadWholeOutline, canSeeOutlineN
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * 询问提纲 of one inquiry. Staff draft it (keywords and questions, with their sources, reordered with buttons
@@ -65,7 +66,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问提纲 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 /** A refused save keeps the user's text; after a conflict the page also reloads to show the latest outline. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>

@@ -12,11 +12,12 @@ import { canProposeQuestion, forbidden, notFound } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /** A member or deputy proposes a question for an inquiry's outline and follows what became of it. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `提出问题建议 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);

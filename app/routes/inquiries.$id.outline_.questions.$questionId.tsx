@@ -38,6 +38,7 @@ import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * One outline question. Staff edit it (while the outline is editable) and see whether its department has
@@ -46,7 +47,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问提纲问题 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const DENIED = "该问题不是下发给本单位的，您无权查看或答复。";
 
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>

@@ -8,6 +8,7 @@ import { diffSnapshots, VERSION_STATUS_LABELS } from "~/outline/labels";
 import { getOutlineHead, listVersions } from "~/outline/outline.server";
 import { canReadWholeOutline, forbidden, notFound } from "~/policy.server";
 import { formatDate, formatDateTime } from "~/utils/time";
+import { idField } from "~/utils/ids";
 
 /**
  * The outline's versions: every version sent to the chairpersons' council stays readable as it was frozen,
@@ -15,8 +16,8 @@ import { formatDate, formatDateTime } from "~/utils/time";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问提纲版本记录 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-const NumberParam = z.coerce.number().int().positive().optional().catch(undefined);
+const IdSchema = idField();
+const NumberParam = idField().optional().catch(undefined);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -16,14 +16,15 @@ import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData, formValues } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `工作方案 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-const VersionSchema = z.object({ version: z.coerce.number().int().positive() });
+const IdSchema = idField();
+const VersionSchema = z.object({ version: versionField() });
 const DecisionSchema = z
   .object({
-    version: z.coerce.number().int().positive(),
+    version: versionField(),
     decision: z.enum(["approve", "reject"], { error: "请选择审议结果" }),
     decidedOn: dateField("审议日期", { required: true }),
     note: z

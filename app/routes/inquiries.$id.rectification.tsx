@@ -15,6 +15,7 @@ import { PublicSchema, WarningDaysSchema } from "~/rectification/forms.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDate } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * 整改台账 of one inquiry: progress (closed / total), items per lead department by status and light, the
@@ -23,7 +24,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `整改台账 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const PAGE_SIZE = 20;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

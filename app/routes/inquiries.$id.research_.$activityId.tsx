@@ -15,11 +15,12 @@ import { addFinding, FindingFormSchema, getActivity, listFindings, readActivityF
 import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /** One research activity: its record, attachments and clues; staff edit it (optimistic version check) and add clues. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "调研活动"} · 会前调研 · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 async function load(params: { id?: string; activityId?: string }) {
   const id = IdSchema.safeParse(params.id);

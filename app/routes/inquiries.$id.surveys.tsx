@@ -17,6 +17,7 @@ import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, isCalendarDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
+import { idField } from "~/utils/ids";
 
 /**
  * 委托调研 of one inquiry: staff delegate a survey to several county congresses at once, see every delegation's
@@ -111,7 +112,7 @@ const delegateSchema = () =>
       .refine((v) => !isCalendarDate(v) || v >= todayInShanghai(), "截止日期不能早于今天"),
     organizationIds: z.preprocess(
       (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-      z.array(z.coerce.number().int().positive()).min(1, "请至少选择一个县区人大常委会"),
+      z.array(idField()).min(1, "请至少选择一个县区人大常委会"),
     ),
   });
 

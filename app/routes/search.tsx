@@ -8,6 +8,7 @@ import { SEARCH_KIND_LABELS } from "~/search/labels";
 import { parseSearchQuery, search } from "~/search/search.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDate } from "~/utils/time";
+import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "搜索 · 询问" }];
 
@@ -15,7 +16,7 @@ const PAGE_SIZE = 20;
 const FilterSchema = z.object({
   q: z.string().max(200).optional().catch(undefined),
   kind: z.enum(Object.keys(SEARCH_KIND_LABELS) as [string, ...string[]]).optional().catch(undefined),
-  inquiry: z.coerce.number().int().positive().optional().catch(undefined),
+  inquiry: idField().optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
 });
 
