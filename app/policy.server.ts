@@ -31,20 +31,40 @@ export function isStaff(user: Pick<CurrentUser, "role">): boolean {
   return user.role === "staff" || user.role === "admin";
 }
 
-/** Scoped rules: who may read what of one inquiry. */
-export function canReadInquiry(user: Pick<CurrentUser, "role">): boolean {
-  // Members take part in the committee's inquiries and read them; departments and counties see only
-  // what is addressed to them, through /my.
-  return user.role === "admin" || user.role === "staff" || user.role === "member";
+/** What the inquiry-scoped rules need of a user: the role and, for a member, the inquiries they take part in. */
+export type InquiryReader = Pick<CurrentUser, "role"> & { memberInquiryIds?: readonly number[] };
+
+/**
+ * Scoped rules: who may read the whole of one inquiry (its pages, record, evidence, votes). Staff and admin:
+ * every inquiry. A member or deputy: only the inquiries they take part in (docs/decisions/0031-member-inquiry-scope.md;
+ * the list comes from app/inquiries/participation.server.ts with the session). Departments and counties see
+ * only what is addressed to them, through /my and the scoped rules below.
+ */
+export function canReadInquiry(user: InquiryReader, inquiryId: number): boolean {
+  if (isStaff(user)) return true;
+  return user.role === "member" && (user.memberInquiryIds ?? []).includes(inquiryId);
+}
+
+/**
+ * The inquiries whose whole content the user may read, for lists, dashboards and search: "all" (staff),
+ * the member's own list, or none (departments and counties, who read through the scoped rules).
+ */
+export function readableInquiries(user: InquiryReader): "all" | readonly number[] {
+  if (isStaff(user)) return "all";
+  if (user.role === "member") return user.memberInquiryIds ?? [];
+  return [];
 }
 
 export function canManageInquiry(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** A delegated survey: staff and members read all; a county congress only its own. */
-export function canReadDelegation(user: Pick<CurrentUser, "role" | "organizationId">, delegation: { organization_id: number }): boolean {
-  if (canReadInquiry(user)) return true;
+/** A delegated survey: staff, and members of its inquiry; a county congress only its own. */
+export function canReadDelegation(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  delegation: { organization_id: number; inquiry_id: number },
+): boolean {
+  if (canReadInquiry(user, delegation.inquiry_id)) return true;
   return user.role === "county" && user.organizationId !== null && user.organizationId === delegation.organization_id;
 }
 
@@ -58,14 +78,16 @@ export function canWriteDelegationReport(user: Pick<CurrentUser, "role" | "organ
  * attachments module; a county report's attachment carries the delegation's organisation.
  */
 export function canReadAttachment(
-  user: Pick<CurrentUser, "role" | "organizationId">,
-  owner: { type: string; delegationOrganizationIds: number[] },
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  owner: { type: string; delegationOrganizationIds: number[]; inquiryId: number | null },
 ): boolean {
-  if (canReadInquiry(user)) return true;
+  if (owner.inquiryId !== null && canReadInquiry(user, owner.inquiryId)) return true;
+  // an attachment outside any inquiry: staff only
+  if (owner.inquiryId === null && isStaff(user)) return true;
   // a written reply's attachments: the answering department (its id is carried in delegationOrganizationIds)
   if (owner.type === "written_reply") return user.role === "department" && user.organizationId !== null && owner.delegationOrganizationIds.includes(user.organizationId);
   if (owner.type === "survey_report" || owner.type === "survey_request") {
-    return owner.delegationOrganizationIds.some((orgId) => canReadDelegation(user, { organization_id: orgId }));
+    return user.role === "county" && user.organizationId !== null && owner.delegationOrganizationIds.includes(user.organizationId);
   }
   // a preparation answer's attachments: the department that wrote it (its id is carried in delegationOrganizationIds)
   if (owner.type === "preparation_answer") return owner.delegationOrganizationIds.some((orgId) => isQuestionDepartment(user, { departmentId: orgId }));
@@ -79,9 +101,9 @@ export function canEditOutline(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** The whole outline (every department's questions): staff and members. A department sees only its own issued questions. */
-export function canReadWholeOutline(user: Pick<CurrentUser, "role">): boolean {
-  return canReadInquiry(user);
+/** The whole outline (every department's questions): staff and the inquiry's members. A department sees only its own issued questions. */
+export function canReadWholeOutline(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
 }
 
 /** Staff notes on questions are the office's working notes: staff only. */
@@ -89,9 +111,9 @@ export function canSeeOutlineNotes(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** Members and deputies propose questions for the outline. */
-export function canProposeQuestion(user: Pick<CurrentUser, "role">): boolean {
-  return user.role === "member";
+/** Members and deputies propose questions for the outline of an inquiry they take part in. */
+export function canProposeQuestion(user: InquiryReader, inquiryId: number): boolean {
+  return user.role === "member" && canReadInquiry(user, inquiryId);
 }
 
 /** Whether the user is the department an (issued) outline question is addressed to. */
@@ -108,8 +130,11 @@ export function canWritePreparationAnswer(user: Pick<CurrentUser, "role" | "orga
  * A question's page with its preparation answer: staff and members (a draft stays the department's), and the
  * department it is addressed to. Any other department or a county: 403.
  */
-export function canReadPreparationAnswer(user: Pick<CurrentUser, "role" | "organizationId">, question: { departmentId: number }): boolean {
-  return canReadInquiry(user) || isQuestionDepartment(user, question);
+export function canReadPreparationAnswer(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  question: { departmentId: number; inquiryId: number },
+): boolean {
+  return canReadInquiry(user, question.inquiryId) || isQuestionDepartment(user, question);
 }
 
 // ---- 询问会 and 摘要 (meeting, digest, votes) ----
@@ -118,9 +143,9 @@ export function canManageMeeting(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** The whole record of a meeting: staff and members. A department reads only its own transcript. */
-export function canReadMeetingRecord(user: Pick<CurrentUser, "role">): boolean {
-  return canReadInquiry(user);
+/** The whole record of a meeting: staff and the inquiry's members. A department reads only its own transcript. */
+export function canReadMeetingRecord(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
 }
 
 /**
@@ -128,11 +153,12 @@ export function canReadMeetingRecord(user: Pick<CurrentUser, "role">): boolean {
  * once the digest is published (before that, 403).
  */
 export function canReadDepartmentTranscript(
-  user: Pick<CurrentUser, "role" | "organizationId">,
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
   organizationId: number,
   digestPublished: boolean,
+  inquiryId: number,
 ): boolean {
-  if (canReadMeetingRecord(user)) return true;
+  if (canReadMeetingRecord(user, inquiryId)) return true;
   if (user.role !== "department" || user.organizationId === null) return false;
   return user.organizationId === organizationId || digestPublished;
 }
@@ -146,9 +172,12 @@ export function canDecideCorrection(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** A written reply: staff and members read all; a department only its own. */
-export function canReadWrittenReply(user: Pick<CurrentUser, "role" | "organizationId">, reply: { department_id: number }): boolean {
-  if (canReadInquiry(user)) return true;
+/** A written reply: staff and the inquiry's members; a department only its own. */
+export function canReadWrittenReply(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  reply: { department_id: number; inquiry_id: number },
+): boolean {
+  if (canReadInquiry(user, reply.inquiry_id)) return true;
   return user.role === "department" && user.organizationId !== null && user.organizationId === reply.department_id;
 }
 
@@ -156,7 +185,7 @@ export function canAnswerWrittenReply(user: Pick<CurrentUser, "role" | "organiza
   return user.role === "department" && user.organizationId !== null && user.organizationId === reply.department_id;
 }
 
-/** 满意度测评: members vote; staff open and close; staff and members see the counts. */
+/** 满意度测评: members vote (in the inquiries they take part in); staff open and close; staff and those members see the counts. */
 export function canVote(user: Pick<CurrentUser, "role">): boolean {
   return user.role === "member";
 }
@@ -165,8 +194,13 @@ export function canManageVotes(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-export function canSeeVoteResults(user: Pick<CurrentUser, "role">): boolean {
-  return canReadInquiry(user);
+export function canSeeVoteResults(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
+}
+
+/** The satisfaction-vote pages at all (/votes): staff and members; each vote is then checked with canSeeVoteResults. */
+export function canUseVotes(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user) || user.role === "member";
 }
 
 /** Who chose what: never for a secret vote; for an open (记名) vote, staff only. */
@@ -174,9 +208,9 @@ export function canSeeBallotChoices(user: Pick<CurrentUser, "role">, vote: { sec
   return isStaff(user) && !vote.secret;
 }
 
-/** The digest: anyone (signed in or not) once published; before that staff and members only. */
-export function canReadDigest(user: Pick<CurrentUser, "role"> | null, published: boolean): boolean {
-  return published || (!!user && canReadInquiry(user));
+/** The digest: anyone (signed in or not) once published; before that staff and the inquiry's members only. */
+export function canReadDigest(user: InquiryReader | null, published: boolean, inquiryId: number): boolean {
+  return published || (!!user && canReadInquiry(user, inquiryId));
 }
 
 // ---- 整改督办 (rectification, handling report) ----
@@ -184,6 +218,7 @@ export function canReadDigest(user: Pick<CurrentUser, "role"> | null, published:
 export interface ItemScope {
   lead_department_id: number;
   codepartment_ids: number[];
+  inquiry_id: number;
 }
 
 /** The item's lead department (牵头单位), signed in through a department account. */
@@ -196,9 +231,9 @@ export function isItemDepartment(user: Pick<CurrentUser, "role" | "organizationI
   return isItemLead(user, item) || (user.role === "department" && user.organizationId !== null && item.codepartment_ids.includes(user.organizationId));
 }
 
-/** Staff and members read every item; a department only the items it leads or co-operates on. */
-export function canReadItem(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
-  return canReadInquiry(user) || isItemDepartment(user, item);
+/** Staff and the inquiry's members read its items; a department only the items it leads or co-operates on. */
+export function canReadItem(user: InquiryReader & Pick<CurrentUser, "organizationId">, item: ItemScope): boolean {
+  return canReadInquiry(user, item.inquiry_id) || isItemDepartment(user, item);
 }
 
 /** Staff create, edit, close, return and carry over items, decide extensions, run the handling report. */
@@ -225,18 +260,18 @@ export function isGovernmentLiaison(user: Pick<CurrentUser, "role" | "organizati
   return user.role === "department" && user.organizationKind === "government";
 }
 
-/** The handling report: staff and members read it; the government's liaison reads and submits it. */
-export function canReadHandlingReport(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
-  return canReadInquiry(user) || isGovernmentLiaison(user);
+/** The handling report: staff and the inquiry's members read it; the government's liaison reads and submits it. */
+export function canReadHandlingReport(user: InquiryReader & Pick<CurrentUser, "organizationKind">, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId) || isGovernmentLiaison(user);
 }
 
 export function canSubmitHandlingReport(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
   return isGovernmentLiaison(user);
 }
 
-/** Satisfaction votes on the handling report: committee members and deputies. */
-export function canVoteHandlingReport(user: Pick<CurrentUser, "role">): boolean {
-  return user.role === "member";
+/** Satisfaction votes on the handling report: the committee members and deputies of the inquiry. */
+export function canVoteHandlingReport(user: InquiryReader, inquiryId: number): boolean {
+  return user.role === "member" && canReadInquiry(user, inquiryId);
 }
 
 /**
@@ -244,10 +279,10 @@ export function canVoteHandlingReport(user: Pick<CurrentUser, "role">): boolean 
  * attachments: the government (its organisations are listed). Staff and members pass canReadInquiry first.
  */
 export function canReadRectificationAttachment(
-  user: Pick<CurrentUser, "role" | "organizationId">,
-  owner: { type: string; rectificationOrganizationIds?: number[] },
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  owner: { type: string; rectificationOrganizationIds?: number[]; inquiryId: number | null },
 ): boolean {
-  if (canReadInquiry(user)) return true;
+  if (owner.inquiryId !== null && canReadInquiry(user, owner.inquiryId)) return true;
   if (owner.type !== "progress_report" && owner.type !== "handling_report") return false;
   return user.role === "department" && user.organizationId !== null && (owner.rectificationOrganizationIds ?? []).includes(user.organizationId);
 }

@@ -160,7 +160,14 @@ export function attachmentFilePath(sha256: string): string {
  * The owner of an attachment, as the policy needs it: its type and, for county surveys, the delegation's
  * organisation. A survey request's attachments are readable by each county it was delegated to.
  */
-export async function attachmentOwner(db: Kysely<Database>, attachment: { owner_type: AttachmentOwnerType; owner_id: number }) {
+export async function attachmentOwner(
+  db: Kysely<Database>,
+  attachment: { owner_type: AttachmentOwnerType; owner_id: number; inquiry_id: number | null },
+) {
+  return { ...(await ownerOrganizations(db, attachment)), inquiryId: attachment.inquiry_id };
+}
+
+async function ownerOrganizations(db: Kysely<Database>, attachment: { owner_type: AttachmentOwnerType; owner_id: number }) {
   if (attachment.owner_type === "survey_report") {
     const d = await db.selectFrom("survey_delegations").select("organization_id").where("id", "=", attachment.owner_id).executeTakeFirst();
     return { type: attachment.owner_type, delegationOrganizationIds: d ? [d.organization_id] : [] };

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import type { Actor } from "../audit.server";
 import { getDb } from "../db.server";
+import { memberInquiryIds } from "../inquiries/participation.server";
 
 /**
  * Sessions live in the database; the cookie carries only a random token whose SHA-256 is the row's key.
@@ -28,6 +29,8 @@ export interface CurrentUser {
   organizationName: string | null;
   organizationKind: OrganizationKind | null;
   sessionHash: string;
+  /** For a member account: the inquiries they take part in (docs/decisions/0031); absent for other roles. */
+  memberInquiryIds?: readonly number[];
 }
 
 export interface RequestContext {
@@ -132,6 +135,7 @@ async function lookUpCurrentUser(request: Request): Promise<CurrentUser | null> 
     organizationName: row.organization_name,
     organizationKind: row.organization_kind,
     sessionHash: idHash,
+    ...(row.role === "member" ? { memberInquiryIds: await memberInquiryIds(db, { id: row.id, organizationId: row.organization_id }) } : {}),
   };
 }
 

@@ -211,19 +211,24 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
   };
 }
 
-export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUser, "id">) {
+/** A member's home: open votes and current inquiries — of the inquiries they take part in only (docs/decisions/0031). */
+export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUser, "id" | "memberInquiryIds">) {
+  const scope = [...(user.memberInquiryIds ?? [])];
+  if (scope.length === 0) return { votes: [], inquiries: [] };
   const votes = await db
     .selectFrom("votes as v")
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
     .leftJoin("vote_ballots as b", (join) => join.onRef("b.vote_id", "=", "v.id").on("b.member_id", "=", user.id))
     .select(["v.id", "v.title", "i.title as inquiry_title", "b.choice"])
     .where("v.status", "=", "open")
+    .where("v.inquiry_id", "in", scope)
     .orderBy("v.id", "desc")
     .execute();
   const inquiries = await db
     .selectFrom("inquiries")
     .select(["id", "title", "meeting_date", "stage"])
     .where("stage", "!=", "closed" as InquiryStage)
+    .where("id", "in", scope)
     .orderBy("meeting_date", "desc")
     .limit(10)
     .execute();

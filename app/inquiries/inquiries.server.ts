@@ -36,10 +36,14 @@ export interface InquiryFilter {
   year?: number;
   page: number;
   pageSize: number;
+  /** the inquiries the user may read (policy readableInquiries): "all", or a member's own */
+  scope: "all" | readonly number[];
 }
 
 export async function listInquiries(db: Kysely<Database>, filter: InquiryFilter) {
+  if (filter.scope !== "all" && filter.scope.length === 0) return { rows: [], total: 0 };
   let q = db.selectFrom("inquiries");
+  if (filter.scope !== "all") q = q.where("id", "in", [...filter.scope]);
   if (filter.stage) q = q.where("stage", "=", filter.stage);
   if (filter.year) q = q.where("meeting_date", ">=", `${filter.year}-01-01`).where("meeting_date", "<=", `${filter.year}-12-31`);
   const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as("total")).execute();
@@ -433,13 +437,16 @@ const InquiryIdSchema = idField();
 export async function loadInquiryFor(
   request: Request,
   params: { id?: string },
-  allowed: (user: CurrentUser) => boolean,
+  allowed: (user: CurrentUser, inquiryId: number) => boolean,
   forbiddenMessage: string,
 ) {
   const user = await requireUser(request);
-  if (!allowed(user)) forbidden(forbiddenMessage);
   const id = InquiryIdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  if (!id.success) {
+    if (!allowed(user, 0)) forbidden(forbiddenMessage);
+    notFound("该专题询问不存在");
+  }
+  if (!allowed(user, id.data)) forbidden(forbiddenMessage);
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);
   if (!inquiry) notFound("该专题询问不存在");

@@ -391,9 +391,12 @@ describe("the /my and home sections", () => {
     expect(await loadMyMeeting(t.db, w.staff)).toEqual({ replies: [], transcripts: [], transcriptsTotal: 0 });
     const vote = await openVote(t.db, w.staff.actor, { inquiryId: w.inquiryId, target: { type: "answer", segmentId: segment }, secret: true });
     if (!vote.ok) throw new Error(vote.message);
-    expect((await loadMemberVotes(t.db, member)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: false })]);
+    const taking = { ...member, memberInquiryIds: [w.inquiryId] };
+    expect((await loadMemberVotes(t.db, taking)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: false })]);
+    // a member who takes no part in the inquiry does not see its votes (docs/decisions/0031)
+    expect((await loadMemberVotes(t.db, { ...member, memberInquiryIds: [] })).votes).toEqual([]);
     await castBallot(t.db, member.actor, { voteId: vote.id, memberId: member.id, choice: "satisfied" });
-    expect((await loadMemberVotes(t.db, member)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: true, choice: "satisfied" })]);
+    expect((await loadMemberVotes(t.db, taking)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: true, choice: "satisfied" })]);
     expect((await loadMemberVotes(t.db, w.staff)).votes).toEqual([]);
   });
 });

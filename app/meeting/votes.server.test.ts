@@ -123,8 +123,8 @@ describe("votes", () => {
     });
     expect((await voteResults(t.db, id))!.vote).toMatchObject({ target_type: "handling_report", handling_report_id: report.id });
     await castBallot(t.db, m1.actor, { voteId: id, memberId: m1.id, choice: "satisfied" });
-    expect((await listMemberVotes(t.db, m1.id)).find((v) => v.id === id)).toMatchObject({ voted: true, choice: "satisfied" });
-    expect((await listMemberVotes(t.db, m2.id)).find((v) => v.id === id)).toMatchObject({ voted: false });
+    expect((await listMemberVotes(t.db, m1.id, [w.inquiryId])).find((v) => v.id === id)).toMatchObject({ voted: true, choice: "satisfied" });
+    expect((await listMemberVotes(t.db, m2.id, [w.inquiryId])).find((v) => v.id === id)).toMatchObject({ voted: false });
     // a failure inside the caller's transaction rolls the vote back with it
     const count = (await t.db.selectFrom("votes").select("id").execute()).length;
     await expect(

@@ -434,8 +434,8 @@ export async function loadOutlineExport(
   messages: { forbidden: string; noApprovedVersion: string },
 ) {
   const user = await requireUser(request);
-  if (!canReadWholeOutline(user)) forbidden(messages.forbidden);
   const id = PositiveInt.safeParse(params.id);
+  if (!canReadWholeOutline(user, id.data ?? 0)) forbidden(messages.forbidden);
   if (!id.success) notFound("该专题询问不存在");
   const head = await getOutlineHead(db, id.data);
   if (!head) notFound("该专题询问不存在");

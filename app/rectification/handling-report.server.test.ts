@@ -175,9 +175,12 @@ describe("handling report against the database", () => {
     expect(isGovernmentLiaison(liaison)).toBe(true);
     expect(canSubmitHandlingReport(liaison)).toBe(true);
     expect(canSubmitHandlingReport(dept)).toBe(false);
-    expect(canReadHandlingReport(dept)).toBe(false);
-    expect(canReadHandlingReport({ role: "member", organizationKind: null })).toBe(true);
-    expect(canVoteHandlingReport({ role: "member" })).toBe(true);
-    expect(canVoteHandlingReport({ role: "staff" })).toBe(false);
+    expect(canReadHandlingReport(dept, w.inquiryId)).toBe(false);
+    expect(canReadHandlingReport(liaison, w.inquiryId)).toBe(true);
+    expect(canReadHandlingReport({ role: "member", organizationKind: null, memberInquiryIds: [w.inquiryId] }, w.inquiryId)).toBe(true);
+    expect(canReadHandlingReport({ role: "member", organizationKind: null, memberInquiryIds: [] }, w.inquiryId)).toBe(false);
+    expect(canVoteHandlingReport({ role: "member", memberInquiryIds: [w.inquiryId] }, w.inquiryId)).toBe(true);
+    expect(canVoteHandlingReport({ role: "member", memberInquiryIds: [] }, w.inquiryId)).toBe(false);
+    expect(canVoteHandlingReport({ role: "staff" }, w.inquiryId)).toBe(false);
   });
 });

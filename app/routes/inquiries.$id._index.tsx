@@ -9,7 +9,7 @@ import { FormError } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
-import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
+import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -26,6 +26,7 @@ const StageSchema = z.object({
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "inquiry:list");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("该专题询问不在您参与的范围内，您无权查看。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

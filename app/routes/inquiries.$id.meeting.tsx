@@ -44,7 +44,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
-  if (!canReadMeetingRecord(user)) {
+  if (!canReadMeetingRecord(user, inquiry.id)) {
     forbidden("询问会完整记录仅供人大工作人员和委员查阅；应询部门请在“我的待办”中查看本单位的询问记录。");
   }
   const canManage = canManageMeeting(user);

@@ -25,7 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `满意
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
-  if (!canReadMeetingRecord(user)) forbidden("满意度测评仅供委员、代表和人大工作人员查阅。");
+  if (!canReadMeetingRecord(user, inquiry.id)) forbidden("满意度测评仅供委员、代表和人大工作人员查阅。");
   if (!meeting) notFound("该询问会尚未设置");
   const votes = (await listInquiryVotes(db, inquiry.id)).filter((v) => v.target_type !== "handling_report");
   const withResults = await Promise.all(

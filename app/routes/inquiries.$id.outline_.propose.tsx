@@ -21,8 +21,8 @@ const IdSchema = idField();
 
 async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);
-  if (!canProposeQuestion(user)) forbidden("问题建议由委员、代表提出；人大工作人员请直接在询问提纲中添加问题。");
   const id = IdSchema.safeParse(params.id);
+  if (!canProposeQuestion(user, id.data ?? 0)) forbidden("问题建议由委员、代表提出；人大工作人员请直接在询问提纲中添加问题。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const head = await getOutlineHead(db, id.data);

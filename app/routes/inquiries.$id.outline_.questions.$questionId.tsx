@@ -62,13 +62,13 @@ async function load(request: Request, params: { id?: string; questionId?: string
   const head = await getOutlineHead(db, id.data);
   if (!head) notFound("该专题询问不存在");
   const issued = await issuedQuestion(db, head.id, qid.data);
-  if (canReadWholeOutline(user)) {
+  if (canReadWholeOutline(user, head.id)) {
     const live = await getQuestion(db, head.id, qid.data);
     if (!live && !issued) notFound("该问题不存在或已被删除");
     return { user, db, head, issued, live, questionId: qid.data };
   }
   // A department reads only a question issued to it; every other case is the same 403 (nothing is revealed).
-  if (!issued || !canReadPreparationAnswer(user, issued.question)) forbidden(DENIED);
+  if (!issued || !canReadPreparationAnswer(user, { departmentId: issued.question.departmentId, inquiryId: head.id })) forbidden(DENIED);
   return { user, db, head, issued, live: undefined, questionId: qid.data };
 }
 
@@ -98,7 +98,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     revision: head.outline_revision,
     isDepartment,
     isStaff,
-    canOverview: canReadWholeOutline(user),
+    canOverview: canReadWholeOutline(user, head.id),
     issued: issued
       ? {
           number: issued.number,

@@ -21,8 +21,8 @@ const NumberParam = idField().optional().catch(undefined);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadWholeOutline(user)) forbidden("询问提纲的版本记录仅供人大工作人员和委员查阅。");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadWholeOutline(user, id.data ?? 0)) forbidden("询问提纲的版本记录仅供人大工作人员和委员查阅。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const head = await getOutlineHead(db, id.data);

@@ -11,7 +11,7 @@ import { getDb } from "~/db.server";
 import { getInquiry, planHistory, recordPlanDecision, savePlan, submitPlan } from "~/inquiries/inquiries.server";
 import { DateField, dateField } from "~/inquiries/inquiry-form";
 import { PLAN_STATUS_LABELS } from "~/labels";
-import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
+import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData, formValues } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
@@ -44,6 +44,7 @@ const HISTORY_LABELS = { submitted: "提请主任会议审议", approved: "主�
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "inquiry:list");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("该专题询问不在您参与的范围内，您无权查看。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

@@ -29,8 +29,8 @@ const PAGE_SIZE = 20;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("整改台账仅供人大工作人员和委员查阅；应询部门请在“我的待办”中查看本单位的整改事项。");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("整改台账仅供人大工作人员和委员查阅；应询部门请在“我的待办”中查看本单位的整改事项。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

@@ -15,8 +15,8 @@ import { idField } from "~/utils/ids";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("整改台账仅供人大工作人员和委员导出。");
   const id = idField().safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("整改台账仅供人大工作人员和委员导出。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

@@ -36,7 +36,7 @@ async function load(params: { id?: string; activityId?: string }) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("会前调研仅供人大工作人员和委员查阅。");
+  if (!canReadInquiry(user, IdSchema.safeParse(params.id).data ?? 0)) forbidden("会前调研仅供人大工作人员和委员查阅。");
   const { db, inquiry, activity } = await load(params);
   const attachments = await listAttachments(db, "research_activity", [activity.id]);
   const findings = (await listFindings(db, inquiry.id)).filter((f) => f.activity_id === activity.id);

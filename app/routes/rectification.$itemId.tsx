@@ -123,7 +123,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     departments,
     inquiryClosed,
     canManage: canManage && !inquiryClosed,
-    canOverview: canReadInquiry(user),
+    canOverview: canReadInquiry(user, item.inquiry_id),
     canReport: canReportItemProgress(user, item) && !inquiryClosed,
     isLead: canRequestItemClosure(user, item) && !inquiryClosed,
     canExtend: canRequestItemExtension(user, item) && !inquiryClosed,

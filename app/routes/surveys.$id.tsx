@@ -79,7 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isCounty,
     canEdit: isCounty && (d.status === "pending" || d.status === "returned"),
     canReview: isStaff && d.status === "submitted",
-    canOverview: canReadInquiry(user),
+    canOverview: canReadInquiry(user, d.inquiry_id),
   };
 }
 

@@ -4,7 +4,7 @@ import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { VOTE_CHOICE_LABELS, VOTE_STATUS_LABELS } from "~/meeting/labels";
 import { listMemberVotes } from "~/meeting/votes.server";
-import { canSeeVoteResults, canVote, forbidden } from "~/policy.server";
+import { canUseVotes, canVote, forbidden, readableInquiries } from "~/policy.server";
 import { formatDateTime } from "~/utils/time";
 
 /** 满意度测评: a member's list on the phone — open votes first, each saying whether they have voted. */
@@ -12,9 +12,9 @@ export const meta: MetaFunction = () => [{ title: "满意度测评 · 询问" }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canSeeVoteResults(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
+  if (!canUseVotes(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
   const db = getDb();
-  if (canVote(user)) return { isMember: true, votes: await listMemberVotes(db, user.id) };
+  if (canVote(user)) return { isMember: true, votes: await listMemberVotes(db, user.id, readableInquiries(user) === "all" ? [] : (readableInquiries(user) as readonly number[])) };
   // staff: every vote, open first (no ballots of anyone)
   const votes = await db
     .selectFrom("votes as v")

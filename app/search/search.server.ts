@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
-import { canReadInquiry } from "../policy.server";
+import { canReadInquiry, readableInquiries } from "../policy.server";
 import { INDEXED_KINDS, ROWID_BASE } from "../../db/migrations/0006_search";
 import { SEARCH_KIND_LABELS } from "./labels";
 
@@ -94,8 +94,13 @@ const PREFERRED_KIND_ORDER = [
 const KIND_ORDER = [...PREFERRED_KIND_ORDER, ...INDEXED_KINDS.map((k) => k.kind).filter((k) => !PREFERRED_KIND_ORDER.includes(k))];
 
 /** The SQL condition on a search_index row that mirrors what the user may open. */
-export function visibilityCondition(user: Pick<CurrentUser, "role" | "organizationId" | "organizationKind">): RawBuilder<boolean> {
-  if (canReadInquiry(user)) return sql<boolean>`1`;
+export function visibilityCondition(
+  user: Pick<CurrentUser, "role" | "organizationId" | "organizationKind" | "memberInquiryIds">,
+): RawBuilder<boolean> {
+  const scope = readableInquiries(user);
+  if (scope === "all") return sql<boolean>`1`;
+  // a member: the inquiries they take part in (docs/decisions/0031)
+  if (user.role === "member") return scope.length ? sql<boolean>`search_index.inquiry_id in (${sql.join([...scope])})` : sql<boolean>`0`;
   const org = user.organizationId ?? -1;
   const published = sql`exists (select 1 from meeting_segments s join meetings m on m.id = s.meeting_id where s.id = ${recordOf("exchange")} and m.digest_published_at is not null)`;
   if (user.role === "county") {
@@ -280,12 +285,12 @@ export function makeSnippet(text: string, terms: string[], radius = 50): { text:
 /** Where a hit opens, for this user (departments and counties open their own pages). */
 async function hrefFor(
   db: Kysely<Database>,
-  user: Pick<CurrentUser, "role">,
+  user: Pick<CurrentUser, "role" | "memberInquiryIds">,
   kind: string,
   id: number,
   inquiryId: number | null,
 ): Promise<string> {
-  const internal = canReadInquiry(user);
+  const internal = canReadInquiry(user, inquiryId ?? (kind === "inquiry" ? id : 0));
   switch (kind) {
     case "inquiry":
       return `/inquiries/${id}`;
