@@ -169,7 +169,8 @@ describe("handling report against the database", () => {
     const owner = await attachmentOwner(w.t.db, att);
     expect(canReadAttachment(w.liaison, owner)).toBe(true);
     expect(canReadAttachment(w.deptA, owner)).toBe(false);
-    expect(canReadAttachment(w.member, owner)).toBe(true);
+    expect(canReadAttachment({ ...w.member, memberInquiryIds: [w.inquiryId] }, owner)).toBe(true);
+    expect(canReadAttachment({ ...w.member, memberInquiryIds: [] }, owner)).toBe(false);
     const liaison = { role: "department" as const, organizationKind: "government" as const };
     const dept = { role: "department" as const, organizationKind: "department" as const };
     expect(isGovernmentLiaison(liaison)).toBe(true);
