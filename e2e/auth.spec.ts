@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, insert, login, logout, unique } from "./fixtures";
 const NAVIGATION: Record<string, { shows: string[]; hides: string[]; role: string }> = {
   admin: { shows: ["首页", "专题询问", "用户管理", "组织机构", "审计日志"], hides: ["我的待办"], role: "系统管理员" },
   staff: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "人大工作人员 · 市人大常委会农业农村工作委员会" },
-  member: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "委员/代表" },
+  member: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "委员/代表 · 市人大常委会农业农村工作委员会" },
   health: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理", "审计日志"], role: "应询部门 · 市卫生健康委员会" },
   education: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "应询部门 · 市教育局" },
   county: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "县区人大 · 温县人大常委会" },
