@@ -38,7 +38,7 @@ import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
-import { idField } from "~/utils/ids";
+import { idField, versionField } from "~/utils/ids";
 
 /**
  * One outline question. Staff edit it (while the outline is editable) and see whether its department has
@@ -164,7 +164,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       forbidden("只有该问题下发到的应询部门可以撰写书面准备答复。");
     }
     const values = { answer: String(formData.get("answer") ?? ""), answer__format: String(formData.get("answer__format") ?? "") };
-    const version = z.coerce.number().int().min(0).safeParse(formData.get("version"));
+    const version = versionField(0).safeParse(formData.get("version"));
     if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
     const answer = richTextFromForm(formData, "answer", { label: "书面准备答复" });
     const uploads = await checkUploads(filesFromForm(formData, "files"));

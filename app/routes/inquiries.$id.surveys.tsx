@@ -17,7 +17,7 @@ import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, isCalendarDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
-import { idField } from "~/utils/ids";
+import { idField, parseId } from "~/utils/ids";
 
 /**
  * 委托调研 of one inquiry: staff delegate a survey to several county congresses at once, see every delegation's
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const requestFiles = await listAttachments(db, "survey_request", requests.map((r) => r.id));
 
   const url = new URL(request.url);
-  const compareId = url.searchParams.get("view") === "compare" ? Number(url.searchParams.get("request")) : NaN;
+  const compareId = url.searchParams.get("view") === "compare" ? (parseId(url.searchParams.get("request")) ?? NaN) : NaN;
   const compareRequest = requests.find((r) => r.id === compareId);
   let compare: CompareData | null = null;
   if (compareRequest) {
