@@ -42,13 +42,15 @@ app.use((req, res, next) => {
     return;
   }
   // SameSite=Lax already keeps the session cookie off cross-site posts; this refuses them outright.
+  // `Origin: null` (sandboxed frames, data: pages, some cross-site redirects) is not this site either:
+  // refused here with 403 rather than reaching Remix, whose own origin check would answer 500.
   const origin = req.headers.origin;
-  if (origin && origin !== "null") {
+  if (origin !== undefined) {
     let originHost = "";
     try {
       originHost = new URL(origin).host;
     } catch {}
-    if (originHost !== req.headers.host) {
+    if (!originHost || originHost !== req.headers.host) {
       res.status(403).type("text/plain; charset=utf-8").send("跨站提交已被拒绝。");
       req.resume();
       return;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -6,6 +7,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { sql } from "kysely";
 import { getDb } from "./db.server";
+import { NonceContext } from "./utils/nonce";
 
 export { prepareDatabase } from "./db.server";
 
@@ -22,6 +24,42 @@ export async function checkHealth(): Promise<void> {
 
 const ABORT_DELAY = 5_000;
 
+/**
+ * The Content-Security-Policy of every page (issue 16): scripts only from this site or inline with this
+ * request's nonce (Remix's hydration scripts, rendered with it in app/root.tsx); no plug-ins, no framing by
+ * other sites, forms post only here. Styles allow inline `style` attributes, which the pages and the rich-text
+ * display use; the rich-text HTML itself is rebuilt from an allow-list on the server (app/richtext).
+ */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join("; ");
+}
+
+/**
+ * Pages and loader data of a signed-in user are never stored by the browser or a proxy (a shared PC's back
+ * button after sign-out must not show them); anonymous pages are revalidated each time.
+ */
+function setCacheControl(request: Request, headers: Headers) {
+  if (headers.has("Cache-Control")) return;
+  const signedIn = /(?:^|;\s*)xunwen_session=[^;]/.test(request.headers.get("cookie") ?? "");
+  headers.set("Cache-Control", signedIn ? "private, no-store" : "no-cache");
+}
+
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  setCacheControl(request, response.headers);
+  return response;
+}
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -30,11 +68,17 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const bot = isbot(request.headers.get("user-agent") || "");
+  const nonce = randomBytes(16).toString("base64");
+  responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
+  setCacheControl(request, responseHeaders);
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         [bot ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();

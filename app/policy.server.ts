@@ -31,20 +31,40 @@ export function isStaff(user: Pick<CurrentUser, "role">): boolean {
   return user.role === "staff" || user.role === "admin";
 }
 
-/** Scoped rules: who may read what of one inquiry. */
-export function canReadInquiry(user: Pick<CurrentUser, "role">): boolean {
-  // Members take part in the committee's inquiries and read them; departments and counties see only
-  // what is addressed to them, through /my.
-  return user.role === "admin" || user.role === "staff" || user.role === "member";
+/** What the inquiry-scoped rules need of a user: the role and, for a member, the inquiries they take part in. */
+export type InquiryReader = Pick<CurrentUser, "role"> & { memberInquiryIds?: readonly number[] };
+
+/**
+ * Scoped rules: who may read the whole of one inquiry (its pages, record, evidence, votes). Staff and admin:
+ * every inquiry. A member or deputy: only the inquiries they take part in (docs/decisions/0031-member-inquiry-scope.md;
+ * the list comes from app/inquiries/participation.server.ts with the session). Departments and counties see
+ * only what is addressed to them, through /my and the scoped rules below.
+ */
+export function canReadInquiry(user: InquiryReader, inquiryId: number): boolean {
+  if (isStaff(user)) return true;
+  return user.role === "member" && (user.memberInquiryIds ?? []).includes(inquiryId);
+}
+
+/**
+ * The inquiries whose whole content the user may read, for lists, dashboards and search: "all" (staff),
+ * the member's own list, or none (departments and counties, who read through the scoped rules).
+ */
+export function readableInquiries(user: InquiryReader): "all" | readonly number[] {
+  if (isStaff(user)) return "all";
+  if (user.role === "member") return user.memberInquiryIds ?? [];
+  return [];
 }
 
 export function canManageInquiry(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** A delegated survey: staff and members read all; a county congress only its own. */
-export function canReadDelegation(user: Pick<CurrentUser, "role" | "organizationId">, delegation: { organization_id: number }): boolean {
-  if (canReadInquiry(user)) return true;
+/** A delegated survey: staff, and members of its inquiry; a county congress only its own. */
+export function canReadDelegation(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  delegation: { organization_id: number; inquiry_id: number },
+): boolean {
+  if (canReadInquiry(user, delegation.inquiry_id)) return true;
   return user.role === "county" && user.organizationId !== null && user.organizationId === delegation.organization_id;
 }
 
@@ -54,11 +74,11 @@ export function canReadDelegation(user: Pick<CurrentUser, "role" | "organization
  * (issue 16 item 3) — the survey page, search and attachment downloads all ask here.
  */
 export function canReadDelegationReport(
-  user: Pick<CurrentUser, "role" | "organizationId">,
-  delegation: { organization_id: number; status: string },
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  delegation: { organization_id: number; status: string; inquiry_id: number },
 ): boolean {
   if (canWriteDelegationReport(user, delegation)) return true;
-  return canReadInquiry(user) && delegation.status !== "pending";
+  return canReadInquiry(user, delegation.inquiry_id) && delegation.status !== "pending";
 }
 
 /** Only the county congress a survey is delegated to writes and submits its report. */
@@ -72,21 +92,27 @@ export function canWriteDelegationReport(user: Pick<CurrentUser, "role" | "organ
  * report's or a preparation answer's its owner's `status` (a draft's files are as private as the draft).
  */
 export function canReadAttachment(
-  user: Pick<CurrentUser, "role" | "organizationId">,
-  owner: { type: string; delegationOrganizationIds: number[]; rectificationOrganizationIds?: number[]; status?: string },
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  owner: { type: string; delegationOrganizationIds: number[]; rectificationOrganizationIds?: number[]; status?: string; inquiryId: number | null },
 ): boolean {
   // a missing status counts as a draft: private unless the owner says otherwise
   if (owner.type === "survey_report") {
-    return owner.delegationOrganizationIds.some((orgId) => canReadDelegationReport(user, { organization_id: orgId, status: owner.status ?? "pending" }));
+    return owner.delegationOrganizationIds.some((orgId) =>
+      canReadDelegationReport(user, { organization_id: orgId, status: owner.status ?? "pending", inquiry_id: owner.inquiryId ?? 0 }),
+    );
   }
   if (owner.type === "preparation_answer") {
-    return owner.delegationOrganizationIds.some((orgId) => canReadPreparationAnswerText(user, { department_id: orgId, status: owner.status ?? "draft" }));
+    return owner.delegationOrganizationIds.some((orgId) =>
+      canReadPreparationAnswerText(user, { department_id: orgId, status: owner.status ?? "draft", inquiry_id: owner.inquiryId ?? 0 }),
+    );
   }
-  if (canReadInquiry(user)) return true;
+  if (owner.inquiryId !== null && canReadInquiry(user, owner.inquiryId)) return true;
+  // an attachment outside any inquiry: staff only
+  if (owner.inquiryId === null && isStaff(user)) return true;
   // a written reply's attachments: the answering department (its id is carried in delegationOrganizationIds)
   if (owner.type === "written_reply") return user.role === "department" && user.organizationId !== null && owner.delegationOrganizationIds.includes(user.organizationId);
   if (owner.type === "survey_report" || owner.type === "survey_request") {
-    return owner.delegationOrganizationIds.some((orgId) => canReadDelegation(user, { organization_id: orgId }));
+    return user.role === "county" && user.organizationId !== null && owner.delegationOrganizationIds.includes(user.organizationId);
   }
   // a preparation answer's attachments: the department that wrote it (its id is carried in delegationOrganizationIds)
   if (owner.type === "preparation_answer") return owner.delegationOrganizationIds.some((orgId) => isQuestionDepartment(user, { departmentId: orgId }));
@@ -100,9 +126,9 @@ export function canEditOutline(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** The whole outline (every department's questions): staff and members. A department sees only its own issued questions. */
-export function canReadWholeOutline(user: Pick<CurrentUser, "role">): boolean {
-  return canReadInquiry(user);
+/** The whole outline (every department's questions): staff and the inquiry's members. A department sees only its own issued questions. */
+export function canReadWholeOutline(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
 }
 
 /** Staff notes on questions are the office's working notes: staff only. */
@@ -110,9 +136,9 @@ export function canSeeOutlineNotes(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** Members and deputies propose questions for the outline. */
-export function canProposeQuestion(user: Pick<CurrentUser, "role">): boolean {
-  return user.role === "member";
+/** Members and deputies propose questions for the outline of an inquiry they take part in. */
+export function canProposeQuestion(user: InquiryReader, inquiryId: number): boolean {
+  return user.role === "member" && canReadInquiry(user, inquiryId);
 }
 
 /** Whether the user is the department an (issued) outline question is addressed to. */
@@ -129,8 +155,11 @@ export function canWritePreparationAnswer(user: Pick<CurrentUser, "role" | "orga
  * A question's page with its preparation answer: staff and members (a draft stays the department's), and the
  * department it is addressed to. Any other department or a county: 403.
  */
-export function canReadPreparationAnswer(user: Pick<CurrentUser, "role" | "organizationId">, question: { departmentId: number }): boolean {
-  return canReadInquiry(user) || isQuestionDepartment(user, question);
+export function canReadPreparationAnswer(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  question: { departmentId: number; inquiryId: number },
+): boolean {
+  return canReadInquiry(user, question.inquiryId) || isQuestionDepartment(user, question);
 }
 
 /**
@@ -138,11 +167,11 @@ export function canReadPreparationAnswer(user: Pick<CurrentUser, "role" | "organ
  * members once it is submitted — a draft stays the department's (issue 16 item 3).
  */
 export function canReadPreparationAnswerText(
-  user: Pick<CurrentUser, "role" | "organizationId">,
-  answer: { department_id: number; status: string },
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  answer: { department_id: number; status: string; inquiry_id: number },
 ): boolean {
   if (isQuestionDepartment(user, { departmentId: answer.department_id })) return true;
-  return canReadInquiry(user) && answer.status === "submitted";
+  return canReadInquiry(user, answer.inquiry_id) && answer.status === "submitted";
 }
 
 // ---- 询问会 and 摘要 (meeting, digest, votes) ----
@@ -151,9 +180,9 @@ export function canManageMeeting(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** The whole record of a meeting: staff and members. A department reads only its own transcript. */
-export function canReadMeetingRecord(user: Pick<CurrentUser, "role">): boolean {
-  return canReadInquiry(user);
+/** The whole record of a meeting: staff and the inquiry's members. A department reads only its own transcript. */
+export function canReadMeetingRecord(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
 }
 
 /**
@@ -161,11 +190,12 @@ export function canReadMeetingRecord(user: Pick<CurrentUser, "role">): boolean {
  * once the digest is published (before that, 403).
  */
 export function canReadDepartmentTranscript(
-  user: Pick<CurrentUser, "role" | "organizationId">,
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
   organizationId: number,
   digestPublished: boolean,
+  inquiryId: number,
 ): boolean {
-  if (canReadMeetingRecord(user)) return true;
+  if (canReadMeetingRecord(user, inquiryId)) return true;
   if (user.role !== "department" || user.organizationId === null) return false;
   return user.organizationId === organizationId || digestPublished;
 }
@@ -181,12 +211,13 @@ export interface SegmentScope {
   digestPublished: boolean;
   /** the published digest includes this kind of segment */
   inDigest: boolean;
+  inquiryId: number;
 }
 
-export function canReadMeetingSegment(user: Pick<CurrentUser, "role" | "organizationId">, segment: SegmentScope): boolean {
-  if (canReadMeetingRecord(user)) return true;
-  if (segment.kind === "exchange" && segment.organizationIds.some((orgId) => canReadDepartmentTranscript(user, orgId, segment.digestPublished))) return true;
-  return segment.inDigest && canReadDigest(user, segment.digestPublished);
+export function canReadMeetingSegment(user: InquiryReader & Pick<CurrentUser, "organizationId">, segment: SegmentScope): boolean {
+  if (canReadMeetingRecord(user, segment.inquiryId)) return true;
+  if (segment.kind === "exchange" && segment.organizationIds.some((orgId) => canReadDepartmentTranscript(user, orgId, segment.digestPublished, segment.inquiryId))) return true;
+  return segment.inDigest && canReadDigest(user, segment.digestPublished, segment.inquiryId);
 }
 
 /** Only the department whose answer it is proposes a correction to its wording. */
@@ -198,9 +229,12 @@ export function canDecideCorrection(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-/** A written reply: staff and members read all; a department only its own. */
-export function canReadWrittenReply(user: Pick<CurrentUser, "role" | "organizationId">, reply: { department_id: number }): boolean {
-  if (canReadInquiry(user)) return true;
+/** A written reply: staff and the inquiry's members; a department only its own. */
+export function canReadWrittenReply(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  reply: { department_id: number; inquiry_id: number },
+): boolean {
+  if (canReadInquiry(user, reply.inquiry_id)) return true;
   return user.role === "department" && user.organizationId !== null && user.organizationId === reply.department_id;
 }
 
@@ -208,7 +242,7 @@ export function canAnswerWrittenReply(user: Pick<CurrentUser, "role" | "organiza
   return user.role === "department" && user.organizationId !== null && user.organizationId === reply.department_id;
 }
 
-/** 满意度测评: members vote; staff open and close; staff and members see the counts. */
+/** 满意度测评: members vote (in the inquiries they take part in); staff open and close; staff and those members see the counts. */
 export function canVote(user: Pick<CurrentUser, "role">): boolean {
   return user.role === "member";
 }
@@ -217,8 +251,13 @@ export function canManageVotes(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }
 
-export function canSeeVoteResults(user: Pick<CurrentUser, "role">): boolean {
-  return canReadInquiry(user);
+export function canSeeVoteResults(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
+}
+
+/** The satisfaction-vote pages at all (/votes): staff and members; each vote is then checked with canSeeVoteResults. */
+export function canUseVotes(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user) || user.role === "member";
 }
 
 /** Who chose what: never for a secret vote; for an open (记名) vote, staff only. */
@@ -226,9 +265,9 @@ export function canSeeBallotChoices(user: Pick<CurrentUser, "role">, vote: { sec
   return isStaff(user) && !vote.secret;
 }
 
-/** The digest: anyone (signed in or not) once published; before that staff and members only. */
-export function canReadDigest(user: Pick<CurrentUser, "role"> | null, published: boolean): boolean {
-  return published || (!!user && canReadInquiry(user));
+/** The digest: anyone (signed in or not) once published; before that staff and the inquiry's members only. */
+export function canReadDigest(user: InquiryReader | null, published: boolean, inquiryId: number): boolean {
+  return published || (!!user && canReadInquiry(user, inquiryId));
 }
 
 // ---- 整改督办 (rectification, handling report) ----
@@ -236,6 +275,7 @@ export function canReadDigest(user: Pick<CurrentUser, "role"> | null, published:
 export interface ItemScope {
   lead_department_id: number;
   codepartment_ids: number[];
+  inquiry_id: number;
 }
 
 /** The item's lead department (牵头单位), signed in through a department account. */
@@ -248,9 +288,9 @@ export function isItemDepartment(user: Pick<CurrentUser, "role" | "organizationI
   return isItemLead(user, item) || (user.role === "department" && user.organizationId !== null && item.codepartment_ids.includes(user.organizationId));
 }
 
-/** Staff and members read every item; a department only the items it leads or co-operates on. */
-export function canReadItem(user: Pick<CurrentUser, "role" | "organizationId">, item: ItemScope): boolean {
-  return canReadInquiry(user) || isItemDepartment(user, item);
+/** Staff and the inquiry's members read its items; a department only the items it leads or co-operates on. */
+export function canReadItem(user: InquiryReader & Pick<CurrentUser, "organizationId">, item: ItemScope): boolean {
+  return canReadInquiry(user, item.inquiry_id) || isItemDepartment(user, item);
 }
 
 /** Staff create, edit, close, return and carry over items, decide extensions, run the handling report. */
@@ -277,18 +317,18 @@ export function isGovernmentLiaison(user: Pick<CurrentUser, "role" | "organizati
   return user.role === "department" && user.organizationKind === "government";
 }
 
-/** The handling report: staff and members read it; the government's liaison reads and submits it. */
-export function canReadHandlingReport(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
-  return canReadInquiry(user) || isGovernmentLiaison(user);
+/** The handling report: staff and the inquiry's members read it; the government's liaison reads and submits it. */
+export function canReadHandlingReport(user: InquiryReader & Pick<CurrentUser, "organizationKind">, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId) || isGovernmentLiaison(user);
 }
 
 export function canSubmitHandlingReport(user: Pick<CurrentUser, "role" | "organizationKind">): boolean {
   return isGovernmentLiaison(user);
 }
 
-/** Satisfaction votes on the handling report: committee members and deputies. */
-export function canVoteHandlingReport(user: Pick<CurrentUser, "role">): boolean {
-  return user.role === "member";
+/** Satisfaction votes on the handling report: the committee members and deputies of the inquiry. */
+export function canVoteHandlingReport(user: InquiryReader, inquiryId: number): boolean {
+  return user.role === "member" && canReadInquiry(user, inquiryId);
 }
 
 /** 审议 of the handling report and its publication on the public page: congress staff (and admins) only. */
@@ -301,10 +341,10 @@ export function canReviewHandlingReport(user: Pick<CurrentUser, "role">): boolea
  * attachments: the government (its organisations are listed). Staff and members pass canReadInquiry first.
  */
 export function canReadRectificationAttachment(
-  user: Pick<CurrentUser, "role" | "organizationId">,
-  owner: { type: string; rectificationOrganizationIds?: number[] },
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  owner: { type: string; rectificationOrganizationIds?: number[]; inquiryId: number | null },
 ): boolean {
-  if (canReadInquiry(user)) return true;
+  if (owner.inquiryId !== null && canReadInquiry(user, owner.inquiryId)) return true;
   if (owner.type !== "progress_report" && owner.type !== "handling_report") return false;
   return user.role === "department" && user.organizationId !== null && (owner.rectificationOrganizationIds ?? []).includes(user.organizationId);
 }

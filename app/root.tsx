@@ -21,6 +21,7 @@ import { getDb } from "./db.server";
 import { unreadCount } from "./notifications/notifications.server";
 import { navigationFor, ROLE_LABELS } from "./policy.server";
 import stylesHref from "./styles.css";
+import { useNonce } from "./utils/nonce";
 import { readToast } from "./utils/toast.server";
 
 export const links: LinksFunction = () => [
@@ -54,6 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="zh-CN">
       <head>
@@ -64,8 +66,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

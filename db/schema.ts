@@ -6,6 +6,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   login_attempts: LoginAttemptTable;
+  known_devices: KnownDeviceTable;
   audit_log: AuditLogTable;
   inquiries: InquiryTable;
   inquiry_organizations: InquiryOrganizationTable;
@@ -94,6 +95,15 @@ export interface LoginAttemptTable {
   ip: string;
   at: string;
   success: number;
+  /** SHA-256 of the known-device token the attempt came with ('' for an unknown browser); migration 0009 */
+  device: Generated<string>;
+}
+
+export interface KnownDeviceTable {
+  device_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
 }
 
 export interface AuditLogTable {

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, login, loginThroughForm, logout, unique } from "./fixtures";
+import { DEMO_PASSWORD, insert, login, loginThroughForm, logout, unique } from "./fixtures";
 
 const NAVIGATION: Record<string, { shows: string[]; hides: string[]; role: string }> = {
   admin: { shows: ["首页", "专题询问", "用户管理", "组织机构", "审计日志"], hides: ["我的待办"], role: "系统管理员" },
   staff: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "人大工作人员 · 市人大常委会农业农村工作委员会" },
-  member: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "委员/代表" },
+  member: { shows: ["首页", "专题询问"], hides: ["用户管理", "审计日志", "我的待办"], role: "委员/代表 · 市人大常委会农业农村工作委员会" },
   health: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理", "审计日志"], role: "应询部门 · 市卫生健康委员会" },
   education: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "应询部门 · 市教育局" },
   county: { shows: ["首页", "我的待办"], hides: ["专题询问", "用户管理"], role: "县区人大 · 温县人大常委会" },
@@ -54,20 +54,66 @@ test("an oversized form body is refused with a Chinese message, not a server err
   expect(await response.text()).toContain("提交的内容过大");
 });
 
-test("repeated failures throttle the account with a clear message", async ({ page }) => {
-  const username = unique("throttle");
-  await page.goto("/login");
+test("an attacker's failures slow the attacker; the owner on a known browser signs in at once", async ({ browser }) => {
+  // a fresh account (password xunwen-demo), so no other test's account is slowed down
+  const username = unique("owner");
+  const now = new Date().toISOString();
+  await insert(
+    "insert into users (username, display_name, role, organization_id, title, password_hash, password_changed_at, created_at, updated_at) select ?, '业主', 'member', null, '', password_hash, ?, ?, ? from users where username = 'member'",
+    [username, now, now, now],
+  );
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await login(owner, username);
+  await logout(owner);
+
+  const attackerContext = await browser.newContext();
+  const attacker = await attackerContext.newPage();
+  await attacker.goto("/login");
   for (let i = 0; i < 5; i++) {
-    await page.getByLabel("用户名").fill(username);
-    await page.getByLabel("密码").fill(`wrong-${i}`);
-    await page.getByRole("button", { name: "登录" }).click();
-    await expect(page.getByRole("alert")).toHaveText("用户名或密码错误。");
+    await attacker.getByLabel("用户名").fill(username);
+    await attacker.getByLabel("密码").fill(`wrong-${i}`);
+    await attacker.getByRole("button", { name: "登录" }).click();
+    await expect(attacker.getByRole("alert")).toHaveText("用户名或密码错误。");
   }
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("wrong-again");
+  // the attacker now waits, even with the right password
+  await attacker.getByLabel("用户名").fill(username);
+  await attacker.getByLabel("密码").fill(DEMO_PASSWORD);
+  await attacker.getByRole("button", { name: "登录" }).click();
+  await expect(attacker.getByRole("alert")).toContainText("登录失败次数过多，请");
+  await expect(attacker.getByRole("alert")).toContainText("后再试");
+
+  // the owner, from the same address, on the browser that signed in before: straight in
+  await login(owner, username);
+  await expect(owner.getByTestId("current-user")).toContainText("业主");
+  await ownerContext.close();
+  await attackerContext.close();
+});
+
+test("after sign-in only a path of this site is followed: TAB, newline and outside addresses go home", async ({ page, request, baseURL }) => {
+  await page.goto("/login?redirectTo=%2F%09%2Fevil.example%2F");
+  await page.getByLabel("用户名").fill("member");
+  await page.getByLabel("密码").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "登录" }).click();
-  await expect(page.getByRole("alert")).toContainText("登录失败次数过多，请");
-  await expect(page.getByRole("alert")).toContainText("分钟后再试");
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+  expect(new URL(page.url()).pathname).toBe("/");
+  for (const redirectTo of ["/\n/x", "/\t/evil.example/", "//evil.example/", "https://evil.example/", "/\\evil.example"]) {
+    const response = await request.post("/login", { form: { username: "member", password: DEMO_PASSWORD, redirectTo }, maxRedirects: 0 });
+    expect(response.status(), JSON.stringify(redirectTo)).toBe(302);
+    expect(response.headers()["location"], JSON.stringify(redirectTo)).toBe("/");
+  }
+  const kept = await request.post("/login", { form: { username: "member", password: DEMO_PASSWORD, redirectTo: "/inquiries/1?x=1" }, maxRedirects: 0 });
+  expect(kept.headers()["location"]).toBe("/inquiries/1?x=1");
+});
+
+test("Origin: null on the sign-in and the proposal form is refused with 403, not a server error", async ({ page, request }) => {
+  const anonymous = await request.post("/login", { form: { username: "member", password: DEMO_PASSWORD }, headers: { Origin: "null" }, maxRedirects: 0 });
+  expect(anonymous.status()).toBe(403);
+  expect(await anonymous.text()).toContain("跨站提交已被拒绝");
+  await login(page, "member");
+  const proposal = await page.request.post("/inquiries/1/outline/propose", { form: { text: "跨站的建议" }, headers: { Origin: "null" }, maxRedirects: 0 });
+  expect(proposal.status()).toBe(403);
 });
 
 test("department, county and member accounts get 403 on administration pages", async ({ page }) => {

@@ -15,6 +15,31 @@ export async function listOrganizations(db: Kysely<Database>, opts: { kind?: Org
   return q.orderBy("kind").orderBy("sort_order").orderBy("id").execute();
 }
 
+/** The kinds that answer at an inquiry: 人民政府 and its departments. */
+export const RESPONDING_KINDS: readonly OrganizationKind[] = ["government", "department"];
+
+/**
+ * The one check for organisation ids that arrive with a form (an answering department, a lead or
+ * co-department, a delegated county congress, a speaker's unit …): null when every given id names an
+ * organisation of one of `kinds` (and is active, with `activeOnly`), else `message` — so a stale or forged id
+ * is refused with a field error instead of surfacing as a foreign-key error (500) or a wrong kind being stored.
+ * `null`/`undefined` entries (an optional field left empty) are skipped. Issue 16.
+ */
+export async function organizationsProblem(
+  db: Kysely<Database>,
+  ids: readonly (number | null | undefined)[],
+  rule: { kinds?: readonly OrganizationKind[]; activeOnly?: boolean; message: string },
+): Promise<string | null> {
+  const wanted = [...new Set(ids.filter((id): id is number => typeof id === "number"))];
+  if (wanted.length === 0) return null;
+  if (wanted.some((id) => !Number.isSafeInteger(id) || id <= 0)) return rule.message;
+  let q = db.selectFrom("organizations").select("id").where("id", "in", wanted);
+  if (rule.kinds) q = q.where("kind", "in", [...rule.kinds]);
+  if (rule.activeOnly) q = q.where("active", "=", 1);
+  const found = await q.execute();
+  return found.length === wanted.length ? null : rule.message;
+}
+
 export async function getOrganization(db: Kysely<Database>, id: number) {
   return db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
 }

@@ -3,19 +3,20 @@ import { z } from "zod";
 import type { Database, Role } from "../../db/schema";
 import { SelectField, TextField, type FormFeedback } from "~/components/forms";
 import { ORGANIZATION_KIND_LABELS, ROLE_LABELS, ROLES } from "~/labels";
+import { idField, versionField } from "../utils/ids";
 
 /** The fields an administrator sets on an account, shared by the create and edit forms. */
 const profileShape = {
   displayName: z.string({ error: "请填写姓名" }).trim().min(1, "请填写姓名").max(40, "姓名不能超过 40 个字"),
   role: z.enum(ROLES as [Role, ...Role[]], { error: "请选择角色" }),
   organizationId: z
-    .union([z.literal(""), z.coerce.number().int().positive()])
+    .union([z.literal(""), idField()])
     .optional()
     .transform((v) => (typeof v === "number" ? v : null)),
   title: z.string().trim().max(60, "职务/身份不能超过 60 个字").optional().transform((v) => v ?? ""),
 };
 
-export const UserProfileSchema = z.object({ ...profileShape, version: z.coerce.number().int().positive() });
+export const UserProfileSchema = z.object({ ...profileShape, version: versionField() });
 
 export const UserCreateSchema = z.object({
   username: z

@@ -76,7 +76,7 @@ describe("saveAttachments and the download permission", () => {
   });
 
   it("lets a county read only the attachments of its own delegation", () => {
-    const own = { type: "survey_report", delegationOrganizationIds: [5], status: "submitted" };
+    const own = { type: "survey_report", delegationOrganizationIds: [5], status: "submitted", inquiryId: 3 };
     expect(canReadAttachment({ role: "county", organizationId: 5 }, own)).toBe(true);
     expect(canReadAttachment({ role: "county", organizationId: 6 }, own)).toBe(false);
     expect(canReadAttachment({ role: "department", organizationId: 5 }, own)).toBe(false);
@@ -85,20 +85,28 @@ describe("saveAttachments and the download permission", () => {
     const draft = { ...own, status: "pending" };
     expect(canReadAttachment({ role: "county", organizationId: 5 }, draft)).toBe(true);
     expect(canReadAttachment({ role: "staff", organizationId: null }, draft)).toBe(false);
-    expect(canReadAttachment({ role: "member", organizationId: null }, draft)).toBe(false);
+    expect(canReadAttachment({ role: "member", organizationId: null, memberInquiryIds: [3] }, draft)).toBe(false);
     expect(canReadAttachment({ role: "admin", organizationId: null }, draft)).toBe(false);
-    expect(canReadAttachment({ role: "staff", organizationId: null }, { type: "survey_report", delegationOrganizationIds: [5] })).toBe(false);
-    const draftAnswer = { type: "preparation_answer", delegationOrganizationIds: [7], status: "draft" };
+    expect(canReadAttachment({ role: "staff", organizationId: null }, { type: "survey_report", delegationOrganizationIds: [5], inquiryId: 3 })).toBe(false);
+    const draftAnswer = { type: "preparation_answer", delegationOrganizationIds: [7], status: "draft", inquiryId: 3 };
     expect(canReadAttachment({ role: "department", organizationId: 7 }, draftAnswer)).toBe(true);
     expect(canReadAttachment({ role: "staff", organizationId: null }, draftAnswer)).toBe(false);
-    expect(canReadAttachment({ role: "member", organizationId: null }, draftAnswer)).toBe(false);
-    expect(canReadAttachment({ role: "member", organizationId: null }, { ...draftAnswer, status: "submitted" })).toBe(true);
-    expect(canReadAttachment({ role: "county", organizationId: 5 }, { type: "research_activity", delegationOrganizationIds: [] })).toBe(false);
-    expect(canReadAttachment({ role: "county", organizationId: 6 }, { type: "survey_request", delegationOrganizationIds: [5, 6] })).toBe(true);
+    expect(canReadAttachment({ role: "member", organizationId: null, memberInquiryIds: [3] }, draftAnswer)).toBe(false);
+    expect(canReadAttachment({ role: "member", organizationId: null, memberInquiryIds: [3] }, { ...draftAnswer, status: "submitted" })).toBe(true);
+    expect(canReadAttachment({ role: "county", organizationId: 5 }, { type: "research_activity", delegationOrganizationIds: [], inquiryId: 3 })).toBe(false);
+    expect(canReadAttachment({ role: "county", organizationId: 6 }, { type: "survey_request", delegationOrganizationIds: [5, 6], inquiryId: 3 })).toBe(true);
+    // a member: only of the inquiries they take part in (docs/decisions/0031)
+    expect(canReadAttachment({ role: "member", organizationId: null, memberInquiryIds: [3] }, own)).toBe(true);
+    expect(canReadAttachment({ role: "member", organizationId: null, memberInquiryIds: [2] }, own)).toBe(false);
   });
 
   it("resolves a report attachment's owner to the delegation's organisation", async () => {
-    expect(await attachmentOwner(t.db, { owner_type: "survey_report", owner_id: 999 })).toEqual({ type: "survey_report", delegationOrganizationIds: [], status: undefined });
+    expect(await attachmentOwner(t.db, { owner_type: "survey_report", owner_id: 999, inquiry_id: 4 })).toEqual({
+      type: "survey_report",
+      delegationOrganizationIds: [],
+      status: undefined,
+      inquiryId: 4,
+    });
     expect(existsSync(uploads)).toBe(true);
   });
 });

@@ -49,11 +49,21 @@ export function filesFromForm(formData: FormData, name: string): File[] {
   return formData.getAll(name).filter((v): v is File => typeof v === "object" && v !== null && "arrayBuffer" in v && v.size > 0);
 }
 
-function cleanFileName(name: string): string {
+export const MAX_FILE_NAME_CHARS = 120;
+
+/**
+ * The stored name of an uploaded file: the last path part, with control characters and characters that break
+ * Content-Disposition or file systems replaced, at most MAX_FILE_NAME_CHARS characters. A long name loses the
+ * end of its stem, never its extension (which the type check below needs); a name that is only an extension
+ * (".pdf") becomes "附件.pdf". Issue 16.
+ */
+export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // control characters and characters that break Content-Disposition or file systems
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "_").trim().slice(0, 120);
-  return cleaned || "附件";
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "_").trim();
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(cleaned)?.[0] ?? "";
+  const stem = [...cleaned.slice(0, cleaned.length - ext.length).trim()];
+  const kept = stem.slice(0, MAX_FILE_NAME_CHARS - ext.length).join("").trim() || "附件";
+  return kept + ext;
 }
 
 export async function checkUploads(files: File[]): Promise<UploadCheck> {
@@ -160,7 +170,14 @@ export function attachmentFilePath(sha256: string): string {
  * The owner of an attachment, as the policy needs it: its type and, for county surveys, the delegation's
  * organisation. A survey request's attachments are readable by each county it was delegated to.
  */
-export async function attachmentOwner(db: Kysely<Database> | Transaction<Database>, attachment: { owner_type: AttachmentOwnerType; owner_id: number }) {
+export async function attachmentOwner(
+  db: Kysely<Database> | Transaction<Database>,
+  attachment: { owner_type: AttachmentOwnerType; owner_id: number; inquiry_id: number | null },
+) {
+  return { ...(await ownerOrganizations(db, attachment)), inquiryId: attachment.inquiry_id };
+}
+
+async function ownerOrganizations(db: Kysely<Database> | Transaction<Database>, attachment: { owner_type: AttachmentOwnerType; owner_id: number }) {
   if (attachment.owner_type === "survey_report") {
     const d = await db.selectFrom("survey_delegations").select(["organization_id", "status"]).where("id", "=", attachment.owner_id).executeTakeFirst();
     // the report's status: a draft's files stay the county's (canReadDelegationReport)

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import type { Actor } from "../audit.server";
 import { getDb } from "../db.server";
+import { memberInquiryIds } from "../inquiries/participation.server";
 
 /**
  * Sessions live in the database; the cookie carries only a random token whose SHA-256 is the row's key.
@@ -28,6 +29,8 @@ export interface CurrentUser {
   organizationName: string | null;
   organizationKind: OrganizationKind | null;
   sessionHash: string;
+  /** For a member account: the inquiries they take part in (docs/decisions/0031); absent for other roles. */
+  memberInquiryIds?: readonly number[];
 }
 
 export interface RequestContext {
@@ -132,6 +135,7 @@ async function lookUpCurrentUser(request: Request): Promise<CurrentUser | null> 
     organizationName: row.organization_name,
     organizationKind: row.organization_kind,
     sessionHash: idHash,
+    ...(row.role === "member" ? { memberInquiryIds: await memberInquiryIds(db, { id: row.id, organizationId: row.organization_id }) } : {}),
   };
 }
 
@@ -165,8 +169,24 @@ export async function deleteSession(trx: Kysely<Database> | Transaction<Database
   await trx.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
 }
 
-/** Only same-site relative paths are followed after sign-in. */
+/**
+ * The one gate for redirect targets that come from input (the sign-in form's `redirectTo`): only a path of
+ * this site is followed; anything else goes to `fallback`. The target is parsed as a browser would (the URL
+ * parser drops TAB, CR and LF, so "/\t/evil.example/" becomes "//evil.example/") against this site's origin
+ * and must keep that origin; control characters and backslashes are refused outright. The result is the
+ * re-serialised path, so it is always a valid Location header value.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length > 2000 || !to.startsWith("/")) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://xunwen.invalid";
+  let url: URL;
+  try {
+    url = new URL(to, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
+  return url.pathname + url.search + url.hash;
 }

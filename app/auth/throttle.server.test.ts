@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { countRows, createTestDb, type TestDb } from "~/test/db";
-import { THROTTLE, checkThrottle, recordLoginAttempt } from "./throttle.server";
+import { createTestDb, type TestDb } from "~/test/db";
+import { THROTTLE, checkThrottle, delayAfterFailures, recordLoginAttempt, throttleMessage, type AttemptSource } from "./throttle.server";
 
+// An injectable clock: every rule is checked at chosen instants, nothing waits.
 const NOW = new Date("2024-05-01T08:00:00.000Z");
-const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 const IP = "198.51.100.7";
+const OTHER_IP = "203.0.113.9";
+const DEVICE = "d".repeat(64);
 
 let t: TestDb;
 beforeEach(async () => {
@@ -14,119 +17,90 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-async function fail(username: string, at: Date, ip = IP) {
-  await recordLoginAttempt(t.db, { username, ip, success: false }, at);
+const src = (username: string, ip = IP, device: string | null = null): AttemptSource => ({ username, ip, device });
+async function fail(source: AttemptSource, when: Date) {
+  await recordLoginAttempt(t.db, { ...source, success: false }, when);
 }
-async function succeed(username: string, at: Date, ip = IP) {
-  await recordLoginAttempt(t.db, { username, ip, success: true }, at);
+async function succeed(source: AttemptSource, when: Date) {
+  await recordLoginAttempt(t.db, { ...source, success: true }, when);
 }
 
-describe("THROTTLE", () => {
-  it("is 5 failures per account and 20 per address within 15 minutes", () => {
-    expect(THROTTLE).toEqual({ windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerAddress: 20 });
+describe("THROTTLE and the delays", () => {
+  it("lets 5 failures through, then waits 30 s, doubling, at most 15 minutes", () => {
+    expect(THROTTLE).toMatchObject({ freeFailures: 5, firstDelaySeconds: 30, maxDelayMinutes: 15, maxFailuresPerAddress: 20, addressWindowMinutes: 15 });
+    expect([1, 4, 5, 6, 7, 8, 9, 10, 50].map((n) => delayAfterFailures(n) / 1000)).toEqual([0, 0, 30, 60, 120, 240, 480, 900, 900]);
+  });
+
+  it("words the wait in seconds or minutes", () => {
+    expect(throttleMessage({ locked: true, retryAfterSeconds: 30 })).toBe("登录失败次数过多，请 30 秒后再试。");
+    expect(throttleMessage({ locked: true, retryAfterSeconds: 61 })).toBe("登录失败次数过多，请 2 分钟后再试。");
   });
 });
 
 describe("recordLoginAttempt", () => {
-  it("stores the attempt with its time as an ISO string and success as 0/1", async () => {
-    await fail("alice", minutesAgo(3));
-    await succeed("alice", NOW, "203.0.113.1");
+  it("stores the attempt with its time, address, device ('' when unknown) and success as 0/1", async () => {
+    await fail(src("alice"), at(-180));
+    await succeed(src("alice", OTHER_IP, DEVICE), NOW);
     const rows = await t.db.selectFrom("login_attempts").selectAll().orderBy("id").execute();
     expect(rows).toEqual([
-      { id: 1, username: "alice", ip: IP, at: "2024-05-01T07:57:00.000Z", success: 0 },
-      { id: 2, username: "alice", ip: "203.0.113.1", at: "2024-05-01T08:00:00.000Z", success: 1 },
+      { id: 1, username: "alice", ip: IP, device: "", at: "2024-05-01T07:57:00.000Z", success: 0 },
+      { id: 2, username: "alice", ip: OTHER_IP, device: DEVICE, at: "2024-05-01T08:00:00.000Z", success: 1 },
     ]);
-  });
-
-  it("defaults to the current time", async () => {
-    const before = new Date().toISOString();
-    await fail("bob", undefined as unknown as Date);
-    const after = new Date().toISOString();
-    const row = await t.db.selectFrom("login_attempts").select("at").executeTakeFirstOrThrow();
-    expect(row.at >= before && row.at <= after).toBe(true);
   });
 });
 
-describe("checkThrottle", () => {
-  it("is open with no attempts", async () => {
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: false, retryAfterMinutes: 0 });
+describe("checkThrottle: one account from one address (unknown browser)", () => {
+  it("is open with no attempts and after four failures", async () => {
+    expect(await checkThrottle(t.db, src("alice"), NOW)).toEqual({ locked: false, retryAfterSeconds: 0 });
+    for (let i = 0; i < 4; i++) await fail(src("alice"), at(i));
+    expect(await checkThrottle(t.db, src("alice"), at(4))).toEqual({ locked: false, retryAfterSeconds: 0 });
   });
 
-  it("allows four failures and locks at the fifth, for the whole window", async () => {
-    for (let i = 4; i >= 1; i--) await fail("alice", minutesAgo(i));
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: false, retryAfterMinutes: 0 });
-    await fail("alice", NOW);
-    // the oldest counted failure was 4 minutes ago: it leaves the window in 11 minutes
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 11 });
+  it("after the fifth failure waits 30 s, then 60 s after the sixth: the delays grow", async () => {
+    for (let i = 0; i < 5; i++) await fail(src("alice"), at(i));
+    expect(await checkThrottle(t.db, src("alice"), at(5))).toEqual({ locked: true, retryAfterSeconds: 29 });
+    expect((await checkThrottle(t.db, src("alice"), at(34))).locked).toBe(false);
+    await fail(src("alice"), at(34));
+    expect(await checkThrottle(t.db, src("alice"), at(35))).toEqual({ locked: true, retryAfterSeconds: 59 });
+    expect((await checkThrottle(t.db, src("alice"), at(94))).locked).toBe(false);
   });
 
-  it("locks the account from any address, but not other accounts", async () => {
-    for (let i = 0; i < 5; i++) await fail("alice", minutesAgo(1), `203.0.113.${i}`);
-    expect((await checkThrottle(t.db, "alice", "192.0.2.99", NOW)).locked).toBe(true);
-    expect((await checkThrottle(t.db, "bob", "203.0.113.0", NOW)).locked).toBe(false);
+  it("never holds the same account back from another address or from its known device", async () => {
+    for (let i = 0; i < 30; i++) await fail(src("alice"), at(i));
+    expect((await checkThrottle(t.db, src("alice"), at(31))).locked).toBe(true);
+    expect(await checkThrottle(t.db, src("alice", OTHER_IP), at(31))).toEqual({ locked: false, retryAfterSeconds: 0 });
+    expect(await checkThrottle(t.db, src("alice", IP, DEVICE), at(31))).toEqual({ locked: false, retryAfterSeconds: 0 });
   });
 
-  it("says how long to wait: until the oldest counted failure leaves the window", async () => {
-    for (const m of [10, 9, 8, 7, 6]) await fail("alice", minutesAgo(m));
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 5 });
-    // only the latest five count: a sixth, newer failure moves the unlock time later
-    await fail("alice", minutesAgo(1));
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 6 });
+  it("a success of the source starts it afresh; failures older than an hour are forgotten", async () => {
+    for (let i = 0; i < 5; i++) await fail(src("alice"), at(i));
+    await succeed(src("alice"), at(40));
+    expect((await checkThrottle(t.db, src("alice"), at(41))).locked).toBe(false);
+    for (let i = 0; i < 5; i++) await fail(src("bob"), at(-3601 - i));
+    expect((await checkThrottle(t.db, src("bob"), NOW)).locked).toBe(false);
   });
+});
 
-  it("never reports less than one minute", async () => {
-    for (let i = 0; i < 5; i++) await fail("alice", new Date(minutesAgo(15).getTime() + 1000));
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 1 });
+describe("checkThrottle: a known device", () => {
+  it("counts its own failures only, with the same growing delays", async () => {
+    for (let i = 0; i < 5; i++) await fail(src("alice", IP, DEVICE), at(i));
+    expect(await checkThrottle(t.db, src("alice", IP, DEVICE), at(5))).toEqual({ locked: true, retryAfterSeconds: 29 });
+    // the unknown browsers of the same address are not affected by the device's failures either
+    expect((await checkThrottle(t.db, src("alice"), at(5))).locked).toBe(false);
   });
+});
 
-  it("unlocks once the failures are older than the window", async () => {
-    for (let i = 0; i < 5; i++) await fail("alice", minutesAgo(15));
-    expect((await checkThrottle(t.db, "alice", IP, NOW)).locked).toBe(false);
-    for (let i = 0; i < 5; i++) await fail("bob", minutesAgo(16 + i));
-    expect((await checkThrottle(t.db, "bob", IP, NOW)).locked).toBe(false);
-    // and a lock seen now is gone when asked again after the window
-    for (let i = 0; i < 5; i++) await fail("carol", minutesAgo(1));
-    expect(await checkThrottle(t.db, "carol", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 14 });
-    const unlockAt = NOW.getTime() + 14 * 60_000;
-    expect(await checkThrottle(t.db, "carol", IP, new Date(unlockAt - 1))).toEqual({ locked: true, retryAfterMinutes: 1 });
-    expect(await checkThrottle(t.db, "carol", IP, new Date(unlockAt))).toEqual({ locked: false, retryAfterMinutes: 0 });
-  });
-
-  it("counts account failures only since the last success", async () => {
-    for (const m of [10, 9, 8, 7]) await fail("alice", minutesAgo(m));
-    await succeed("alice", minutesAgo(6));
-    for (const m of [5, 4, 3, 2]) await fail("alice", minutesAgo(m));
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: false, retryAfterMinutes: 0 });
-    await fail("alice", minutesAgo(1));
-    expect(await checkThrottle(t.db, "alice", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 10 });
-  });
-
-  it("ignores a success older than the window", async () => {
-    await succeed("alice", minutesAgo(60));
-    for (let i = 0; i < 5; i++) await fail("alice", minutesAgo(2));
-    expect((await checkThrottle(t.db, "alice", IP, NOW)).locked).toBe(true);
-  });
-
-  it("locks an address after 20 failures across different usernames, for every username from it", async () => {
-    for (let i = 0; i < 19; i++) await fail(`guess${i}`, minutesAgo(5));
-    expect((await checkThrottle(t.db, "someone", IP, NOW)).locked).toBe(false);
-    await fail("guess19", minutesAgo(5));
-    expect(await checkThrottle(t.db, "someone", IP, NOW)).toEqual({ locked: true, retryAfterMinutes: 10 });
-    expect((await checkThrottle(t.db, "guess0", IP, NOW)).locked).toBe(true);
+describe("checkThrottle: one address, many accounts", () => {
+  it("holds back unknown browsers of an address after 20 failures in 15 minutes, until the oldest leaves the window", async () => {
+    for (let i = 0; i < 20; i++) await fail(src(`guess${i}`), at(i));
+    expect(await checkThrottle(t.db, src("alice"), at(20))).toEqual({ locked: true, retryAfterSeconds: 15 * 60 - 20 });
+    expect((await checkThrottle(t.db, src("alice"), at(15 * 60 + 1))).locked).toBe(false);
     // another address is not affected
-    expect((await checkThrottle(t.db, "someone", "203.0.113.50", NOW)).locked).toBe(false);
+    expect((await checkThrottle(t.db, src("alice", OTHER_IP), at(20))).locked).toBe(false);
   });
 
-  it("does not let a success reset the address count", async () => {
-    for (let i = 0; i < 20; i++) await fail(`guess${i}`, minutesAgo(5));
-    await succeed("someone", minutesAgo(1));
-    expect((await checkThrottle(t.db, "someone", IP, NOW)).locked).toBe(true);
-  });
-
-  it("reads without writing", async () => {
-    for (let i = 0; i < 5; i++) await fail("alice", minutesAgo(1));
-    await checkThrottle(t.db, "alice", IP, NOW);
-    expect(await countRows(t.db, "login_attempts")).toBe(5);
-    expect(await countRows(t.db, "audit_log")).toBe(0);
+  it("does not hold back a known device behind the same address", async () => {
+    for (let i = 0; i < 40; i++) await fail(src(`guess${i}`), at(i));
+    expect(await checkThrottle(t.db, src("alice", IP, DEVICE), at(40))).toEqual({ locked: false, retryAfterSeconds: 0 });
   });
 });

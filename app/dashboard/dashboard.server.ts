@@ -213,7 +213,10 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
   };
 }
 
-export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUser, "id">) {
+/** A member's home: open votes and current inquiries — of the inquiries they take part in only (docs/decisions/0031). */
+export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUser, "id" | "memberInquiryIds">) {
+  const scope = [...(user.memberInquiryIds ?? [])];
+  if (scope.length === 0) return { votes: [], inquiries: [] };
   const votes = await db
     .selectFrom("votes as v")
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
@@ -221,12 +224,14 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
     .leftJoin("vote_roll as r", (join) => join.onRef("r.vote_id", "=", "v.id").on("r.user_id", "=", user.id))
     .select(["v.id", "v.title", "v.method", "i.title as inquiry_title", "r.voted"])
     .where("v.status", "=", "open")
+    .where("v.inquiry_id", "in", scope)
     .orderBy("v.id", "desc")
     .execute();
   const inquiries = await db
     .selectFrom("inquiries")
     .select(["id", "title", "meeting_date", "stage"])
     .where("stage", "!=", "closed" as InquiryStage)
+    .where("id", "in", scope)
     .orderBy("meeting_date", "desc")
     .limit(10)
     .execute();

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { z } from "zod";
 import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { requireUser, type CurrentUser } from "../auth/session.server";
 import { getDb } from "../db.server";
@@ -12,6 +13,7 @@ import { planGate } from "./plan-gate.server";
 
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
+import { idField } from "../utils/ids";
 export { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES };
 
 const CONFLICT = "该专题询问已被他人修改，请刷新页面查看最新内容后再保存。";
@@ -35,10 +37,14 @@ export interface InquiryFilter {
   year?: number;
   page: number;
   pageSize: number;
+  /** the inquiries the user may read (policy readableInquiries): "all", or a member's own */
+  scope: "all" | readonly number[];
 }
 
 export async function listInquiries(db: Kysely<Database>, filter: InquiryFilter) {
+  if (filter.scope !== "all" && filter.scope.length === 0) return { rows: [], total: 0 };
   let q = db.selectFrom("inquiries");
+  if (filter.scope !== "all") q = q.where("id", "in", [...filter.scope]);
   if (filter.stage) q = q.where("stage", "=", filter.stage);
   if (filter.year) q = q.where("meeting_date", ">=", `${filter.year}-01-01`).where("meeting_date", "<=", `${filter.year}-12-31`);
   const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as("total")).execute();
@@ -105,16 +111,8 @@ export async function respondingOrganizations(db: Kysely<Database>, inquiryId: n
     .execute();
 }
 
-async function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
-  if (ids.length === 0) return null;
-  const found = await db
-    .selectFrom("organizations")
-    .select("id")
-    .where("id", "in", ids)
-    .where("active", "=", 1)
-    .where("kind", "in", ["government", "department"])
-    .execute();
-  return found.length === new Set(ids).size ? null : "应询机关只能选择启用中的人民政府或政府部门";
+function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
+  return organizationsProblem(db, ids, { kinds: RESPONDING_KINDS, activeOnly: true, message: "应询机关只能选择启用中的人民政府或政府部门" });
 }
 
 export async function createInquiry(db: Kysely<Database>, actor: Actor, input: InquiryInput): Promise<Result> {
@@ -459,7 +457,7 @@ export async function inquiryKeyDates(db: Kysely<Database>, inquiryId: number) {
   };
 }
 
-const InquiryIdSchema = z.coerce.number().int().positive();
+const InquiryIdSchema = idField();
 
 /**
  * The loader/action preamble of the pages under /inquiries/:id (调研, 整改, 研究处理情况报告, 办结 …): the signed-in
@@ -468,13 +466,16 @@ const InquiryIdSchema = z.coerce.number().int().positive();
 export async function loadInquiryFor(
   request: Request,
   params: { id?: string },
-  allowed: (user: CurrentUser) => boolean,
+  allowed: (user: CurrentUser, inquiryId: number) => boolean,
   forbiddenMessage: string,
 ) {
   const user = await requireUser(request);
-  if (!allowed(user)) forbidden(forbiddenMessage);
   const id = InquiryIdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  if (!id.success) {
+    if (!allowed(user, 0)) forbidden(forbiddenMessage);
+    notFound("该专题询问不存在");
+  }
+  if (!allowed(user, id.data)) forbidden(forbiddenMessage);
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);
   if (!inquiry) notFound("该专题询问不存在");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CheckboxGroup, chosenValues, firstError, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { cleanString } from "~/utils/text";
 import { isCalendarDate } from "~/utils/time";
+import { idField, versionField } from "../utils/ids";
 
 /** The inquiry's register fields (立项), shared by the create and edit forms. Browser-safe: no server imports. */
 
@@ -48,14 +49,14 @@ const shape = {
   meetingDate: dateField("询问会日期"),
   respondingOrganizationIds: z.preprocess(
     (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-    z.array(z.coerce.number({ error: "应询机关选择有误" }).int("应询机关选择有误").positive("应询机关选择有误")).max(60, "应询机关过多"),
+    z.array(idField("应询机关选择有误")).max(60, "应询机关过多"),
   ),
   legalBasis: optional("法律依据", INQUIRY_LIMITS.legalBasis),
   notes: optional("备注", INQUIRY_LIMITS.notes),
 };
 
 export const InquiryCreateSchema = z.object(shape);
-export const InquiryUpdateSchema = z.object({ ...shape, version: z.coerce.number().int().positive() });
+export const InquiryUpdateSchema = z.object({ ...shape, version: versionField() });
 
 export const DEFAULT_LEGAL_BASIS = "《中华人民共和国各级人民代表大会常务委员会监督法》第四十七条至第五十条";
 

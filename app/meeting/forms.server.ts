@@ -9,9 +9,10 @@ import { fields, parseForm, type FieldErrors } from "../utils/forms.server";
 import { cleanString, jsonDepth } from "../utils/text";
 import { exchangeLeads, turnLead } from "./labels";
 import { getMeetingByInquiry, recordExchange, remainingOutlineQuestions, type ChainRow, type ExchangeInput, type RecordSegment } from "./meeting.server";
+import { idField, optionalIdField } from "../utils/ids";
 
 /** What the meeting routes share: loading the inquiry and its meeting, parsing the entry form, shaping the record. */
-export const IdSchema = z.coerce.number().int().positive();
+export const IdSchema = idField();
 
 export function parseId(value: string | undefined, message: string): number {
   const id = IdSchema.safeParse(value);
@@ -28,11 +29,7 @@ export async function loadInquiryMeeting(db: Kysely<Database>, request: Request,
   return { user, inquiry, meeting };
 }
 
-const optionalId = z
-  .union([z.string(), z.number()])
-  .optional()
-  .transform((v) => (v === undefined || v === "" ? null : Number(v)))
-  .refine((v) => v === null || (Number.isInteger(v) && v > 0), "请求无效，请刷新页面后重试");
+const optionalId = optionalIdField();
 
 const ChainSchema = z
   .array(

@@ -21,6 +21,7 @@ import {
   recordExchange,
   recordSpeech,
   remainingOutlineQuestions,
+  clearDraft,
   saveDraft,
   saveMeetingSetup,
   transcriptDepartments,
@@ -99,7 +100,7 @@ describe("the outline proposal", () => {
 
 describe("the live record", () => {
   it("records an exchange with its follow-up chain as rich text, marks 现场提问, clears the draft, audits", async () => {
-    await saveDraft(t.db, w.staff.id, w.meetingId, "exchange", JSON.stringify({ question: "草稿" }));
+    await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", JSON.stringify({ question: "草稿" }));
     const before = await lastAuditId(t.db);
     const r = await recordExchange(
       t.db,
@@ -226,15 +227,37 @@ describe("the live record", () => {
 
 describe("drafts", () => {
   it("keeps one draft per user, meeting and key, replacing it as the user types", async () => {
-    expect(await saveDraft(t.db, w.staff.id, w.meetingId, "exchange", JSON.stringify({ a: 1 }))).toMatchObject({ ok: true });
-    expect(await saveDraft(t.db, w.staff.id, w.meetingId, "exchange", JSON.stringify({ a: 2 }))).toMatchObject({ ok: true });
+    expect(await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", JSON.stringify({ a: 1 }))).toMatchObject({ ok: true });
+    expect(await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", JSON.stringify({ a: 2 }))).toMatchObject({ ok: true });
     const other = await makeUser(t.db, { role: "staff" });
-    await saveDraft(t.db, other.id, w.meetingId, "exchange", JSON.stringify({ a: 3 }));
+    await saveDraft(t.db, other.actor, other.id, w.meetingId, "exchange", JSON.stringify({ a: 3 }));
     expect(JSON.parse((await getDraft(t.db, w.staff.id, w.meetingId, "exchange"))!.content_json)).toEqual({ a: 2 });
     expect(await t.db.selectFrom("meeting_drafts").select("id").execute()).toHaveLength(2);
-    expect(await saveDraft(t.db, w.staff.id, w.meetingId, "exchange", "{not json")).toMatchObject({ ok: false });
-    expect(await saveDraft(t.db, w.staff.id, w.meetingId, "../x", "{}")).toMatchObject({ ok: false });
-    expect(await saveDraft(t.db, w.staff.id, w.meetingId, "exchange", JSON.stringify({ s: "x".repeat(300_000) }))).toMatchObject({ ok: false });
+    expect(await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", "{not json")).toMatchObject({ ok: false });
+    expect(await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "../x", "{}")).toMatchObject({ ok: false });
+    expect(await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", JSON.stringify({ s: "x".repeat(300_000) }))).toMatchObject({ ok: false });
+  });
+
+  it("audits every save and the discard, in the same transaction, without the draft's text (issue 16)", async () => {
+    const mark = await lastAuditId(t.db);
+    await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", JSON.stringify({ question: "机密草稿" }));
+    await saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", JSON.stringify({ question: "机密草稿2" }));
+    await clearDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange");
+    // nothing to discard: nothing changes, nothing is audited
+    await clearDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange");
+    const audit = await auditSince(t.db, mark);
+    expect(audit.map((a) => [a.action, a.actor_id, a.entity_type])).toEqual([
+      ["meeting.draft_save", w.staff.id, "meeting_draft"],
+      ["meeting.draft_save", w.staff.id, "meeting_draft"],
+      ["meeting.draft_discard", w.staff.id, "meeting_draft"],
+    ]);
+    expect(JSON.stringify(audit)).not.toContain("机密草稿");
+    expect(JSON.parse(audit[1].after_json!)).toEqual({ meeting_id: w.meetingId, draft_key: "exchange", chars: JSON.stringify({ question: "机密草稿2" }).length });
+    // a failing audit write leaves the draft as it was
+    await breakAuditLog(t.db);
+    await expect(saveDraft(t.db, w.staff.actor, w.staff.id, w.meetingId, "exchange", "{}")).rejects.toThrow();
+    await repairAuditLog(t.db);
+    expect(await getDraft(t.db, w.staff.id, w.meetingId, "exchange")).toBeUndefined();
   });
 });
 
@@ -393,10 +416,13 @@ describe("the /my and home sections", () => {
     expect(await loadMyMeeting(t.db, w.staff)).toEqual({ replies: [], transcripts: [], transcriptsTotal: 0 });
     const vote = await openVote(t.db, w.staff.actor, { inquiryId: w.inquiryId, target: { type: "answer", segmentId: segment }, secret: true });
     if (!vote.ok) throw new Error(vote.message);
-    expect((await loadMemberVotes(t.db, member)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: false })]);
+    const taking = { ...member, memberInquiryIds: [w.inquiryId] };
+    expect((await loadMemberVotes(t.db, taking)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: false })]);
+    // a member who takes no part in the inquiry does not see its votes (docs/decisions/0031)
+    expect((await loadMemberVotes(t.db, { ...member, memberInquiryIds: [] })).votes).toEqual([]);
     await castBallot(t.db, member.actor, { voteId: vote.id, memberId: member.id, choice: "satisfied" });
     // secret: the member has voted, and no choice is stored to show
-    expect((await loadMemberVotes(t.db, member)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: true, choice: null })]);
+    expect((await loadMemberVotes(t.db, taking)).votes).toEqual([expect.objectContaining({ id: vote.id, voted: true, choice: null })]);
     expect((await loadMemberVotes(t.db, w.staff)).votes).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, SegmentKind, TurnKind } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
@@ -77,9 +78,10 @@ export interface MeetingSetupInput {
 }
 
 async function isRespondingKind(db: DB | Trx, orgId: number): Promise<boolean> {
-  const org = await db.selectFrom("organizations").select(["kind", "active"]).where("id", "=", orgId).executeTakeFirst();
-  return !!org && (org.kind === "government" || org.kind === "department");
+  return (await organizationsProblem(db, [orgId], { kinds: RESPONDING_KINDS, message: "x" })) === null;
 }
+
+const ANSWERING_UNIT_PROBLEM = "发言人所在单位不存在，或不是人民政府、政府部门";
 
 /**
  * Creates the meeting of an inquiry (version null) or updates its setup (with the version the editor saw).
@@ -463,6 +465,12 @@ export async function recordExchange(
   if (input.responderOrganizationId !== null && !(await isRespondingKind(db, input.responderOrganizationId))) {
     return { ok: false, field: "responderOrganizationId", message: "应询人所在单位只能是人民政府或政府部门" };
   }
+  const chainProblem = await organizationsProblem(
+    db,
+    input.chain.map((row) => (row.kind === "follow_up" ? null : row.organizationId)),
+    { kinds: RESPONDING_KINDS, message: `追问和补充回答中：${ANSWERING_UNIT_PROBLEM}` },
+  );
+  if (chainProblem) return { ok: false, field: "chain", message: chainProblem };
   const turns = exchangeTurns(input);
   if (!turns.ok) return turns;
   return db.transaction().execute(async (trx) => {
@@ -526,10 +534,8 @@ export async function recordSpeech(db: DB, actor: Actor, meetingId: number, inpu
   const body = checkedText(input.body, "发言内容");
   if (!body.ok) return { ok: false, field: "body", message: body.message };
   if (!body.value.text) return { ok: false, field: "body", message: "请填写发言内容" };
-  if (input.organizationId !== null) {
-    const org = await db.selectFrom("organizations").select("id").where("id", "=", input.organizationId).executeTakeFirst();
-    if (!org) return { ok: false, field: "organizationId", message: "所选单位不存在" };
-  }
+  const orgProblem = await organizationsProblem(db, [input.organizationId], { message: "所选单位不存在" });
+  if (orgProblem) return { ok: false, field: "organizationId", message: orgProblem };
   return db.transaction().execute(async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
@@ -597,9 +603,22 @@ export async function updateSegment(db: DB, actor: Actor, segmentId: number, ver
       if (!input.questionerName.trim()) return { ok: false, field: "questionerName", message: "请填写询问人姓名" };
       if (input.departmentId === null || !(await isRespondingKind(trx, input.departmentId))) return { ok: false, field: "departmentId", message: "请选择应询部门" };
     }
+    const byId = new Map(before.turns.map((t) => [t.id, t]));
+    // the units of answers (a government organ or department in an exchange; any existing unit for a speech)
+    const turnOrgs = input.turns
+      .filter((edit) => !edit.remove)
+      .map((edit) => {
+        const kind = edit.id !== null ? byId.get(edit.id)?.kind : edit.kind;
+        return kind === "question" || kind === "follow_up" ? null : edit.organizationId;
+      });
+    const orgProblem = await organizationsProblem(
+      trx,
+      turnOrgs,
+      isExchange ? { kinds: RESPONDING_KINDS, message: ANSWERING_UNIT_PROBLEM } : { message: "所选单位不存在" },
+    );
+    if (orgProblem) return { ok: false, field: "turns", message: orgProblem };
     const now = nowIso();
     const changes: { id: number; before: string; after: string }[] = [];
-    const byId = new Map(before.turns.map((t) => [t.id, t]));
     let position = Math.max(0, ...before.turns.map((t) => t.position));
     for (const [index, edit] of input.turns.entries()) {
       const label = `第 ${index + 1} 段发言`;
@@ -747,9 +766,11 @@ export async function deleteSegment(db: DB, actor: Actor, segmentId: number, ver
 
 /**
  * The entry form's state, saved as the user types so a reload, a closed tab or a crash loses nothing. Drafts are
- * the typist's private scratch pad, not part of the record: they are not audited (the saved exchange is).
+ * the typist's scratch pad, not part of the record, but every change of state is audited (issue 16): each save
+ * writes `meeting.draft_save` with the draft's size (not its text, which reaches the log with the saved exchange)
+ * in the same transaction.
  */
-export async function saveDraft(db: DB, userId: number, meetingId: number, key: string, content: string): Promise<Result> {
+export async function saveDraft(db: DB, actor: Actor, userId: number, meetingId: number, key: string, content: string): Promise<Result> {
   if (!/^[a-z0-9_-]{1,40}$/.test(key)) return { ok: false, field: "draftKey", message: "草稿标识无效" };
   if (content.length > MAX_DRAFT_CHARS) return { ok: false, field: "content", message: "草稿内容过长，请先保存本轮问答" };
   try {
@@ -758,19 +779,30 @@ export async function saveDraft(db: DB, userId: number, meetingId: number, key: 
     return { ok: false, field: "content", message: "草稿格式无法识别" };
   }
   const now = nowIso();
-  await db
-    .insertInto("meeting_drafts")
-    .values({ user_id: userId, meeting_id: meetingId, draft_key: key, content_json: content, updated_at: now })
-    .onConflict((oc) => oc.columns(["user_id", "meeting_id", "draft_key"]).doUpdateSet({ content_json: content, updated_at: now }))
-    .execute();
-  const row = await db
-    .selectFrom("meeting_drafts")
-    .select("id")
-    .where("user_id", "=", userId)
-    .where("meeting_id", "=", meetingId)
-    .where("draft_key", "=", key)
-    .executeTakeFirstOrThrow();
-  return { ok: true, id: row.id };
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom("meeting_drafts")
+      .select(["id", "content_json"])
+      .where("user_id", "=", userId)
+      .where("meeting_id", "=", meetingId)
+      .where("draft_key", "=", key)
+      .executeTakeFirst();
+    const row = await trx
+      .insertInto("meeting_drafts")
+      .values({ user_id: userId, meeting_id: meetingId, draft_key: key, content_json: content, updated_at: now })
+      .onConflict((oc) => oc.columns(["user_id", "meeting_id", "draft_key"]).doUpdateSet({ content_json: content, updated_at: now }))
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, {
+      action: "meeting.draft_save",
+      entityType: "meeting_draft",
+      entityId: row.id,
+      summary: `自动保存询问会录入草稿（${content.length} 字符）`,
+      before: before ? { meeting_id: meetingId, draft_key: key, chars: before.content_json.length } : undefined,
+      after: { meeting_id: meetingId, draft_key: key, chars: content.length },
+    });
+    return { ok: true as const, id: row.id };
+  });
 }
 
 export async function getDraft(db: DB, userId: number, meetingId: number, key: string) {
@@ -783,8 +815,25 @@ export async function getDraft(db: DB, userId: number, meetingId: number, key: s
     .executeTakeFirst();
 }
 
-export async function clearDraft(db: DB, userId: number, meetingId: number, key: string): Promise<void> {
-  await db.deleteFrom("meeting_drafts").where("user_id", "=", userId).where("meeting_id", "=", meetingId).where("draft_key", "=", key).execute();
+/** Discards the typist's draft; audited (`meeting.draft_discard`) when there was one. */
+export async function clearDraft(db: DB, actor: Actor, userId: number, meetingId: number, key: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const gone = await trx
+      .deleteFrom("meeting_drafts")
+      .where("user_id", "=", userId)
+      .where("meeting_id", "=", meetingId)
+      .where("draft_key", "=", key)
+      .returning(["id", "content_json"])
+      .executeTakeFirst();
+    if (!gone) return;
+    await recordAudit(trx, actor, {
+      action: "meeting.draft_discard",
+      entityType: "meeting_draft",
+      entityId: gone.id,
+      summary: "放弃询问会录入草稿",
+      before: { meeting_id: meetingId, draft_key: key, chars: gone.content_json.length },
+    });
+  });
 }
 
 // ---------------------------------------------------------------- the record per department, and corrections

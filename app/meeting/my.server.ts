@@ -73,9 +73,9 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
 export type MyMeetingData = Awaited<ReturnType<typeof loadMyMeeting>>;
 
 /** A member's open votes (for the home page): the ones still to vote on first. */
-export async function loadMemberVotes(db: Kysely<Database>, user: Pick<CurrentUser, "role" | "id">) {
+export async function loadMemberVotes(db: Kysely<Database>, user: Pick<CurrentUser, "role" | "id" | "memberInquiryIds">) {
   if (user.role !== "member") return { votes: [] };
-  const votes = (await listMemberVotes(db, user.id)).filter((v) => v.status === "open");
+  const votes = (await listMemberVotes(db, user.id, user.memberInquiryIds ?? [])).filter((v) => v.status === "open");
   return { votes: votes.map((v) => ({ id: v.id, title: v.title, inquiry_title: v.inquiry_title, voted: v.voted, choice: v.choice })) };
 }
 

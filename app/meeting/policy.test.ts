@@ -18,10 +18,13 @@ import {
 
 const HEALTH = 11;
 const EDUCATION = 12;
+const INQ = 7;
+const OTHER_INQ = 8;
 const user = (role: Role, organizationId: number | null = null) => ({ role, organizationId });
 const staff = user("staff");
 const admin = user("admin");
-const member = user("member");
+// a member taking part in inquiry INQ only (docs/decisions/0031)
+const member = { ...user("member"), memberInquiryIds: [INQ] };
 const health = user("department", HEALTH);
 const education = user("department", EDUCATION);
 const county = user("county", 99);
@@ -42,14 +45,15 @@ describe("meeting policy", () => {
   });
 
   it("the whole record is for staff and members; a department reads only its own transcript until publication", () => {
-    expect(canReadMeetingRecord(member)).toBe(true);
-    expect(canReadMeetingRecord(health)).toBe(false);
-    expect(canReadDepartmentTranscript(health, HEALTH, false)).toBe(true);
-    expect(canReadDepartmentTranscript(education, HEALTH, false)).toBe(false);
-    expect(canReadDepartmentTranscript(education, HEALTH, true)).toBe(true);
-    expect(canReadDepartmentTranscript(county, HEALTH, true)).toBe(false);
-    expect(canReadDepartmentTranscript(user("department", null), HEALTH, true)).toBe(false);
-    expect(canReadDepartmentTranscript(staff, HEALTH, false)).toBe(true);
+    expect(canReadMeetingRecord(member, INQ)).toBe(true);
+    expect(canReadMeetingRecord(member, OTHER_INQ)).toBe(false);
+    expect(canReadMeetingRecord(health, INQ)).toBe(false);
+    expect(canReadDepartmentTranscript(health, HEALTH, false, INQ)).toBe(true);
+    expect(canReadDepartmentTranscript(education, HEALTH, false, INQ)).toBe(false);
+    expect(canReadDepartmentTranscript(education, HEALTH, true, INQ)).toBe(true);
+    expect(canReadDepartmentTranscript(county, HEALTH, true, INQ)).toBe(false);
+    expect(canReadDepartmentTranscript(user("department", null), HEALTH, true, INQ)).toBe(false);
+    expect(canReadDepartmentTranscript(staff, HEALTH, false, INQ)).toBe(true);
   });
 
   it("corrections and written replies belong to the department whose answer it is", () => {
@@ -57,23 +61,25 @@ describe("meeting policy", () => {
     expect(canProposeCorrection(education, { organization_id: HEALTH })).toBe(false);
     expect(canProposeCorrection(staff, { organization_id: HEALTH })).toBe(false);
     expect(canProposeCorrection(health, { organization_id: null })).toBe(false);
-    expect(canReadWrittenReply(health, { department_id: HEALTH })).toBe(true);
-    expect(canReadWrittenReply(education, { department_id: HEALTH })).toBe(false);
-    expect(canReadWrittenReply(member, { department_id: HEALTH })).toBe(true);
+    expect(canReadWrittenReply(health, { department_id: HEALTH, inquiry_id: INQ })).toBe(true);
+    expect(canReadWrittenReply(education, { department_id: HEALTH, inquiry_id: INQ })).toBe(false);
+    expect(canReadWrittenReply(member, { department_id: HEALTH, inquiry_id: INQ })).toBe(true);
+    expect(canReadWrittenReply(member, { department_id: HEALTH, inquiry_id: OTHER_INQ })).toBe(false);
     expect(canAnswerWrittenReply(health, { department_id: HEALTH })).toBe(true);
     expect(canAnswerWrittenReply(staff, { department_id: HEALTH })).toBe(false);
     expect(canAnswerWrittenReply(education, { department_id: HEALTH })).toBe(false);
-    expect(canReadAttachment(health, { type: "written_reply", delegationOrganizationIds: [HEALTH] })).toBe(true);
-    expect(canReadAttachment(education, { type: "written_reply", delegationOrganizationIds: [HEALTH] })).toBe(false);
-    expect(canReadAttachment(county, { type: "written_reply", delegationOrganizationIds: [99] })).toBe(false);
+    expect(canReadAttachment(health, { type: "written_reply", delegationOrganizationIds: [HEALTH], inquiryId: INQ })).toBe(true);
+    expect(canReadAttachment(education, { type: "written_reply", delegationOrganizationIds: [HEALTH], inquiryId: INQ })).toBe(false);
+    expect(canReadAttachment(county, { type: "written_reply", delegationOrganizationIds: [99], inquiryId: INQ })).toBe(false);
   });
 
   it("members vote; nobody sees who chose what in a secret vote", () => {
     expect(canVote(member)).toBe(true);
     expect(canVote(staff)).toBe(false);
     expect(canVote(health)).toBe(false);
-    expect(canSeeVoteResults(member)).toBe(true);
-    expect(canSeeVoteResults(health)).toBe(false);
+    expect(canSeeVoteResults(member, INQ)).toBe(true);
+    expect(canSeeVoteResults(member, OTHER_INQ)).toBe(false);
+    expect(canSeeVoteResults(health, INQ)).toBe(false);
     expect(canSeeBallotChoices(staff, { secret: 1 })).toBe(false);
     expect(canSeeBallotChoices(admin, { secret: true })).toBe(false);
     expect(canSeeBallotChoices(staff, { secret: 0 })).toBe(true);
@@ -81,9 +87,12 @@ describe("meeting policy", () => {
   });
 
   it("the digest is public only once published", () => {
-    expect(canReadDigest(null, false)).toBe(false);
-    expect(canReadDigest(null, true)).toBe(true);
-    expect(canReadDigest(health, false)).toBe(false);
-    expect(canReadDigest(staff, false)).toBe(true);
+    expect(canReadDigest(null, false, INQ)).toBe(false);
+    expect(canReadDigest(null, true, INQ)).toBe(true);
+    expect(canReadDigest(health, false, INQ)).toBe(false);
+    expect(canReadDigest(staff, false, INQ)).toBe(true);
+    expect(canReadDigest(member, false, INQ)).toBe(true);
+    expect(canReadDigest(member, false, OTHER_INQ)).toBe(false);
+    expect(canReadDigest(member, true, OTHER_INQ)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { SEGMENT_KINDS } from "./labels";
 import { MAX_CORRECTION_DAYS } from "./meeting.server";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate } from "../utils/time";
+import { idField, optionalIdField } from "../utils/ids";
 
 /**
  * The zod schemas of the meeting routes' forms. They live in a server module so route modules never run
@@ -14,11 +15,7 @@ export const SetupSchema = z.object({
   sessionName: fields.optionalText("所属会议", 100),
   chairName: fields.optionalText("主持人", 40),
   chairTitle: fields.optionalText("主持人职务", 60),
-  governmentOrganizationId: z
-    .string()
-    .optional()
-    .transform((v) => (v ? Number(v) : null))
-    .refine((v) => v === null || (Number.isInteger(v) && v > 0), "请选择应询的人民政府"),
+  governmentOrganizationId: optionalIdField("请选择应询的人民政府"),
   governmentResponderName: fields.optionalText("政府应询人", 40),
   governmentResponderTitle: fields.optionalText("政府应询人职务", 60),
   voteMode: z.enum(["none", "answer", "department"], { error: "请选择满意度测评方式" }),
@@ -44,10 +41,7 @@ export const SpeechSchema = z.object({
   kind: z.enum(["opening", "report", "commitment", "closing"], { error: "请选择议程" }),
   speakerName: fields.requiredText("发言人", 40),
   speakerTitle: fields.optionalText("职务", 60),
-  organizationId: z
-    .string()
-    .optional()
-    .transform((v) => (v ? Number(v) : null)),
+  organizationId: optionalIdField("请选择发言人所在单位"),
   body: fields.requiredText("发言内容", 50_000),
 });
 
@@ -69,10 +63,7 @@ export const EditSchema = z.object({
   headline: fields.optionalText("标题", 120),
   questionerName: fields.optionalText("询问人", 40),
   questionerRole: fields.optionalText("身份", 60),
-  departmentId: z
-    .string()
-    .optional()
-    .transform((v) => (v ? Number(v) : null)),
+  departmentId: optionalIdField("请选择应询部门"),
 });
 
 export const ReplySchema = z.object({
@@ -83,7 +74,7 @@ export const ReplySchema = z.object({
 
 export const OpenSchema = z.object({
   targetType: z.enum(["answer", "department"]),
-  targetId: z.coerce.number().int().positive(),
+  targetId: idField(),
 });
 
 export const DigestSchema = z.object({

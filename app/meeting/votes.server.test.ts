@@ -414,7 +414,7 @@ describe("a secret vote is secret in the database", () => {
       expect(await castBallot(db, a.actor, { voteId: secretVote, memberId: a.id, choice: "abstain" })).toMatchObject({ ok: false });
       expect(await closeVote(db, old.staff.actor, secretVote)).toMatchObject({ ok: true, outcome: { approval: 1, needed: 2, passed: false } });
       // member pages read the roll
-      expect((await listMemberVotes(db, a.id)).find((v) => v.id === secretVote)).toMatchObject({ voted: true, choice: null });
+      expect((await listMemberVotes(db, a.id, [old.inquiryId])).find((v) => v.id === secretVote)).toMatchObject({ voted: true, choice: null });
     } finally {
       await db.destroy();
       await rm(dir, { recursive: true, force: true });

@@ -722,13 +722,16 @@ export async function listInquiryVotes(db: DB | Trx, inquiryId: number, targetTy
 }
 
 /** For a member's phone: open votes first, then recently closed ones, each with whether the member has voted. */
-export async function listMemberVotes(db: DB | Trx, memberId: number, limit = 30) {
+export async function listMemberVotes(db: DB | Trx, memberId: number, inquiryIds: readonly number[], limit = 30) {
+  // only the votes of the inquiries the member takes part in (policy: readableInquiries)
+  if (inquiryIds.length === 0) return [];
   const rows = await db
     .selectFrom("votes as v")
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
     .leftJoin("vote_roll as r", (j) => j.onRef("r.vote_id", "=", "v.id").on("r.user_id", "=", memberId))
     .leftJoin("vote_ballots as b", (j) => j.onRef("b.vote_id", "=", "v.id").on("b.member_id", "=", memberId))
     .select(["v.id", "v.title", "v.status", "v.method", "v.result", "v.opened_at", "v.closed_at", "v.secret", "i.title as inquiry_title", "r.voting", "r.voted", "b.choice"])
+    .where("v.inquiry_id", "in", [...inquiryIds])
     .orderBy("v.status", "desc")
     .orderBy("v.id", "desc")
     .limit(limit)

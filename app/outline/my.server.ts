@@ -42,12 +42,15 @@ export async function loadMyOutlineQuestions(db: Kysely<Database>, user: Pick<Cu
 
 export type MyOutlineQuestions = NonNullable<Awaited<ReturnType<typeof loadMyOutlineQuestions>>>;
 
-export async function loadMemberOutlineHome(db: Kysely<Database>, user: Pick<CurrentUser, "role" | "id">) {
+export async function loadMemberOutlineHome(db: Kysely<Database>, user: Pick<CurrentUser, "role" | "id" | "memberInquiryIds">) {
   if (user.role !== "member") return null;
+  // proposals are open to the inquiries the member takes part in (docs/decisions/0031)
+  const scope = [...(user.memberInquiryIds ?? []), -1];
   const inquiries = await db
     .selectFrom("inquiries")
     .select(["id", "title", "meeting_date", "outline_status", "stage"])
     .where("stage", "in", ["plan", "research", "outline"])
+    .where("id", "in", scope)
     .orderBy("id", "desc")
     .execute();
   const open = inquiries.filter((i) => proposalsOpen(i.outline_status)).map((i) => ({ id: i.id, title: i.title, meeting_date: i.meeting_date }));

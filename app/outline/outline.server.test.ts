@@ -429,13 +429,15 @@ describe("the outline against the database", () => {
     const id = ok(await savePreparationAnswer(t.db, healthUser.actor, { inquiryId, questionId: q1, departmentId: health, version: 0, answer: rich("答复"), submit: true, files: [pdf] }));
     const attachment = await t.db.selectFrom("attachments").selectAll().where("owner_type", "=", "preparation_answer").where("owner_id", "=", id).executeTakeFirstOrThrow();
     const owner = await attachmentOwner(t.db, attachment);
-    const as = (u: TestUser) => ({ role: u.role, organizationId: u.organizationId });
+    const as = (u: TestUser) => ({ role: u.role, organizationId: u.organizationId, memberInquiryIds: [inquiryId] });
     expect(canReadAttachment(as(healthUser), owner)).toBe(true);
     expect(canReadAttachment(as(eduUser), owner)).toBe(false);
     expect(canReadAttachment(as(staff), owner)).toBe(true);
     expect(canReadAttachment(as(member), owner)).toBe(true);
     expect(canReadAttachment({ role: "county", organizationId: health }, owner)).toBe(false);
-    const q = { departmentId: health };
+    const q = { departmentId: health, inquiryId };
+    expect(canReadAttachment({ role: "member", organizationId: null, memberInquiryIds: [] }, owner)).toBe(false);
+    expect(canReadPreparationAnswer({ role: "member", organizationId: null, memberInquiryIds: [] }, q)).toBe(false);
     expect([isQuestionDepartment(as(healthUser), q), canWritePreparationAnswer(as(healthUser), q), canReadPreparationAnswer(as(healthUser), q)]).toEqual([true, true, true]);
     expect([isQuestionDepartment(as(eduUser), q), canWritePreparationAnswer(as(eduUser), q), canReadPreparationAnswer(as(eduUser), q)]).toEqual([false, false, false]);
     expect([canWritePreparationAnswer(as(staff), q), canReadPreparationAnswer(as(staff), q)]).toEqual([false, true]);
@@ -464,7 +466,7 @@ describe("the outline against the database", () => {
       { id: p1, status: "accepted", question_id: qid, decline_reason: "", decided_by: staff.id },
       { id: p2, status: "declined", question_id: null, decline_reason: "与第 3 题重复", decided_by: staff.id },
     ]);
-    const home = (await loadMemberOutlineHome(t.db, { role: "member", id: member.id }))!;
+    const home = (await loadMemberOutlineHome(t.db, { role: "member", id: member.id, memberInquiryIds: [inquiryId] }))!;
     expect(home.open.map((i) => i.id)).toEqual([inquiryId]);
     expect(home.proposals.map((p) => p.status)).toEqual(["declined", "accepted"]);
     expect(home.questions.map((x) => x.text)).toEqual(["健康问一", "农村学校寄宿条件如何改善？"]);
@@ -473,7 +475,7 @@ describe("the outline against the database", () => {
     ok(await submitOutline(t.db, staff.actor, { inquiryId, revision: await rev() }));
     ok(await decideOutline(t.db, staff.actor, { inquiryId, revision: await rev(), decision: "approve", decidedOn: "2020-01-03", note: "" }));
     expect(await createProposal(t.db, member.actor, { inquiryId, memberId: member.id, text: "迟到的建议", departmentId: null, keyword: "", sourceNote: "" })).toMatchObject({ ok: false });
-    expect((await loadMemberOutlineHome(t.db, { role: "member", id: member.id }))!.open).toEqual([]);
+    expect((await loadMemberOutlineHome(t.db, { role: "member", id: member.id, memberInquiryIds: [inquiryId] }))!.open).toEqual([]);
   });
 
   it("the accepted proposal's note carries the Beijing date it was made: 00:30 on 1 July is 1 July (issue 15.3)", async () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 import type { Database, OutlineStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { requireUser } from "../auth/session.server";
 import { canReadWholeOutline, forbidden, notFound } from "../policy.server";
@@ -17,6 +18,7 @@ import {
   type OutlineSnapshot,
   type SnapshotQuestion,
 } from "./labels";
+import { idField, optionalIdField, parseId } from "../utils/ids";
 
 /**
  * 询问提纲: keywords and questions drafted from research findings and county reports, frozen into numbered
@@ -421,7 +423,7 @@ export async function exportVersion(db: Kysely<Database>, inquiryId: number, num
   return row ? { ...row, snapshot: parseSnapshot(row.snapshot_json) } : undefined;
 }
 
-const PositiveInt = z.coerce.number().int().positive();
+const PositiveInt = idField();
 
 /**
  * The loader preamble of the outline exports (Word document, print view): staff and members only, the inquiry's
@@ -435,8 +437,8 @@ export async function loadOutlineExport(
   messages: { forbidden: string; noApprovedVersion: string },
 ) {
   const user = await requireUser(request);
-  if (!canReadWholeOutline(user)) forbidden(messages.forbidden);
   const id = PositiveInt.safeParse(params.id);
+  if (!canReadWholeOutline(user, id.data ?? 0)) forbidden(messages.forbidden);
   if (!id.success) notFound("该专题询问不存在");
   const head = await getOutlineHead(db, id.data);
   if (!head) notFound("该专题询问不存在");
@@ -1057,10 +1059,8 @@ export async function createProposal(
       if (!proposalsOpen(head.outline_status)) refuse("_form", "询问提纲已经主任会议审定，不再征集问题建议");
       const member = await trx.selectFrom("users").select(["id", "role"]).where("id", "=", input.memberId).executeTakeFirst();
       if (!member || member.role !== "member") refuse("_form", "只有委员/代表可以提出问题建议");
-      if (input.departmentId !== null) {
-        const dept = await trx.selectFrom("organizations").select(["id", "kind"]).where("id", "=", input.departmentId).executeTakeFirst();
-        if (!dept || (dept.kind !== "government" && dept.kind !== "department")) refuse("departmentId", "建议应询部门只能选择人民政府或政府部门");
-      }
+      const deptProblem = await organizationsProblem(trx, [input.departmentId], { kinds: RESPONDING_KINDS, message: "建议应询部门只能选择人民政府或政府部门" });
+      if (deptProblem) refuse("departmentId", deptProblem);
       const row = await trx
         .insertInto("outline_proposals")
         .values({
@@ -1262,26 +1262,14 @@ export async function savePreparationAnswer(
 // Forms
 // ---------------------------------------------------------------------------------------------------------
 
-export const RevisionSchema = z.coerce.number().int().positive();
+export const RevisionSchema = idField();
 
 /** The small forms of the outline page: move up/down, delete, move to another keyword. */
 export const MoveSchema = z.object({ id: fields.id("项目"), direction: z.enum(["up", "down"]) });
 export const IdOnlySchema = z.object({ id: fields.id("项目") });
 export const RelocateSchema = z.object({ id: fields.id("问题"), keywordId: fields.id("目标关键词") });
 
-const optionalId = (label: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) {
-        ctx.addIssue({ code: "custom", message: `请选择${label}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const optionalId = (label: string) => optionalIdField(`请选择${label}`);
 
 export const KeywordFormSchema = z.object({
   keyword: fields.requiredText("关键词", 40),
@@ -1311,7 +1299,7 @@ export const QuestionFormSchema = z
       const name = String((v as { questionerName?: unknown }).questionerName ?? "").trim();
       if (who === NAMED_QUESTIONER && !name) {
         ctx.addIssue({ code: "custom", path: ["questionerName"], message: "请填写询问人姓名" });
-      } else if (who && who !== NAMED_QUESTIONER && !/^\d+$/.test(who)) {
+      } else if (who && who !== NAMED_QUESTIONER && parseId(who) === null) {
         ctx.addIssue({ code: "custom", path: ["questionerUserId"], message: "请选择询问人" });
       }
     },
@@ -1360,8 +1348,8 @@ export const AcceptProposalSchema = z.object({
     .min(1, "请选择关键词")
     .transform((v, ctx) => {
       if (v === "new") return "new" as const;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) {
+      const n = parseId(v);
+      if (n === null) {
         ctx.addIssue({ code: "custom", message: "请选择关键词" });
         return z.NEVER;
       }

@@ -3,6 +3,7 @@ import type { VoteChoice } from "../../db/schema";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate } from "../utils/time";
 import { VOTE_CHOICES } from "./labels";
+import { idField, versionField } from "../utils/ids";
 
 /**
  * The zod schemas of the rectification forms. They live in a server module (not at the top of the route
@@ -15,8 +16,8 @@ const date = (label: string) =>
     .min(1, `请填写${label}`)
     .refine(isCalendarDate, `${label}格式不正确，请按“年-月-日”填写`);
 
-const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()));
-const optionalId = z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), z.coerce.number().int().positive().nullable());
+const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(idField()));
+const optionalId = z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), idField().nullable());
 
 export const ItemCreateSchema = z.object({
   problem: fields.requiredText("问题", 2000),
@@ -44,7 +45,7 @@ export const ExtensionRequestSchema = z.object({
 });
 
 export const ExtensionDecisionSchema = z.object({
-  extensionId: z.coerce.number().int().positive(),
+  extensionId: idField(),
   decision: z.enum(["approve", "deny"]),
   note: fields.optionalText("审批意见", 2000),
 });
@@ -55,10 +56,10 @@ export const WarningDaysSchema = z.object({
 export const PublicSchema = z.object({ version: fields.version(), public: z.enum(["0", "1"]) });
 
 export const DueDateSchema = z.object({ dueDate: date("报送期限"), reportId: optionalId, version: optionalId });
-export const ReportRefSchema = z.object({ reportId: z.coerce.number().int().positive(), version: z.coerce.number().int().positive() });
+export const ReportRefSchema = z.object({ reportId: idField(), version: versionField() });
 export const OptionalReportRefSchema = z.object({ reportId: optionalId, version: optionalId });
 export const BallotSchema = z.object({
-  reportId: z.coerce.number().int().positive(),
+  reportId: idField(),
   choice: z.enum(VOTE_CHOICES as [VoteChoice, ...VoteChoice[]], { error: "请选择测评意见" }),
 });
 export const CloseVoteSchema = ReportRefSchema.extend({ newDueDate: z.string().trim().optional().transform((v) => v ?? "") });

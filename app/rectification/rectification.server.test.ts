@@ -364,23 +364,25 @@ describe("rectification items against the database", () => {
     if (!r.ok) throw new Error(r.message);
     const att = await w.t.db.selectFrom("attachments").selectAll().where("owner_type", "=", "progress_report").executeTakeFirstOrThrow();
     const owner = await attachmentOwner(w.t.db, att);
-    const asUser = (u: { role: World["staff"]["role"]; organizationId: number | null }) => canReadAttachment(u, owner);
+    const asUser = (u: { role: World["staff"]["role"]; organizationId: number | null; memberInquiryIds?: number[] }) => canReadAttachment(u, owner);
     expect(asUser(w.deptA)).toBe(true);
     expect(asUser(w.deptB)).toBe(true);
     expect(asUser(w.deptC)).toBe(false);
     expect(asUser(w.liaison)).toBe(false);
     expect(asUser({ role: "county", organizationId: w.county })).toBe(false);
     expect(asUser(w.staff)).toBe(true);
-    expect(asUser({ role: "member", organizationId: null })).toBe(true);
+    expect(asUser({ role: "member", organizationId: null, memberInquiryIds: [w.inquiryId] })).toBe(true);
+    expect(asUser({ role: "member", organizationId: null, memberInquiryIds: [w.inquiryId + 1] })).toBe(false);
   });
 
   it("policy: who reads and acts on an item", () => {
-    const item = { lead_department_id: w.orgA, codepartment_ids: [w.orgB] };
+    const item = { lead_department_id: w.orgA, codepartment_ids: [w.orgB], inquiry_id: w.inquiryId };
     expect(canReadItem(w.deptA, item)).toBe(true);
     expect(canReadItem(w.deptB, item)).toBe(true);
     expect(canReadItem(w.deptC, item)).toBe(false);
     expect(canReadItem({ role: "county", organizationId: w.orgA }, item)).toBe(false);
-    expect(canReadItem({ role: "member", organizationId: null }, item)).toBe(true);
+    expect(canReadItem({ role: "member", organizationId: null, memberInquiryIds: [w.inquiryId] }, item)).toBe(true);
+    expect(canReadItem({ role: "member", organizationId: null, memberInquiryIds: [] }, item)).toBe(false);
     expect(canReportItemProgress(w.deptB, item)).toBe(true);
     expect(canReportItemProgress(w.staff, item)).toBe(false);
     expect(canRequestItemClosure(w.deptA, item)).toBe(true);

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import { together } from "../../db/together";
 import type { Database, ItemStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
+import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight, type Light } from "../utils/deadline";
@@ -18,6 +19,7 @@ import {
   type LightFilter,
   type SourceType,
 } from "./labels";
+import { idField } from "../utils/ids";
 
 /**
  * 整改督办: rectification items (问题清单 / 整改台账) from the meeting's exchanges, research findings or by hand;
@@ -282,7 +284,7 @@ export interface LedgerFilter {
 
 /** The ledger's filters from the query string; anything odd is ignored. */
 export function ledgerFilterFrom(url: URL): LedgerFilter {
-  const dept = z.coerce.number().int().positive().safeParse(url.searchParams.get("department") ?? "");
+  const dept = idField().safeParse(url.searchParams.get("department") ?? "");
   const status = z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]]).safeParse(url.searchParams.get("status") ?? "");
   const light = z.enum(LIGHT_FILTERS as [LightFilter, ...LightFilter[]]).safeParse(url.searchParams.get("light") ?? "");
   return { departmentId: dept.success ? dept.data : undefined, status: status.success ? status.data : undefined, light: light.success ? light.data : undefined };
@@ -550,17 +552,14 @@ async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew
   }
   const co = [...new Set(input.coDepartmentIds)];
   if (co.includes(input.leadDepartmentId)) return { field: "coDepartmentIds", message: "牵头单位不能同时作为配合单位" };
-  const ids = [input.leadDepartmentId, ...co];
-  const found = await db
-    .selectFrom("organizations")
-    .select("id")
-    .where("id", "in", ids)
-    .where("active", "=", 1)
-    .where("kind", "in", ["government", "department"])
-    .execute();
-  const ok = new Set(found.map((f) => f.id));
-  if (!ok.has(input.leadDepartmentId)) return { field: "leadDepartmentId", message: "牵头单位须为启用中的人民政府或政府部门" };
-  if (co.some((id) => !ok.has(id))) return { field: "coDepartmentIds", message: "配合单位须为启用中的人民政府或政府部门" };
+  const leadProblem = await organizationsProblem(db, [input.leadDepartmentId], {
+    kinds: RESPONDING_KINDS,
+    activeOnly: true,
+    message: "牵头单位须为启用中的人民政府或政府部门",
+  });
+  if (leadProblem) return { field: "leadDepartmentId", message: leadProblem };
+  const coProblem = await organizationsProblem(db, co, { kinds: RESPONDING_KINDS, activeOnly: true, message: "配合单位须为启用中的人民政府或政府部门" });
+  if (coProblem) return { field: "coDepartmentIds", message: coProblem };
   if (isNew && input.sourceType !== "manual") {
     if (!input.sourceId) return { field: "_form", message: "来源无效，请从询问会问答或调研问题线索重新选择" };
     if (input.sourceType === "exchange") {

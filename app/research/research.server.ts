@@ -7,6 +7,7 @@ import { RESEARCH_KINDS } from "../labels";
 import { richTextFromForm, type RichText } from "../richtext/richtext.server";
 import { fields, parseForm } from "../utils/forms.server";
 import { isCalendarDate, nowIso } from "../utils/time";
+import { optionalIdField } from "../utils/ids";
 
 /** 会前调研: the committee's own research activities and the problem clues (问题线索) drawn from them. */
 export { RESEARCH_KINDS } from "../labels";
@@ -198,16 +199,5 @@ export async function readActivityForm(formData: FormData): Promise<ActivityForm
 /** The clue form: its text and, optionally, the activity it came from. */
 export const FindingFormSchema = z.object({
   text: fields.requiredText("问题线索", 1000),
-  activityId: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) {
-        ctx.addIssue({ code: "custom", message: "请选择来源调研活动" });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  activityId: optionalIdField("请选择来源调研活动"),
 });

@@ -3,6 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { changeOwnPassword } from "~/admin/users.server";
+import { readDeviceToken } from "~/auth/devices.server";
+import { confirmCurrentPassword } from "~/auth/login.server";
 import { actorOf, clientIp, createUserSession, requireUser } from "~/auth/session.server";
 import { FormError, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -29,6 +31,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request, 16 * 1024), Schema);
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values: {} }, { status: 400 });
   const db = getDb();
+  // the current password is checked under the sign-in throttle first (issue 16)
+  const confirmed = await confirmCurrentPassword(db, {
+    username: user.username,
+    password: parsed.data.currentPassword,
+    ip: clientIp(context),
+    deviceToken: await readDeviceToken(request),
+  });
+  if (!confirmed.ok) {
+    return data({ fieldErrors: { currentPassword: [confirmed.message] }, values: {} }, { status: confirmed.reason === "throttled" ? 429 : 400 });
+  }
   const result = await changeOwnPassword(db, actorOf(user, context), {
     userId: user.id,
     currentPassword: parsed.data.currentPassword,

@@ -8,13 +8,14 @@ import { getDb } from "~/db.server";
 import { requirePermission } from "~/policy.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDateTime, isCalendarDate, shanghaiDayStartIso } from "~/utils/time";
+import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 询问" }];
 
 const PAGE_SIZE = 50;
 const date = z.string().refine(isCalendarDate).optional().catch(undefined);
 const FilterSchema = z.object({
-  actorId: z.coerce.number().int().positive().optional().catch(undefined),
+  actorId: idField().optional().catch(undefined),
   entityType: z.string().max(40).optional().catch(undefined),
   from: date,
   to: date,

@@ -11,14 +11,15 @@ import { requirePermission } from "~/policy.server";
 import type { OrganizationKind } from "../../db/schema";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "组织机构 · 询问" }];
 
 const nameField = z.string({ error: "请填写名称" }).trim().min(1, "请填写名称").min(2, "名称至少 2 个字").max(60, "名称不能超过 60 个字");
 const kindField = z.enum(ORGANIZATION_KINDS as [OrganizationKind, ...OrganizationKind[]], { error: "请选择类别" });
 const CreateSchema = z.object({ name: nameField, kind: kindField });
-const UpdateSchema = z.object({ id: z.coerce.number().int().positive(), version: z.coerce.number().int().positive(), name: nameField, kind: kindField });
-const ActiveSchema = z.object({ id: z.coerce.number().int().positive(), version: z.coerce.number().int().positive(), active: z.enum(["0", "1"]) });
+const UpdateSchema = z.object({ id: idField(), version: versionField(), name: nameField, kind: kindField });
+const ActiveSchema = z.object({ id: idField(), version: versionField(), active: z.enum(["0", "1"]) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "admin:organizations");

@@ -12,10 +12,11 @@ import { notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.display_name ?? "账号"} · 用户管理 · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "admin:users");
@@ -27,9 +28,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { user, organizations: await organizationOptions(db) };
 }
 
-const ActiveSchema = z.object({ version: z.coerce.number().int().positive(), active: z.enum(["0", "1"]) });
+const ActiveSchema = z.object({ version: versionField(), active: z.enum(["0", "1"]) });
 const PasswordSchema = z.object({
-  version: z.coerce.number().int().positive(),
+  version: versionField(),
   password: z.string({ error: "请输入新密码" }).min(1, "请输入新密码").max(128, "密码不能超过 128 个字符"),
 });
 

@@ -8,6 +8,7 @@ import { Pagination } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { requirePermission } from "~/policy.server";
 import { pageFrom } from "~/utils/paging";
+import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 询问" }];
 
@@ -15,7 +16,7 @@ const PAGE_SIZE = 30;
 const FilterSchema = z.object({
   q: z.string().trim().max(64).optional().catch(undefined),
   role: z.enum(ROLES as [string, ...string[]]).optional().catch(undefined),
-  organizationId: z.coerce.number().int().positive().optional().catch(undefined),
+  organizationId: idField().optional().catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

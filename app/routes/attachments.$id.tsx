@@ -6,11 +6,12 @@ import { attachmentFilePath, attachmentOwner, getAttachment } from "~/attachment
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { canReadAttachment, forbidden, notFound } from "~/policy.server";
+import { idField } from "~/utils/ids";
 
 /** Downloads an attachment after checking the same permission as the record it belongs to. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = z.coerce.number().int().positive().safeParse(params.id);
+  const id = idField().safeParse(params.id);
   if (!id.success) notFound("该附件不存在");
   const db = getDb();
   const attachment = await getAttachment(db, id.data);

@@ -10,22 +10,24 @@ import { getDb } from "~/db.server";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
-import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
+import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const StageSchema = z.object({
-  version: z.coerce.number().int().positive(),
+  version: versionField(),
   stage: z.enum(STAGES.map((s) => s.key) as [InquiryStage, ...InquiryStage[]], { error: "请选择阶段" }),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "inquiry:list");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("该专题询问不在您参与的范围内，您无权查看。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

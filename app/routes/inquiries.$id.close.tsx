@@ -14,6 +14,7 @@ import { richTextFromForm } from "~/richtext/richtext.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * 办结: when every item is closed or carried over and the government's handling report is accepted, staff
@@ -45,7 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!canManageRectification(user)) forbidden("只有人大工作人员可以办结专题询问。");
   const formData = await readFormData(request, 1024 * 1024);
   const values = { record: String(formData.get("record") ?? "") };
-  const version = z.coerce.number().int().positive().safeParse(formData.get("version"));
+  const version = idField().safeParse(formData.get("version"));
   if (!version.success) return data({ fieldErrors: { _form: ["请求无效，请刷新页面后重试"] }, values }, { status: 400 });
   const record = richTextFromForm(formData, "record", { label: "办结记录", required: true });
   if (!record.ok) return data({ fieldErrors: { record: [record.message] }, values }, { status: 400 });

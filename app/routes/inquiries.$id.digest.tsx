@@ -27,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
-  if (!canReadMeetingRecord(user)) {
+  if (!canReadMeetingRecord(user, inquiry.id)) {
     if (meeting?.digest_published_at) throw redirect(`/public/inquiries/${inquiry.id}`);
     forbidden("询问会摘要发布前仅供人大工作人员和委员查阅。");
   }

@@ -17,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const meeting = await getMeetingByInquiry(db, inquiryId);
   const published = !!meeting?.digest_published_at;
   const user = await getCurrentUser(request);
-  if (!canReadDigest(user, published)) {
+  if (!canReadDigest(user, published, inquiryId)) {
     if (!user) await requireUser(request);
     forbidden("询问会摘要发布前仅供人大工作人员和委员查阅。");
   }

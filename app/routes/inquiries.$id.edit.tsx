@@ -10,10 +10,11 @@ import { ErrorSummary, InquiryFields, InquiryUpdateSchema } from "~/inquiries/in
 import { notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `修改 ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "inquiry:manage");

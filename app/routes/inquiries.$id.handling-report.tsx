@@ -102,8 +102,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canPublish: canReviewHandlingReport(user),
     isStaff: isStaff && !closed,
     isLiaison: canSubmitHandlingReport(user) && !closed,
-    isMember: canVoteHandlingReport(user) && !closed,
-    canOverview: canReadInquiry(user),
+    isMember: canVoteHandlingReport(user, inquiry.id) && !closed,
+    canOverview: canReadInquiry(user, inquiry.id),
   };
 }
 
@@ -161,7 +161,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirectWithToast(here, "满意度测评已开始，委员登录后即可投票");
   }
   if (intent === "ballot") {
-    if (!canVoteHandlingReport(user)) forbidden("只有委员和代表可以参加满意度测评。");
+    if (!canVoteHandlingReport(user, inquiry.id)) forbidden("只有委员和代表可以参加满意度测评。");
     const parsed = parseForm(formData, BallotSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
     await ownReport(parsed.data.reportId);

@@ -34,6 +34,7 @@ import { canManageMeeting, canReadMeetingRecord, forbidden, notFound } from "~/p
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * 询问会: the meeting's setup and responding officials, the live entry of the record (staff), the record itself
@@ -45,7 +46,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
-  if (!canReadMeetingRecord(user)) {
+  if (!canReadMeetingRecord(user, inquiry.id)) {
     forbidden("询问会完整记录仅供人大工作人员和委员查阅；应询部门请在“我的待办”中查看本单位的询问记录。");
   }
   const canManage = canManageMeeting(user);
@@ -144,7 +145,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirectWithToast(`${here}#officials`, `已添加应询人员${parsed.data.officialName}`);
   }
   if (intent === "removeOfficial") {
-    const id = z.coerce.number().int().positive().safeParse(formData.get("officialId"));
+    const id = idField().safeParse(formData.get("officialId"));
     if (!id.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, {});
     const result = await removeOfficial(db, actor, meeting.id, id.data);
     if (!result.ok) return refuse({ _form: [result.message] }, {});
@@ -164,7 +165,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirectWithToast(`${here}#segment-${result.id}`, `已记录${SEGMENT_KIND_LABELS[parsed.data.kind]}`);
   }
   if (intent === "move") {
-    const id = z.coerce.number().int().positive().safeParse(formData.get("segmentId"));
+    const id = idField().safeParse(formData.get("segmentId"));
     const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
     if (!id.success || !direction.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, {});
     const segment = await db.selectFrom("meeting_segments").select("meeting_id").where("id", "=", id.data).executeTakeFirst();

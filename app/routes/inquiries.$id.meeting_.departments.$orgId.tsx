@@ -31,7 +31,7 @@ async function load(request: Request, params: { id?: string; orgId?: string }) {
   const orgId = parseId(params.orgId, "该部门不存在");
   const organization = await db.selectFrom("organizations").select(["id", "name"]).where("id", "=", orgId).executeTakeFirst();
   if (!organization) notFound("该部门不存在");
-  if (!canReadDepartmentTranscript(user, orgId, !!meeting?.digest_published_at)) forbidden(DENIED);
+  if (!canReadDepartmentTranscript(user, orgId, !!meeting?.digest_published_at, inquiry.id)) forbidden(DENIED);
   if (!meeting) notFound("该询问会尚未设置");
   return { db, user, inquiry, meeting, organization };
 }
@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     correctionOpen: open,
     isOwn: user.role === "department" && user.organizationId === organization.id,
     canDecide: canDecideCorrection(user),
-    canSeeInquiry: canReadMeetingRecord(user),
+    canSeeInquiry: canReadMeetingRecord(user, inquiry.id),
     segments: transcript.map((s) => ({
       ...shapeSegment(s),
       corrections: Object.fromEntries(

@@ -27,11 +27,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   if (intent === "draft") {
-    const result = await saveDraft(db, user.id, meeting.id, "exchange", String(formData.get("content") ?? ""));
+    const result = await saveDraft(db, actorOf(user, context), user.id, meeting.id, "exchange", String(formData.get("content") ?? ""));
     return result.ok ? json({ ok: true }) : json({ ok: false, fieldErrors: { [result.field]: [result.message] } }, 400);
   }
   if (intent === "discard") {
-    await clearDraft(db, user.id, meeting.id, "exchange");
+    await clearDraft(db, actorOf(user, context), user.id, meeting.id, "exchange");
     return json({ ok: true });
   }
   if (intent === "exchange") {

@@ -15,6 +15,7 @@ import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { TurnKind } from "../../db/schema";
+import { parseId as parseIdValue } from "~/utils/ids";
 
 /**
  * One segment of the record, for staff: correct its wording and speakers afterwards (with the version seen),
@@ -89,13 +90,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const turns: TurnEdit[] = [];
     for (const [i, id] of ids.entries()) {
       const turn = known.get(id);
-      if (!turn) return refuse({ turns: ["记录中的发言已变化，请刷新页面后重试。"] });
+      if (!turn) return refuse({ turns: ["记录中的发言已变化，请刷新页面后重试。"] }, parsed.values);
+      if (orgs[i] && parseIdValue(orgs[i]) === null) return refuse({ turns: ["所选单位不存在"] }, parsed.values);
       turns.push({
         id: turn.id,
         kind: turn.kind,
         speakerName: speakers[i],
         speakerTitle: titles[i],
-        organizationId: orgs[i] ? Number(orgs[i]) : null,
+        organizationId: orgs[i] ? parseIdValue(orgs[i]) : null,
         body: bodies[i],
         remove: removed.has(id),
       });
@@ -103,13 +105,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const newKind = String(formData.get("newKind") ?? "");
     const newBody = String(formData.get("newBody") ?? "");
     if (newBody.trim()) {
-      if (!TURN_KINDS.includes(newKind as TurnKind)) return refuse({ turns: ["请选择追加发言的类型"] });
+      if (!TURN_KINDS.includes(newKind as TurnKind)) return refuse({ turns: ["请选择追加发言的类型"] }, parsed.values);
+      const newOrg = String(formData.get("newOrg") ?? "");
+      if (newOrg && parseIdValue(newOrg) === null) return refuse({ turns: ["所选单位不存在"] }, parsed.values);
       turns.push({
         id: null,
         kind: newKind as TurnKind,
         speakerName: String(formData.get("newSpeaker") ?? ""),
         speakerTitle: String(formData.get("newTitle") ?? ""),
-        organizationId: formData.get("newOrg") ? Number(formData.get("newOrg")) : null,
+        organizationId: newOrg ? parseIdValue(newOrg) : null,
         body: newBody,
         remove: false,
       });

@@ -17,6 +17,7 @@ import { canManageVotes, canReadMeetingRecord, forbidden, notFound } from "~/pol
 import { formValues, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * The satisfaction votes of one meeting: staff open a vote per answer or per department (as the meeting's vote
@@ -28,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `满意
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
-  if (!canReadMeetingRecord(user)) forbidden("满意度测评仅供委员、代表和人大工作人员查阅。");
+  if (!canReadMeetingRecord(user, inquiry.id)) forbidden("满意度测评仅供委员、代表和人大工作人员查阅。");
   if (!meeting) notFound("该询问会尚未设置");
   const votes = (await listInquiryVotes(db, inquiry.id)).filter((v) => v.target_type !== "handling_report");
   const record = await loadRecord(db, meeting.id);

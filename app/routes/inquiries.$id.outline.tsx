@@ -59,6 +59,7 @@ import { canEditOutline, canProposeQuestion, canReadWholeOutline, canSeeOutlineN
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * 询问提纲 of one inquiry. Staff draft it (keywords and questions, with their sources, reordered with buttons
@@ -67,7 +68,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问提纲 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 /** A refused save keeps the user's text; after a conflict the page also reloads to show the latest outline. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
@@ -82,7 +83,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!head) notFound("该专题询问不存在");
   const inquiry = { id: head.id, title: head.title, meeting_date: head.meeting_date };
 
-  if (!canReadWholeOutline(user)) {
+  if (!canReadWholeOutline(user, head.id)) {
     // A department: only the issued questions addressed to it, never another department's.
     if (user.role !== "department" || user.organizationId === null) forbidden("询问提纲仅供人大工作人员、委员和收到下发问题的应询部门查阅。");
     const issued = await issuedQuestionsFor(db, head.id, user.organizationId);
@@ -130,7 +131,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const lastRejected = [...versions].reverse().find((v) => v.status === "rejected") ?? null;
   const showNotes = canSeeOutlineNotes(user);
   const proposals = isStaff ? await listProposals(db, head.id) : [];
-  const myProposals = canProposeQuestion(user) ? await memberProposals(db, user.id, head.id) : [];
+  const myProposals = canProposeQuestion(user, head.id) ? await memberProposals(db, user.id, head.id) : [];
   return {
     view: "full" as const,
     inquiry,
@@ -139,7 +140,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     revision: head.outline_revision,
     editable: isStaff && outlineEditable(head.outline_status),
     isStaff,
-    canPropose: canProposeQuestion(user),
+    canPropose: canProposeQuestion(user, head.id),
     outline: outline.map((k) => ({
       ...k,
       questions: k.questions.map((q) => ({

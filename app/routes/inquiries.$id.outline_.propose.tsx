@@ -12,16 +12,17 @@ import { canProposeQuestion, forbidden, notFound } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /** A member or deputy proposes a question for an inquiry's outline and follows what became of it. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `提出问题建议 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);
-  if (!canProposeQuestion(user)) forbidden("问题建议由委员、代表提出；人大工作人员请直接在询问提纲中添加问题。");
   const id = IdSchema.safeParse(params.id);
+  if (!canProposeQuestion(user, id.data ?? 0)) forbidden("问题建议由委员、代表提出；人大工作人员请直接在询问提纲中添加问题。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const head = await getOutlineHead(db, id.data);

@@ -39,6 +39,7 @@ import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 /**
  * One outline question. Staff edit it (while the outline is editable) and see whether its department has
@@ -47,7 +48,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问提纲问题 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const DENIED = "该问题不是下发给本单位的，您无权查看或答复。";
 
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
@@ -62,13 +63,13 @@ async function load(request: Request, params: { id?: string; questionId?: string
   const head = await getOutlineHead(db, id.data);
   if (!head) notFound("该专题询问不存在");
   const issued = await issuedQuestion(db, head.id, qid.data);
-  if (canReadWholeOutline(user)) {
+  if (canReadWholeOutline(user, head.id)) {
     const live = await getQuestion(db, head.id, qid.data);
     if (!live && !issued) notFound("该问题不存在或已被删除");
     return { user, db, head, issued, live, questionId: qid.data };
   }
   // A department reads only a question issued to it; every other case is the same 403 (nothing is revealed).
-  if (!issued || !canReadPreparationAnswer(user, issued.question)) forbidden(DENIED);
+  if (!issued || !canReadPreparationAnswer(user, { departmentId: issued.question.departmentId, inquiryId: head.id })) forbidden(DENIED);
   return { user, db, head, issued, live: undefined, questionId: qid.data };
 }
 
@@ -98,7 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     revision: head.outline_revision,
     isDepartment,
     isStaff,
-    canOverview: canReadWholeOutline(user),
+    canOverview: canReadWholeOutline(user, head.id),
     issued: issued
       ? {
           number: issued.number,
@@ -164,7 +165,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       forbidden("只有该问题下发到的应询部门可以撰写书面准备答复。");
     }
     const values = { answer: String(formData.get("answer") ?? ""), answer__format: String(formData.get("answer__format") ?? "") };
-    const version = z.coerce.number().int().min(0).safeParse(formData.get("version"));
+    const version = versionField(0).safeParse(formData.get("version"));
     if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
     const answer = richTextFromForm(formData, "answer", { label: "书面准备答复" });
     const uploads = await checkUploads(filesFromForm(formData, "files"));

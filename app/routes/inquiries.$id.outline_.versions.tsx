@@ -8,6 +8,7 @@ import { diffSnapshots, VERSION_STATUS_LABELS } from "~/outline/labels";
 import { getOutlineHead, listVersions } from "~/outline/outline.server";
 import { canReadWholeOutline, forbidden, notFound } from "~/policy.server";
 import { formatDate, formatDateTime } from "~/utils/time";
+import { idField } from "~/utils/ids";
 
 /**
  * The outline's versions: every version sent to the chairpersons' council stays readable as it was frozen,
@@ -15,13 +16,13 @@ import { formatDate, formatDateTime } from "~/utils/time";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `询问提纲版本记录 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-const NumberParam = z.coerce.number().int().positive().optional().catch(undefined);
+const IdSchema = idField();
+const NumberParam = idField().optional().catch(undefined);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadWholeOutline(user)) forbidden("询问提纲的版本记录仅供人大工作人员和委员查阅。");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadWholeOutline(user, id.data ?? 0)) forbidden("询问提纲的版本记录仅供人大工作人员和委员查阅。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const head = await getOutlineHead(db, id.data);

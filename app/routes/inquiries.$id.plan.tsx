@@ -11,21 +11,22 @@ import { getDb } from "~/db.server";
 import { getInquiry, planHistory, recordPlanDecision, savePlan, submitPlan } from "~/inquiries/inquiries.server";
 import { DateField, dateField } from "~/inquiries/inquiry-form";
 import { PLAN_STATUS_LABELS } from "~/labels";
-import { canManageInquiry, notFound, requirePermission } from "~/policy.server";
+import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData, formValues } from "~/utils/forms.server";
 import { planGate, PlanProceedSchema, recordPlanProceed } from "~/inquiries/plan-gate.server";
 import { PlanProceedForm } from "~/inquiries/PlanGateNotice";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `工作方案 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
-const VersionSchema = z.object({ version: z.coerce.number().int().positive() });
+const IdSchema = idField();
+const VersionSchema = z.object({ version: versionField() });
 const DecisionSchema = z
   .object({
-    version: z.coerce.number().int().positive(),
+    version: versionField(),
     decision: z.enum(["approve", "reject"], { error: "请选择审议结果" }),
     decidedOn: dateField("审议日期", { required: true }),
     note: z
@@ -46,6 +47,7 @@ const HISTORY_LABELS = { submitted: "提请主任会议审议", approved: "主�
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "inquiry:list");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("该专题询问不在您参与的范围内，您无权查看。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

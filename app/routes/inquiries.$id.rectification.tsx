@@ -15,6 +15,7 @@ import { PublicSchema, WarningDaysSchema } from "~/rectification/forms.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDate } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * 整改台账 of one inquiry: progress (closed / total), items per lead department by status and light, the
@@ -23,13 +24,13 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `整改台账 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const PAGE_SIZE = 20;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("整改台账仅供人大工作人员和委员查阅；应询部门请在“我的待办”中查看本单位的整改事项。");
   const id = IdSchema.safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("整改台账仅供人大工作人员和委员查阅；应询部门请在“我的待办”中查看本单位的整改事项。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

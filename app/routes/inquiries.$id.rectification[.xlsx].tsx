@@ -7,6 +7,7 @@ import { canReadInquiry, forbidden, notFound } from "~/policy.server";
 import { ledgerWorkbook, XLSX_MIME } from "~/rectification/excel.server";
 import { ledgerFilterFrom, listLedger } from "~/rectification/rectification.server";
 import { todayInShanghai } from "~/utils/time";
+import { idField } from "~/utils/ids";
 
 /**
  * /inquiries/:id/rectification.xlsx — the ledger as Excel, with the columns offices use (序号, 问题, 整改要求,
@@ -14,8 +15,8 @@ import { todayInShanghai } from "~/utils/time";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("整改台账仅供人大工作人员和委员导出。");
-  const id = z.coerce.number().int().positive().safeParse(params.id);
+  const id = idField().safeParse(params.id);
+  if (!canReadInquiry(user, id.data ?? 0)) forbidden("整改台账仅供人大工作人员和委员导出。");
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

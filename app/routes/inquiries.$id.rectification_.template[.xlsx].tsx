@@ -6,12 +6,13 @@ import { getInquiry } from "~/inquiries/inquiries.server";
 import { canManageRectification, forbidden, notFound } from "~/policy.server";
 import { importTemplate, XLSX_MIME } from "~/rectification/excel.server";
 import { departmentOptions } from "~/rectification/rectification.server";
+import { idField } from "~/utils/ids";
 
 /** /inquiries/:id/rectification/template.xlsx — the import template, with the department names it accepts. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!canManageRectification(user)) forbidden("只有人大工作人员可以导入整改事项。");
-  const id = z.coerce.number().int().positive().safeParse(params.id);
+  const id = idField().safeParse(params.id);
   if (!id.success) notFound("该专题询问不存在");
   const db = getDb();
   const inquiry = await getInquiry(db, id.data);

@@ -15,11 +15,12 @@ import { addFinding, FindingFormSchema, getActivity, listFindings, readActivityF
 import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /** One research activity: its record, attachments and clues; staff edit it (optimistic version check) and add clues. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "调研活动"} · 会前调研 · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 
 async function load(params: { id?: string; activityId?: string }) {
   const id = IdSchema.safeParse(params.id);
@@ -35,7 +36,7 @@ async function load(params: { id?: string; activityId?: string }) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canReadInquiry(user)) forbidden("会前调研仅供人大工作人员和委员查阅。");
+  if (!canReadInquiry(user, IdSchema.safeParse(params.id).data ?? 0)) forbidden("会前调研仅供人大工作人员和委员查阅。");
   const { db, inquiry, activity } = await load(params);
   const attachments = await listAttachments(db, "research_activity", [activity.id]);
   const findings = (await listFindings(db, inquiry.id)).filter((f) => f.activity_id === activity.id);

@@ -19,6 +19,7 @@ import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, isCalendarDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
+import { idField, parseId } from "~/utils/ids";
 
 /**
  * 委托调研 of one inquiry: staff delegate a survey to several county congresses at once, see every delegation's
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const requestFiles = await listAttachments(db, "survey_request", requests.map((r) => r.id));
 
   const url = new URL(request.url);
-  const compareId = url.searchParams.get("view") === "compare" ? Number(url.searchParams.get("request")) : NaN;
+  const compareId = url.searchParams.get("view") === "compare" ? (parseId(url.searchParams.get("request")) ?? NaN) : NaN;
   const compareRequest = requests.find((r) => r.id === compareId);
   let compare: CompareData | null = null;
   if (compareRequest) {
@@ -114,7 +115,7 @@ const delegateSchema = () =>
       .refine((v) => !isCalendarDate(v) || v >= todayInShanghai(), "截止日期不能早于今天"),
     organizationIds: z.preprocess(
       (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-      z.array(z.coerce.number().int().positive()).min(1, "请至少选择一个县区人大常委会"),
+      z.array(idField()).min(1, "请至少选择一个县区人大常委会"),
     ),
   });
 

@@ -6,7 +6,7 @@ import { Pagination } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { inquiryYears, listInquiries } from "~/inquiries/inquiries.server";
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
-import { can, requirePermission } from "~/policy.server";
+import { can, requirePermission, readableInquiries } from "~/policy.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDate } from "~/utils/time";
 
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageFrom(url);
   const db = getDb();
   const [{ rows, total }, years] = await Promise.all([
-    listInquiries(db, { stage: filter.stage, year: filter.year, page, pageSize: PAGE_SIZE }),
+    listInquiries(db, { stage: filter.stage, year: filter.year, page, pageSize: PAGE_SIZE, scope: readableInquiries(user) }),
     inquiryYears(db),
   ]);
   return { inquiries: rows, total, page, filter, years, canManage: can(user, "inquiry:manage") };

@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { authenticate } from "~/auth/login.server";
+import { deviceCookieHeader, readDeviceToken } from "~/auth/devices.server";
 import { clientIp, createUserSession, getCurrentUser, safeRedirect } from "~/auth/session.server";
 import { FormError, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -36,15 +37,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
   const ip = clientIp(context);
   const db = getDb();
-  const result = await authenticate(db, { username: parsed.data.username, password: parsed.data.password, ip });
+  const result = await authenticate(db, {
+    username: parsed.data.username,
+    password: parsed.data.password,
+    ip,
+    deviceToken: await readDeviceToken(request),
+  });
   if (!result.ok) {
     return data(
       { fieldErrors: { _form: [result.message] }, values: { username: parsed.data.username } },
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }
-  const cookie = await createUserSession(db, result.userId, request, ip);
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": cookie } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", await createUserSession(db, result.userId, request, ip));
+  headers.append("Set-Cookie", await deviceCookieHeader(result.deviceToken, request));
+  return redirect(safeRedirect(parsed.data.redirectTo), { headers });
 }
 
 export default function Login() {

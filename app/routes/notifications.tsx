@@ -9,6 +9,7 @@ import { readFormData } from "~/utils/forms.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "通知 · 询问" }];
 const PAGE_SIZE = 30;
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { rows, total, page, unreadOnly };
 }
 
-const ActionSchema = z.object({ id: z.union([z.literal("all"), z.coerce.number().int().positive()]) });
+const ActionSchema = z.object({ id: z.union([z.literal("all"), idField()]) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);

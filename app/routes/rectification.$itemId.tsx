@@ -42,6 +42,7 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { CommentSchema, ExtensionDecisionSchema, ExtensionRequestSchema, ItemEditSchema, VersionSchema } from "~/rectification/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idField } from "~/utils/ids";
 
 /**
  * One rectification item with its history: source, deadline (original and every change, who approved it),
@@ -51,7 +52,7 @@ import { redirectWithToast } from "~/utils/toast.server";
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `整改事项 #${data.item.number}` : "整改事项"} · 询问` }];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const DENIED = "该整改事项不属于您所在的单位，您无权查看或办理。";
 
 async function load(request: Request, params: { itemId?: string }) {
@@ -122,7 +123,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     departments,
     inquiryClosed,
     canManage: canManage && !inquiryClosed,
-    canOverview: canReadInquiry(user),
+    canOverview: canReadInquiry(user, item.inquiry_id),
     canReport: canReportItemProgress(user, item) && !inquiryClosed,
     isLead: canRequestItemClosure(user, item) && !inquiryClosed,
     canExtend: canRequestItemExtension(user, item) && !inquiryClosed,

@@ -9,6 +9,7 @@ import { ORGANIZATION_KIND_LABELS } from "~/labels";
 import { parseSearchQuery, search, searchOrganizations } from "~/search/search.server";
 import { pageFrom } from "~/utils/paging";
 import { formatDate } from "~/utils/time";
+import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "搜索 · 询问" }];
 
@@ -16,7 +17,7 @@ const PAGE_SIZE = 20;
 const FilterSchema = z.object({
   q: z.string().max(200).optional().catch(undefined),
   kind: z.enum(Object.keys(SEARCH_KIND_LABELS) as [string, ...string[]]).optional().catch(undefined),
-  inquiry: z.coerce.number().int().positive().optional().catch(undefined),
+  inquiry: idField().optional().catch(undefined),
   year: z.coerce.number().int().min(1990).max(2100).optional().catch(undefined),
   org: z.coerce.number().int().positive().optional().catch(undefined),
 });

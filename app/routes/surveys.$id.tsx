@@ -16,6 +16,7 @@ import { fields, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
+import { idField } from "~/utils/ids";
 
 /**
  * One delegated survey. The county it is delegated to writes, saves and submits the report; staff read it and
@@ -25,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.delegation.organization_name} · ${data.delegation.title}` : "委托调研"} · 询问` },
 ];
 
-const IdSchema = z.coerce.number().int().positive();
+const IdSchema = idField();
 const DENIED = "该委托调研不属于您所在的单位，您无权查看或办理。";
 
 async function load(request: Request, params: { id?: string }) {
@@ -78,7 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isCounty,
     canEdit: isCounty && (d.status === "pending" || d.status === "returned"),
     canReview: isStaff && d.status === "submitted",
-    canOverview: canReadInquiry(user),
+    canOverview: canReadInquiry(user, d.inquiry_id),
   };
 }
 

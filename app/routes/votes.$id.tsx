@@ -25,7 +25,7 @@ import {
   voteSubject,
   voteTurnout,
 } from "~/meeting/votes.server";
-import { canManageVotes, canSeeBallotChoices, canSeeVoteResults, canVote, forbidden, notFound } from "~/policy.server";
+import { canManageVotes, canSeeBallotChoices, canSeeVoteResults, canUseVotes, canVote, forbidden, notFound } from "~/policy.server";
 import { formValues, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -41,10 +41,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);
-  if (!canSeeVoteResults(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
+  if (!canUseVotes(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
   const db = getDb();
   const vote = await getVote(db, parseId(params.id, "该测评不存在"));
   if (!vote) notFound("该测评不存在");
+  if (!canSeeVoteResults(user, vote.inquiry_id)) forbidden("该测评所属的专题询问不在您参与的范围内。");
   return { user, db, vote };
 }
 

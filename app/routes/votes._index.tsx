@@ -6,7 +6,7 @@ import { useLiveRevalidate } from "~/components/useLiveRevalidate";
 import { getDb } from "~/db.server";
 import { VOTE_RESULT_LABELS, VOTE_STATUS_LABELS } from "~/meeting/labels";
 import { listAllVotes, listMemberVotes } from "~/meeting/votes.server";
-import { canSeeVoteResults, canVote, forbidden } from "~/policy.server";
+import { canUseVotes, canVote, forbidden, readableInquiries } from "~/policy.server";
 import { formatDateTime } from "~/utils/time";
 
 /**
@@ -17,10 +17,11 @@ export const meta: MetaFunction = () => [{ title: "满意度测评 · 询问" }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (!canSeeVoteResults(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
+  if (!canUseVotes(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
   const db = getDb();
   if (canVote(user)) {
-    const votes = await listMemberVotes(db, user.id);
+    const scope = readableInquiries(user);
+    const votes = await listMemberVotes(db, user.id, scope === "all" ? [] : scope);
     return { isMember: true, votes: votes.map((v) => ({ id: v.id, title: v.title, status: v.status, result: v.result, closed_at: v.closed_at, inquiry_title: v.inquiry_title, canVote: v.canVote, voted: v.voted, method: v.method, onRoll: v.onRoll })) };
   }
   const votes = await listAllVotes(db);

@@ -54,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     files,
     canAnswer,
-    canSeeInquiry: canReadMeetingRecord(user),
+    canSeeInquiry: canReadMeetingRecord(user, reply.inquiry_id),
   };
 }
 

@@ -29,7 +29,10 @@ import { indexGrams } from "./normalize";
  *   `facets` column: nstaff / nadmin / nmember where an internal role may NOT read it (drafts, the issued copy
  *   of a question — few documents, so excluding them is cheap), rd<org> / rc<org> for the departments and
  *   counties the record names that may read it, rdany / rgov / rcany for any other department, the
- *   government, any other county. A user's search asks for its own tokens (`readerFilterOf`), so the
+ *   government, any other county; rmemberany where a member who takes no part in the inquiry may read it too.
+ *   Members are asked as taking part in the record's inquiry; their search is then kept to the i<inquiry>
+ *   tokens of the inquiries they take part in, plus rmemberany (docs/decisions/0031).
+ *   A user's search asks for its own tokens (`readerFilterOf`), so the
  *   full-text index answers permission, counts included, without reading any stored text.
  * - its date (`at`, an Asia/Shanghai calendar date), and facet tokens y<year of its inquiry>, i<inquiry>, o<org>.
  * Rowid = kind code × 10^9 + record id.
@@ -59,7 +62,7 @@ export type SearchKind = (typeof SEARCH_KINDS)[number]["kind"];
 export const CODE_OF_KIND = new Map<string, number>(SEARCH_KINDS.map((k) => [k.kind, k.code]));
 const KIND_OF_CODE = new Map<number, SearchKind>(SEARCH_KINDS.map((k) => [k.code, k.kind]));
 
-export type Reader = Pick<CurrentUser, "role" | "organizationId" | "organizationKind">;
+export type Reader = Pick<CurrentUser, "role" | "organizationId" | "organizationKind" | "memberInquiryIds">;
 type Db = Kysely<Database> | Transaction<Database>;
 
 interface SearchDocument {
@@ -83,9 +86,19 @@ const INTERNAL_ROLES: Role[] = ["admin", "staff", "member"];
  * record names (as a department and as a county), and for an organisation it does not name. The rules only
  * compare the user's organisation with the record's, so an unnamed organisation stands for all others.
  */
-export function readerTokens(canRead: (user: Reader) => boolean, organizationIds: number[], kindOf: (id: number) => OrganizationKind | null): string[] {
+export function readerTokens(
+  canRead: (user: Reader) => boolean,
+  organizationIds: number[],
+  kindOf: (id: number) => OrganizationKind | null,
+  inquiryId: number | null,
+): string[] {
   const tokens: string[] = [];
-  for (const role of INTERNAL_ROLES) if (!canRead({ role, organizationId: null, organizationKind: null })) tokens.push(`n${role}`);
+  // a member is asked as one who takes part in the record's inquiry; which inquiries a member takes part in is
+  // decided at search time (visibleMatch asks for their i<inquiry> tokens), as the policy decides it per request
+  const memberInquiryIds = inquiryId !== null ? [inquiryId] : [];
+  for (const role of INTERNAL_ROLES) if (!canRead({ role, organizationId: null, organizationKind: null, memberInquiryIds })) tokens.push(`n${role}`);
+  // readable by a member who takes no part in the inquiry too (a published digest's exchanges)
+  if (canRead({ role: "member", organizationId: null, organizationKind: null, memberInquiryIds: [] })) tokens.push("rmemberany");
   for (const id of organizationIds) {
     const organizationKind = kindOf(id);
     if (canRead({ role: "department", organizationId: id, organizationKind })) tokens.push(`rd${id}`);
@@ -101,7 +114,9 @@ export function readerTokens(canRead: (user: Reader) => boolean, organizationIds
  * What a user's search asks of the reader tokens: an internal role reads every document not marked
  * n<role> (`exclude`); a department or county reads the documents carrying any of its tokens (`anyOf`).
  */
-export function readerFilterOf(user: Reader): { exclude: string } | { anyOf: string[] } {
+export function readerFilterOf(user: Reader): { exclude: string; inquiries?: number[] } | { anyOf: string[] } {
+  // a member: only within the inquiries they take part in (docs/decisions/0031), as every page decides
+  if (user.role === "member") return { exclude: "nmember", inquiries: [...(user.memberInquiryIds ?? [])] };
   if (INTERNAL_ROLES.includes(user.role)) return { exclude: `n${user.role}` };
   const org = user.organizationId;
   if (user.role === "department") {
@@ -157,7 +172,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
         ),
         at: m?.meeting_date ?? r.meeting_date ?? dateInShanghai(r.created_at),
         organizationIds: unique([...orgs, m?.government_organization_id, ...people.map((p) => p.organization_id)]),
-        canRead: (u) => canReadInquiry(u),
+        canRead: (u) => canReadInquiry(u, r.id),
       };
     });
   },
@@ -172,7 +187,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       body: joinText(r.places, r.participants, r.findings_text),
       at: r.start_date,
       organizationIds: [],
-      canRead: (u) => canReadInquiry(u),
+      canRead: (u) => canReadInquiry(u, r.inquiry_id),
     }));
   },
 
@@ -186,7 +201,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       body: r.text,
       at: dateInShanghai(r.created_at),
       organizationIds: [],
-      canRead: (u) => canReadInquiry(u),
+      canRead: (u) => canReadInquiry(u, r.inquiry_id),
     }));
   },
 
@@ -223,7 +238,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       at: dateInShanghai(r.created_at),
       organizationIds: [r.department_id],
       // the live outline, as it is being drafted: staff and members (a department reads the issued version)
-      canRead: (u) => canReadWholeOutline(u),
+      canRead: (u) => canReadWholeOutline(u, r.inquiry_id),
     }));
   },
 
@@ -264,7 +279,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
     return segments.map((s) => {
       const own = turns.filter((t) => t.segment_id === s.id);
       const organizationIds = unique([s.department_id, ...own.map((t) => t.organization_id)]);
-      const scope = { kind: s.kind, organizationIds, digestPublished: s.digest_published_at !== null, inDigest: parseKinds(s.digest_segment_kinds).includes(s.kind) };
+      const scope = { inquiryId: s.inquiry_id, kind: s.kind, organizationIds, digestPublished: s.digest_published_at !== null, inDigest: parseKinds(s.digest_segment_kinds).includes(s.kind) };
       const questionerNamed = !s.questioner_name || own.some((t) => t.speaker_name === s.questioner_name);
       return {
         code: 7,
@@ -291,7 +306,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .execute();
     const co = await db.selectFrom("rectification_codepartments").select(["item_id", "organization_id"]).where("item_id", "in", ids).execute();
     return rows.map((r) => {
-      const scope = { lead_department_id: r.lead_department_id, codepartment_ids: co.filter((c) => c.item_id === r.id).map((c) => c.organization_id) };
+      const scope = { inquiry_id: r.inquiry_id, lead_department_id: r.lead_department_id, codepartment_ids: co.filter((c) => c.item_id === r.id).map((c) => c.organization_id) };
       return {
         code: 8,
         recordId: r.id,
@@ -321,7 +336,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       ? await db.selectFrom("rectification_codepartments").select(["item_id", "organization_id"]).where("item_id", "in", unique(rows.map((r) => r.item_id))).execute()
       : [];
     return rows.map((r) => {
-      const scope = { lead_department_id: r.lead_department_id, codepartment_ids: co.filter((c) => c.item_id === r.item_id).map((c) => c.organization_id) };
+      const scope = { inquiry_id: r.inquiry_id, lead_department_id: r.lead_department_id, codepartment_ids: co.filter((c) => c.item_id === r.item_id).map((c) => c.organization_id) };
       return {
         code: 9,
         recordId: r.id,
@@ -383,7 +398,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       body: r.body_text,
       at: r.submitted_at ? dateInShanghai(r.submitted_at) : r.due_date,
       organizationIds: [],
-      canRead: (u) => canReadHandlingReport(u),
+      canRead: (u) => canReadHandlingReport(u, r.inquiry_id),
     }));
   },
 };
@@ -408,7 +423,7 @@ async function issuedQuestionDocuments(db: Db, inquiryId: number, ctx: Context):
       organizationIds: [q.departmentId],
       // those who do not read the whole outline (staff and members find the live question) but may open the
       // question's page: the department it was issued to
-      canRead: (u: Reader) => !canReadWholeOutline(u) && canReadPreparationAnswer(u, { departmentId: q.departmentId }),
+      canRead: (u: Reader) => !canReadWholeOutline(u, inquiryId) && canReadPreparationAnswer(u, { departmentId: q.departmentId, inquiryId }),
     })),
   );
 }
@@ -432,7 +447,7 @@ async function writeDocuments(db: Db, docs: SearchDocument[], ctx: Context): Pro
   const kindOf = (id: number) => ctx.organizations.get(id)?.kind ?? null;
   const rows = docs.map((d) => {
     const facets = [
-      ...readerTokens(d.canRead, d.organizationIds, kindOf),
+      ...readerTokens(d.canRead, d.organizationIds, kindOf, d.inquiryId),
       ...(d.inquiryId !== null ? [`i${d.inquiryId}`] : []),
       ...(d.inquiryId !== null && years.get(d.inquiryId) ? [`y${years.get(d.inquiryId)}`] : []),
       ...d.organizationIds.map((o) => `o${o}`),

@@ -3,7 +3,7 @@ import type { CurrentUser } from "../auth/session.server";
 import { createTestDb, makeOrganization, type TestDb } from "../test/db";
 import { bigrams, makeSnippet, parseSearchQuery, search } from "./search.server";
 
-type Who = Pick<CurrentUser, "role" | "organizationId" | "organizationKind">;
+type Who = Pick<CurrentUser, "role" | "organizationId" | "organizationKind" | "memberInquiryIds">;
 const now = "2026-01-01T00:00:00.000Z";
 
 describe("parseSearchQuery", () => {
@@ -119,7 +119,10 @@ describe("search against the database", () => {
   });
 
   it("staff and members see everything; filters by kind and year apply", async () => {
-    expect((await find(member, "光伏")).total).toBe(2);
+    // a member: the inquiries they take part in (docs/decisions/0031)
+    expect((await find({ ...member, memberInquiryIds: [inquiryId] }, "光伏")).total).toBe(2);
+    expect((await find(member, "光伏")).total).toBe(0);
+    expect((await find({ ...member, memberInquiryIds: [inquiryId + 1] }, "光伏")).total).toBe(0);
     expect((await find(staff, "光伏", { kind: "exchange" })).total).toBe(0);
     expect((await find(staff, "光伏", { year: 2019 })).total).toBe(0);
   });
@@ -370,6 +373,6 @@ describe("what offices really type, and people and units (issue 15 items 2, 3, 8
     expect(other.href).toBe(`/inquiries/${inquiryId}/meeting/departments/${health}`);
     const own = (await find(dept(education), "控辍保学", { kind: "exchange" })).hits[0];
     expect(own.href).toBe(`/inquiries/${inquiryId}/meeting/departments/${education}`);
-    expect((await find({ role: "member", organizationId: null, organizationKind: null }, "控辍保学", { kind: "exchange" })).hits[0].href).toMatch(/\/meeting#segment-\d+$/);
+    expect((await find({ role: "member", organizationId: null, organizationKind: null, memberInquiryIds: [inquiryId] }, "控辍保学", { kind: "exchange" })).hits[0].href).toMatch(/\/meeting#segment-\d+$/);
   });
 });

@@ -92,7 +92,12 @@ const KIND_ORDER = [...PREFERRED_KIND_ORDER, ...SEARCH_KINDS.map((k) => k.kind a
 export function visibleMatch(user: Reader, parts: string[]): string {
   const filter = readerFilterOf(user);
   const all = parts.map((p) => `(${p})`);
-  if ("exclude" in filter) return `(${all.join(" AND ")}) NOT (facets : ${filter.exclude})`;
+  if ("exclude" in filter) {
+    if (filter.inquiries === undefined) return `(${all.join(" AND ")}) NOT (facets : ${filter.exclude})`;
+    // a member: documents of the inquiries they take part in, and those any member may read (rmemberany)
+    const within = `(facets : (${[...filter.inquiries.map((id) => `i${id}`), "rmemberany"].join(" OR ")}))`;
+    return `(${[...all, within].join(" AND ")}) NOT (facets : ${filter.exclude})`;
+  }
   if (filter.anyOf.length === 0) return `(${all.join(" AND ")}) AND (facets : rnobody)`;
   return [...all, `(facets : (${filter.anyOf.join(" OR ")}))`].join(" AND ");
 }
@@ -276,7 +281,7 @@ async function hrefFor(db: Kysely<Database>, user: Reader, kind: string, id: num
     case "survey_report":
       return `/surveys/${id}`;
     case "outline_question":
-      return canReadWholeOutline(user) ? `/inquiries/${inquiryId}/outline#q-${id}` : `/inquiries/${inquiryId}/outline/questions/${id}`;
+      return canReadWholeOutline(user, inquiryId ?? 0) ? `/inquiries/${inquiryId}/outline#q-${id}` : `/inquiries/${inquiryId}/outline/questions/${id}`;
     case "issued_question":
       return `/inquiries/${inquiryId}/outline/questions/${id}`;
     case "preparation_answer": {
@@ -287,7 +292,7 @@ async function hrefFor(db: Kysely<Database>, user: Reader, kind: string, id: num
       // staff correct it on its own page; members read it in the record; a department in a transcript it may
       // open (its own, or once published the answering department's); anyone else in the published digest
       if (canManageMeeting(user)) return `/inquiries/${inquiryId}/meeting/segments/${id}`;
-      if (canReadMeetingRecord(user)) return `/inquiries/${inquiryId}/meeting#segment-${id}`;
+      if (canReadMeetingRecord(user, inquiryId ?? 0)) return `/inquiries/${inquiryId}/meeting#segment-${id}`;
       const segment = await db
         .selectFrom("meeting_segments as s")
         .innerJoin("meetings as m", "m.id", "s.meeting_id")
@@ -298,7 +303,7 @@ async function hrefFor(db: Kysely<Database>, user: Reader, kind: string, id: num
         const turns = await db.selectFrom("meeting_turns").select("organization_id").where("segment_id", "=", id).execute();
         const organizations = [segment.department_id, ...turns.map((t) => t.organization_id)].filter((o): o is number => o !== null);
         const candidates = [user.organizationId, segment.department_id].filter((o): o is number => o !== null && organizations.includes(o));
-        const org = candidates.find((o) => canReadDepartmentTranscript(user, o, segment.digest_published_at !== null));
+        const org = candidates.find((o) => canReadDepartmentTranscript(user, o, segment.digest_published_at !== null, inquiryId ?? 0));
         if (org !== undefined) return `/inquiries/${inquiryId}/meeting/departments/${org}`;
       }
       return `/public/inquiries/${inquiryId}`;

@@ -34,7 +34,7 @@ import { parseSearchQuery, search } from "./search.server";
  * a search for the record's marker word finds it iff the page that shows the record — its loader's own domain
  * functions and policy checks, called here as the loader calls them — shows that text to the user.
  */
-type Who = Pick<CurrentUser, "role" | "organizationId" | "organizationKind"> & { name: string };
+type Who = Pick<CurrentUser, "role" | "organizationId" | "organizationKind"> & { name: string; memberInquiryIds?: number[] };
 type Db = TestDb["db"];
 
 const now = "2026-02-01T02:00:00.000Z";
@@ -95,8 +95,11 @@ describe("search visibility equals page visibility, for every role and record ki
     );
     // the outline and meeting come after the council's approval (issue 23 item 3)
     await approvePlanForTest(db, inquiryId);
+    // members: one who takes part in the inquiry, one who does not (docs/decisions/0031)
+    users.find((u) => u.name === "member")!.memberInquiryIds = [inquiryId];
+    users.push({ name: "outsider", role: "member", organizationId: null, organizationKind: null, memberInquiryIds: [] });
     // the overview page: requirePermission(request, "inquiry:list")
-    pages.set("zqxinq", async (u) => can(u, "inquiry:list"));
+    pages.set("zqxinq", async (u) => can(u, "inquiry:list") && canReadInquiry(u, inquiryId));
 
     const attach = async (ownerType: Database["attachments"]["owner_type"], ownerId: number, marker: string) => {
       const row = await db
@@ -118,10 +121,10 @@ describe("search visibility equals page visibility, for every role and record ki
       .values({ inquiry_id: inquiryId, kind: "专题调研", title: "实地调研", start_date: "2026-03-01", end_date: "2026-03-02", findings_text: "zqxact 发现", created_by: null, created_at: now, updated_at: now })
       .returning("id")
       .executeTakeFirstOrThrow();
-    pages.set("zqxact", async (u) => canReadInquiry(u));
+    pages.set("zqxact", async (u) => canReadInquiry(u, inquiryId));
     await attach("research_activity", activity.id, "zqxfileact");
     await db.insertInto("research_findings").values({ inquiry_id: inquiryId, activity_id: activity.id, text: "zqxfnd 线索", created_by: null, created_at: now }).execute();
-    pages.set("zqxfnd", async (u) => canReadInquiry(u));
+    pages.set("zqxfnd", async (u) => canReadInquiry(u, inquiryId));
 
     // 委托调研: one report submitted, one still a draft; the survey page reads the delegation, shows the report
     const request = await db.insertInto("survey_requests").values({ inquiry_id: inquiryId, title: "委托调研", due_date: "2026-05-01", created_by: null, created_at: now }).returning("id").executeTakeFirstOrThrow();
@@ -158,16 +161,16 @@ describe("search visibility equals page visibility, for every role and record ki
     // the question page: the whole outline's live text for staff and members; for a department the issued
     // version's text of a question issued to it
     const questionPage = async (u: Who, questionId: number, marker: string) => {
-      if (canReadWholeOutline(u)) return (await getQuestion(db, inquiryId, questionId))?.question.text.includes(marker) ?? false;
+      if (canReadWholeOutline(u, inquiryId)) return (await getQuestion(db, inquiryId, questionId))?.question.text.includes(marker) ?? false;
       const issued = await issuedQuestion(db, inquiryId, questionId);
-      return !!issued && canReadPreparationAnswer(u, issued.question) && issued.question.text.includes(marker);
+      return !!issued && canReadPreparationAnswer(u, { ...issued.question, inquiryId }) && issued.question.text.includes(marker);
     };
     pages.set("zqxqa", (u) => questionPage(u, qA, "zqxqa"));
     pages.set("zqxqedit", (u) => questionPage(u, qA, "zqxqedit"));
     pages.set("zqxqb", (u) => questionPage(u, qB, "zqxqb"));
     pages.set("zqxqnew", (u) => questionPage(u, qNew, "zqxqnew"));
     const answerPage = async (u: Who, questionId: number, answerId: number) => {
-      const open = canReadWholeOutline(u) || (await questionPage(u, questionId, ""));
+      const open = canReadWholeOutline(u, inquiryId) || (await questionPage(u, questionId, ""));
       const answer = await db.selectFrom("preparation_answers").selectAll().where("id", "=", answerId).executeTakeFirstOrThrow();
       return open && canReadPreparationAnswerText(u, answer);
     };
@@ -204,7 +207,7 @@ describe("search visibility equals page visibility, for every role and record ki
         .returning("id")
         .executeTakeFirstOrThrow();
       for (const o of co) await db.insertInto("rectification_codepartments").values({ item_id: row.id, organization_id: o }).execute();
-      const scope = { lead_department_id: lead, codepartment_ids: co };
+      const scope = { inquiry_id: inquiryId, lead_department_id: lead, codepartment_ids: co };
       pages.set(marker, async (u) => canReadItem(u, scope));
       const report = await db
         .insertInto("progress_reports")
@@ -230,7 +233,7 @@ describe("search visibility equals page visibility, for every role and record ki
       .values({ inquiry_id: inquiryId, round: 1, due_date: "2026-12-22", status: "submitted", body_text: "zqxhand 报告", submitted_at: now, created_at: now, updated_at: now })
       .returning("id")
       .executeTakeFirstOrThrow();
-    pages.set("zqxhand", async (u) => canReadHandlingReport(u));
+    pages.set("zqxhand", async (u) => canReadHandlingReport(u, inquiryId));
     await attach("handling_report", handling.id, "zqxfilehand");
   });
   afterEach(() => t.cleanup());
@@ -239,11 +242,11 @@ describe("search visibility equals page visibility, for every role and record ki
   async function segmentPages(db: Db, u: Who, segmentId: number): Promise<boolean> {
     const meeting = await db.selectFrom("meetings").select(["digest_published_at"]).where("id", "=", meetingId).executeTakeFirstOrThrow();
     const published = meeting.digest_published_at !== null;
-    if (canReadMeetingRecord(u) && (await loadRecord(db, meetingId)).some((s) => s.id === segmentId)) return true;
+    if (canReadMeetingRecord(u, inquiryId) && (await loadRecord(db, meetingId)).some((s) => s.id === segmentId)) return true;
     for (const { id } of await transcriptDepartments(db, meetingId)) {
-      if (canReadDepartmentTranscript(u, id, published) && (await departmentTranscript(db, meetingId, id)).some((s) => s.id === segmentId)) return true;
+      if (canReadDepartmentTranscript(u, id, published, inquiryId) && (await departmentTranscript(db, meetingId, id)).some((s) => s.id === segmentId)) return true;
     }
-    if (canReadDigest(u, published)) {
+    if (canReadDigest(u, published, inquiryId)) {
       const digest = await getPublishedDigest(db, inquiryId);
       const ids = digest ? [...digest.before, ...digest.groups.flatMap((g) => g.exchanges), ...digest.after].map((x) => x.id) : [];
       if (ids.includes(segmentId)) return true;

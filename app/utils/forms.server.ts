@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cleanString, cleanText } from "./text";
+import { idField, versionField } from "./ids";
 
 // Chinese default messages for every schema; fields still carry their own, more specific, messages.
 z.config(z.locales.zhCN());
@@ -114,7 +115,7 @@ export const fields = {
       .max(max, `${label}不能超过 ${max} 个字`)
       .optional()
       .transform((v) => v ?? ""),
-  id: (label: string) =>
-    z.coerce.number({ error: `请选择${label}` }).int(`请选择${label}`).positive(`请选择${label}`),
-  version: () => z.coerce.number().int().positive(),
+  /** a record id in decimal digits (app/utils/ids.ts) */
+  id: (label: string) => idField(`请选择${label}`),
+  version: () => versionField(),
 };

@@ -11,6 +11,7 @@ import * as m0009 from "./0009_voting";
 import * as m0010 from "./0010_search_normalized";
 import * as m0011 from "./0011_one_meeting_date";
 import * as m0012 from "./0012_handling_review";
+import * as m0013 from "./0013_sign_in_devices";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0010_search_normalized": m0010,
   "0011_one_meeting_date": m0011,
   "0012_handling_review": m0012,
+  "0013_sign_in_devices": m0013,
 };

@@ -44,7 +44,7 @@ describe("seedDemo", () => {
     expect(users.filter((u) => CORE_ACCOUNTS.includes(u.username))).toEqual([
       { username: "admin", role: "admin", active: 1, organization: null, kind: null },
       { username: "staff", role: "staff", active: 1, organization: DEMO_ORGANIZING_BODY, kind: "congress_office" },
-      { username: "member", role: "member", active: 1, organization: null, kind: null },
+      { username: "member", role: "member", active: 1, organization: DEMO_ORGANIZING_BODY, kind: "congress_office" },
       { username: "health", role: "department", active: 1, organization: "市卫生健康委员会", kind: "department" },
       { username: "education", role: "department", active: 1, organization: "市教育局", kind: "department" },
       { username: "county", role: "county", active: 1, organization: "温县人大常委会", kind: "county_congress" },

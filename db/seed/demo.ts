@@ -49,7 +49,8 @@ export const DEMO_ORGANIZING_BODY = "市人大常委会农业农村工作委员�
 const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role; organization: string | null; title: string }[] = [
   { username: "admin", displayName: "系统管理员", role: "admin", organization: null, title: "信息中心" },
   { username: "staff", displayName: "刘静", role: "staff", organization: DEMO_ORGANIZING_BODY, title: "农业农村工作委员会工作人员" },
-  { username: "member", displayName: "马爱国", role: "member", organization: null, title: "市人大常委会委员" },
+  // a member (组成人员) of the organising committee: reads its inquiries (docs/decisions/0031)
+  { username: "member", displayName: "马爱国", role: "member", organization: DEMO_ORGANIZING_BODY, title: "市人大常委会委员" },
   { username: "health", displayName: "市卫生健康委员会联络员", role: "department", organization: "市卫生健康委员会", title: "办公室联络员" },
   { username: "education", displayName: "市教育局联络员", role: "department", organization: "市教育局", title: "办公室联络员" },
   { username: "county", displayName: "温县人大常委会联络员", role: "county", organization: "温县人大常委会", title: "办公室联络员" },
