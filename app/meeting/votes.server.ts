@@ -1,3 +1,4 @@
+import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, VoteChoice } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -135,6 +136,7 @@ export async function castBallot(db: DB | Trx, actor: Actor, input: { voteId: nu
       before: existing && !secret ? { choice: existing.choice } : undefined,
       after: secret ? { voted: true } : { choice: input.choice },
     });
+    if (!existing) await staffEvents.voteMaybeReady(trx, vote.id);
     return { ok: true, id };
   });
 }

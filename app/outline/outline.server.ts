@@ -1,3 +1,5 @@
+import { advanceStage } from "../inquiries/inquiries.server";
+import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { Database, OutlineStatus } from "../../db/schema";
@@ -1019,6 +1021,7 @@ export async function issueOutline(db: Kysely<Database>, actor: Actor, input: { 
       before: { outline_status: head.outline_status, issued_version_id: head.outline_issued_version_id },
       after: { outline_status: "issued", issued_version_id: version.id, version: version.number, departments },
     });
+    await advanceStage(trx, actor, head.id, "outline", "outline_issued");
     return version.id;
   });
 }
@@ -1078,6 +1081,7 @@ export async function createProposal(
         summary: `对「${head.title}」询问提纲提出问题建议：${input.text.slice(0, 40)}`,
         after: input,
       });
+      await staffEvents.proposalCreated(trx, row.id);
       return { ok: true as const, id: row.id };
     }),
   );
@@ -1213,6 +1217,9 @@ export async function savePreparationAnswer(
             answer_html: input.answer.html,
             status,
             submitted_at: input.submit ? now : before.submitted_at,
+            // an updated answer is new to the staff: it waits to be read again
+            read_at: null,
+            read_by: null,
             author_id: actor.id,
             version: before.version + 1,
             updated_at: now,
@@ -1250,6 +1257,7 @@ export async function savePreparationAnswer(
         before: before ? { status: before.status, answer: before.answer_text } : undefined,
         after: { status, answer: input.answer.text, files: input.files.map((f) => f.fileName) },
       });
+      if (input.submit) await staffEvents.preparationAnswerSubmitted(trx, id, now);
       return { ok: true as const, id };
     }),
   );

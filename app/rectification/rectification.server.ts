@@ -1,3 +1,5 @@
+import { advanceStage } from "../inquiries/inquiries.server";
+import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import { together } from "../../db/together";
 import type { Database, ItemStatus } from "../../db/schema";
@@ -623,6 +625,7 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
     const problem = await checkItemInput(trx, inquiryId, input, true);
     if (problem) return { ok: false, ...problem };
     const { id, number } = await insertItem(trx, actor, inquiryId, input, "created");
+    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     await recordAudit(trx, actor, {
       action: "rectification.create",
       entityType: "rectification_item",
@@ -648,6 +651,7 @@ export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId:
     if (errors.length) return { ok: false, errors };
     const numbers: number[] = [];
     for (const r of rows) numbers.push((await insertItem(trx, actor, inquiryId, { ...r, sourceType: "manual", sourceId: null }, "imported")).number);
+    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     await recordAudit(trx, actor, {
       action: "rectification.import",
       entityType: "inquiry",
@@ -825,6 +829,7 @@ export async function requestClosure(
       before: { status: item.status },
       after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName) },
     });
+    await staffEvents.closureRequested(trx, item.id, now);
     return { ok: true, id: item.id };
   });
 }
@@ -866,6 +871,7 @@ export async function requestExtension(
       summary: `申请整改事项 #${item.number} 延期：${item.deadline} → ${input.requestedDeadline}`,
       after: { old_deadline: item.deadline, requested_deadline: input.requestedDeadline, reason },
     });
+    await staffEvents.extensionRequested(trx, row.id, item.id);
     return { ok: true, id: row.id };
   });
 }

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_rectification";
 import * as m0006 from "./0006_search";
 import * as m0007 from "./0007_notifications";
 import * as m0008 from "./0008_performance";
+import * as m0050 from "./0050_staff_queue";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0006_search": m0006,
   "0007_notifications": m0007,
   "0008_performance": m0008,
+  "0050_staff_queue": m0050,
 };
