@@ -18,7 +18,8 @@ import { useEffect, useState } from "react";
 import { getCurrentUser } from "./auth/session.server";
 import { getDb } from "./db.server";
 import { unreadCount } from "./notifications/notifications.server";
-import { navigationFor, ROLE_LABELS } from "./policy.server";
+import { canSeeStaffQueue, navigationFor, ROLE_LABELS } from "./policy.server";
+import { queueCount } from "./queue/queue.server";
 import stylesHref from "./styles.css";
 import { readToast } from "./utils/toast.server";
 
@@ -43,6 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             roleLabel: ROLE_LABELS[user.role],
             organizationName: user.organizationName,
             unread: await unreadCount(getDb(), user.id),
+            // the header's 待我办理 count (staff and administrators)
+            waiting: canSeeStaffQueue(user) ? await queueCount(getDb(), user) : 0,
           }
         : null,
       nav: navigationFor(user),
@@ -88,6 +91,11 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
           {(root?.nav ?? []).map((item) => (
             <NavLink key={item.to} to={item.to} end={item.to === "/"}>
               {item.label}
+              {item.to === "/queue" && user && user.waiting > 0 ? (
+                <span className="nav-count" data-testid="queue-count" aria-label={`${user.waiting} 项待办理`}>
+                  {user.waiting}
+                </span>
+              ) : null}
             </NavLink>
           ))}
         </nav>
