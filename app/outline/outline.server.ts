@@ -1380,3 +1380,26 @@ export const DeclineProposalSchema = z.object({
   proposalId: fields.id("问题建议"),
   reason: fields.requiredText("不予采纳的理由", 500),
 });
+
+/**
+ * Staff mark a submitted preparation answer read (it then leaves 待我办理). `version` is the answer's version the
+ * reader saw: an answer updated meanwhile is new to them and stays unread. Audited.
+ */
+export async function markPreparationAnswerRead(db: Kysely<Database>, actor: Actor, input: { questionId: number; version: number }): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const answer = await trx.selectFrom("preparation_answers").selectAll().where("question_id", "=", input.questionId).executeTakeFirst();
+    if (!answer || answer.status !== "submitted") return { ok: false, field: "_form", message: "该问题尚无已提交的书面准备答复" };
+    if (answer.version !== input.version) return { ok: false, field: "_form", message: "应询部门刚刚更新了书面准备答复，请阅读更新后的内容" };
+    if (answer.read_at) return { ok: true, id: answer.id };
+    const now = nowIso();
+    await trx.updateTable("preparation_answers").set({ read_at: now, read_by: actor.id }).where("id", "=", answer.id).execute();
+    await recordAudit(trx, actor, {
+      action: "outline.answer_read",
+      entityType: "preparation_answer",
+      entityId: answer.id,
+      summary: `阅知书面准备答复（问题 #${input.questionId}）`,
+      after: { read_at: now },
+    });
+    return { ok: true, id: answer.id };
+  });
+}
