@@ -79,4 +79,5 @@ export const SURVEY_EVENT_LABELS: Record<string, string> = {
   submitted: "提交报告",
   returned: "退回修改",
   accepted: "采纳报告",
+  chased: "催办",
 };

@@ -285,6 +285,15 @@ export function canChase(user: Pick<CurrentUser, "role" | "id" | "organizationNa
   return canManageThisInquiry(user, inquiry);
 }
 
+/** A 催办函: the staff who manage the inquiry, and the accounts of the organisation it was sent to. */
+export function canReadChaseLetter(
+  user: Pick<CurrentUser, "role" | "id" | "organizationName" | "organizationId">,
+  letter: InquiryStewardship & { organization_id: number },
+): boolean {
+  if (canManageThisInquiry(user, letter)) return true;
+  return (user.role === "department" || user.role === "county") && user.organizationId !== null && user.organizationId === letter.organization_id;
+}
+
 /**
  * canManageThisInquiry as a SQL condition on the `inquiries` table of a query (for lists across inquiries):
  * the same rule, so a list never shows what the page would refuse.

@@ -243,7 +243,7 @@ export interface SurveyDelegationTable {
 export interface SurveyEventTable {
   id: Generated<number>;
   delegation_id: number;
-  action: "delegated" | "draft_saved" | "submitted" | "returned" | "accepted";
+  action: "delegated" | "draft_saved" | "submitted" | "returned" | "accepted" | "chased";
   comment: Generated<string>;
   actor_id: number | null;
   actor_label: string;
