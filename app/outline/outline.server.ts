@@ -447,6 +447,16 @@ export async function loadOutlineExport(
   return { head, version };
 }
 
+/**
+ * Whether an inquiry still expects written preparation answers (书面准备答复): they are written for the meeting,
+ * so they are overtaken once the inquiry reaches its meeting stage or the meeting date has passed (Asia/Shanghai).
+ * One rule for the department's home, /my and the staff queue (issue 12).
+ */
+export const PREPARATION_STAGES = ["plan", "research", "outline"] as const;
+export function preparationOpen(inquiry: { stage: string; meeting_date: string | null }, today: string): boolean {
+  return (PREPARATION_STAGES as readonly string[]).includes(inquiry.stage) && (inquiry.meeting_date === null || inquiry.meeting_date >= today);
+}
+
 /** The issued version's questions addressed to one department (never another's), each with its answer state. */
 export async function issuedQuestionsFor(db: Kysely<Database>, inquiryId: number, departmentId: number) {
   const head = await getOutlineHead(db, inquiryId);

@@ -95,7 +95,7 @@ async function fillEveryKind() {
   ok(await submitHandlingReport(db, w.liaison.actor, { inquiryId: w.inquiryId, organizationId: w.gov, reportId: null, version: null, body: rich("研究处理情况报告"), files: [] }));
   // the items moved the inquiry on to 整改督办, which overtakes preparation answers: for this set-up, every kind
   // waiting at once, put it back before its meeting
-  await db.updateTable("inquiries").set({ stage: "outline" }).where("id", "=", w.inquiryId).execute();
+  await db.updateTable("inquiries").set({ stage: "outline", meeting_date: addDays(todayInShanghai(), 10) }).where("id", "=", w.inquiryId).execute();
   return { delegation: delegation.id, vote, itemX, itemC, segment };
 }
 
@@ -166,9 +166,13 @@ describe("the staff queue (待我办理)", () => {
     ok(await closeVote(db, manager.actor, made.vote));
     const left = (await rowsOf(me())).map((r) => r.kind).sort();
     expect(left).toEqual(["correction", "handling_report", "preparation_answer", "proposal"]);
-    // the preparation answer is overtaken by the meeting
+    // the preparation answer is overtaken by the meeting: its date passed, or the inquiry reached it
+    await db.updateTable("inquiries").set({ meeting_date: addDays(todayInShanghai(), -1) }).where("id", "=", w.inquiryId).execute();
+    expect(await rowsOf(me(), "preparation_answer")).toEqual([]);
+    await db.updateTable("inquiries").set({ meeting_date: todayInShanghai() }).where("id", "=", w.inquiryId).execute();
+    expect(await rowsOf(me(), "preparation_answer")).toHaveLength(1);
     await db.updateTable("inquiries").set({ stage: "meeting" }).where("id", "=", w.inquiryId).execute();
-    expect((await rowsOf(me(), "preparation_answer"))).toEqual([]);
+    expect(await rowsOf(me(), "preparation_answer")).toEqual([]);
   });
 
   it("a vote is ready to close when every member has voted, or it was opened on an earlier day", async () => {

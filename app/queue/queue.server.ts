@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
+import { PREPARATION_STAGES } from "../outline/outline.server";
 import { managedInquiryCondition } from "../policy.server";
 import { daysBetween, shanghaiDayStartIso, todayInShanghai } from "../utils/time";
 import { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind } from "./labels";
@@ -90,8 +91,9 @@ function kindQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number |
           .innerJoin("organizations as o", "o.id", "a.department_id")
           .where("a.status", "=", "submitted")
           .where("a.read_at", "is", null)
-          // overtaken once the inquiry reaches its meeting
-          .where("inquiries.stage", "in", ["plan", "research", "outline"])
+          // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
+          .where("inquiries.stage", "in", PREPARATION_STAGES)
+          .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)]))
           .select([kindLit(kind), "a.id as record_id", "a.question_id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
           .select([sql<string>`substr(q.text, 1, 60)`.as("title"), "o.name as organization", sql<string>`a.submitted_at`.as("since")]),
       );
