@@ -279,14 +279,26 @@ export interface LedgerFilter {
   departmentId?: number;
   status?: ItemStatus;
   light?: LightFilter;
+  /** items waiting for staff: a pending extension request, a closure request, or either (issue 12) */
+  waiting?: WaitingFilter;
 }
+
+export const WAITING_FILTERS = ["any", "extension", "closure"] as const;
+export type WaitingFilter = (typeof WAITING_FILTERS)[number];
+export const WAITING_FILTER_LABELS: Record<WaitingFilter, string> = { any: "待工作人员办理", extension: "有延期申请待审批", closure: "销号申请待审核" };
 
 /** The ledger's filters from the query string; anything odd is ignored. */
 export function ledgerFilterFrom(url: URL): LedgerFilter {
   const dept = z.coerce.number().int().positive().safeParse(url.searchParams.get("department") ?? "");
   const status = z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]]).safeParse(url.searchParams.get("status") ?? "");
   const light = z.enum(LIGHT_FILTERS as [LightFilter, ...LightFilter[]]).safeParse(url.searchParams.get("light") ?? "");
-  return { departmentId: dept.success ? dept.data : undefined, status: status.success ? status.data : undefined, light: light.success ? light.data : undefined };
+  const waiting = z.enum(WAITING_FILTERS).safeParse(url.searchParams.get("waiting") ?? "");
+  return {
+    departmentId: dept.success ? dept.data : undefined,
+    status: status.success ? status.data : undefined,
+    light: light.success ? light.data : undefined,
+    waiting: waiting.success ? waiting.data : undefined,
+  };
 }
 
 function filteredItems(db: Db, inquiryId: number, filter: LedgerFilter, today: string, warningDays: number) {
@@ -301,6 +313,14 @@ function filteredItems(db: Db, inquiryId: number, filter: LedgerFilter, today: s
     );
   }
   if (filter.status) q = q.where("i.status", "=", filter.status);
+  if (filter.waiting) {
+    const w = filter.waiting;
+    q = q.where((eb) => {
+      const extension = eb.exists(eb.selectFrom("deadline_extensions as e").select("e.id").whereRef("e.item_id", "=", "i.id").where("e.status", "=", "pending"));
+      const closure = eb("i.status", "=", "closure_requested");
+      return w === "extension" ? extension : w === "closure" ? closure : eb.or([extension, closure]);
+    });
+  }
   if (filter.light) {
     const near = addDays(today, warningDays);
     if (filter.light === "done") q = q.where("i.status", "in", FINAL_ITEM_STATUSES);
@@ -372,6 +392,11 @@ export async function listLedger(
       "i.source_id",
       "i.closed_at",
       "i.carried_over_reason",
+      (eb) =>
+        eb
+          .exists(eb.selectFrom("deadline_extensions as e").select("e.id").whereRef("e.item_id", "=", "i.id").where("e.status", "=", "pending"))
+          .$castTo<number>()
+          .as("pending_extension"),
     ])
     .orderBy("i.number");
   if (paging) q = q.limit(paging.pageSize).offset((paging.page - 1) * paging.pageSize);
@@ -384,6 +409,7 @@ export async function listLedger(
     warningDays: days,
     rows: rows.map((r) => ({
       ...r,
+      pending_extension: Boolean(r.pending_extension),
       codepartments: co.get(r.id) ?? [],
       latest_progress: progress.get(r.id) ?? null,
       ...itemLight(r, today, days),
