@@ -384,8 +384,6 @@ export async function advanceStage(trx: Transaction<Database>, actor: Actor, inq
   return to;
 }
 
-/** The stages the hand correction offers: every stage but 办结, which only the close page reaches. */
-export const MANUAL_STAGES = STAGES.filter((s) => s.key !== "closed");
 
 /**
  * Staff correct the stage by hand, with a reason (recorded in the audit log). Moving backwards needs

@@ -16,7 +16,9 @@ import {
   ITEM_STATUS_LABELS,
   LIGHT_FILTERS,
   OPEN_ITEM_STATUSES,
+  WAITING_FILTERS,
   type LightFilter,
+  type WaitingFilter,
   type SourceType,
 } from "./labels";
 
@@ -283,9 +285,6 @@ export interface LedgerFilter {
   waiting?: WaitingFilter;
 }
 
-export const WAITING_FILTERS = ["any", "extension", "closure"] as const;
-export type WaitingFilter = (typeof WAITING_FILTERS)[number];
-export const WAITING_FILTER_LABELS: Record<WaitingFilter, string> = { any: "待工作人员办理", extension: "有延期申请待审批", closure: "销号申请待审核" };
 
 /** The ledger's filters from the query string; anything odd is ignored. */
 export function ledgerFilterFrom(url: URL): LedgerFilter {
