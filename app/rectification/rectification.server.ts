@@ -650,7 +650,6 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
     const problem = await checkItemInput(trx, inquiryId, input, true);
     if (problem) return { ok: false, ...problem };
     const { id, number } = await insertItem(trx, actor, inquiryId, input, "created");
-    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     await recordAudit(trx, actor, {
       action: "rectification.create",
       entityType: "rectification_item",
@@ -658,6 +657,7 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
       summary: `「${inquiry.title}」交办整改事项 #${number}：${input.problem.trim().slice(0, 60)}`,
       after: { number, ...input, problem: input.problem.trim(), requirement: input.requirement.trim() },
     });
+    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     return { ok: true, id };
   });
 }
