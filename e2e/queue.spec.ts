@@ -221,3 +221,49 @@ test("a department's home lists its preparation answers until the meeting, and n
   await expect(group).toContainText("书面准备答复已结束");
   await expect(group.getByRole("link", { name: `第 1 题的书面准备答复` })).toHaveText("查看");
 });
+
+test("催办: staff chase an overdue item; the lead department is notified; the history records it; the 催办函 downloads", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const problem = unique("农村饮水安全工程进度滞后");
+  await login(page, "staff");
+  await page.goto("/inquiries/1/rectification/new");
+  await page.getByLabel("问题").fill(problem);
+  await page.getByLabel("牵头单位").selectOption({ label: "市卫生健康委员会" });
+  await page.getByLabel("整改时限").fill(shanghaiDate(30));
+  await page.getByRole("button", { name: "交办整改事项" }).click();
+  await expect(page).toHaveURL(/\/rectification\/\d+$/);
+  const itemPath = new URL(page.url()).pathname;
+  const itemId = Number(itemPath.split("/").pop());
+  // not yet near its deadline: nothing to chase
+  await expect(page.getByTestId("chase-refusal")).toHaveText("尚未临近期限，暂不需要催办");
+  // the deadline passed three days ago (a deadline cannot be set in the past through the pages)
+  await execute("update rectification_items set deadline = ? where id = ?", [shanghaiDate(-3), itemId]);
+  await page.reload();
+  const panel = page.getByTestId("chase-panel");
+  await panel.getByLabel("催办意见（可选）").fill("请于三日内报送整改进展。");
+  await panel.getByRole("button", { name: "催办" }).click();
+  await expect(page.getByRole("status")).toContainText("已向市卫生健康委员会催办");
+  await expect(page.getByTestId("chase-list")).toContainText("请于三日内报送整改进展。");
+  await expect(page.getByTestId("history")).toContainText("催办");
+  const letter = page.getByTestId("chase-list").getByRole("link", { name: "下载催办函" }).first();
+  const href = (await letter.getAttribute("href"))!;
+  const docx = await page.request.get(href);
+  expect(docx.status()).toBe(200);
+  expect(docx.headers()["content-type"]).toContain("wordprocessingml");
+  expect(decodeURIComponent(docx.headers()["content-disposition"])).toContain("催办函（市卫生健康委员会");
+
+  const health = await signedIn(browser, "health");
+  await health.goto("/notifications?unread=1");
+  const note = health.getByTestId("notifications").getByRole("link", { name: new RegExp(`催办：.*${problem.slice(0, 20)}`) });
+  await expect(note).toContainText("已逾期 3 天");
+  await note.click();
+  await expect(health).toHaveURL(new RegExp(`${itemPath}$`));
+  await expect(health.getByTestId("chase-list")).toContainText("请于三日内报送整改进展。");
+  expect((await health.request.get(href)).status()).toBe(200);
+  // another department may neither read the letter nor chase
+  const education = await signedIn(browser, "education");
+  expect((await education.request.get(href)).status()).toBe(403);
+  const forged = await education.request.post("/chase-ups", { form: { targetType: "item", targetId: String(itemId), note: "" }, maxRedirects: 0 });
+  expect(forged.status()).toBe(403);
+  for (const p of [health, education]) await p.context().close();
+});
