@@ -155,7 +155,8 @@ function kindQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number |
           .select([
             sql<string>`'第 ' || i.number || ' 项：' || substr(i.problem, 1, 50)`.as("title"),
             "o.name as organization",
-            sql<string>`coalesce((select max(p.created_at) from progress_reports p where p.item_id = i.id and p.kind = 'closure_request'), i.updated_at)`.as("since"),
+            // requestClosure stamps updated_at; while the request waits only staff act on the item
+            sql<string>`i.updated_at`.as("since"),
           ]),
       );
     case "handling_report":
@@ -173,12 +174,105 @@ function kindQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number |
   }
 }
 
-/** The UNION ALL of the kinds asked for (all when no kind is given). */
-function queueUnion(db: Db, user: QueueUser, filter: QueueFilter, today: string) {
+interface LeanRow {
+  kind: string;
+  record_id: number;
+  inquiry_id: number;
+  since: string;
+}
+
+/**
+ * The same records as kindQuery with only their keys (kind, record, inquiry, since): the counts and the page
+ * order are computed from these, answered from the partial indexes without reading the records' text; the
+ * page's thirty rows are then read in full.
+ */
+function leanQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number | undefined, today: string) {
+  const scoped = <Q extends SelectQueryBuilder<any, any, any>>(q: Q): Q => {
+    let r = (q as SelectQueryBuilder<any, any, any>).where(managedInquiryCondition(user) as never).where("inquiries.stage", "!=", "closed");
+    if (inquiryId !== undefined) r = r.where("inquiries.id", "=", inquiryId);
+    return r as Q;
+  };
+  const cols = (record: string, since: string) => [kindLit(kind), sql<number>`${sql.ref(record)}`.as("record_id"), "inquiries.id as inquiry_id", sql<string>`${sql.ref(since)}`.as("since")] as const;
+  switch (kind) {
+    case "survey_report":
+      return scoped(db.selectFrom("survey_delegations as d").innerJoin("inquiries", "inquiries.id", "d.inquiry_id").where("d.status", "=", "submitted").select(cols("d.id", "d.submitted_at")));
+    case "preparation_answer":
+      return scoped(
+        db
+          .selectFrom("preparation_answers as a")
+          .innerJoin("inquiries", "inquiries.id", "a.inquiry_id")
+          .where("a.status", "=", "submitted")
+          .where("a.read_at", "is", null)
+          .where("inquiries.stage", "in", PREPARATION_STAGES)
+          .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)]))
+          .select(cols("a.id", "a.submitted_at")),
+      );
+    case "correction":
+      return scoped(
+        db
+          .selectFrom("turn_corrections as c")
+          .innerJoin("meeting_turns as t", "t.id", "c.turn_id")
+          .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
+          .innerJoin("inquiries", "inquiries.id", "s.inquiry_id")
+          .where("c.status", "=", "pending")
+          .select(cols("c.id", "c.proposed_at")),
+      );
+    case "proposal":
+      return scoped(db.selectFrom("outline_proposals as p").innerJoin("inquiries", "inquiries.id", "p.inquiry_id").where("p.status", "=", "pending").select(cols("p.id", "p.created_at")));
+    case "vote": {
+      const ballots = sql<number>`(select count(*) from vote_ballots b where b.vote_id = v.id)`;
+      const members = sql<number>`(select count(*) from users u where u.role = 'member' and u.active = 1)`;
+      return scoped(
+        db
+          .selectFrom("votes as v")
+          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
+          .where("v.status", "=", "open")
+          .where((eb) => eb.and([eb(ballots, ">", 0), eb.or([eb(ballots, ">=", members), eb("v.opened_at", "<", shanghaiDayStartIso(today))])]))
+          .select(cols("v.id", "v.opened_at")),
+      );
+    }
+    case "extension":
+      return scoped(
+        db
+          .selectFrom("deadline_extensions as e")
+          .innerJoin("rectification_items as i", "i.id", "e.item_id")
+          .innerJoin("inquiries", "inquiries.id", "i.inquiry_id")
+          .where("e.status", "=", "pending")
+          .select(cols("e.id", "e.created_at")),
+      );
+    case "closure":
+      return scoped(
+        db.selectFrom("rectification_items as i").innerJoin("inquiries", "inquiries.id", "i.inquiry_id").where("i.status", "=", "closure_requested").select(cols("i.id", "i.updated_at")),
+      );
+    case "handling_report":
+      return scoped(
+        db
+          .selectFrom("handling_reports as h")
+          .innerJoin("inquiries", "inquiries.id", "h.inquiry_id")
+          .where("h.status", "=", "submitted")
+          .where("h.vote_id", "is", null)
+          .select(cols("h.id", "h.submitted_at")),
+      );
+  }
+}
+
+function leanUnion(db: Db, user: QueueUser, filter: QueueFilter, today: string) {
   const kinds = filter.kind ? [filter.kind] : [...QUEUE_KINDS];
-  const [first, ...rest] = kinds.map((k) => kindQuery(db, k, user, filter.inquiryId, today) as unknown as SelectQueryBuilder<any, any, RawRow>);
+  const [first, ...rest] = kinds.map((k) => leanQuery(db, k, user, filter.inquiryId, today) as unknown as SelectQueryBuilder<any, any, LeanRow>);
   return rest.reduce((acc, q) => acc.unionAll(q), first);
 }
+
+/** The record of each kind, for reading the page's rows in full. */
+const RECORD_COLUMN: Record<QueueKind, string> = {
+  survey_report: "d.id",
+  preparation_answer: "a.id",
+  correction: "c.id",
+  proposal: "p.id",
+  vote: "v.id",
+  extension: "e.id",
+  closure: "i.id",
+  handling_report: "h.id",
+};
 
 /** Where the decision on a row is made: one click from the queue. */
 export function queueHref(kind: QueueKind, row: { record_id: number; target_id: number; inquiry_id: number }): string {
@@ -217,52 +311,90 @@ function toRow(r: RawRow, today: string): QueueRow {
   };
 }
 
-/** How many records wait for this user (the header's count); 0 for anyone who is not staff. */
-export async function queueCount(db: Db, user: QueueUser, today = todayInShanghai()): Promise<number> {
-  if (user.role !== "staff" && user.role !== "admin") return 0;
-  const row = await db
-    .selectFrom(queueUnion(db, user, {}, today).as("u"))
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * Every waiting record's key for this user, oldest first, with the titles of their inquiries: one lean UNION ALL
+ * over the partial indexes. The counts, the filters and the page order all come from it.
+ */
+async function waitingKeys(db: Db, user: QueueUser, today: string) {
+  const keys = ((await db
+    .selectFrom(leanUnion(db, user, {}, today).as("u"))
+    .selectAll()
+    .orderBy("since")
+    .orderBy("kind")
+    .orderBy("record_id")
+    .execute()) as LeanRow[]).map((k) => ({ kind: k.kind as QueueKind, recordId: Number(k.record_id), inquiryId: Number(k.inquiry_id), since: k.since }));
+  const ids = [...new Set(keys.map((k) => k.inquiryId))];
+  const titles = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const c of await db.selectFrom("inquiries").select(["id", "title"]).where("id", "in", ids.slice(i, i + 500)).execute()) titles.set(c.id, c.title);
+  }
+  return { keys, titles };
 }
 
 /**
- * One page of the queue, oldest first, with the counts per kind and the inquiries that have waiting work
- * (for the filters). Counts per kind ignore the kind filter (so the filter shows what else waits).
+ * The keys are shared by every request of the same user while nothing they depend on changes: the `queue` data
+ * version is bumped by triggers on the queue's sources in the writing transaction (migration 0050), in this
+ * process or any other; vote readiness and the preparation cut-off depend on the date, which is part of the key.
+ */
+const cachedKeys = new WeakMap<object, Map<string, { version: string; value: ReturnType<typeof waitingKeys> }>>();
+const CACHED_USERS = 500;
+
+async function keysFor(db: Db, user: QueueUser, today: string) {
+  const row = await db.selectFrom("data_versions").select("version").where("name", "=", "queue").executeTakeFirst();
+  if (!row) return waitingKeys(db, user, today);
+  const version = `${row.version}|${today}`;
+  const key = `${user.role}|${user.id}|${user.organizationName ?? ""}`;
+  let byUser = cachedKeys.get(db);
+  if (!byUser) cachedKeys.set(db, (byUser = new Map()));
+  const hit = byUser.get(key);
+  if (hit?.version === version) return hit.value;
+  const value = waitingKeys(db, user, today);
+  if (byUser.size >= CACHED_USERS) byUser.delete(byUser.keys().next().value!);
+  byUser.set(key, { version, value });
+  value.catch(() => byUser!.delete(key));
+  return value;
+}
+
+/** How many records wait for this user (the header's count); 0 for anyone who is not staff. */
+export async function queueCount(db: Db, user: QueueUser, today = todayInShanghai()): Promise<number> {
+  if (user.role !== "staff" && user.role !== "admin") return 0;
+  return (await keysFor(db, user, today)).keys.length;
+}
+
+/**
+ * One page of the queue, oldest first, with the counts per kind (within the inquiry filter) and the inquiries that
+ * have waiting work (within the kind filter), for the filters. The page's records are then read in full.
  */
 export async function listQueue(db: Db, user: QueueUser, filter: QueueFilter, paging: { page: number; pageSize: number }, today = todayInShanghai()) {
   if (user.role !== "staff" && user.role !== "admin") return { rows: [], total: 0, byKind: QUEUE_KINDS.map((k) => ({ kind: k, label: QUEUE_KIND_LABELS[k], count: 0 })), inquiries: [] };
-  const all = queueUnion(db, user, { inquiryId: filter.inquiryId }, today).as("u");
-  const [rows, kindCounts, inquiries] = await Promise.all([
-    db
-      .selectFrom(queueUnion(db, user, filter, today).as("u"))
-      .selectAll()
-      .select(sql<number>`count(*) over ()`.as("total"))
-      .orderBy("since")
-      .orderBy("kind")
-      .orderBy("record_id")
-      .limit(paging.pageSize)
-      .offset((paging.page - 1) * paging.pageSize)
-      .execute() as Promise<(RawRow & { total: number })[]>,
-    db.selectFrom(all).select(["kind", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("kind").execute() as Promise<{ kind: string; n: number }[]>,
-    db
-      .selectFrom(queueUnion(db, user, { kind: filter.kind }, today).as("u"))
-      .select(["inquiry_id", "inquiry_title", (eb) => eb.fn.countAll<number>().as("n")])
-      .groupBy(["inquiry_id", "inquiry_title"])
-      .orderBy("inquiry_id", "desc")
-      .execute() as Promise<{ inquiry_id: number; inquiry_title: string; n: number }[]>,
-  ]);
-  let total = rows.length ? Number(rows[0].total) : 0;
-  if (!rows.length && paging.page > 1) {
-    // past the last page: the total still says how many there are
-    const c = await db.selectFrom(queueUnion(db, user, filter, today).as("u")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    total = Number(c.n);
+  const { keys, titles } = await keysFor(db, user, today);
+  const byKind = new Map<QueueKind, number>();
+  const inquiries = new Map<number, { id: number; title: string; count: number }>();
+  const chosen: typeof keys = [];
+  for (const k of keys) {
+    const inInquiry = filter.inquiryId === undefined || k.inquiryId === filter.inquiryId;
+    const ofKind = !filter.kind || k.kind === filter.kind;
+    if (inInquiry) byKind.set(k.kind, (byKind.get(k.kind) ?? 0) + 1);
+    if (ofKind) {
+      const i = inquiries.get(k.inquiryId) ?? { id: k.inquiryId, title: titles.get(k.inquiryId) ?? "", count: 0 };
+      i.count++;
+      inquiries.set(k.inquiryId, i);
+    }
+    if (inInquiry && ofKind) chosen.push(k);
+  }
+  const page = chosen.slice((paging.page - 1) * paging.pageSize, paging.page * paging.pageSize);
+  // the page's records in full: one query per kind present on the page
+  const full = new Map<string, RawRow>();
+  for (const kind of new Set(page.map((k) => k.kind))) {
+    const ids = page.filter((k) => k.kind === kind).map((k) => k.recordId);
+    const q = (kindQuery(db, kind, user, undefined, today) as unknown as SelectQueryBuilder<any, any, RawRow>).where(sql.ref(RECORD_COLUMN[kind]), "in", ids as never);
+    for (const r of await q.execute()) full.set(`${kind}:${r.record_id}`, r);
   }
   return {
-    rows: rows.map((r) => toRow(r, today)),
-    total,
-    byKind: QUEUE_KINDS.map((k) => ({ kind: k, label: QUEUE_KIND_LABELS[k], count: Number(kindCounts.find((c) => c.kind === k)?.n ?? 0) })),
-    inquiries: inquiries.map((i) => ({ id: Number(i.inquiry_id), title: i.inquiry_title, count: Number(i.n) })),
+    // a record decided between the two reads is left out rather than shown stale
+    rows: page.map((k) => full.get(`${k.kind}:${k.recordId}`)).filter((r): r is RawRow => !!r).map((r) => toRow(r, today)),
+    total: chosen.length,
+    byKind: QUEUE_KINDS.map((k) => ({ kind: k, label: QUEUE_KIND_LABELS[k], count: byKind.get(k) ?? 0 })),
+    inquiries: [...inquiries.values()].sort((a, b) => b.id - a.id),
   };
 }

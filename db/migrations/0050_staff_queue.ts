@@ -8,6 +8,22 @@ import { sql, type Kysely } from "kysely";
  * - partial indexes keep every kind of the staff queue (app/queue/queue.server.ts) to the few rows that wait;
  * - existing inquiries' stages are brought in line with their work (forward only, never to 办结), audited.
  */
+/** What the staff queue reads: a change to any of them may change what waits, and for whom. */
+export const QUEUE_SOURCES = [
+  "inquiries",
+  "users",
+  "organizations",
+  "survey_delegations",
+  "preparation_answers",
+  "turn_corrections",
+  "outline_proposals",
+  "votes",
+  "vote_ballots",
+  "deadline_extensions",
+  "rectification_items",
+  "handling_reports",
+] as const;
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("preparation_answers").addColumn("read_at", "text").execute();
   await db.schema.alterTable("preparation_answers").addColumn("read_by", "integer", (c) => c.references("users.id")).execute();
@@ -45,6 +61,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("inquiries_organizing_body").on("inquiries").columns(["organizing_body", "id"]).execute();
   await db.schema.createIndex("users_role_org").on("users").columns(["role", "organization_id", "active"]).execute();
 
+  // a change counter for the queue's cached counts (app/queue/queue.server.ts), bumped in the writing transaction
+  await sql`insert into data_versions (name, version) values ('queue', 0)`.execute(db);
+  for (const table of QUEUE_SOURCES) {
+    for (const event of ["insert", "update", "delete"]) {
+      await sql
+        .raw(`create trigger queue_version_${table}_${event} after ${event} on ${table} begin update data_versions set version = version + 1 where name = 'queue'; end`)
+        .execute(db);
+    }
+  }
+
   // Stages follow the work (docs/decisions/0051): forward only, never to or from 办结.
   const order = ["plan", "research", "outline", "meeting", "rectification"];
   const { rows } = await sql<{ id: number; title: string; stage: string; target: string }>`
@@ -67,6 +93,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of QUEUE_SOURCES) {
+    for (const event of ["insert", "update", "delete"]) await sql.raw(`drop trigger if exists queue_version_${table}_${event}`).execute(db);
+  }
+  await sql`delete from data_versions where name = 'queue'`.execute(db);
   for (const name of [
     "queue_survey_reports",
     "queue_preparation_answers",
