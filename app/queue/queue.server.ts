@@ -295,6 +295,15 @@ export function queueHref(kind: QueueKind, row: { record_id: number; target_id: 
   }
 }
 
+/**
+ * The Asia/Shanghai calendar date of an instant. China keeps UTC+8 all year (no daylight saving since 1991), so a
+ * fixed offset gives the same date as the time-zone formatter, without building one per row.
+ */
+function shanghaiDateOf(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso.slice(0, 10) : new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 function toRow(r: RawRow, today: string): QueueRow {
   const kind = r.kind as QueueKind;
   return {
@@ -306,7 +315,7 @@ function toRow(r: RawRow, today: string): QueueRow {
     title: r.title,
     organization: r.organization,
     since: r.since,
-    daysWaiting: Math.max(0, daysBetween(todayInShanghai(new Date(r.since)), today)),
+    daysWaiting: Math.max(0, daysBetween(shanghaiDateOf(r.since), today)),
     href: queueHref(kind, r),
   };
 }
@@ -366,7 +375,7 @@ export async function queueCount(db: Db, user: QueueUser, today = todayInShangha
  * have waiting work (within the kind filter), for the filters. The page's records are then read in full.
  */
 export async function listQueue(db: Db, user: QueueUser, filter: QueueFilter, paging: { page: number; pageSize: number }, today = todayInShanghai()) {
-  if (user.role !== "staff" && user.role !== "admin") return { rows: [], total: 0, byKind: QUEUE_KINDS.map((k) => ({ kind: k, label: QUEUE_KIND_LABELS[k], count: 0 })), inquiries: [] };
+  if (user.role !== "staff" && user.role !== "admin") return { rows: [], total: 0, byKind: QUEUE_KINDS.map((k) => ({ kind: k, label: QUEUE_KIND_LABELS[k], count: 0 })), inquiries: [], inquiryCount: 0 };
   const { keys, titles } = await keysFor(db, user, today);
   const byKind = new Map<QueueKind, number>();
   const inquiries = new Map<number, { id: number; title: string; count: number }>();
@@ -395,6 +404,13 @@ export async function listQueue(db: Db, user: QueueUser, filter: QueueFilter, pa
     rows: page.map((k) => full.get(`${k.kind}:${k.recordId}`)).filter((r): r is RawRow => !!r).map((r) => toRow(r, today)),
     total: chosen.length,
     byKind: QUEUE_KINDS.map((k) => ({ kind: k, label: QUEUE_KIND_LABELS[k], count: byKind.get(k) ?? 0 })),
-    inquiries: [...inquiries.values()].sort((a, b) => b.id - a.id),
+    // the filter offers the inquiries with the most waiting (a select of hundreds helps nobody), and the chosen one
+    inquiries: [...inquiries.values()]
+      .sort((a, b) => b.count - a.count || b.id - a.id)
+      .filter((i, n) => n < FILTER_INQUIRIES || i.id === filter.inquiryId),
+    inquiryCount: inquiries.size,
   };
 }
+
+/** Inquiries offered by the queue's inquiry filter. */
+export const FILTER_INQUIRIES = 50;

@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function QueuePage() {
-  const { rows, total, byKind, inquiries, page, filter } = useLoaderData<typeof loader>();
+  const { rows, total, byKind, inquiries, inquiryCount, page, filter } = useLoaderData<typeof loader>();
   const location = useLocation();
   const all = byKind.reduce((a, k) => a + k.count, 0);
   const withInquiry = (kind: string) => {
@@ -69,6 +69,7 @@ export default function QueuePage() {
           ))}
         </select>
         <button type="submit" className="plain">筛选</button>
+        {inquiryCount > inquiries.length ? <span className="muted">（列出待办最多的 {inquiries.length} 项专题询问，共 {inquiryCount} 项）</span> : null}
       </Form>
       <p className="muted" data-testid="queue-total">共 {total} 项</p>
       <QueueTable rows={rows} />
