@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { CurrentUser } from "../auth/session.server";
 import { proposeCorrection } from "../meeting/meeting.server";
 import { castBallot, closeVote, openVote } from "../meeting/votes.server";
-import { acceptProposal, createProposal } from "../outline/outline.server";
+import { acceptProposal, createProposal, markPreparationAnswerRead } from "../outline/outline.server";
 import { canManageThisInquiry } from "../policy.server";
 import { makeExchange, makeItem, makeWorld, evidence, rich, type World } from "../rectification/fixtures.test-helpers";
 import { submitHandlingReport } from "../rectification/handling-report.server";
@@ -216,5 +216,21 @@ describe("notifications to the staff who manage the inquiry", () => {
     const revision = (await w.t.db.selectFrom("inquiries").select("outline_revision").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).outline_revision;
     ok(await acceptProposal(w.t.db, manager.actor, { inquiryId: w.inquiryId, revision, proposalId: p.id, keywordId: kw.id, departmentId: w.orgA, text: "医保报销比例如何提高？" }));
     expect(await rowsOf(me(), "proposal")).toEqual([]);
+  });
+});
+
+describe("preparation answers to read", () => {
+  it("marking an answer read takes it out of the queue (audited); a stale version is refused", async () => {
+    await fillEveryKind();
+    const a = await w.t.db.selectFrom("preparation_answers").select(["id", "question_id", "version"]).executeTakeFirstOrThrow();
+    expect(await markPreparationAnswerRead(w.t.db, manager.actor, { questionId: a.question_id, version: a.version + 1 })).toMatchObject({ ok: false });
+    expect(await rowsOf(me(), "preparation_answer")).toHaveLength(1);
+    expect(await markPreparationAnswerRead(w.t.db, manager.actor, { questionId: a.question_id, version: a.version })).toMatchObject({ ok: true });
+    expect(await rowsOf(me(), "preparation_answer")).toEqual([]);
+    const audit = await w.t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "preparation_answer").execute();
+    expect(audit.map((r) => r.action)).toContain("outline.answer_read");
+    // the department updates it: new to the staff again
+    await w.t.db.updateTable("preparation_answers").set({ read_at: null, read_by: null, version: a.version + 1 }).where("id", "=", a.id).execute();
+    expect(await rowsOf(me(), "preparation_answer")).toHaveLength(1);
   });
 });
