@@ -56,6 +56,8 @@ export const STAGES: { key: InquiryStage; label: string }[] = [
   { key: "closed", label: "办结" },
 ];
 export const STAGE_LABELS = Object.fromEntries(STAGES.map((s) => [s.key, s.label])) as Record<InquiryStage, string>;
+/** The stages a hand correction offers: every stage but 办结, which only the close page (its checks) reaches. */
+export const MANUAL_STAGES = STAGES.filter((s) => s.key !== "closed");
 
 export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
   draft: "起草中",
@@ -79,4 +81,5 @@ export const SURVEY_EVENT_LABELS: Record<string, string> = {
   submitted: "提交报告",
   returned: "退回修改",
   accepted: "采纳报告",
+  chased: "催办",
 };

@@ -72,8 +72,8 @@ describe("navigationFor", () => {
   });
 
   it("per role", () => {
-    expect(paths("admin")).toEqual(["/", "/inquiries", "/search", "/admin/users", "/admin/organizations", "/admin/audit"]);
-    expect(paths("staff")).toEqual(["/", "/inquiries", "/search"]);
+    expect(paths("admin")).toEqual(["/", "/queue", "/inquiries", "/search", "/admin/users", "/admin/organizations", "/admin/audit"]);
+    expect(paths("staff")).toEqual(["/", "/queue", "/inquiries", "/search"]);
     expect(paths("member")).toEqual(["/", "/inquiries", "/votes", "/search"]);
     expect(paths("department")).toEqual(["/", "/my", "/search"]);
     expect(paths("county")).toEqual(["/", "/my", "/search"]);

@@ -1,4 +1,5 @@
-import type { Role } from "../db/schema";
+import type { ExpressionBuilder, Kysely, SqlBool, Expression, Transaction } from "kysely";
+import type { Database, Role } from "../db/schema";
 import { requireUser, type CurrentUser } from "./auth/session.server";
 
 /**
@@ -349,6 +350,88 @@ export function canReadRectificationAttachment(
   return user.role === "department" && user.organizationId !== null && (owner.rectificationOrganizationIds ?? []).includes(user.organizationId);
 }
 
+// ---- the supervising office: who manages an inquiry (staff queue, notifications to staff, 催办) ----
+/**
+ * The staff who manage an inquiry (docs/decisions/0050-who-manages-an-inquiry.md): an administrator (every
+ * inquiry); a staff account of the organising committee or work body (its organisation's name is the
+ * inquiry's 组织单位, `inquiries.organizing_body`); the staff account that registered the inquiry. Another
+ * committee's staff do not manage it: its queue rows, notifications and 催办 are not theirs.
+ */
+export interface InquiryStewardship {
+  organizing_body: string;
+  created_by: number | null;
+}
+
+export function canManageThisInquiry(
+  user: Pick<CurrentUser, "role" | "id" | "organizationName">,
+  inquiry: InquiryStewardship,
+): boolean {
+  if (user.role === "admin") return true;
+  if (user.role !== "staff") return false;
+  if (inquiry.created_by !== null && inquiry.created_by === user.id) return true;
+  return !!user.organizationName && user.organizationName === inquiry.organizing_body;
+}
+
+/** The staff queue (待我办理) is for staff and administrators; each sees the rows of the inquiries they manage. */
+export function canSeeStaffQueue(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** 催办: the staff who manage the inquiry chase its departments, counties and the government. */
+export function canChase(user: Pick<CurrentUser, "role" | "id" | "organizationName">, inquiry: InquiryStewardship): boolean {
+  return canManageThisInquiry(user, inquiry);
+}
+
+/** A 催办函: the staff who manage the inquiry, and the accounts of the organisation it was sent to. */
+export function canReadChaseLetter(
+  user: Pick<CurrentUser, "role" | "id" | "organizationName" | "organizationId">,
+  letter: InquiryStewardship & { organization_id: number },
+): boolean {
+  if (canManageThisInquiry(user, letter)) return true;
+  return (user.role === "department" || user.role === "county") && user.organizationId !== null && user.organizationId === letter.organization_id;
+}
+
+/**
+ * canManageThisInquiry as a SQL condition on the `inquiries` table of a query (for lists across inquiries):
+ * the same rule, so a list never shows what the page would refuse.
+ */
+export function managedInquiryCondition(user: Pick<CurrentUser, "role" | "id" | "organizationName">) {
+  return (eb: ExpressionBuilder<Database, "inquiries">): Expression<SqlBool> => {
+    if (user.role === "admin") return eb.lit(1).$castTo<SqlBool>();
+    if (user.role !== "staff") return eb.lit(0).$castTo<SqlBool>();
+    const mine = [eb("inquiries.created_by", "=", user.id)];
+    if (user.organizationName) mine.push(eb("inquiries.organizing_body", "=", user.organizationName));
+    return eb.or(mine);
+  };
+}
+
+/**
+ * The accounts notified about an inquiry's events (staff role, active): the organising body's staff and the
+ * registering account. Administrators manage every inquiry but are IT staff: they are not notified.
+ */
+export async function inquiryManagerIds(db: Kysely<Database> | Transaction<Database>, inquiryId: number): Promise<number[]> {
+  const inquiry = await db.selectFrom("inquiries").select(["organizing_body", "created_by"]).where("id", "=", inquiryId).executeTakeFirst();
+  if (!inquiry) return [];
+  const rows = await db
+    .selectFrom("users")
+    .select("users.id")
+    .where("users.active", "=", 1)
+    .where("users.role", "=", "staff")
+    .where((eb) => {
+      const who = [
+        eb(
+          "users.organization_id",
+          "in",
+          eb.selectFrom("organizations").select("organizations.id").where("organizations.name", "=", inquiry.organizing_body).where("organizations.name", "!=", ""),
+        ),
+      ];
+      if (inquiry.created_by !== null) who.push(eb("users.id", "=", inquiry.created_by));
+      return eb.or(who);
+    })
+    .execute();
+  return [...new Set(rows.map((r) => r.id))];
+}
+
 /** Throws a 403 page with a Chinese message. */
 export function forbidden(message = "您没有权限访问此页面或执行此操作。"): never {
   throw new Response(message, { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -381,6 +464,7 @@ export interface NavItem {
 export function navigationFor(user: Pick<CurrentUser, "role"> | null): NavItem[] {
   if (!user) return [{ to: "/public", label: "公开信息" }];
   const items: NavItem[] = [{ to: "/", label: "首页" }];
+  if (canSeeStaffQueue(user)) items.push({ to: "/queue", label: "待我办理" });
   if (can(user, "inquiry:list")) items.push({ to: "/inquiries", label: "专题询问" });
   if (user.role === "department" || user.role === "county") items.push({ to: "/my", label: "我的待办" });
   if (user.role === "member") items.push({ to: "/votes", label: "满意度测评" });

@@ -19,7 +19,8 @@ import { getCurrentUser } from "./auth/session.server";
 import { RefusalNotice } from "./components/RefusalNotice";
 import { getDb } from "./db.server";
 import { unreadCount } from "./notifications/notifications.server";
-import { navigationFor, ROLE_LABELS } from "./policy.server";
+import { canSeeStaffQueue, navigationFor, ROLE_LABELS } from "./policy.server";
+import { queueCount } from "./queue/queue.server";
 import stylesHref from "./styles.css";
 import { useNonce } from "./utils/nonce";
 import { readToast } from "./utils/toast.server";
@@ -45,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             roleLabel: ROLE_LABELS[user.role],
             organizationName: user.organizationName,
             unread: await unreadCount(getDb(), user.id),
+            // the header's 待我办理 count (staff and administrators)
+            waiting: canSeeStaffQueue(user) ? await queueCount(getDb(), user) : 0,
           }
         : null,
       nav: navigationFor(user),
@@ -91,6 +94,11 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
           {(root?.nav ?? []).map((item) => (
             <NavLink key={item.to} to={item.to} end={item.to === "/"}>
               {item.label}
+              {item.to === "/queue" && user && user.waiting > 0 ? (
+                <span className="nav-count" data-testid="queue-count" aria-label={`${user.waiting} 项待办理`}>
+                  {user.waiting}
+                </span>
+              ) : null}
             </NavLink>
           ))}
         </nav>

@@ -46,6 +46,7 @@ export interface Database {
   handling_reports: HandlingReportTable;
   handling_report_reviews: HandlingReportReviewTable;
   notifications: NotificationTable;
+  chase_ups: ChaseUpTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -258,7 +259,7 @@ export interface SurveyDelegationTable {
 export interface SurveyEventTable {
   id: Generated<number>;
   delegation_id: number;
-  action: "delegated" | "draft_saved" | "submitted" | "returned" | "accepted";
+  action: "delegated" | "draft_saved" | "submitted" | "returned" | "accepted" | "chased";
   comment: Generated<string>;
   actor_id: number | null;
   actor_label: string;
@@ -344,6 +345,9 @@ export interface PreparationAnswerTable {
   status: Generated<"draft" | "submitted">;
   submitted_at: string | null;
   author_id: number | null;
+  /** when staff marked the submitted answer read (migration 0050); a later update clears it */
+  read_at: string | null;
+  read_by: number | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -689,4 +693,20 @@ export interface NotificationTable {
 export interface DataVersionTable {
   name: string;
   version: number;
+}
+
+// ---- 催办 (migration 0050) ----
+export type ChaseTargetType = "item" | "survey" | "handling_report";
+
+export interface ChaseUpTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  target_type: ChaseTargetType;
+  target_id: number;
+  organization_id: number;
+  due_date: string;
+  subject: string;
+  note: Generated<string>;
+  sent_by: number | null;
+  sent_at: string;
 }

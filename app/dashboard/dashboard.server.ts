@@ -8,6 +8,7 @@ import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { getWarningDays } from "../rectification/rectification.server";
 import { listCountyDelegations, SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { loadMemberOutlineHome } from "../outline/my.server";
+import { PREPARATION_STAGES } from "../outline/outline.server";
 import { isStaff } from "../policy.server";
 import { deadlineLight, type Light } from "../utils/deadline";
 import { todayInShanghai } from "../utils/time";
@@ -182,6 +183,9 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
     .select(["q.id", "q.text", "q.inquiry_id", "i.title", "i.meeting_date", "a.status as answer_status"])
     .where("q.department_id", "=", org)
     .where("i.outline_issued_version_id", "is not", null)
+    // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
+    .where("i.stage", "in", PREPARATION_STAGES)
+    .where((eb) => eb.or([eb("i.meeting_date", "is", null), eb("i.meeting_date", ">=", today)]))
     .where((eb) => eb.or([eb("a.status", "is", null), eb("a.status", "!=", "submitted")]))
     .orderBy("i.meeting_date")
     .limit(50)

@@ -106,7 +106,7 @@ describe("inquiries and the work plan", () => {
       await recordPlanDecision(t.db, staff.actor, { id, version: await v(), decision: "reject", decidedOn: "2030-07-01", note: "应询部门不全" }),
     ).toMatchObject({ ok: true });
     expect((await getInquiry(t.db, id))!).toMatchObject({ plan_status: "rejected", stage: "plan" });
-    expect(await setStage(t.db, staff.actor, { id, version: await v(), stage: "research" })).toMatchObject({ ok: false });
+    expect(await setStage(t.db, staff.actor, { id, version: await v(), stage: "research", reason: "调研开始", confirmBackwards: false })).toMatchObject({ ok: false });
 
     expect(await savePlan(t.db, staff.actor, { id, version: await v(), plan: rich("第二稿方案"), files: [] })).toMatchObject({ ok: true });
     expect(await submitPlan(t.db, staff.actor, { id, version: await v() })).toMatchObject({ ok: true });
@@ -128,6 +128,7 @@ describe("inquiries and the work plan", () => {
       "inquiry.plan_save",
       "inquiry.plan_submit",
       "inquiry.plan_approve",
+      "inquiry.stage_auto",
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { z } from "zod";
 import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
@@ -290,11 +290,9 @@ export async function recordPlanDecision(
     if (!next) return { ok: false, field: "_form", message: "工作方案尚未提请主任会议审议，不能记录审议结果" };
     if (input.decision === "reject" && !input.note) return { ok: false, field: "note", message: "驳回时请填写主任会议的意见" };
     const now = nowIso();
-    // Approval moves a new inquiry on to pre-inquiry research.
-    const stage: InquiryStage = next === "approved" && before.stage === "plan" ? "research" : before.stage;
     await trx
       .updateTable("inquiries")
-      .set({ plan_status: next, stage, version: before.version + 1, updated_at: now })
+      .set({ plan_status: next, version: before.version + 1, updated_at: now })
       .where("id", "=", input.id)
       .execute();
     await trx
@@ -314,9 +312,11 @@ export async function recordPlanDecision(
       entityType: "inquiry",
       entityId: input.id,
       summary: `记录主任会议${next === "approved" ? "批准" : "驳回"}「${before.title}」工作方案（${input.decidedOn}）`,
-      before: { plan_status: before.plan_status, stage: before.stage },
-      after: { plan_status: next, stage, note: input.note },
+      before: { plan_status: before.plan_status },
+      after: { plan_status: next, note: input.note },
     });
+    // Approval moves a new inquiry on to pre-inquiry research.
+    if (next === "approved") await advanceStage(trx, actor, input.id, "research", "plan_approved");
     return { ok: true, id: input.id };
   });
 }
@@ -375,23 +375,82 @@ export async function stageSummary(db: Kysely<Database>, inquiryId: number) {
   };
 }
 
-/** Staff move an inquiry to another stage by hand (e.g. once research is done). */
-export async function setStage(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; stage: InquiryStage }): Promise<Result> {
+/** The stages in lifecycle order; 办结 (closed) is last and reached only through closeInquiry. */
+export function stageIndex(stage: InquiryStage): number {
+  return STAGES.findIndex((s) => s.key === stage);
+}
+
+/** What moved the work on, for the audit entry of an automatic stage change (docs/decisions/0051). */
+export type StageCause = "plan_approved" | "outline_issued" | "meeting_recorded" | "digest_published" | "first_item";
+const STAGE_CAUSES: Record<StageCause, string> = {
+  plan_approved: "工作方案经主任会议批准",
+  outline_issued: "询问提纲已下发应询部门",
+  meeting_recorded: "询问会已开始记录",
+  digest_published: "询问会摘要已发布",
+  first_item: "已交办第一项整改事项",
+};
+
+/**
+ * Stages follow the work: called inside the transaction of the event that moves the work on (plan approved →
+ * 会前调研, outline issued → 询问提纲, meeting recorded or digest published → 询问会, first item → 整改督办).
+ * Forward only: an inquiry already at or past `to` stays where it is; never to or from 办结. Audited.
+ * Returns the new stage when it moved, else null.
+ */
+export async function advanceStage(trx: Transaction<Database>, actor: Actor, inquiryId: number, to: Exclude<InquiryStage, "closed">, cause: StageCause): Promise<InquiryStage | null> {
+  const before = await trx.selectFrom("inquiries").select(["id", "title", "stage", "version"]).where("id", "=", inquiryId).executeTakeFirst();
+  if (!before || before.stage === "closed" || stageIndex(before.stage) >= stageIndex(to)) return null;
+  await trx.updateTable("inquiries").set({ stage: to, version: before.version + 1, updated_at: nowIso() }).where("id", "=", inquiryId).execute();
+  await recordAudit(trx, actor, {
+    action: "inquiry.stage_auto",
+    entityType: "inquiry",
+    entityId: inquiryId,
+    summary: `「${before.title}」${STAGE_CAUSES[cause]}，进入「${STAGE_LABELS[to]}」阶段`,
+    before: { stage: before.stage },
+    after: { stage: to, cause },
+  });
+  return to;
+}
+
+
+/**
+ * Staff correct the stage by hand, with a reason (recorded in the audit log). Moving backwards needs
+ * `confirmBackwards` (the page asks first). 办结 is refused here: only closeInquiry (the close page, with its
+ * checks and closing record) closes an inquiry; a closed inquiry's stage is not changed here either.
+ */
+export async function setStage(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; stage: InquiryStage; reason: string; confirmBackwards: boolean },
+): Promise<Result | { ok: false; field: "confirm"; message: string }> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
+    if (input.stage === "closed") return { ok: false, field: "stage", message: "办结须在“办结”页面核对整改事项和研究处理情况报告并填写办结记录" };
+    if (before.stage === "closed") return { ok: false, field: "_form", message: "该专题询问已办结，不能再调整阶段" };
+    if (input.stage === before.stage) return { ok: false, field: "stage", message: `该专题询问已处于「${STAGE_LABELS[input.stage]}」阶段` };
     if (input.stage !== "plan" && !(await planGate(trx, input.id)).open) {
       return { ok: false, field: "_form", message: "工作方案经主任会议批准（或记录先行开展的理由）后，才能进入后续阶段" };
+    }
+    const reason = input.reason.trim();
+    if (!reason) return { ok: false, field: "reason", message: "请填写调整阶段的理由" };
+    if (reason.length > 500) return { ok: false, field: "reason", message: "理由不能超过 500 个字" };
+    const backwards = stageIndex(input.stage) < stageIndex(before.stage);
+    if (backwards && !input.confirmBackwards) {
+      return {
+        ok: false,
+        field: "confirm",
+        message: `将从「${STAGE_LABELS[before.stage]}」退回到「${STAGE_LABELS[input.stage]}」。各首页的阶段统计随之改变，已完成的工作不受影响。确认退回吗？`,
+      };
     }
     await trx.updateTable("inquiries").set({ stage: input.stage, version: before.version + 1, updated_at: nowIso() }).where("id", "=", input.id).execute();
     await recordAudit(trx, actor, {
       action: "inquiry.stage",
       entityType: "inquiry",
       entityId: input.id,
-      summary: `「${before.title}」进入「${STAGE_LABELS[input.stage]}」阶段`,
+      summary: `「${before.title}」所处阶段由「${STAGE_LABELS[before.stage]}」${backwards ? "退回" : "调整"}为「${STAGE_LABELS[input.stage]}」：${reason}`,
       before: { stage: before.stage },
-      after: { stage: input.stage },
+      after: { stage: input.stage, reason },
     });
     return { ok: true, id: input.id };
   });

@@ -95,8 +95,8 @@ describe("the plan gate", () => {
 
   it("moving the stage on by hand follows the same gate", async () => {
     const v = async () => (await getInquiry(t.db, fresh))!.version;
-    expect(await setStage(t.db, w.staff.actor, { id: fresh, version: await v(), stage: "research" })).toMatchObject({ ok: false });
+    expect(await setStage(t.db, w.staff.actor, { id: fresh, version: await v(), stage: "research", reason: "按工作安排进入调研", confirmBackwards: false })).toMatchObject({ ok: false });
     expect(await recordPlanProceed(t.db, w.staff.actor, { inquiryId: fresh, reason: "纸质件已批准" })).toMatchObject({ ok: true });
-    expect(await setStage(t.db, w.staff.actor, { id: fresh, version: await v(), stage: "research" })).toMatchObject({ ok: true });
+    expect(await setStage(t.db, w.staff.actor, { id: fresh, version: await v(), stage: "research", reason: "按工作安排进入调研", confirmBackwards: false })).toMatchObject({ ok: true });
   });
 });

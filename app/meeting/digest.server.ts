@@ -1,3 +1,4 @@
+import { advanceStage } from "../inquiries/inquiries.server";
 import type { Kysely } from "kysely";
 import type { Database, SegmentKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -217,6 +218,7 @@ export async function setDigestPublished(db: DB, actor: Actor, inquiryId: number
       before: { published_at: before.digest_published_at },
       after: { published_at: at },
     });
+    if (publish) await advanceStage(trx, actor, inquiryId, "meeting", "digest_published");
     return { ok: true, id: before.id };
   });
 }

@@ -129,7 +129,8 @@ describe("the live record", () => {
     ]);
     expect(JSON.parse(segment!.turns[0].body_json).root.type).toBe("root");
     expect(await getDraft(t.db, w.staff.id, w.meetingId, "exchange")).toBeUndefined();
-    expect((await auditSince(t.db, before)).map((a) => a.action)).toEqual(["meeting.exchange_record"]);
+    // the first record moves the inquiry on to its meeting stage (stages follow the work)
+    expect((await auditSince(t.db, before)).map((a) => a.action)).toEqual(["meeting.exchange_record", "inquiry.stage_auto"]);
   });
 
   it("refuses an empty question, a missing questioner and a non-department, changing nothing", async () => {

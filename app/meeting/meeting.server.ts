@@ -1,3 +1,5 @@
+import { advanceStage } from "../inquiries/inquiries.server";
+import * as staffEvents from "../queue/events.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, SegmentKind, TurnKind } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
@@ -516,6 +518,7 @@ export async function recordExchange(
       summary: `记录${input.outlineQuestionId === null ? "现场提问" : "询问"}：${input.questionerRole}${input.questionerName}（${input.keyword || "未分关键词"}），${turns.turns.length} 段发言`,
       after: { ...input, chain: input.chain.length },
     });
+    await advanceStage(trx, actor, meeting.inquiry_id, "meeting", "meeting_recorded");
     return { ok: true, id: segment.id };
   });
 }
@@ -565,6 +568,7 @@ export async function recordSpeech(db: DB, actor: Actor, meetingId: number, inpu
       summary: `记录${SEGMENT_KIND_LABELS[input.kind]}：${input.speakerTitle}${input.speakerName}`,
       after: { kind: input.kind, speaker: input.speakerName, title: input.speakerTitle, body: body.value.text },
     });
+    await advanceStage(trx, actor, meeting.inquiry_id, "meeting", "meeting_recorded");
     return { ok: true, id: segment.id };
   });
 }
@@ -948,6 +952,7 @@ export async function proposeCorrection(
       before: { text: turn.body_text },
       after: { text: input.proposed.text, reason: input.reason },
     });
+    await staffEvents.correctionProposed(trx, row.id);
     return { ok: true, id: row.id };
   });
 }

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, PassBasis, VoteChoice, VoteMethod } from "../../db/schema";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
+import * as staffEvents from "../queue/events.server";
 import { recordAudit, type Actor } from "../audit.server";
-import { nowIso } from "../utils/time";
+import { nowIso, shanghaiDayStartIso, todayInShanghai } from "../utils/time";
 import { describeRule, VOTE_CHOICES, VOTE_CHOICE_LABELS, VOTE_METHOD_LABELS, VOTE_TARGET_LABELS } from "./labels";
 
 export { describeRule };
@@ -322,6 +323,7 @@ export async function castBallot(db: DB | Trx, actor: Actor, input: { voteId: nu
       summary: secret ? `参加满意度测评「${vote.title}」（无记名，不记录选择）` : `参加满意度测评「${vote.title}」：${VOTE_CHOICE_LABELS[input.choice]}`,
       after: secret ? { voted: true } : { choice: input.choice },
     });
+    await staffEvents.voteMaybeReady(trx, vote.id);
     return { ok: true, id: vote.id };
   });
 }
@@ -428,6 +430,7 @@ export async function enterTotals(db: DB | Trx, actor: Actor, input: TotalsInput
       before: entry ? { present_count: entry.present_count, ...Object.fromEntries(CHOICES.map((c) => [c, entry[c]])) } : undefined,
       after: { source: input.source, present_count: input.presentCount, ...input.counts },
     });
+    await staffEvents.voteTotalsEntered(trx, vote.id, values.entered_at);
     return { ok: true, id: vote.id };
   });
 }
@@ -452,6 +455,7 @@ export async function confirmTotals(db: DB | Trx, actor: Actor, input: { voteId:
       summary: `确认满意度测评「${vote.title}」录入的表决结果`,
       after: { present_count: entry.present_count, ...Object.fromEntries(CHOICES.map((c) => [c, entry[c]])) },
     });
+    await staffEvents.voteMaybeReady(trx, vote.id);
     return { ok: true, id: vote.id };
   });
 }
@@ -518,6 +522,7 @@ export async function closeVote(db: DB | Trx, actor: Actor, voteId: number, vers
       before: { status: "open" },
       after: { status: "closed", ...outcome },
     });
+    if (outcome.followup === "re_report") await staffEvents.voteNeedsReReport(trx, voteId);
     return { ok: true, id: voteId, outcome };
   });
 }
@@ -752,22 +757,30 @@ export async function listAllVotes(db: DB | Trx, limit = 50) {
 }
 
 /** For the staff queue (issue 12): open votes that can be closed now — everyone present has voted online, or entered totals are confirmed. */
+/**
+ * Whether an open vote (alias `v`) is ready to close, as SQL — the one rule the staff queue, its notification and
+ * votesReadyToClose share: an online vote once every eligible member present has voted, or once it holds a vote
+ * and was opened before `dayStartIso` (the start of today, Asia/Shanghai, as a UTC instant: a vote left open
+ * overnight); entered totals once a second staff account has confirmed them.
+ */
+export function voteReadySql(dayStartIso: string) {
+  return sql<boolean>`(
+    (v.method = 'online'
+      and exists (select 1 from vote_roll r where r.vote_id = v.id and r.voted = 1)
+      and (v.opened_at < ${dayStartIso}
+        or not exists (select 1 from vote_roll r where r.vote_id = v.id and r.voting = 1 and r.present = 1 and r.voted = 0)))
+    or (v.method = 'entered' and exists (select 1 from vote_entries e where e.vote_id = v.id and e.confirmed_at is not null))
+  )`;
+}
+
+/** For the staff queue: open votes ready to close (voteReadySql), oldest first. */
 export async function votesReadyToClose(db: DB | Trx, filter: { inquiryIds?: number[] } = {}) {
   let q = db
     .selectFrom("votes as v")
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
     .select(["v.id", "v.title", "v.inquiry_id", "i.title as inquiry_title", "v.method", "v.opened_at"])
     .where("v.status", "=", "open")
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb("v.method", "=", "online"),
-          eb.exists(eb.selectFrom("vote_roll as r").select("r.id").whereRef("r.vote_id", "=", "v.id").where("r.voted", "=", 1)),
-          eb.not(eb.exists(eb.selectFrom("vote_roll as r").select("r.id").whereRef("r.vote_id", "=", "v.id").where("r.voting", "=", 1).where("r.present", "=", 1).where("r.voted", "=", 0))),
-        ]),
-        eb.and([eb("v.method", "=", "entered"), eb.exists(eb.selectFrom("vote_entries as e").select("e.id").whereRef("e.vote_id", "=", "v.id").where("e.confirmed_at", "is not", null))]),
-      ]),
-    )
+    .where(voteReadySql(shanghaiDayStartIso(todayInShanghai())))
     .orderBy("v.opened_at");
   if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
   return q.execute();

@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import { inquiryManagerIds } from "../policy.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
@@ -44,4 +45,40 @@ export async function markRead(db: Kysely<Database>, actor: Actor & { id: number
     }
     return changed;
   });
+}
+
+export interface NewNotification {
+  kind: string;
+  title: string;
+  link: string;
+  /**
+   * Makes the notification once only per account (unique with user_id): the event and its record, e.g.
+   * `survey_submitted:12:2026-11-29T02:00:00.000Z`. A later event of the same kind gets its own key.
+   */
+  dedupeKey: string;
+}
+
+async function insertFor(trx: Transaction<Database>, userIds: number[], n: NewNotification): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const now = nowIso();
+  const result = await trx
+    .insertInto("notifications")
+    .values(userIds.map((user_id) => ({ user_id, kind: n.kind, title: n.title.slice(0, 300), link: n.link, dedupe_key: n.dedupeKey, created_at: now })))
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * Notifies the staff who manage an inquiry (policy: inquiryManagerIds, docs/decisions/0050) inside the
+ * transaction that makes the change, once per account and key. Returns how many were created.
+ */
+export async function notifyManagers(trx: Transaction<Database>, inquiryId: number, n: NewNotification): Promise<number> {
+  return insertFor(trx, await inquiryManagerIds(trx, inquiryId), n);
+}
+
+/** Notifies every active account of an organisation (a department, a county congress, the government). */
+export async function notifyOrganization(trx: Transaction<Database>, organizationId: number, n: NewNotification): Promise<number> {
+  const users = await trx.selectFrom("users").select("id").where("organization_id", "=", organizationId).where("active", "=", 1).execute();
+  return insertFor(trx, users.map((u) => u.id), n);
 }

@@ -1,8 +1,11 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit.server";
 import { OPEN_ITEM_STATUSES } from "../rectification/labels";
-import { daysBetween, nowIso, todayInShanghai } from "../utils/time";
+import { addDays, getWarningDays } from "../rectification/rectification.server";
+import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
+import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
+import { notifyManagers } from "./notifications.server";
 
 /**
  * Deadline reminders: 7, 3 and 1 days before a deadline, and once when it has passed. Each reminder has a
@@ -75,6 +78,55 @@ async function openDeadlines(db: Kysely<Database>): Promise<OpenDeadline[]> {
   ];
 }
 
+/**
+ * The staff's side (issue 12): an item or a delegated survey turning yellow (deadline near: the ledger's warning
+ * days for items, SURVEY_NEAR_DAYS for surveys) or red (overdue) notifies the staff who manage its inquiry,
+ * once per record, deadline and light (`staff-light:<kind>:<id>:<deadline>:<light>`); a moved deadline lights anew.
+ * Only today's state counts: a job that missed days still sends the light the record has now.
+ */
+async function remindManagers(trx: Transaction<Database>, today: string): Promise<number> {
+  const warn = await getWarningDays(trx);
+  const items = await trx
+    .selectFrom("rectification_items as i")
+    .innerJoin("organizations as o", "o.id", "i.lead_department_id")
+    .innerJoin("inquiries as q", "q.id", "i.inquiry_id")
+    .select(["i.id", "i.inquiry_id", "i.number", "i.problem", "i.deadline", "o.name"])
+    .where("i.status", "in", OPEN_ITEM_STATUSES)
+    .where("q.stage", "!=", "closed")
+    .where("i.deadline", "<=", addDays(today, warn))
+    .execute();
+  const surveys = await trx
+    .selectFrom("survey_delegations as d")
+    .innerJoin("survey_requests as r", "r.id", "d.request_id")
+    .innerJoin("organizations as o", "o.id", "d.organization_id")
+    .innerJoin("inquiries as q", "q.id", "d.inquiry_id")
+    .select(["d.id", "d.inquiry_id", "r.title", "r.due_date", "o.name"])
+    .where("d.status", "in", ["pending", "returned"])
+    .where("q.stage", "!=", "closed")
+    .where("r.due_date", "<=", addDays(today, SURVEY_NEAR_DAYS))
+    .execute();
+  const lit = (due: string) => (daysBetween(today, due) < 0 ? "red" : "yellow");
+  const describe = (due: string) => (lit(due) === "red" ? `已逾期 ${-daysBetween(today, due)} 天` : `临近期限（${formatDate(due)}）`);
+  let created = 0;
+  for (const i of items) {
+    created += await notifyManagers(trx, i.inquiry_id, {
+      kind: lit(i.deadline) === "red" ? "staff_overdue" : "staff_deadline",
+      title: `第 ${i.number} 项整改事项${describe(i.deadline)}：${i.name}，${i.problem.slice(0, 30)}`,
+      link: `/rectification/${i.id}`,
+      dedupeKey: `staff-light:item:${i.id}:${i.deadline}:${lit(i.deadline)}`,
+    });
+  }
+  for (const d of surveys) {
+    created += await notifyManagers(trx, d.inquiry_id, {
+      kind: lit(d.due_date) === "red" ? "staff_overdue" : "staff_deadline",
+      title: `委托调研「${d.title}」${describe(d.due_date)}：${d.name}尚未提交报告`,
+      link: `/surveys/${d.id}`,
+      dedupeKey: `staff-light:survey:${d.id}:${d.due_date}:${lit(d.due_date)}`,
+    });
+  }
+  return created;
+}
+
 /** Which reminder step applies today, if any. */
 export function reminderStep(dueDate: string, today: string): string | null {
   const days = daysBetween(today, dueDate);
@@ -100,6 +152,7 @@ export async function runReminders(db: Kysely<Database>, today: string = todayIn
       const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
       created += Number(rows[0]?.n ?? 0);
     }
+    created += await remindManagers(trx, today);
     await trx
       .insertInto("settings")
       .values({ key: "reminders_last_run", value: today, updated_at: nowIso() })

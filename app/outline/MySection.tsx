@@ -31,7 +31,11 @@ export function MyOutlineQuestionsSection({ data }: { data: MyOutlineQuestions |
             </h3>
             <p className="muted ol-small">
               询问提纲第 {g.versionNumber} 版{g.issuedAt ? `，${formatDateTime(g.issuedAt)} 下发` : ""}
-              {g.inquiry.meeting_date ? `；请于询问会（${formatDate(g.inquiry.meeting_date)}）前提交书面准备答复` : ""}
+              {g.open
+                ? g.inquiry.meeting_date
+                  ? `；请于询问会（${formatDate(g.inquiry.meeting_date)}）前提交书面准备答复`
+                  : ""
+                : `；询问会${g.inquiry.meeting_date ? `已于 ${formatDate(g.inquiry.meeting_date)} 召开` : "已召开"}，书面准备答复已结束（仅供查阅）`}
             </p>
             <table className="data">
               <thead>
@@ -53,10 +57,10 @@ export function MyOutlineQuestionsSection({ data }: { data: MyOutlineQuestions |
                     </td>
                     <td>{questionerLabel({ questioner_name: q.questioner.name, questioner_role: q.questioner.role })}</td>
                     <td>
-                      <span className={`badge ${ANSWER_CLASS[q.answerState]}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
+                      <span className={`badge ${g.open ? ANSWER_CLASS[q.answerState] : "off"}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
                       <div className="ol-small">
                         <Link to={`/inquiries/${g.inquiry.id}/outline/questions/${q.id}`} aria-label={`第 ${q.number} 题的书面准备答复`}>
-                          {q.answerState === "submitted" ? "查看或更新" : "撰写答复"}
+                          {!g.open ? "查看" : q.answerState === "submitted" ? "查看或更新" : "撰写答复"}
                         </Link>
                       </div>
                     </td>

@@ -23,18 +23,21 @@ export const OUTLINE_FONTS = {
   latin: "Times New Roman",
 } as const;
 
-const PT = (points: number) => points * 2; // docx sizes are half-points
+/** docx sizes are half-points */
+export const PT = (points: number) => points * 2;
 const TWIP_PER_MM = 56.7;
 
 function font(eastAsia: string) {
   return { ascii: OUTLINE_FONTS.latin, hAnsi: OUTLINE_FONTS.latin, cs: OUTLINE_FONTS.latin, eastAsia, hint: "eastAsia" };
 }
 
-function run(text: string, face: string, options: Partial<IRunOptions> = {}): TextRun {
+/** A run in one of the document's faces, 三号 (16 pt) unless told. */
+export function run(text: string, face: string, options: Partial<IRunOptions> = {}): TextRun {
   return new TextRun({ text, font: font(face), size: PT(16), ...options });
 }
 
-const LINE = { line: 560, lineRule: LineRuleType.EXACT }; // 28 pt
+/** The body's fixed 28-point line. */
+export const LINE = { line: 560, lineRule: LineRuleType.EXACT };
 
 /** The title of the document: “…专题询问提纲”. */
 export function outlineTitle(inquiryTitle: string): string {
@@ -110,10 +113,19 @@ export async function outlineDocx(data: OutlineExport): Promise<Buffer> {
   });
   if (n === 0) children.push(new Paragraph({ spacing: LINE, children: [run("（本版提纲没有问题）", OUTLINE_FONTS.body)] }));
 
-  const doc = new Document({
-    creator: inquiry.congress || "询问",
-    title: outlineTitle(inquiry.title),
-    description: `询问提纲第${version.number}版`,
+  return Packer.toBuffer(
+    officialDocument({ creator: inquiry.congress || "询问", title: outlineTitle(inquiry.title), description: `询问提纲第${version.number}版` }, children),
+  );
+}
+
+/**
+ * A document in the official layout shared by the Word exports (GB/T 9704-2012): A4, margins 37/35/28/26 mm
+ * (top/bottom/left/right), body 仿宋_GB2312 三号 at a fixed 28-point line, page numbers “— 1 —” in 四号 at the
+ * foot. Used by the outline and the 催办函 (app/queue/chase-docx.server.ts).
+ */
+export function officialDocument(meta: { creator: string; title: string; description: string }, children: Paragraph[]): Document {
+  return new Document({
+    ...meta,
     styles: {
       default: {
         document: { run: { font: font(OUTLINE_FONTS.body), size: PT(16) }, paragraph: { spacing: LINE } },
@@ -146,5 +158,5 @@ export async function outlineDocx(data: OutlineExport): Promise<Buffer> {
       },
     ],
   });
-  return Packer.toBuffer(doc);
 }
+

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { OUTLINE_STATUS_LABELS } from "./labels";
-import { issuedQuestionsFor, memberProposals, proposalsOpen } from "./outline.server";
+import { todayInShanghai } from "../utils/time";
+import { issuedQuestionsFor, memberProposals, preparationOpen, proposalsOpen } from "./outline.server";
 
 /**
  * The outline's parts of the personal pages: a department's issued questions (for /my) and a member's
@@ -12,18 +13,21 @@ export async function loadMyOutlineQuestions(db: Kysely<Database>, user: Pick<Cu
   if (user.role !== "department" || user.organizationId === null) return null;
   const inquiries = await db
     .selectFrom("inquiries")
-    .select(["id"])
+    .select(["id", "stage", "meeting_date"])
     .where("outline_issued_version_id", "is not", null)
     .orderBy("meeting_date", "desc")
     .orderBy("id", "desc")
     .execute();
   const groups = [];
+  const today = todayInShanghai();
   for (const i of inquiries) {
     const issued = await issuedQuestionsFor(db, i.id, user.organizationId);
     if (!issued || issued.questions.length === 0) continue;
     groups.push({
       inquiry: issued.inquiry,
       versionNumber: issued.version.number,
+      // false once the meeting overtook the preparation: shown as history, no longer counted as to do
+      open: preparationOpen(i, today),
       issuedAt: issued.version.issued_at,
       questions: issued.questions.map((q) => ({
         id: q.question.id,
@@ -37,7 +41,10 @@ export async function loadMyOutlineQuestions(db: Kysely<Database>, user: Pick<Cu
     });
   }
   const all = groups.flatMap((g) => g.questions);
-  return { groups, total: all.length, unanswered: all.filter((q) => q.answerState !== "submitted").length };
+  const open = groups.filter((g) => g.open).flatMap((g) => g.questions);
+  // open inquiries first, then the history
+  groups.sort((a, b) => Number(b.open) - Number(a.open));
+  return { groups, total: all.length, unanswered: open.filter((q) => q.answerState !== "submitted").length };
 }
 
 export type MyOutlineQuestions = NonNullable<Awaited<ReturnType<typeof loadMyOutlineQuestions>>>;

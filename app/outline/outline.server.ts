@@ -1,3 +1,5 @@
+import { advanceStage } from "../inquiries/inquiries.server";
+import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
@@ -448,6 +450,16 @@ export async function loadOutlineExport(
   const version = await exportVersion(db, head.id, number);
   if (!version) notFound(number ? "该版本不存在" : messages.noApprovedVersion);
   return { head, version };
+}
+
+/**
+ * Whether an inquiry still expects written preparation answers (书面准备答复): they are written for the meeting,
+ * so they are overtaken once the inquiry reaches its meeting stage or the meeting date has passed (Asia/Shanghai).
+ * One rule for the department's home, /my and the staff queue (issue 12).
+ */
+export const PREPARATION_STAGES = ["plan", "research", "outline"] as const;
+export function preparationOpen(inquiry: { stage: string; meeting_date: string | null }, today: string): boolean {
+  return (PREPARATION_STAGES as readonly string[]).includes(inquiry.stage) && (inquiry.meeting_date === null || inquiry.meeting_date >= today);
 }
 
 /** The issued version's questions addressed to one department (never another's), each with its answer state. */
@@ -1024,6 +1036,7 @@ export async function issueOutline(db: Kysely<Database>, actor: Actor, input: { 
       before: { outline_status: head.outline_status, issued_version_id: head.outline_issued_version_id },
       after: { outline_status: "issued", issued_version_id: version.id, version: version.number, departments },
     });
+    await advanceStage(trx, actor, head.id, "outline", "outline_issued");
     return version.id;
   });
 }
@@ -1081,6 +1094,7 @@ export async function createProposal(
         summary: `对「${head.title}」询问提纲提出问题建议：${input.text.slice(0, 40)}`,
         after: input,
       });
+      await staffEvents.proposalCreated(trx, row.id);
       return { ok: true as const, id: row.id };
     }),
   );
@@ -1216,6 +1230,9 @@ export async function savePreparationAnswer(
             answer_html: input.answer.html,
             status,
             submitted_at: input.submit ? now : before.submitted_at,
+            // an updated answer is new to the staff: it waits to be read again
+            read_at: null,
+            read_by: null,
             author_id: actor.id,
             version: before.version + 1,
             updated_at: now,
@@ -1253,6 +1270,7 @@ export async function savePreparationAnswer(
         before: before ? { status: before.status, answer: before.answer_text } : undefined,
         after: { status, answer: input.answer.text, files: input.files.map((f) => f.fileName) },
       });
+      if (input.submit) await staffEvents.preparationAnswerSubmitted(trx, id, now);
       return { ok: true as const, id };
     }),
   );
@@ -1363,3 +1381,26 @@ export const DeclineProposalSchema = z.object({
   proposalId: fields.id("问题建议"),
   reason: fields.requiredText("不予采纳的理由", 500),
 });
+
+/**
+ * Staff mark a submitted preparation answer read (it then leaves 待我办理). `version` is the answer's version the
+ * reader saw: an answer updated meanwhile is new to them and stays unread. Audited.
+ */
+export async function markPreparationAnswerRead(db: Kysely<Database>, actor: Actor, input: { questionId: number; version: number }): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const answer = await trx.selectFrom("preparation_answers").selectAll().where("question_id", "=", input.questionId).executeTakeFirst();
+    if (!answer || answer.status !== "submitted") return { ok: false, field: "_form", message: "该问题尚无已提交的书面准备答复" };
+    if (answer.version !== input.version) return { ok: false, field: "_form", message: "应询部门刚刚更新了书面准备答复，请阅读更新后的内容" };
+    if (answer.read_at) return { ok: true, id: answer.id };
+    const now = nowIso();
+    await trx.updateTable("preparation_answers").set({ read_at: now, read_by: actor.id }).where("id", "=", answer.id).execute();
+    await recordAudit(trx, actor, {
+      action: "outline.answer_read",
+      entityType: "preparation_answer",
+      entityId: answer.id,
+      summary: `阅知书面准备答复（问题 #${input.questionId}）`,
+      after: { read_at: now },
+    });
+    return { ok: true, id: answer.id };
+  });
+}

@@ -139,6 +139,7 @@ describe("ledgerWorkbook", () => {
         lead_name: "市卫生健康委员会",
         deadline: "2025-06-30",
         original_deadline: "2025-03-31",
+        pending_extension: false,
         status: "in_progress",
         source_type: "manual",
         source_id: null,

@@ -1,3 +1,4 @@
+import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, VoteChoice } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
@@ -237,6 +238,7 @@ export async function submitHandlingReport(
       before: { status: report.status },
       after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName) },
     });
+    await staffEvents.handlingReportSubmitted(trx, report.id, now);
     return { ok: true, id: report.id };
   });
 }

@@ -45,6 +45,7 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   extension_requested: "申请延期",
   extension_approved: "批准延期",
   extension_denied: "不予延期",
+  chased: "催办",
 };
 
 export const EXTENSION_STATUS_LABELS: Record<"pending" | "approved" | "denied", string> = {
@@ -108,3 +109,8 @@ export const IMPORT_COLUMNS = ["问题", "整改要求", "牵头单位", "配合
 export function lightRuleText(warningDays: number): string {
   return `期限按自然日（日历日）计算：距整改时限 ${warningDays} 天以内为黄灯，超过整改时限未销号为红灯，其余为绿灯。`;
 }
+
+/** The ledger's "waiting for staff" filter (issue 12): a pending extension request, a closure request, or either. */
+export const WAITING_FILTERS = ["any", "extension", "closure"] as const;
+export type WaitingFilter = (typeof WAITING_FILTERS)[number];
+export const WAITING_FILTER_LABELS: Record<WaitingFilter, string> = { any: "待工作人员办理", extension: "有延期申请待审批", closure: "销号申请待审核" };

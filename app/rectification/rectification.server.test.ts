@@ -101,7 +101,9 @@ describe("rectification items against the database", () => {
     expect((await getItem(w.t.db, id2))!.number).toBe(2);
     expect((await itemHistory(w.t.db, id1)).map((e) => e.action)).toEqual(["created"]);
     const audit = await auditSince(w.t.db, before);
-    expect(audit.map((a) => a.action)).toEqual(["rectification.create", "rectification.create"]);
+    // the first item moves the inquiry on to 整改督办 (stages follow the work), once
+    expect(audit.map((a) => a.action)).toEqual(["rectification.create", "inquiry.stage_auto", "rectification.create"]);
+    expect((await w.t.db.selectFrom("inquiries").select("stage").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).stage).toBe("rectification");
     expect(audit[0].actor_id).toBe(w.staff.id);
   });
 

@@ -1,4 +1,6 @@
 import { percentOf } from "../utils/percent";
+import { advanceStage } from "../inquiries/inquiries.server";
+import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import { together } from "../../db/together";
 import type { Database, ItemStatus } from "../../db/schema";
@@ -16,7 +18,9 @@ import {
   ITEM_STATUS_LABELS,
   LIGHT_FILTERS,
   OPEN_ITEM_STATUSES,
+  WAITING_FILTERS,
   type LightFilter,
+  type WaitingFilter,
   type SourceType,
 } from "./labels";
 import { idField } from "../utils/ids";
@@ -280,14 +284,23 @@ export interface LedgerFilter {
   departmentId?: number;
   status?: ItemStatus;
   light?: LightFilter;
+  /** items waiting for staff: a pending extension request, a closure request, or either (issue 12) */
+  waiting?: WaitingFilter;
 }
+
 
 /** The ledger's filters from the query string; anything odd is ignored. */
 export function ledgerFilterFrom(url: URL): LedgerFilter {
   const dept = idField().safeParse(url.searchParams.get("department") ?? "");
   const status = z.enum(ITEM_STATUSES as [ItemStatus, ...ItemStatus[]]).safeParse(url.searchParams.get("status") ?? "");
   const light = z.enum(LIGHT_FILTERS as [LightFilter, ...LightFilter[]]).safeParse(url.searchParams.get("light") ?? "");
-  return { departmentId: dept.success ? dept.data : undefined, status: status.success ? status.data : undefined, light: light.success ? light.data : undefined };
+  const waiting = z.enum(WAITING_FILTERS).safeParse(url.searchParams.get("waiting") ?? "");
+  return {
+    departmentId: dept.success ? dept.data : undefined,
+    status: status.success ? status.data : undefined,
+    light: light.success ? light.data : undefined,
+    waiting: waiting.success ? waiting.data : undefined,
+  };
 }
 
 function filteredItems(db: Db, inquiryId: number, filter: LedgerFilter, today: string, warningDays: number) {
@@ -302,6 +315,14 @@ function filteredItems(db: Db, inquiryId: number, filter: LedgerFilter, today: s
     );
   }
   if (filter.status) q = q.where("i.status", "=", filter.status);
+  if (filter.waiting) {
+    const w = filter.waiting;
+    q = q.where((eb) => {
+      const extension = eb.exists(eb.selectFrom("deadline_extensions as e").select("e.id").whereRef("e.item_id", "=", "i.id").where("e.status", "=", "pending"));
+      const closure = eb("i.status", "=", "closure_requested");
+      return w === "extension" ? extension : w === "closure" ? closure : eb.or([extension, closure]);
+    });
+  }
   if (filter.light) {
     const near = addDays(today, warningDays);
     if (filter.light === "done") q = q.where("i.status", "in", FINAL_ITEM_STATUSES);
@@ -373,6 +394,11 @@ export async function listLedger(
       "i.source_id",
       "i.closed_at",
       "i.carried_over_reason",
+      (eb) =>
+        eb
+          .exists(eb.selectFrom("deadline_extensions as e").select("e.id").whereRef("e.item_id", "=", "i.id").where("e.status", "=", "pending"))
+          .$castTo<number>()
+          .as("pending_extension"),
     ])
     .orderBy("i.number");
   if (paging) q = q.limit(paging.pageSize).offset((paging.page - 1) * paging.pageSize);
@@ -385,6 +411,7 @@ export async function listLedger(
     warningDays: days,
     rows: rows.map((r) => ({
       ...r,
+      pending_extension: Boolean(r.pending_extension),
       codepartments: co.get(r.id) ?? [],
       latest_progress: progress.get(r.id) ?? null,
       ...itemLight(r, today, days),
@@ -630,6 +657,7 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
       summary: `「${inquiry.title}」交办整改事项 #${number}：${input.problem.trim().slice(0, 60)}`,
       after: { number, ...input, problem: input.problem.trim(), requirement: input.requirement.trim() },
     });
+    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     return { ok: true, id };
   });
 }
@@ -648,6 +676,7 @@ export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId:
     if (errors.length) return { ok: false, errors };
     const numbers: number[] = [];
     for (const r of rows) numbers.push((await insertItem(trx, actor, inquiryId, { ...r, sourceType: "manual", sourceId: null }, "imported")).number);
+    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     await recordAudit(trx, actor, {
       action: "rectification.import",
       entityType: "inquiry",
@@ -825,6 +854,7 @@ export async function requestClosure(
       before: { status: item.status },
       after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName) },
     });
+    await staffEvents.closureRequested(trx, item.id, now);
     return { ok: true, id: item.id };
   });
 }
@@ -866,6 +896,7 @@ export async function requestExtension(
       summary: `申请整改事项 #${item.number} 延期：${item.deadline} → ${input.requestedDeadline}`,
       after: { old_deadline: item.deadline, requested_deadline: input.requestedDeadline, reason },
     });
+    await staffEvents.extensionRequested(trx, row.id, item.id);
     return { ok: true, id: row.id };
   });
 }

@@ -9,15 +9,21 @@ import { getDb } from "~/db.server";
 import { MemberOutlineSection } from "~/outline/MySection";
 import { DELEGATION_STATUS_LABELS, ROLE_LABELS, STAGE_LABELS } from "~/labels";
 import { formatDate } from "~/utils/time";
+import { canSeeStaffQueue } from "~/policy.server";
+import { QueueTable } from "~/queue/QueueTable";
+import { listQueue } from "~/queue/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "首页 · 询问" }];
+const HOME_QUEUE_ROWS = 10;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const who = { displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], organizationName: user.organizationName };
   const allDepartments = new URL(request.url).searchParams.get("departments") === "all";
-  return { who, ...(await homeData(db, user, { allDepartments })) };
+  // staff: the oldest of what waits for them (待我办理) heads the page
+  const queue = canSeeStaffQueue(user) ? await listQueue(db, user, {}, { page: 1, pageSize: HOME_QUEUE_ROWS }) : null;
+  return { who, queue, ...(await homeData(db, user, { allDepartments })) };
 }
 
 const SERIES: ChartSeries[] = [
@@ -37,6 +43,15 @@ export default function Home() {
         {data.who.roleLabel}
         {data.who.organizationName ? ` · ${data.who.organizationName}` : ""}
       </p>
+      {data.queue ? (
+        <div className="card" data-testid="home-queue">
+          <h2 style={{ marginTop: 0 }}>
+            待我办理 <span className="muted">（共 {data.queue.total} 项，最早提交的在前）</span>
+          </h2>
+          <QueueTable rows={data.queue.rows} testId="home-queue-table" />
+          {data.queue.total > data.queue.rows.length ? <Link to="/queue">查看全部 {data.queue.total} 项</Link> : <Link to="/queue">按类别和专题询问筛选</Link>}
+        </div>
+      ) : null}
       {data.staff ? <StaffHome d={data.staff} /> : null}
       {data.department ? <DepartmentHome d={data.department} /> : null}
       {data.county ? <CountyHome rows={data.county} /> : null}

@@ -5,11 +5,11 @@ import type { ReactNode } from "react";
 import { z } from "zod";
 import type { InquiryStage } from "../../db/schema";
 import { actorOf } from "~/auth/session.server";
-import { FormError } from "~/components/forms";
+import { firstError, FormError } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
-import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
+import { MANUAL_STAGES, PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
 import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
@@ -22,6 +22,8 @@ const IdSchema = idField();
 const StageSchema = z.object({
   version: versionField(),
   stage: z.enum(STAGES.map((s) => s.key) as [InquiryStage, ...InquiryStage[]], { error: "请选择阶段" }),
+  reason: z.string().max(500, { error: "理由不能超过 500 个字" }).default(""),
+  confirmBackwards: z.literal("1").optional(),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -51,11 +53,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   if (intent !== "stage") return data({ fieldErrors: { _form: ["未知的操作"] }, values: {} }, { status: 400 });
   const parsed = parseForm(formData, StageSchema);
-  if (!parsed.ok) return data({ fieldErrors: { _form: ["请求无效，请刷新页面后重试"] }, values: parsed.values }, { status: 400 });
-  const result = await setStage(getDb(), actorOf(user, context), { id: id.data, ...parsed.data });
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
+  const { confirmBackwards, ...input } = parsed.data;
+  const result = await setStage(getDb(), actorOf(user, context), { id: id.data, ...input, confirmBackwards: confirmBackwards === "1" });
   if (!result.ok) {
     if (result.message === "该专题询问不存在") notFound(result.message);
-    return data({ fieldErrors: { _form: [result.message] }, values: parsed.values }, { status: 409 });
+    // moving backwards: the page asks to confirm, keeping the choice and the reason
+    if (result.field === "confirm") return data({ fieldErrors: {}, values: parsed.values, confirm: result.message }, { status: 409 });
+    return data({ fieldErrors: { [result.field]: [result.message] }, values: parsed.values }, { status: result.field === "_form" ? 409 : 400 });
   }
   return redirectWithToast(`/inquiries/${id.data}`, `已进入「${STAGE_LABELS[parsed.data.stage]}」阶段`);
 }
@@ -143,7 +148,10 @@ export default function InquiryOverview() {
   const { inquiry, summary, organizations, dates, canManage } = loaded;
   const result = useActionData<typeof action>();
   const facts = stageFacts(loaded);
-  const nextStage = STAGES[summary.currentIndex + 1];
+  const values = (result?.values ?? {}) as Record<string, string>;
+  const confirm = result && "confirm" in result ? (result.confirm as string) : null;
+  const stageError = firstError(result, "stage");
+  const reasonError = firstError(result, "reason");
 
   const keyDates: [string, string][] = [
     ["立项登记", formatDateTime(inquiry.created_at)],
@@ -237,27 +245,43 @@ export default function InquiryOverview() {
               </div>
             ))}
           </dl>
-          {canManage ? (
-            <Form method="post" className="inq-stage-form" noValidate>
+          {canManage && inquiry.stage !== "closed" ? (
+            <Form method="post" className="inq-stage-form" noValidate data-testid="stage-form">
               <FormError feedback={result} />
               <input type="hidden" name="intent" value="stage" />
               <input type="hidden" name="version" value={inquiry.version} />
+              <p className="field-hint">阶段随工作自动推进：方案批准→会前调研，提纲下发→询问提纲，开始记录询问会或发布摘要→询问会，交办第一项整改事项→整改督办。如需更正，请选择阶段并说明理由。</p>
               <label htmlFor="f-stage" className="field-label">
-                调整所处阶段
+                更正所处阶段
               </label>
-              <div className="inline-form">
-                <select id="f-stage" name="stage" defaultValue={nextStage?.key ?? inquiry.stage}>
-                  {STAGES.map((s) => (
-                    <option key={s.key} value={s.key}>
-                      {s.label}
-                    </option>
-                  ))}
-                </select>
-                <button type="submit" className="plain">
-                  确定
-                </button>
-              </div>
-              <p className="field-hint">工作方案经主任会议批准后自动进入会前调研；其后各阶段在工作完成时手动推进。</p>
+              <select id="f-stage" name="stage" defaultValue={values.stage ?? inquiry.stage} aria-invalid={stageError ? true : undefined}>
+                {MANUAL_STAGES.map((s) => (
+                  <option key={s.key} value={s.key}>
+                    {s.label}
+                    {s.key === inquiry.stage ? "（当前）" : ""}
+                  </option>
+                ))}
+              </select>
+              {stageError ? <p className="field-error">{stageError}</p> : null}
+              <label htmlFor="f-stage-reason" className="field-label">
+                理由
+              </label>
+              <input id="f-stage-reason" name="reason" defaultValue={values.reason ?? ""} maxLength={500} aria-invalid={reasonError ? true : undefined} />
+              {reasonError ? <p className="field-error">{reasonError}</p> : null}
+              {confirm ? (
+                <div className="inq-notice bad" role="alert" data-testid="stage-confirm">
+                  <p>{confirm}</p>
+                  <label>
+                    <input type="checkbox" name="confirmBackwards" value="1" /> 确认退回
+                  </label>
+                </div>
+              ) : null}
+              <button type="submit" className="plain">
+                更正阶段
+              </button>
+              <p className="field-hint">
+                办结须在<Link to={`/inquiries/${inquiry.id}/close`}>办结页面</Link>核对整改事项和研究处理情况报告、填写办结记录后进行。
+              </p>
             </Form>
           ) : null}
         </div>

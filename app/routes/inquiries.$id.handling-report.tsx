@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ChasePanel } from "~/queue/ChasePanel";
+import { chasePanelData } from "~/queue/chase.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
@@ -65,7 +67,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     (await db.selectFrom("handling_reports").select(["id", "published_at"]).where("inquiry_id", "=", inquiry.id).execute()).map((r) => [r.id, r.published_at]),
   );
   const closed = inquiry.stage === "closed";
+  // 催办 applies to the round the government still owes (the newest, while pending)
+  const owed = rounds.length ? rounds.reduce((a, b) => (b.round > a.round ? b : a)) : null;
+  const chase = owed ? await chasePanelData(db, user, { type: "handling_report", id: owed.id }) : null;
   return {
+    chase,
     inquiry: { id: inquiry.id, title: inquiry.title, meeting_date: inquiry.meeting_date, closed },
     defaultDueDate: defaultHandlingDueDate(inquiry.meeting_date),
     suggestedNewDueDate: addDays(todayInShanghai(), 30),
@@ -215,7 +221,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function HandlingReportPage() {
-  const { inquiry, defaultDueDate, suggestedNewDueDate, rounds, isStaff, isLiaison, isMember, canOverview, canReview, canPublish } = useLoaderData<typeof loader>();
+  const { inquiry, defaultDueDate, suggestedNewDueDate, rounds, isStaff, isLiaison, isMember, canOverview, canReview, canPublish, chase } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -337,6 +343,7 @@ export default function HandlingReportPage() {
           ))}
         </>
       ) : null}
+      <ChasePanel data={chase} />
     </section>
   );
 }

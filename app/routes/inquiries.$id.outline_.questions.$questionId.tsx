@@ -17,6 +17,7 @@ import {
   getQuestion,
   issuedQuestion,
   loadOutline,
+  markPreparationAnswerRead,
   memberOptions,
   outlineEditable,
   QuestionFormSchema,
@@ -133,6 +134,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       state: (ownAnswer?.status ?? "none") as AnswerState,
       version: ownAnswer?.version ?? 0,
       submitted_at: ownAnswer?.submitted_at ?? null,
+      read_at: isStaff && ownAnswer?.status === "submitted" ? ownAnswer.read_at : null,
       updated_at: ownAnswer?.updated_at ?? null,
       json: isDepartment ? (ownAnswer?.answer_json ?? "") : "",
       html: showAnswer ? (ownAnswer?.answer_html ?? "") : "",
@@ -149,6 +151,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const refuse = (fieldErrors: Record<string, string[]>, values: Record<string, string>, conflict = false) =>
     data({ intent: intent === "submit_answer" ? "save_draft" : intent, fieldErrors, values, conflict }, { status: conflict ? 409 : 400 });
 
+  if (intent === "mark_read") {
+    if (!canEditOutline(user)) forbidden("只有人大工作人员可以阅知书面准备答复。");
+    const version = RevisionSchema.safeParse(formData.get("version"));
+    if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, {});
+    const r = await markPreparationAnswerRead(db, actor, { questionId, version: version.data });
+    if (!r.ok) return refuse({ [r.field]: [r.message] }, {}, true);
+    return redirectWithToast(`/inquiries/${head.id}/outline/questions/${questionId}`, "已标为已阅");
+  }
   if (intent === "update_question") {
     if (!canEditOutline(user)) forbidden("只有人大工作人员可以修改询问提纲。");
     if (!live) notFound("该问题已从提纲中删除");
@@ -291,6 +301,19 @@ export default function QuestionPage() {
               <p className="muted ol-small">{shown?.department} 于 {formatDateTime(d.answer.submitted_at)} 提交</p>
               <RichTextView html={d.answer.html} />
               <AttachmentList files={d.answer.files} />
+              {d.isStaff ? (
+                d.answer.read_at ? (
+                  <p className="muted ol-small" data-testid="answer-read">已阅 · {formatDateTime(d.answer.read_at)}</p>
+                ) : (
+                  <Form method="post" className="inline-form">
+                    <FormError feedback={result?.intent === "mark_read" ? result : undefined} />
+                    <input type="hidden" name="version" value={d.answer.version} />
+                    <button type="submit" name="intent" value="mark_read" className="secondary">
+                      标为已阅
+                    </button>
+                  </Form>
+                )
+              ) : null}
             </>
           ) : (
             <p className="muted">

@@ -9,6 +9,7 @@ import { getInquiry } from "~/inquiries/inquiries.server";
 import { canManageRectification, canReadInquiry, forbidden, notFound } from "~/policy.server";
 import { ItemLightBadge, ItemStatusBadge, ProgressBar } from "~/rectification/components";
 import { ITEM_STATUSES, ITEM_STATUS_LABELS, LIGHT_FILTERS, LIGHT_FILTER_LABELS, lightRuleText } from "~/rectification/labels";
+import { WAITING_FILTER_LABELS, WAITING_FILTERS } from "~/rectification/labels";
 import { ledgerPageData, setRectificationPublic, setWarningDays } from "~/rectification/rectification.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { PublicSchema, WarningDaysSchema } from "~/rectification/forms.server";
@@ -54,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadline: r.deadline,
       original_deadline: r.original_deadline,
       status: r.status,
+      pending_extension: r.pending_extension,
       light: r.light,
       daysLeft: r.daysLeft,
       source_type: r.source_type,
@@ -101,7 +103,7 @@ export default function LedgerPage() {
   const location = useLocation();
   const busy = navigation.state === "submitting";
   const feedbackFor = (intent: string): FormFeedback | undefined => (result?.intent === intent ? result : undefined);
-  const filtered = Boolean(filter.departmentId || filter.status || filter.light);
+  const filtered = Boolean(filter.departmentId || filter.status || filter.light || filter.waiting);
   const exportHref = `/inquiries/${inquiry.id}/rectification.xlsx${location.search ? location.search.replace(/([?&])page=\d+&?/, "$1") : ""}`;
   const closed = inquiry.stage === "closed";
   return (
@@ -146,7 +148,7 @@ export default function LedgerPage() {
             待人大工作人员办理：
             {summary.byStatus.closure_requested ? <Link to="?status=closure_requested">销号申请 {summary.byStatus.closure_requested} 项</Link> : null}
             {summary.byStatus.closure_requested && pendingExtensions ? "，" : null}
-            {pendingExtensions ? <span>延期申请 {pendingExtensions} 项（见各事项页面）</span> : null}
+            {pendingExtensions ? <Link to="?waiting=extension">延期申请 {pendingExtensions} 项</Link> : null}
           </p>
         ) : null}
       </div>
@@ -212,6 +214,13 @@ export default function LedgerPage() {
             {LIGHT_FILTERS.map((l) => <option key={l} value={l}>{LIGHT_FILTER_LABELS[l]}</option>)}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="filter-waiting" className="field-label">待办理</label>
+          <select id="filter-waiting" name="waiting" defaultValue={filter.waiting ?? ""}>
+            <option value="">全部</option>
+            {WAITING_FILTERS.map((w) => <option key={w} value={w}>{WAITING_FILTER_LABELS[w]}</option>)}
+          </select>
+        </div>
         <button type="submit" className="secondary">筛选</button>
         {filtered ? <Link to={`/inquiries/${inquiry.id}/rectification`}>清除筛选</Link> : null}
       </Form>
@@ -250,7 +259,11 @@ export default function LedgerPage() {
                   {r.deadline !== r.original_deadline ? <div className="muted rs-small">原定 {formatDate(r.original_deadline)}</div> : null}
                 </td>
                 <td><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
-                <td><ItemStatusBadge status={r.status} /></td>
+                <td>
+                  <ItemStatusBadge status={r.status} />
+                  {r.pending_extension ? <div><span className="badge warn" data-testid="pending-extension">延期申请待审批</span></div> : null}
+                  {r.status === "closure_requested" ? <div><span className="badge warn" data-testid="pending-closure">待审核销号</span></div> : null}
+                </td>
               </tr>
             ))}
           </tbody>

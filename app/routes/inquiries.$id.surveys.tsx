@@ -188,12 +188,14 @@ export default function SurveysPage() {
       {requests.length === 0 ? <p className="muted">尚未委托县区人大开展调研。</p> : null}
       {requests.map((r) => {
         const submitted = r.delegations.filter((d) => d.status === "submitted" || d.status === "accepted").length;
+        const waiting = r.delegations.filter((d) => d.status === "submitted").length;
         return (
           <div className="card rs-request" key={r.id} id={`request-${r.id}`} data-testid={`request-${r.id}`}>
             <div className="rs-request-head">
               <h2>{r.title}</h2>
               <span className="muted">
                 截止 {formatDate(r.due_date)} · 委托 {r.delegations.length} 个县区 · 已提交 {submitted} 个
+                {waiting ? <span className="badge warn" data-testid="request-waiting"> {waiting} 份待审阅</span> : null}
               </span>
             </div>
             <details className="rs-brief">
@@ -215,10 +217,17 @@ export default function SurveysPage() {
                 {r.delegations.map((d) => (
                   <tr key={d.id} className={`rs-light-${d.light}`} data-testid={`delegation-${d.id}`}>
                     <td>{d.organization_name}</td>
-                    <td><span className={`badge ${STATUS_CLASS[d.status]}`}>{DELEGATION_STATUS_LABELS[d.status]}</span></td>
+                    <td>
+                      <span className={`badge ${STATUS_CLASS[d.status]}`}>{DELEGATION_STATUS_LABELS[d.status]}</span>
+                      {d.status === "submitted" ? <div className="rs-small" data-testid="awaiting-review">待采纳或退回</div> : null}
+                    </td>
                     <td><DeadlineBadge light={d.light} daysLeft={d.daysLeft} /></td>
                     <td>{d.submitted_at ? formatDateTime(d.submitted_at) : "—"}</td>
-                    <td><Link to={`/surveys/${d.id}`} aria-label={`查看${d.organization_name}的调研报告`}>查看</Link></td>
+                    <td>
+                      <Link to={`/surveys/${d.id}`} aria-label={`${d.status === "submitted" ? "审阅" : "查看"}${d.organization_name}的调研报告`}>
+                        {d.status === "submitted" ? "审阅" : "查看"}
+                      </Link>
+                    </td>
                   </tr>
                 ))}
               </tbody>

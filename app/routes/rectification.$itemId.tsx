@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ChasePanel } from "~/queue/ChasePanel";
+import { chasePanelData } from "~/queue/chase.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -77,7 +79,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canManage = canManageRectification(user);
   const departments = canManage ? (await departmentOptions(db)).map((d) => ({ id: d.id, name: d.name })) : [];
   const inquiryClosed = item.inquiry_stage === "closed";
+  const chase = await chasePanelData(db, user, { type: "item", id: item.id });
   return {
+    chase,
     item: {
       id: item.id,
       number: item.number,
@@ -484,6 +488,8 @@ export default function ItemPage() {
       ) : null}
 
       {inquiryClosed ? <p className="muted">该专题询问已办结，本事项仅供查阅。</p> : null}
+
+      <ChasePanel data={loaded.chase} />
 
       <h2>办理记录</h2>
       <table className="data" data-testid="history">

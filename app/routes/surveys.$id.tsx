@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ChasePanel } from "~/queue/ChasePanel";
+import { chasePanelData } from "~/queue/chase.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -51,7 +53,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isStaff = canManageInquiry(user);
   // Staff and members read what the county handed in; a draft stays the county's until it is submitted.
   const showReport = canReadDelegationReport(user, d);
+  const chase = await chasePanelData(db, user, { type: "survey", id: d.id });
   return {
+    chase,
     delegation: {
       id: d.id,
       inquiry_id: d.inquiry_id,
@@ -124,7 +128,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
 
 export default function DelegationPage() {
-  const { delegation: d, history, requestFiles, reportFiles, isCounty, canEdit, canReview, canOverview } = useLoaderData<typeof loader>();
+  const { delegation: d, history, requestFiles, reportFiles, isCounty, canEdit, canReview, canOverview, chase } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -253,6 +257,8 @@ export default function DelegationPage() {
           </div>
         </div>
       ) : null}
+
+      <ChasePanel data={chase} />
 
       <h2>办理记录</h2>
       <table className="data" data-testid="history">

@@ -1,3 +1,4 @@
+import * as staffEvents from "../queue/events.server";
 import type { Kysely } from "kysely";
 import type { Database, DelegationStatus } from "../../db/schema";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
@@ -231,6 +232,7 @@ export async function actOnDelegation(
       before: { status: before.status, report: before.report_text },
       after: { status: next, report: input.report?.text ?? before.report_text },
     });
+    if (input.action === "submit") await staffEvents.surveyReportSubmitted(trx, input.id, now);
     return { ok: true, id: input.id };
   });
 }

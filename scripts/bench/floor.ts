@@ -4,6 +4,7 @@
  * page/floor shows what the framework and rendering add.
  */
 import { createServer } from "node:http";
+import { listQueue } from "../../app/queue/queue.server";
 import { getCurrentUser } from "../../app/auth/session.server";
 import { homeData } from "../../app/dashboard/dashboard.server";
 import { getDb } from "../../app/db.server";
@@ -36,6 +37,7 @@ const handlers: Record<string, Handler> = {
     return { inquiry, ...(await ledgerPageData(db, inquiry.id, url, pageFrom(url), 20)) };
   }),
   "/floor/my": signedIn(async (url, user) => loadInbox(db, user, url)),
+  "/floor/queue": signedIn(async (url, user) => listQueue(db, user, {}, { page: pageFrom(url), pageSize: 30 })),
   "/floor/search": signedIn(async (url, user) => {
     const parsed = parseSearchQuery(url.searchParams.get("q") ?? "");
     return parsed.ok ? search(db, user, parsed, { page: pageFrom(url), pageSize: 20 }) : parsed;

@@ -20,6 +20,8 @@ export function scenarios(info: GenerateReport): Scenario[] {
       as: "staff",
     },
     { name: "部门“我的待办”", page: "/my", floor: "/floor/my", as: "department" },
+    // 待我办理 across every inquiry (the administrator manages all): one UNION ALL over the queue's partial indexes
+    { name: "待我办理（全部询问）", page: "/queue?page=2", floor: "/floor/queue?page=2", as: "admin" },
     { name: "搜索（2 字）", page: `/search?q=${q2}`, floor: `/floor/search?q=${q2}`, as: "staff" },
     { name: "搜索（4 字）", page: `/search?q=${q4}`, floor: `/floor/search?q=${q4}`, as: "staff" },
     { name: "公开摘要", page: `/public/inquiries/${info.sample.publishedInquiryId}`, floor: `/floor/digest?inquiry=${info.sample.publishedInquiryId}`, as: "anonymous" },
