@@ -95,7 +95,10 @@ test("pasted links: a file:/// link and a Word #_Toc anchor become text, http st
   await page.getByRole("button", { name: "取消链接（保留文字）" }).click();
   await expect(editor.locator("a")).toHaveCount(0);
   await expect(editor).toContainText("政策原文见中国政府网。");
+  // the first save's message is still on the page: wait for this save's own response before reloading
+  const saved = page.waitForResponse((r) => r.request().method() === "POST" && /\/plan(\.data)?$/.test(new URL(r.url()).pathname));
   await page.getByRole("button", { name: "保存工作方案" }).click();
+  await saved;
   await expect(page.getByRole("status")).toContainText("工作方案已保存");
   await page.reload();
   await expect(page.getByTestId("rte-plan")).toContainText("政策原文见中国政府网。");
