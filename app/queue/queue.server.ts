@@ -69,136 +69,167 @@ const VOTE_ORG = sql<string>`coalesce(o.name, (select so.name from meeting_segme
 
 const kindLit = (k: QueueKind) => sql<string>`${sql.lit(k)}`.as("kind");
 
-/** The query of one kind: the columns of RawRow, restricted to inquiries the user manages (and the filter). */
-function kindQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number | undefined, today: string) {
-  const scoped = <Q extends SelectQueryBuilder<any, any, any>>(q: Q): Q => {
-    let r = (q as SelectQueryBuilder<any, any, any>).where(managedInquiryCondition(user) as never).where("inquiries.stage", "!=", "closed");
-    if (inquiryId !== undefined) r = r.where("inquiries.id", "=", inquiryId);
-    return r as Q;
-  };
-  switch (kind) {
-    case "survey_report":
-      return scoped(
-        db
-          .selectFrom("survey_delegations as d")
-          .innerJoin("inquiries", "inquiries.id", "d.inquiry_id")
-          .innerJoin("survey_requests as r", "r.id", "d.request_id")
-          .innerJoin("organizations as o", "o.id", "d.organization_id")
-          .where("d.status", "=", "submitted")
-          .select([kindLit(kind), "d.id as record_id", "d.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`r.title`.as("title"), "o.name as organization", sql<string>`d.submitted_at`.as("since")]),
-      );
-    case "preparation_answer":
-      return scoped(
-        db
-          .selectFrom("preparation_answers as a")
-          .innerJoin("inquiries", "inquiries.id", "a.inquiry_id")
-          .innerJoin("outline_questions as q", "q.id", "a.question_id")
-          .innerJoin("organizations as o", "o.id", "a.department_id")
-          .where("a.status", "=", "submitted")
-          .where("a.read_at", "is", null)
-          // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
-          .where("inquiries.stage", "in", PREPARATION_STAGES)
-          .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)]))
-          .select([kindLit(kind), "a.id as record_id", "a.question_id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`substr(q.text, 1, 60)`.as("title"), "o.name as organization", sql<string>`a.submitted_at`.as("since")]),
-      );
-    case "correction":
-      return scoped(
-        db
-          .selectFrom("turn_corrections as c")
-          .innerJoin("meeting_turns as t", "t.id", "c.turn_id")
-          .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
-          .innerJoin("inquiries", "inquiries.id", "s.inquiry_id")
-          .innerJoin("organizations as o", "o.id", "c.department_id")
-          .where("c.status", "=", "pending")
-          .select([kindLit(kind), "c.id as record_id", "c.department_id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`substr(c.original_text, 1, 60)`.as("title"), "o.name as organization", sql<string>`c.proposed_at`.as("since")]),
-      );
-    case "proposal":
-      return scoped(
-        db
-          .selectFrom("outline_proposals as p")
-          .innerJoin("inquiries", "inquiries.id", "p.inquiry_id")
-          .innerJoin("users as m", "m.id", "p.member_id")
-          .where("p.status", "=", "pending")
-          .select([kindLit(kind), "p.id as record_id", "p.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`substr(p.text, 1, 60)`.as("title"), sql<string>`m.display_name`.as("organization"), sql<string>`p.created_at`.as("since")]),
-      );
-    case "vote":
-      return scoped(
-        db
-          .selectFrom("votes as v")
-          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
-          .leftJoin("organizations as o", "o.id", "v.department_id")
-          .where("v.status", "=", "open")
-          .where(voteReadySql(shanghaiDayStartIso(today)))
-          .select([kindLit(kind), "v.id as record_id", "v.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`v.title`.as("title"), VOTE_ORG.as("organization"), sql<string>`v.opened_at`.as("since")]),
-      );
-    case "vote_totals":
-      return scoped(
-        db
-          .selectFrom("vote_entries as e")
-          .innerJoin("votes as v", "v.id", "e.vote_id")
-          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
-          .leftJoin("organizations as o", "o.id", "v.department_id")
-          .where("v.status", "=", "open")
-          .where("e.confirmed_at", "is", null)
-          .select([kindLit(kind), "v.id as record_id", "v.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`v.title`.as("title"), VOTE_ORG.as("organization"), sql<string>`e.entered_at`.as("since")]),
-      );
-    case "re_report":
-      return scoped(
-        db
-          .selectFrom("votes as v")
-          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
-          .leftJoin("organizations as o", "o.id", "v.department_id")
-          .where("v.status", "=", "closed")
-          .where("v.followup", "=", "re_report")
-          .where("v.followup_done_at", "is", null)
-          .select([kindLit(kind), "v.id as record_id", "v.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`v.title`.as("title"), VOTE_ORG.as("organization"), sql<string>`v.closed_at`.as("since")]),
-      );
-    case "extension":
-      return scoped(
-        db
-          .selectFrom("deadline_extensions as e")
-          .innerJoin("rectification_items as i", "i.id", "e.item_id")
-          .innerJoin("inquiries", "inquiries.id", "i.inquiry_id")
-          .innerJoin("organizations as o", "o.id", "i.lead_department_id")
-          .where("e.status", "=", "pending")
-          .select([kindLit(kind), "e.id as record_id", "i.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`'第 ' || i.number || ' 项：' || substr(i.problem, 1, 50)`.as("title"), "o.name as organization", sql<string>`e.created_at`.as("since")]),
-      );
-    case "closure":
-      return scoped(
-        db
-          .selectFrom("rectification_items as i")
-          .innerJoin("inquiries", "inquiries.id", "i.inquiry_id")
-          .innerJoin("organizations as o", "o.id", "i.lead_department_id")
-          .where("i.status", "=", "closure_requested")
-          .select([kindLit(kind), "i.id as record_id", "i.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([
-            sql<string>`'第 ' || i.number || ' 项：' || substr(i.problem, 1, 50)`.as("title"),
-            "o.name as organization",
-            // requestClosure stamps updated_at; while the request waits only staff act on the item
-            sql<string>`i.updated_at`.as("since"),
-          ]),
-      );
-    case "handling_report":
-      return scoped(
-        db
-          .selectFrom("handling_reports as h")
-          .innerJoin("inquiries", "inquiries.id", "h.inquiry_id")
-          .leftJoin("users as u", "u.id", "h.submitted_by")
-          .leftJoin("organizations as o", "o.id", "u.organization_id")
-          .where("h.status", "=", "submitted")
-          .where("h.vote_id", "is", null)
-          .select([kindLit(kind), "h.id as record_id", "h.id as target_id", "inquiries.id as inquiry_id", "inquiries.title as inquiry_title"])
-          .select([sql<string>`'第 ' || h.round || ' 轮研究处理情况报告'`.as("title"), sql<string>`coalesce(o.name, '')`.as("organization"), sql<string>`h.submitted_at`.as("since")]),
-      );
-  }
+type Query = SelectQueryBuilder<any, any, any>;
+
+/**
+ * What waits, per kind, written once: `waiting` selects the waiting records (the joins its conditions need and the
+ * conditions themselves), `record` and `since` name their key and the instant they started waiting, and `shown`
+ * adds what a row displays (the joins for names, the target of its link, its title and organisation).
+ */
+interface KindSpec {
+  waiting: (db: Db, today: string) => Query;
+  record: string;
+  since: string;
+  shown: (q: Query) => Query;
+}
+
+const ITEM_TITLE = sql<string>`'第 ' || i.number || ' 项：' || substr(i.problem, 1, 50)`.as("title");
+
+const KIND_SPECS: Record<QueueKind, KindSpec> = {
+  survey_report: {
+    waiting: (db) => db.selectFrom("survey_delegations as d").innerJoin("inquiries", "inquiries.id", "d.inquiry_id").where("d.status", "=", "submitted"),
+    record: "d.id",
+    since: "d.submitted_at",
+    shown: (q) =>
+      q
+        .innerJoin("survey_requests as r", "r.id", "d.request_id")
+        .innerJoin("organizations as o", "o.id", "d.organization_id")
+        .select(["d.id as target_id", sql<string>`r.title`.as("title"), "o.name as organization"]),
+  },
+  preparation_answer: {
+    waiting: (db, today) =>
+      db
+        .selectFrom("preparation_answers as a")
+        .innerJoin("inquiries", "inquiries.id", "a.inquiry_id")
+        .where("a.status", "=", "submitted")
+        .where("a.read_at", "is", null)
+        // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
+        .where("inquiries.stage", "in", PREPARATION_STAGES)
+        .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)])),
+    record: "a.id",
+    since: "a.submitted_at",
+    shown: (q) =>
+      q
+        .innerJoin("outline_questions as q", "q.id", "a.question_id")
+        .innerJoin("organizations as o", "o.id", "a.department_id")
+        .select(["a.question_id as target_id", sql<string>`substr(q.text, 1, 60)`.as("title"), "o.name as organization"]),
+  },
+  correction: {
+    waiting: (db) =>
+      db
+        .selectFrom("turn_corrections as c")
+        .innerJoin("meeting_turns as t", "t.id", "c.turn_id")
+        .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
+        .innerJoin("inquiries", "inquiries.id", "s.inquiry_id")
+        .where("c.status", "=", "pending"),
+    record: "c.id",
+    since: "c.proposed_at",
+    shown: (q) =>
+      q
+        .innerJoin("organizations as o", "o.id", "c.department_id")
+        .select(["c.department_id as target_id", sql<string>`substr(c.original_text, 1, 60)`.as("title"), "o.name as organization"]),
+  },
+  proposal: {
+    waiting: (db) => db.selectFrom("outline_proposals as p").innerJoin("inquiries", "inquiries.id", "p.inquiry_id").where("p.status", "=", "pending"),
+    record: "p.id",
+    since: "p.created_at",
+    shown: (q) =>
+      q
+        .innerJoin("users as m", "m.id", "p.member_id")
+        .select(["p.id as target_id", sql<string>`substr(p.text, 1, 60)`.as("title"), sql<string>`m.display_name`.as("organization")]),
+  },
+  vote: {
+    waiting: (db, today) =>
+      db
+        .selectFrom("votes as v")
+        .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
+        .where("v.status", "=", "open")
+        .where(voteReadySql(shanghaiDayStartIso(today))),
+    record: "v.id",
+    since: "v.opened_at",
+    shown: (q) => voteShown(q),
+  },
+  vote_totals: {
+    waiting: (db) =>
+      db
+        .selectFrom("vote_entries as e")
+        .innerJoin("votes as v", "v.id", "e.vote_id")
+        .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
+        .where("v.status", "=", "open")
+        .where("e.confirmed_at", "is", null),
+    record: "v.id",
+    since: "e.entered_at",
+    shown: (q) => voteShown(q),
+  },
+  re_report: {
+    waiting: (db) =>
+      db
+        .selectFrom("votes as v")
+        .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
+        .where("v.status", "=", "closed")
+        .where("v.followup", "=", "re_report")
+        .where("v.followup_done_at", "is", null),
+    record: "v.id",
+    since: "v.closed_at",
+    shown: (q) => voteShown(q),
+  },
+  extension: {
+    waiting: (db) =>
+      db
+        .selectFrom("deadline_extensions as e")
+        .innerJoin("rectification_items as i", "i.id", "e.item_id")
+        .innerJoin("inquiries", "inquiries.id", "i.inquiry_id")
+        .where("e.status", "=", "pending"),
+    record: "e.id",
+    since: "e.created_at",
+    shown: (q) => q.innerJoin("organizations as o", "o.id", "i.lead_department_id").select(["i.id as target_id", ITEM_TITLE, "o.name as organization"]),
+  },
+  closure: {
+    waiting: (db) => db.selectFrom("rectification_items as i").innerJoin("inquiries", "inquiries.id", "i.inquiry_id").where("i.status", "=", "closure_requested"),
+    record: "i.id",
+    // requestClosure stamps updated_at; while the request waits only staff act on the item
+    since: "i.updated_at",
+    shown: (q) => q.innerJoin("organizations as o", "o.id", "i.lead_department_id").select(["i.id as target_id", ITEM_TITLE, "o.name as organization"]),
+  },
+  handling_report: {
+    waiting: (db) =>
+      db
+        .selectFrom("handling_reports as h")
+        .innerJoin("inquiries", "inquiries.id", "h.inquiry_id")
+        .where("h.status", "=", "submitted")
+        .where("h.vote_id", "is", null),
+    record: "h.id",
+    since: "h.submitted_at",
+    shown: (q) =>
+      q
+        .leftJoin("users as u", "u.id", "h.submitted_by")
+        .leftJoin("organizations as o", "o.id", "u.organization_id")
+        .select(["h.id as target_id", sql<string>`'第 ' || h.round || ' 轮研究处理情况报告'`.as("title"), sql<string>`coalesce(o.name, '')`.as("organization")]),
+  },
+};
+
+/** A vote's row: its page, its title, the organisation it rates. */
+function voteShown(q: Query): Query {
+  return q.leftJoin("organizations as o", "o.id", "v.department_id").select(["v.id as target_id", sql<string>`v.title`.as("title"), VOTE_ORG.as("organization")]);
+}
+
+/** Restricted to open inquiries the user manages (policy: managedInquiryCondition), and to the filter's inquiry. */
+function scoped(q: Query, user: QueueUser, inquiryId: number | undefined): Query {
+  let r = q.where(managedInquiryCondition(user) as never).where("inquiries.stage", "!=", "closed");
+  if (inquiryId !== undefined) r = r.where("inquiries.id", "=", inquiryId);
+  return r;
+}
+
+/** The query of one kind: the columns of RawRow. */
+function kindQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number | undefined, today: string): Query {
+  const spec = KIND_SPECS[kind];
+  return scoped(
+    spec
+      .shown(spec.waiting(db, today))
+      .select([kindLit(kind), sql<number>`${sql.ref(spec.record)}`.as("record_id"), "inquiries.id as inquiry_id", "inquiries.title as inquiry_title", sql<string>`${sql.ref(spec.since)}`.as("since")]),
+    user,
+    inquiryId,
+  );
 }
 
 interface LeanRow {
@@ -213,91 +244,13 @@ interface LeanRow {
  * order are computed from these, answered from the partial indexes without reading the records' text; the
  * page's thirty rows are then read in full.
  */
-function leanQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number | undefined, today: string) {
-  const scoped = <Q extends SelectQueryBuilder<any, any, any>>(q: Q): Q => {
-    let r = (q as SelectQueryBuilder<any, any, any>).where(managedInquiryCondition(user) as never).where("inquiries.stage", "!=", "closed");
-    if (inquiryId !== undefined) r = r.where("inquiries.id", "=", inquiryId);
-    return r as Q;
-  };
-  const cols = (record: string, since: string) => [kindLit(kind), sql<number>`${sql.ref(record)}`.as("record_id"), "inquiries.id as inquiry_id", sql<string>`${sql.ref(since)}`.as("since")] as const;
-  switch (kind) {
-    case "survey_report":
-      return scoped(db.selectFrom("survey_delegations as d").innerJoin("inquiries", "inquiries.id", "d.inquiry_id").where("d.status", "=", "submitted").select(cols("d.id", "d.submitted_at")));
-    case "preparation_answer":
-      return scoped(
-        db
-          .selectFrom("preparation_answers as a")
-          .innerJoin("inquiries", "inquiries.id", "a.inquiry_id")
-          .where("a.status", "=", "submitted")
-          .where("a.read_at", "is", null)
-          .where("inquiries.stage", "in", PREPARATION_STAGES)
-          .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)]))
-          .select(cols("a.id", "a.submitted_at")),
-      );
-    case "correction":
-      return scoped(
-        db
-          .selectFrom("turn_corrections as c")
-          .innerJoin("meeting_turns as t", "t.id", "c.turn_id")
-          .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
-          .innerJoin("inquiries", "inquiries.id", "s.inquiry_id")
-          .where("c.status", "=", "pending")
-          .select(cols("c.id", "c.proposed_at")),
-      );
-    case "proposal":
-      return scoped(db.selectFrom("outline_proposals as p").innerJoin("inquiries", "inquiries.id", "p.inquiry_id").where("p.status", "=", "pending").select(cols("p.id", "p.created_at")));
-    case "vote":
-      return scoped(
-        db
-          .selectFrom("votes as v")
-          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
-          .where("v.status", "=", "open")
-          .where(voteReadySql(shanghaiDayStartIso(today)))
-          .select(cols("v.id", "v.opened_at")),
-      );
-    case "vote_totals":
-      return scoped(
-        db
-          .selectFrom("vote_entries as e")
-          .innerJoin("votes as v", "v.id", "e.vote_id")
-          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
-          .where("v.status", "=", "open")
-          .where("e.confirmed_at", "is", null)
-          .select(cols("v.id", "e.entered_at")),
-      );
-    case "re_report":
-      return scoped(
-        db
-          .selectFrom("votes as v")
-          .innerJoin("inquiries", "inquiries.id", "v.inquiry_id")
-          .where("v.status", "=", "closed")
-          .where("v.followup", "=", "re_report")
-          .where("v.followup_done_at", "is", null)
-          .select(cols("v.id", "v.closed_at")),
-      );
-    case "extension":
-      return scoped(
-        db
-          .selectFrom("deadline_extensions as e")
-          .innerJoin("rectification_items as i", "i.id", "e.item_id")
-          .innerJoin("inquiries", "inquiries.id", "i.inquiry_id")
-          .where("e.status", "=", "pending")
-          .select(cols("e.id", "e.created_at")),
-      );
-    case "closure":
-      return scoped(
-        db.selectFrom("rectification_items as i").innerJoin("inquiries", "inquiries.id", "i.inquiry_id").where("i.status", "=", "closure_requested").select(cols("i.id", "i.updated_at")),
-      );
-    case "handling_report":
-      return scoped(
-        db
-          .selectFrom("handling_reports as h")
-          .innerJoin("inquiries", "inquiries.id", "h.inquiry_id")
-          .where("h.status", "=", "submitted")
-          .where("h.vote_id", "is", null)
-          .select(cols("h.id", "h.submitted_at")),
-      );
-  }
+function leanQuery(db: Db, kind: QueueKind, user: QueueUser, inquiryId: number | undefined, today: string): Query {
+  const spec = KIND_SPECS[kind];
+  return scoped(
+    spec.waiting(db, today).select([kindLit(kind), sql<number>`${sql.ref(spec.record)}`.as("record_id"), "inquiries.id as inquiry_id", sql<string>`${sql.ref(spec.since)}`.as("since")]),
+    user,
+    inquiryId,
+  );
 }
 
 function leanUnion(db: Db, user: QueueUser, filter: QueueFilter, today: string) {
@@ -306,19 +259,6 @@ function leanUnion(db: Db, user: QueueUser, filter: QueueFilter, today: string) 
   return rest.reduce((acc, q) => acc.unionAll(q), first);
 }
 
-/** The record of each kind, for reading the page's rows in full. */
-const RECORD_COLUMN: Record<QueueKind, string> = {
-  survey_report: "d.id",
-  preparation_answer: "a.id",
-  correction: "c.id",
-  proposal: "p.id",
-  vote: "v.id",
-  vote_totals: "v.id",
-  re_report: "v.id",
-  extension: "e.id",
-  closure: "i.id",
-  handling_report: "h.id",
-};
 
 /** Where the decision on a row is made: one click from the queue. */
 export function queueHref(kind: QueueKind, row: { record_id: number; target_id: number; inquiry_id: number }): string {
@@ -444,7 +384,7 @@ export async function listQueue(db: Db, user: QueueUser, filter: QueueFilter, pa
   const full = new Map<string, RawRow>();
   for (const kind of new Set(page.map((k) => k.kind))) {
     const ids = page.filter((k) => k.kind === kind).map((k) => k.recordId);
-    const q = (kindQuery(db, kind, user, undefined, today) as unknown as SelectQueryBuilder<any, any, RawRow>).where(sql.ref(RECORD_COLUMN[kind]), "in", ids as never);
+    const q = (kindQuery(db, kind, user, undefined, today) as unknown as SelectQueryBuilder<any, any, RawRow>).where(sql.ref(KIND_SPECS[kind].record), "in", ids as never);
     for (const r of await q.execute()) full.set(`${kind}:${r.record_id}`, r);
   }
   return {
