@@ -7,7 +7,7 @@ import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.s
 import { recordAudit, type Actor } from "../audit.server";
 import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
-import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { addDays, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS } from "./labels";
 import { writeMeetingDate } from "../inquiries/inquiries.server";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
@@ -46,12 +46,8 @@ function checkedText(text: string, label: string): { ok: true; value: RichText }
   return r.ok ? { ok: true, value: r.value } : { ok: false, message: r.message };
 }
 
-/** YYYY-MM-DD plus whole days. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+// one calendar-date arithmetic for the whole app (app/utils/time.ts); re-exported for this module's callers
+export { addDays };
 
 // ---------------------------------------------------------------- the meeting and its setup
 

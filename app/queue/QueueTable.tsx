@@ -1,19 +1,7 @@
 import { Link } from "@remix-run/react";
 import { formatDate } from "~/utils/time";
-import type { QueueKind } from "./labels";
+import type { QueueRow } from "./labels";
 
-export interface QueueRowView {
-  kind: QueueKind;
-  kindLabel: string;
-  recordId: number;
-  inquiryId: number;
-  inquiryTitle: string;
-  title: string;
-  organization: string;
-  since: string;
-  daysWaiting: number;
-  href: string;
-}
 
 /** 已等待 3 天 / 今天 */
 export function waitedLabel(days: number): string {
@@ -21,7 +9,7 @@ export function waitedLabel(days: number): string {
 }
 
 /** The rows of the staff queue: what, which inquiry, which organisation, since when; one click to decide. */
-export function QueueTable({ rows, testId = "queue" }: { rows: QueueRowView[]; testId?: string }) {
+export function QueueTable({ rows, testId = "queue" }: { rows: QueueRow[]; testId?: string }) {
   if (rows.length === 0) return <p className="muted" data-testid={`${testId}-empty`}>目前没有等待您办理的事项。</p>;
   return (
     <table className="data" data-testid={testId}>

@@ -25,3 +25,20 @@ export const QUEUE_KIND_LABELS: Record<QueueKind, string> = {
   closure: "销号申请待审核",
   handling_report: "研究处理情况报告待审议",
 };
+
+/** One row of the queue, as the server builds it and the table shows it. */
+export interface QueueRow {
+  kind: QueueKind;
+  kindLabel: string;
+  recordId: number;
+  inquiryId: number;
+  inquiryTitle: string;
+  title: string;
+  organization: string;
+  /** UTC instant the record started waiting */
+  since: string;
+  /** Asia/Shanghai calendar days waited (0 = since today) */
+  daysWaiting: number;
+  /** where the decision is made */
+  href: string;
+}

@@ -5,9 +5,9 @@ import { PREPARATION_STAGES } from "../outline/outline.server";
 import { voteReadySql } from "../meeting/votes.server";
 import { managedInquiryCondition } from "../policy.server";
 import { daysBetween, shanghaiDayStartIso, todayInShanghai } from "../utils/time";
-import { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind } from "./labels";
+import { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind, type QueueRow } from "./labels";
 
-export { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind };
+export { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind, type QueueRow };
 
 /**
  * 待我办理 — the staff queue (issue 12; docs/decisions/0050): every record waiting for a staff decision, across
@@ -48,21 +48,6 @@ interface RawRow {
   since: string;
 }
 
-export interface QueueRow {
-  kind: QueueKind;
-  kindLabel: string;
-  recordId: number;
-  inquiryId: number;
-  inquiryTitle: string;
-  title: string;
-  organization: string;
-  /** UTC instant the record started waiting */
-  since: string;
-  /** Asia/Shanghai calendar days waited (0 = since today) */
-  daysWaiting: number;
-  /** where the decision is made */
-  href: string;
-}
 
 /** The organisation a vote rates: its department, or the answering department of the rated exchange. */
 const VOTE_ORG = sql<string>`coalesce(o.name, (select so.name from meeting_segments s join organizations so on so.id = s.department_id where s.id = v.segment_id), '')`;

@@ -9,7 +9,7 @@ import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.s
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight, type Light } from "../utils/deadline";
-import { isCalendarDate, nowIso, todayInShanghai, dateInShanghai } from "../utils/time";
+import { addDays, addMonths, dateInShanghai, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { z } from "zod";
 import {
   DEFAULT_WARNING_DAYS,
@@ -101,21 +101,8 @@ function refusal(action: ItemAction, current: ItemStatus): string {
 // ---------------------------------------------------------------------------------------------------------
 // Dates and lights
 
-/** YYYY-MM-DD plus n calendar days. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
-/** YYYY-MM-DD plus n months, the day clamped to the month's end (2020-11-30 + 3 → 2021-02-28). */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split("-").map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
-}
+// one calendar-date arithmetic for the whole app (app/utils/time.ts); re-exported for this module's callers
+export { addDays, addMonths };
 
 export function isFinal(status: ItemStatus): boolean {
   return FINAL_ITEM_STATUSES.includes(status);

@@ -74,3 +74,19 @@ export function daysBetween(from: string, to: string): number {
 export function shanghaiDayStartIso(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 }
+
+/** YYYY-MM-DD plus n calendar days. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** YYYY-MM-DD plus n months, the day clamped to the month's end (2020-11-30 + 3 → 2021-02-28). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
+}
