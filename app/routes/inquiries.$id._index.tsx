@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -167,6 +168,7 @@ export default function InquiryOverview() {
 
   return (
     <section className="inq-overview">
+      <InquiryNav inquiry={inquiry} tab="overview" />
       <div className="page-head">
         <div>
           <h1>{inquiry.title}</h1>

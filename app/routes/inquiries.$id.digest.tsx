@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
 import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
@@ -98,11 +99,9 @@ export default function DigestPage() {
   const keptKinds = saveFb?.values ? new Set((saveFb.values.kinds ?? "").split("\n")) : new Set<string>(edit.kinds);
   return (
     <section className="dg-page">
+      <InquiryNav inquiry={inquiry} tab="digest" />
       <div className="page-head no-print">
         <div>
-          <p className="rs-crumbs">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/meeting`}>询问会</Link> › 摘要
-          </p>
           <h1>询问会摘要</h1>
         </div>
         <div className="mt-head-links">

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { itemsForSegments } from "~/rectification/rectification.server";
+import { InquiryNav } from "~/components/PageNav";
 import { data } from "@remix-run/node";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
@@ -187,11 +188,9 @@ export default function MeetingPage() {
 
   return (
     <section className="mt-page">
+      <InquiryNav inquiry={inquiry} tab="meeting" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs no-print">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 询问会
-          </p>
           <h1>询问会记录</h1>
         </div>
         {loaded.meeting ? (

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
 import { FormError, type FormFeedback } from "~/components/forms";
@@ -125,17 +126,7 @@ export default function DepartmentTranscript() {
   const fb = (intent: string): FormFeedback | undefined => (result?.intent === intent ? result : undefined);
   return (
     <section className="mt-page">
-      <p className="rs-crumbs no-print">
-        {d.canSeeInquiry ? (
-          <>
-            <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> › <Link to={`/inquiries/${d.inquiry.id}/meeting`}>询问会</Link> › 按部门
-          </>
-        ) : (
-          <>
-            <Link to="/my">我的待办</Link> › {d.inquiry.title}
-          </>
-        )}
-      </p>
+      <InquiryNav inquiry={d.inquiry} tab="meeting" trail={[{ label: `${d.organization.name}询问记录` }]} />
       <div className="page-head">
         <h1 data-testid="transcript-title">{d.organization.name}询问记录</h1>
         <button type="button" className="plain no-print" onClick={() => window.print()}>打印</button>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
@@ -292,29 +293,13 @@ export default function OutlinePage() {
   return loaded.view === "department" ? <DepartmentView data={loaded} /> : <FullView data={loaded} />;
 }
 
-function Crumbs({ inquiry, department }: { inquiry: { id: number; title: string }; department?: boolean }) {
-  return (
-    <p className="ol-crumbs">
-      {department ? (
-        <>
-          <Link to="/my">我的待办</Link> › {inquiry.title}
-        </>
-      ) : (
-        <>
-          <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 询问提纲
-        </>
-      )}
-    </p>
-  );
-}
-
 function DepartmentView({ data: d }: { data: DepartmentData }) {
   const open = d.department.questions.filter((q) => q.answerState !== "submitted").length;
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" />
       <div className="page-head">
         <div>
-          <Crumbs inquiry={d.inquiry} department />
           <h1>询问提纲 · 本单位应询问题</h1>
         </div>
         <span className="badge ok">第 {d.department.versionNumber} 版 · 已下发</span>
@@ -384,9 +369,9 @@ function FullView({ data: d }: { data: FullData }) {
 
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" />
       <div className="page-head">
         <div>
-          <Crumbs inquiry={d.inquiry} />
           <h1>询问提纲</h1>
         </div>
         <div className="ol-head-actions">

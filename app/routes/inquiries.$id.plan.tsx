@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
@@ -154,6 +155,7 @@ export default function InquiryPlan() {
 
   return (
     <section>
+      <InquiryNav inquiry={inquiry} tab="plan" />
       <div className="page-head">
         <div>
           <h1>工作方案</h1>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
@@ -96,11 +97,9 @@ export default function NewItemPage() {
   const source = feedback?.values?.source ?? prefill?.source ?? "";
   return (
     <section className="rs-page rect-page">
+      <InquiryNav inquiry={inquiry} tab="rectification" trail={[{ label: "新增整改事项" }]} />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/rectification`}>整改台账</Link> › 新增
-          </p>
           <h1>新增整改事项</h1>
         </div>
       </div>
