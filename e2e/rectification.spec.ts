@@ -294,7 +294,7 @@ test("departments see only their own items: 403 on another department's item, it
   expect(posted.status()).toBe(403);
   // its own item (#10, lead) is there, with the light
   await page.goto("/rectification/10");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("整改事项 #10");
+  await expect(page.getByTestId("item-number")).toContainText("第 10 项整改事项");
   await expect(page.getByTestId("progress-form")).toBeVisible();
   // evidence of another department's item
   await page.context().clearCookies();

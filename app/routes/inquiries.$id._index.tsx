@@ -221,7 +221,7 @@ export default function InquiryOverview() {
             <dd>{inquiry.organizing_body || "—"}</dd>
             <dt>询问会日期</dt>
             <dd>{inquiry.meeting_date ? formatDate(inquiry.meeting_date) : <span className="muted">未定</span>}</dd>
-            <dt>应询机关</dt>
+            <dt>应询部门</dt>
             <dd>{organizations.length ? organizations.map((o) => o.name).join("、") : <span className="muted">未确定</span>}</dd>
             <dt>法律依据</dt>
             <dd>{inquiry.legal_basis || "—"}</dd>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { PrintButton } from "~/components/icons";
 import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
@@ -98,7 +99,7 @@ export default function DigestPage() {
   const published = !!digest.publishedAt;
   const keptKinds = saveFb?.values ? new Set((saveFb.values.kinds ?? "").split("\n")) : new Set<string>(edit.kinds);
   return (
-    <section className="dg-page">
+    <section className="dg-page print-document">
       <InquiryNav inquiry={inquiry} tab="digest" />
       <div className="page-head no-print">
         <div>
@@ -108,7 +109,7 @@ export default function DigestPage() {
           <span className={`badge ${published ? "ok" : ""}`} data-testid="digest-status">{published ? `已公开发布（${formatDateTime(digest.publishedAt)}）` : "未发布"}</span>
           {published ? <Link to={`/public/inquiries/${inquiry.id}`} className="button secondary">公开页面</Link> : null}
           <a href={`/inquiries/${inquiry.id}/digest.docx`} className="button secondary" download>下载 Word</a>
-          <button type="button" className="plain" onClick={() => window.print()}>打印</button>
+          <PrintButton />
         </div>
       </div>
 

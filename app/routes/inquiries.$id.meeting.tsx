@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { itemsForSegments } from "~/rectification/rectification.server";
+import { PrintButton } from "~/components/icons";
 import { InquiryNav } from "~/components/PageNav";
 import { data } from "@remix-run/node";
 import { planGate } from "~/inquiries/plan-gate.server";
@@ -187,7 +188,7 @@ export default function MeetingPage() {
   const feedback = (intent: string): FormFeedback | undefined => (result && result.intent === intent ? result : undefined);
 
   return (
-    <section className="mt-page">
+    <section className="mt-page print-document">
       <InquiryNav inquiry={inquiry} tab="meeting" />
       <div className="page-head">
         <div>
@@ -197,7 +198,7 @@ export default function MeetingPage() {
           <div className="mt-head-links no-print">
             <Link to={`/inquiries/${inquiry.id}/digest`} className="button secondary">摘要</Link>
             <Link to={`/inquiries/${inquiry.id}/meeting/votes`} className="button secondary">满意度测评</Link>
-            <button type="button" className="plain" onClick={() => window.print()}>打印记录</button>
+            <PrintButton label="打印记录" />
           </div>
         ) : null}
       </div>

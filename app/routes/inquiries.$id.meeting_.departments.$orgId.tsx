@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { PrintButton } from "~/components/icons";
 import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
@@ -125,11 +126,11 @@ export default function DepartmentTranscript() {
   const busy = navigation.state === "submitting";
   const fb = (intent: string): FormFeedback | undefined => (result?.intent === intent ? result : undefined);
   return (
-    <section className="mt-page">
+    <section className="mt-page print-document">
       <InquiryNav inquiry={d.inquiry} tab="meeting" trail={[{ label: `${d.organization.name}询问记录` }]} />
       <div className="page-head">
         <h1 data-testid="transcript-title">{d.organization.name}询问记录</h1>
-        <button type="button" className="plain no-print" onClick={() => window.print()}>打印</button>
+        <PrintButton />
       </div>
       <p className="muted">
         {d.inquiry.title} · 询问会 {formatDate(d.meetingDate)} · 本部门应询 {d.segments.length} 轮

@@ -321,8 +321,9 @@ function DepartmentView({ data: d }: { data: DepartmentData }) {
               <span className={`badge ${ANSWER_CLASS[q.answerState]}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
               {q.submitted_at ? <span className="muted">（{formatDateTime(q.submitted_at)}）</span> : null}
             </p>
-            <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} className="button secondary ol-mini-button" aria-label={`第 ${q.number} 题：${q.answerState === "submitted" ? "查看或更新书面准备答复" : "撰写书面准备答复"}`}>
+            <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} className="button secondary ol-mini-button">
               {q.answerState === "submitted" ? "查看或更新答复" : "撰写书面准备答复"}
+              <span className="sr-only">（第 {q.number} 题）</span>
             </Link>
           </li>
         ))}
@@ -467,8 +468,9 @@ function FullView({ data: d }: { data: FullData }) {
                       </p>
                       {q.staff_notes ? <p className="ol-notes">备注：{q.staff_notes}</p> : null}
                       <div className="ol-q-actions no-print">
-                        <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} aria-label={`第 ${number} 题：${d.editable ? "编辑" : "详情"}`}>
+                        <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} >
                           {d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}
+                          <span className="sr-only">（第 {number} 题）</span>
                         </Link>
                         {d.editable ? (
                           <>
@@ -878,7 +880,7 @@ function ProposalsCard({
                       options={d.options.departments.map((x) => ({ value: x.id, label: x.name }))}
                     />
                   </div>
-                  <button type="submit" disabled={busy} aria-label={`采纳${p.member_name}的问题建议`}>采纳并列入提纲</button>
+                  <button type="submit" disabled={busy} aria-label={`采纳并列入提纲：采纳${p.member_name}的问题建议`}>采纳并列入提纲</button>
                 </Form>
               ) : null}
               <Form method="post" noValidate key={`dec-${p.id}`} className="ol-decline-form">
@@ -886,7 +888,7 @@ function ProposalsCard({
                 <input type="hidden" name="intent" value="decline_proposal" />
                 <input type="hidden" name="proposalId" value={p.id} />
                 <TextAreaField idPrefix={`pd${p.id}`} name="reason" label="不予采纳的理由" required rows={2} maxLength={500} feedback={decline} />
-                <button type="submit" className="secondary" disabled={busy} aria-label={`不采纳${p.member_name}的问题建议`}>不予采纳</button>
+                <button type="submit" className="secondary" disabled={busy} aria-label={`不予采纳：不采纳${p.member_name}的问题建议`}>不予采纳</button>
               </Form>
             </div>
           </div>

@@ -192,7 +192,7 @@ export default function InquiryPlan() {
               hint={
                 inquiry.planStatus === "approved"
                   ? "工作方案已经主任会议批准；修改内容后需重新提请主任会议审议。"
-                  : "写明询问主题、法律依据、时间安排、应询单位、会前调研安排等。"
+                  : "写明询问主题、法律依据、时间安排、应询部门、会前调研安排等。"
               }
             />
             <AttachmentList files={attachments} />
