@@ -68,7 +68,7 @@ test("staff register an inquiry, draft the plan and take it through the chairper
   await expect(page.getByText("市卫生健康委员会、市教育局")).toBeVisible();
 
   // The work plan, written in the rich-text editor with a bold phrase.
-  await page.getByRole("link", { name: "工作方案", exact: true }).click();
+  await page.getByTestId("inquiry-tabs").getByRole("link", { name: "工作方案", exact: true }).click();
   await expect(page).toHaveURL(`/inquiries/${id}/plan`);
   await expect(page.getByTestId("plan-status")).toHaveText("起草中");
   const editor = page.getByTestId("rte-plan");
