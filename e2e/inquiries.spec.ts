@@ -135,7 +135,7 @@ test("staff register an inquiry, draft the plan and take it through the chairper
   await expect(page.getByTestId("stage-timeline").locator('[data-state="done"]')).toContainText("立项");
   await expect(page.getByTestId("key-dates")).toContainText("2024年3月20日");
   await expect(page.getByRole("link", { name: "会前调研 →" })).toHaveAttribute("href", `/inquiries/${id}/research`);
-  await expect(page.getByRole("link", { name: "委托县区调研 →" })).toHaveAttribute("href", `/inquiries/${id}/surveys`);
+  await expect(page.getByRole("link", { name: "委托调研 →" })).toHaveAttribute("href", `/inquiries/${id}/surveys`);
 
   // The history keeps each submission and decision with the plan text as it was.
   await page.goto(`/inquiries/${id}/plan`);

@@ -115,7 +115,7 @@ function stageFacts({ inquiry, summary, dates, gate }: Loaded): Record<InquirySt
       open: researchOpen,
       links: [
         { to: `/inquiries/${id}/research`, label: "会前调研" },
-        { to: `/inquiries/${id}/surveys`, label: "委托县区调研" },
+        { to: `/inquiries/${id}/surveys`, label: "委托调研" },
       ],
     },
     outline: {
