@@ -48,7 +48,7 @@ test("an exchange becomes an item; lead and co-department report; extension, ret
   await expect(staff.getByTestId("item-source")).toContainText("患病是致贫返贫的重要原因");
   // …and the exchange shows its item
   await staff.goto("/inquiries/1/rectification/new");
-  await expect(staff.getByTestId("exchange-sources").locator("tr", { hasText: "患病是致贫返贫的重要原因" })).toContainText(`已转整改事项 #${number}`);
+  await expect(staff.getByTestId("exchange-sources").locator("tr", { hasText: "患病是致贫返贫的重要原因" })).toContainText(`已转为第 ${number} 项整改事项`);
 
   // A (health, lead) reports progress with evidence: 待整改 → 整改中.
   const health = await signedIn(browser, "health");

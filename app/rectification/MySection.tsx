@@ -1,4 +1,5 @@
 import { Link, useLocation } from "@remix-run/react";
+import { itemNumber, itemTitle } from "~/utils/names";
 import { Pagination } from "~/components/forms";
 import { DeadlineBadge } from "~/components/attachments";
 import { formatDate } from "~/utils/time";
@@ -88,8 +89,8 @@ function ItemTable({ rows, testId }: { rows: Row[]; testId: string }) {
         {rows.map((r) => (
           <tr key={r.id} className={`rs-light-${r.light}`} data-testid={`my-item-${r.id}`}>
             <td className="stack-title">
-              <Link to={`/rectification/${r.id}`}>#{r.number} {r.problem.length > 60 ? `${r.problem.slice(0, 60)}…` : r.problem}</Link>
-              <div className="muted rs-small">{r.inquiry_title}{r.role === "co" ? ` · 牵头单位：${r.lead_name}` : ""}</div>
+              <Link to={`/rectification/${r.id}`}>{itemTitle(r.problem, 60)}</Link>
+              <div className="muted rs-small">{itemNumber(r.number)} · {r.inquiry_title}{r.role === "co" ? ` · 牵头单位：${r.lead_name}` : ""}</div>
               {r.return_comment ? <div className="rs-small rs-return-note">销号申请被退回：{r.return_comment}</div> : null}
               {r.extensionPending ? <div className="rs-small muted">延期申请待审批</div> : null}
             </td>

@@ -394,13 +394,13 @@ function MeetingBody({ loaded, feedback }: { loaded: Extract<Loaded, { meeting: 
                         <Link to={`/inquiries/${inquiry.id}/rectification/new?from=exchange:${s.id}#form`} className="mt-fix-link">转为整改事项</Link>
                       ) : null}
                       {(loaded.itemsBySegment[s.id] ?? []).map((it) => (
-                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转整改事项 #{it.number}</Link>
+                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转为第 {it.number} 项整改事项</Link>
                       ))}
                     </>
                   ) : (loaded.itemsBySegment[s.id] ?? []).length ? (
                     <>
                       {(loaded.itemsBySegment[s.id] ?? []).map((it) => (
-                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转整改事项 #{it.number}</Link>
+                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转为第 {it.number} 项整改事项</Link>
                       ))}
                     </>
                   ) : null

@@ -156,7 +156,7 @@ export default function NewItemPage() {
                 <td>
                   {e.items.map((i) => (
                     <div key={i.id} className="rs-small">
-                      <Link to={`/rectification/${i.id}`}>已转整改事项 #{i.number}</Link>
+                      <Link to={`/rectification/${i.id}`}>已转为第 {i.number} 项整改事项</Link>
                     </div>
                   ))}
                   {!inquiry.closed ? <Link to={`?from=exchange:${e.id}#form`} aria-label={`将${e.questioner}的询问转为整改事项`}>转为整改事项</Link> : null}
@@ -187,7 +187,7 @@ export default function NewItemPage() {
                 <td>
                   {f.items.map((i) => (
                     <div key={i.id} className="rs-small">
-                      <Link to={`/rectification/${i.id}`}>已转整改事项 #{i.number}</Link>
+                      <Link to={`/rectification/${i.id}`}>已转为第 {i.number} 项整改事项</Link>
                     </div>
                   ))}
                   {!inquiry.closed ? <Link to={`?from=finding:${f.id}#form`}>转为整改事项</Link> : null}
