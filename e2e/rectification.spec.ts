@@ -39,8 +39,9 @@ test("an exchange becomes an item; lead and co-department report; extension, ret
   await staff.getByRole("button", { name: "交办整改事项" }).click();
   await expect(staff).toHaveURL(/\/rectification\/\d+$/);
   const itemPath = new URL(staff.url()).pathname;
-  const heading = (await staff.getByRole("heading", { level: 1 }).textContent()) ?? "";
-  const number = heading.replace(/\D/g, "");
+  // the item is titled by its problem; its number within the inquiry is "第 N 项整改事项"
+  const numberLine = (await staff.getByTestId("item-number").textContent()) ?? "";
+  const number = /第 (\d+) 项/.exec(numberLine)?.[1] ?? "";
   await expect(status(staff)).toContainText("待整改");
   await expect(staff.getByTestId("item-lead")).toHaveText("市卫生健康委员会");
   await expect(staff.getByTestId("item-co")).toHaveText("市教育局");

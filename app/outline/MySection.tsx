@@ -59,9 +59,11 @@ export function MyOutlineQuestionsSection({ data }: { data: MyOutlineQuestions |
                     <td data-label="书面准备答复">
                       <span className={`badge ${g.open ? ANSWER_CLASS[q.answerState] : "off"}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
                       <div className="ol-small">
-                        <Link to={`/inquiries/${g.inquiry.id}/outline/questions/${q.id}`}>
+                        <Link
+                          to={`/inquiries/${g.inquiry.id}/outline/questions/${q.id}`}
+                          aria-label={`${!g.open ? "查看" : q.answerState === "submitted" ? "查看或更新" : "撰写答复"}（第 ${q.number} 题的书面准备答复）`}
+                        >
                           {!g.open ? "查看" : q.answerState === "submitted" ? "查看或更新" : "撰写答复"}
-                          <span className="sr-only">（第 {q.number} 题的书面准备答复）</span>
                         </Link>
                       </div>
                     </td>

@@ -321,9 +321,8 @@ function DepartmentView({ data: d }: { data: DepartmentData }) {
               <span className={`badge ${ANSWER_CLASS[q.answerState]}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
               {q.submitted_at ? <span className="muted">（{formatDateTime(q.submitted_at)}）</span> : null}
             </p>
-            <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} className="button secondary ol-mini-button">
+            <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} className="button secondary ol-mini-button" aria-label={`${q.answerState === "submitted" ? "查看或更新答复" : "撰写书面准备答复"}（第 ${q.number} 题）`}>
               {q.answerState === "submitted" ? "查看或更新答复" : "撰写书面准备答复"}
-              <span className="sr-only">（第 {q.number} 题）</span>
             </Link>
           </li>
         ))}
@@ -468,9 +467,8 @@ function FullView({ data: d }: { data: FullData }) {
                       </p>
                       {q.staff_notes ? <p className="ol-notes">备注：{q.staff_notes}</p> : null}
                       <div className="ol-q-actions no-print">
-                        <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} >
+                        <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} aria-label={`${d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}（第 ${number} 题）`}>
                           {d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}
-                          <span className="sr-only">（第 {number} 题）</span>
                         </Link>
                         {d.editable ? (
                           <>

@@ -99,11 +99,11 @@ export default function OutlineVersions() {
                 <td className="ol-small">{v.decision_note || "—"}</td>
                 <td className="ol-small">{v.issued_at ? `${formatDateTime(v.issued_at)}${v.id === d.issuedVersionId ? "（现行）" : ""}` : "—"}</td>
                 <td className="ol-small">
-                  <Link to={`?v=${v.number}`}>查看<span className="sr-only">第 {v.number} 版</span></Link>
+                  <Link to={`?v=${v.number}`} aria-label={`查看第 ${v.number} 版`}>查看</Link>
                   {v.number > 1 ? (
                     <>
                       {" · "}
-                      <Link to={`?v=${v.number}&from=${v.number - 1}&to=${v.number}#compare`} ><span className="sr-only">第 {v.number} 版与上一版</span>比较</Link>
+                      <Link to={`?v=${v.number}&from=${v.number - 1}&to=${v.number}#compare`} aria-label={`第 ${v.number} 版与上一版比较`}>比较</Link>
                     </>
                   ) : null}
                   <div>

@@ -223,9 +223,8 @@ export default function SurveysPage() {
                     <td><DeadlineBadge light={d.light} daysLeft={d.daysLeft} /></td>
                     <td>{d.submitted_at ? formatDateTime(d.submitted_at) : "—"}</td>
                     <td>
-                      <Link to={`/surveys/${d.id}`}>
+                      <Link to={`/surveys/${d.id}`} aria-label={`${d.status === "submitted" ? "审阅" : "查看"}${d.organization_name}的调研报告`}>
                         {d.status === "submitted" ? "审阅" : "查看"}
-                        <span className="sr-only">{d.organization_name}的调研报告</span>
                       </Link>
                     </td>
                   </tr>
