@@ -346,6 +346,8 @@ test.describe("委托调研", () => {
     await expect(inbox.getByRole("heading", { name: /本单位询问会记录/ })).toBeVisible();
     await expect(page.getByRole("heading", { name: /委托调研/ })).toHaveCount(0);
     await page.getByRole("button", { name: "退出" }).click();
+    // wait for the sign-out to finish: its response clears the session cookie, which would otherwise race the next sign-in
+    await expect(page).toHaveURL(/\/login/);
     await login(page, "staff");
     await page.goto("/my");
     await expect(page).toHaveURL(/\/$/);
