@@ -85,7 +85,8 @@ type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
 function Shell({ root, children }: { root: RootData | undefined; children: React.ReactNode }) {
   const user = root?.user ?? null;
   // Phones: the navigation and the account links fold behind a 菜单 button. Only once the page is interactive,
-  // so without JavaScript the whole header stays visible.
+  // so without JavaScript the whole header stays visible. The bell and the button come last in the document (the
+  // desktop's reading and focus order) and are moved before the folded menu by CSS order on phones.
   const [interactive, setInteractive] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
@@ -100,24 +101,6 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
             <span className="brand-mark">询问</span>
             <span className="brand-name">专题询问与整改督办系统</span>
           </Link>
-        </div>
-        <div className="header-quick">
-          {user ? (
-            <Link to="/notifications" className="bell" aria-label={`通知，${user.unread} 条未读`} data-testid="bell">
-              <BellIcon />
-              {user.unread > 0 ? <span className="bell-count" aria-hidden="true">{user.unread}</span> : null}
-            </Link>
-          ) : null}
-          <button
-            type="button"
-            className="menu-toggle"
-            aria-expanded={menuOpen}
-            aria-controls="app-menu"
-            onClick={() => setMenuOpen((open) => !open)}
-            data-testid="menu-toggle"
-          >
-            <MenuIcon /> 菜单
-          </button>
         </div>
         <div className="app-menu" id="app-menu">
           <nav className="app-nav" aria-label="主导航">
@@ -151,6 +134,24 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
               <Link to="/login">登录</Link>
             )}
           </div>
+        </div>
+        <div className="header-quick">
+          {user ? (
+            <Link to="/notifications" className="bell" aria-label={`通知，${user.unread} 条未读`} data-testid="bell">
+              <BellIcon />
+              {user.unread > 0 ? <span className="bell-count" aria-hidden="true">{user.unread}</span> : null}
+            </Link>
+          ) : null}
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="app-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+            data-testid="menu-toggle"
+          >
+            <MenuIcon /> 菜单
+          </button>
         </div>
       </header>
       <main id="main" className="app-main">
