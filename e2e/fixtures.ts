@@ -332,12 +332,92 @@ export async function rowInPagedList(page: Page, path: string, text: string): Pr
 }
 
 /** A handling report (研究处理情况报告) round of the inquiry, as the government submitted it. */
-export async function makeHandlingReport(inquiryId: number, opts: { body: string; status?: "submitted" | "accepted"; round?: number; dueDate?: string }): Promise<number> {
+export async function makeHandlingReport(
+  inquiryId: number,
+  opts: { body: string; status?: "submitted" | "accepted"; round?: number; dueDate?: string; submittedOn?: string },
+): Promise<number> {
   const now = nowIso();
   const body = richText(opts.body);
+  // submitted (10 a.m. Shanghai) on `submittedOn`, ten days ago by default: a 审议 is dated on or after it
+  const submittedAt = `${opts.submittedOn ?? shanghaiDate(-10)}T02:00:00.000Z`;
   return insert(
     `insert into handling_reports (inquiry_id, round, due_date, body_json, body_text, body_html, status, submitted_at, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [inquiryId, opts.round ?? 1, opts.dueDate ?? shanghaiDate(-5), body.json, body.text, body.html, opts.status ?? "submitted", now, now, now],
+    [inquiryId, opts.round ?? 1, opts.dueDate ?? shanghaiDate(-5), body.json, body.text, body.html, opts.status ?? "submitted", submittedAt, now, now],
   );
+}
+
+/**
+ * A survey request of the inquiry delegated to county congresses (names). A county given in `reports` has
+ * submitted that report text; the others have not started.
+ */
+export async function makeSurvey(
+  inquiryId: number,
+  opts: { title: string; counties: string[]; dueDate?: string; brief?: string; reports?: Record<string, string> },
+): Promise<{ requestId: number; delegations: Record<string, number> }> {
+  const now = nowIso();
+  const brief = richText(opts.brief ?? "请按时报送调研报告。");
+  const requestId = await insert(
+    "insert into survey_requests (inquiry_id, title, due_date, brief_json, brief_text, brief_html, created_at) values (?, ?, ?, ?, ?, ?, ?)",
+    [inquiryId, opts.title, opts.dueDate ?? shanghaiDate(20), brief.json, brief.text, brief.html, now],
+  );
+  const delegations: Record<string, number> = {};
+  for (const county of opts.counties) {
+    const text = opts.reports?.[county];
+    const report = richText(text ?? "");
+    delegations[county] = await insert(
+      `insert into survey_delegations (request_id, inquiry_id, organization_id, status, report_json, report_text, report_html, submitted_at, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [requestId, inquiryId, await orgId(county), text ? "submitted" : "pending", text ? report.json : "", text ? report.text : "", text ? report.html : "", text ? now : null, now, now],
+    );
+  }
+  return { requestId, delegations };
+}
+
+export interface OutlineKeywordSpec {
+  keyword: string;
+  headline?: string;
+  questions: { text: string; department: string; questioner?: [name: string, role: string] }[];
+}
+
+/**
+ * An outline of the inquiry: keywords and their questions in order, as drafting leaves it. `state` "approved"
+ * adds version 1 approved by the council (its snapshot is what the Word export and the departments read);
+ * "issued" also issues that version to the departments. Returns the questions' ids by their text.
+ */
+export async function makeOutline(
+  inquiryId: number,
+  keywords: OutlineKeywordSpec[],
+  state: "draft" | "approved" | "issued" = "draft",
+): Promise<Record<string, number>> {
+  const now = nowIso();
+  const ids: Record<string, number> = {};
+  const snapshot: { keywords: unknown[] } = { keywords: [] };
+  let position = 0;
+  for (const [k, spec] of keywords.entries()) {
+    const keywordId = await insert("insert into outline_keywords (inquiry_id, keyword, headline, position, created_at, updated_at) values (?, ?, ?, ?, ?, ?)", [
+      inquiryId, spec.keyword, spec.headline ?? "", k + 1, now, now,
+    ]);
+    const questions = [];
+    for (const q of spec.questions) {
+      const departmentId = await orgId(q.department);
+      await execute("insert or ignore into inquiry_organizations (inquiry_id, organization_id) values (?, ?)", [inquiryId, departmentId]);
+      const [name, role] = q.questioner ?? ["", ""];
+      const id = await insert(
+        "insert into outline_questions (inquiry_id, keyword_id, text, department_id, questioner_name, questioner_role, position, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [inquiryId, keywordId, q.text, departmentId, name, role, ++position, now, now],
+      );
+      ids[q.text] = id;
+      questions.push({ id, text: q.text, departmentId, departmentName: q.department, questionerUserId: null, questionerName: name, questionerRole: role, sources: [] });
+    }
+    snapshot.keywords.push({ id: keywordId, keyword: spec.keyword, headline: spec.headline ?? "", questions });
+  }
+  if (state !== "draft") {
+    const versionId = await insert(
+      "insert into outline_versions (inquiry_id, number, status, snapshot_json, submitted_at, decided_on, issued_at) values (?, 1, 'approved', ?, ?, ?, ?)",
+      [inquiryId, JSON.stringify(snapshot), now, shanghaiDate(0), state === "issued" ? now : null],
+    );
+    await execute("update inquiries set outline_status = ?, outline_issued_version_id = ? where id = ?", [state, state === "issued" ? versionId : null, inquiryId]);
+  }
+  return ids;
 }
