@@ -11,15 +11,17 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { getCurrentUser } from "./auth/session.server";
+import { BellIcon, MenuIcon } from "./components/icons";
 import { RefusalNotice } from "./components/RefusalNotice";
 import { getDb } from "./db.server";
 import { unreadCount } from "./notifications/notifications.server";
-import { canSeeStaffQueue, navigationFor, ROLE_LABELS } from "./policy.server";
+import { canSeeStaffQueue, navigationFor, readableInquiries, ROLE_LABELS } from "./policy.server";
 import { queueCount } from "./queue/queue.server";
 import stylesHref from "./styles.css";
 import { useNonce } from "./utils/nonce";
@@ -48,6 +50,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             unread: await unreadCount(getDb(), user.id),
             // the header's 待我办理 count (staff and administrators)
             waiting: canSeeStaffQueue(user) ? await queueCount(getDb(), user) : 0,
+            // which inquiries the user reads as a whole: their pages show the stage tabs (components/PageNav.tsx)
+            inquiryScope: ((scope) => (scope === "all" ? ("all" as const) : [...scope]))(readableInquiries(user)),
           }
         : null,
       nav: navigationFor(user),
@@ -80,50 +84,73 @@ type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function Shell({ root, children }: { root: RootData | undefined; children: React.ReactNode }) {
   const user = root?.user ?? null;
+  // Phones: the navigation and the account links fold behind a 菜单 button. Only once the page is interactive,
+  // so without JavaScript the whole header stays visible.
+  const [interactive, setInteractive] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setInteractive(true), []);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   return (
     <>
       <a className="skip-link" href="#main">跳到正文</a>
-      <header className="app-header">
+      <header className={`app-header${interactive ? " foldable" : ""}${menuOpen ? " menu-open" : ""}`} data-testid="app-header">
         <div className="brand">
           <Link to="/">
             <span className="brand-mark">询问</span>
             <span className="brand-name">专题询问与整改督办系统</span>
           </Link>
         </div>
-        <nav className="app-nav" aria-label="主导航">
-          {(root?.nav ?? []).map((item) => (
-            <NavLink key={item.to} to={item.to} end={item.to === "/"}>
-              {item.label}
-              {item.to === "/queue" && user && user.waiting > 0 ? (
-                <span className="nav-count" data-testid="queue-count" aria-label={`${user.waiting} 项待办理`}>
-                  {user.waiting}
-                </span>
-              ) : null}
-            </NavLink>
-          ))}
-        </nav>
-        <div className="user-box">
+        <div className="header-quick">
           {user ? (
-            <>
-              <span className="user-name" data-testid="current-user">
-                {user.displayName}
-                <small>
-                  {user.roleLabel}
-                  {user.organizationName ? ` · ${user.organizationName}` : ""}
-                </small>
-              </span>
-              <Link to="/notifications" className="bell" aria-label={`通知，${user.unread} 条未读`} data-testid="bell">
-                <span aria-hidden="true">🔔</span>
-                {user.unread > 0 ? <span className="bell-count">{user.unread}</span> : null}
-              </Link>
-              <Link to="/account">修改密码</Link>
-              <Form method="post" action="/logout">
-                <button type="submit" className="link-button">退出</button>
-              </Form>
-            </>
-          ) : (
-            <Link to="/login">登录</Link>
-          )}
+            <Link to="/notifications" className="bell" aria-label={`通知，${user.unread} 条未读`} data-testid="bell">
+              <BellIcon />
+              {user.unread > 0 ? <span className="bell-count" aria-hidden="true">{user.unread}</span> : null}
+            </Link>
+          ) : null}
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="app-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+            data-testid="menu-toggle"
+          >
+            <MenuIcon /> 菜单
+          </button>
+        </div>
+        <div className="app-menu" id="app-menu">
+          <nav className="app-nav" aria-label="主导航">
+            {(root?.nav ?? []).map((item) => (
+              <NavLink key={item.to} to={item.to} end={item.to === "/"}>
+                {item.label}
+                {item.to === "/queue" && user && user.waiting > 0 ? (
+                  <span className="nav-count" data-testid="queue-count" aria-label={`${user.waiting} 项待办理`}>
+                    {user.waiting}
+                  </span>
+                ) : null}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="user-box">
+            {user ? (
+              <>
+                <span className="user-name" data-testid="current-user">
+                  {user.displayName}
+                  <small>
+                    {user.roleLabel}
+                    {user.organizationName ? ` · ${user.organizationName}` : ""}
+                  </small>
+                </span>
+                <Link to="/account">修改密码</Link>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">退出</button>
+                </Form>
+              </>
+            ) : (
+              <Link to="/login">登录</Link>
+            )}
+          </div>
         </div>
       </header>
       <main id="main" className="app-main">

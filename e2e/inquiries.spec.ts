@@ -68,7 +68,7 @@ test("staff register an inquiry, draft the plan and take it through the chairper
   await expect(page.getByText("市卫生健康委员会、市教育局")).toBeVisible();
 
   // The work plan, written in the rich-text editor with a bold phrase.
-  await page.getByRole("link", { name: "工作方案", exact: true }).click();
+  await page.getByTestId("inquiry-tabs").getByRole("link", { name: "工作方案", exact: true }).click();
   await expect(page).toHaveURL(`/inquiries/${id}/plan`);
   await expect(page.getByTestId("plan-status")).toHaveText("起草中");
   const editor = page.getByTestId("rte-plan");
@@ -135,7 +135,7 @@ test("staff register an inquiry, draft the plan and take it through the chairper
   await expect(page.getByTestId("stage-timeline").locator('[data-state="done"]')).toContainText("立项");
   await expect(page.getByTestId("key-dates")).toContainText("2024年3月20日");
   await expect(page.getByRole("link", { name: "会前调研 →" })).toHaveAttribute("href", `/inquiries/${id}/research`);
-  await expect(page.getByRole("link", { name: "委托县区调研 →" })).toHaveAttribute("href", `/inquiries/${id}/surveys`);
+  await expect(page.getByRole("link", { name: "委托调研 →" })).toHaveAttribute("href", `/inquiries/${id}/surveys`);
 
   // The history keeps each submission and decision with the plan text as it was.
   await page.goto(`/inquiries/${id}/plan`);

@@ -190,7 +190,7 @@ test.describe("询问提纲：起草、审定、下发、书面准备答复", ()
     const proposals = page.getByTestId("proposals");
     await expect(proposals).toContainText("待处理 2");
     const accepted = proposals.locator(".ol-proposal", { hasText: q.proposal });
-    await accepted.getByRole("button", { name: "采纳马爱国的问题建议", exact: true }).click();
+    await accepted.getByRole("button", { name: "采纳并列入提纲：采纳马爱国的问题建议", exact: true }).click();
     await expect(page.getByTestId("outline")).toContainText(q.proposal);
     const refused = page.getByTestId("proposals").locator(".ol-proposal", { hasText: declined });
     await refused.getByRole("button", { name: "不采纳马爱国的问题建议" }).click();

@@ -42,8 +42,9 @@ test("an exchange becomes an item; lead and co-department report; extension, ret
   await staff.getByRole("button", { name: "交办整改事项" }).click();
   await expect(staff).toHaveURL(/\/rectification\/\d+$/);
   const itemPath = new URL(staff.url()).pathname;
-  const heading = (await staff.getByRole("heading", { level: 1 }).textContent()) ?? "";
-  const number = heading.replace(/\D/g, "");
+  // the item is titled by its problem; its number within the inquiry is "第 N 项整改事项"
+  const numberLine = (await staff.getByTestId("item-number").textContent()) ?? "";
+  const number = /第 (\d+) 项/.exec(numberLine)?.[1] ?? "";
   await expect(status(staff)).toContainText("待整改");
   await expect(staff.getByTestId("item-lead")).toHaveText("市卫生健康委员会");
   await expect(staff.getByTestId("item-co")).toHaveText("市教育局");
@@ -51,7 +52,7 @@ test("an exchange becomes an item; lead and co-department report; extension, ret
   await expect(staff.getByTestId("item-source")).toContainText("患病是致贫返贫的重要原因");
   // …and the exchange shows its item
   await staff.goto("/inquiries/1/rectification/new");
-  await expect(staff.getByTestId("exchange-sources").locator("tr", { hasText: "患病是致贫返贫的重要原因" })).toContainText(`已转整改事项 #${number}`);
+  await expect(staff.getByTestId("exchange-sources").locator("tr", { hasText: "患病是致贫返贫的重要原因" })).toContainText(`已转为第 ${number} 项整改事项`);
 
   // A (health, lead) reports progress with evidence: 待整改 → 整改中.
   const health = await signedIn(browser, "health");
@@ -302,7 +303,7 @@ test("departments see only their own items: 403 on another department's item, it
   expect(posted.status()).toBe(403);
   // its own item (#10, lead) is there, with the light
   await page.goto("/rectification/10");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("整改事项 #10");
+  await expect(page.getByTestId("item-number")).toContainText("第 10 项整改事项");
   await expect(page.getByTestId("progress-form")).toBeVisible();
   // evidence of another department's item
   await page.context().clearCookies();

@@ -193,7 +193,8 @@ function Toolbar() {
       if ($isRangeSelection(selection)) $setBlocksType(selection, create);
     });
   const button = (label: string, title: string, onClick: () => void) => (
-    <button type="button" className="rt-tool" title={title} aria-label={title} onMouseDown={(e) => e.preventDefault()} onClick={onClick}>
+    // the accessible name contains the visible words (WCAG 2.5.3), so "1. 列表" said aloud finds the button
+    <button type="button" className="rt-tool" title={title} aria-label={title.includes(label) ? title : `${label}（${title}）`} onMouseDown={(e) => e.preventDefault()} onClick={onClick}>
       {label}
     </button>
   );

@@ -112,7 +112,7 @@ export async function respondingOrganizations(db: Kysely<Database>, inquiryId: n
 }
 
 function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
-  return organizationsProblem(db, ids, { kinds: RESPONDING_KINDS, activeOnly: true, message: "应询机关只能选择启用中的人民政府或政府部门" });
+  return organizationsProblem(db, ids, { kinds: RESPONDING_KINDS, activeOnly: true, message: "应询部门只能选择启用中的人民政府或政府部门" });
 }
 
 export async function createInquiry(db: Kysely<Database>, actor: Actor, input: InquiryInput): Promise<Result> {

@@ -49,7 +49,7 @@ const shape = {
   meetingDate: dateField("询问会日期"),
   respondingOrganizationIds: z.preprocess(
     (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-    z.array(idField("应询机关选择有误")).max(60, "应询机关过多"),
+    z.array(idField("应询部门选择有误")).max(60, "应询部门过多"),
   ),
   legalBasis: optional("法律依据", INQUIRY_LIMITS.legalBasis),
   notes: optional("备注", INQUIRY_LIMITS.notes),
@@ -138,7 +138,7 @@ export function InquiryFields({ feedback, options, defaults }: { feedback?: Form
         </TextField>
         <DateField name="meetingDate" label="询问会日期（计划）" feedback={feedback} defaultValue={defaults.meetingDate} hint="尚未确定可暂不填写" />
       </div>
-      <CheckboxGroup name="respondingOrganizationIds" legend="应询机关" feedback={feedback} className="inq-orgs">
+      <CheckboxGroup name="respondingOrganizationIds" legend="应询部门" feedback={feedback} className="inq-orgs">
         <div className="inq-org-list">
           {options.organizations.map((o) => (
             <label key={o.id} className="inq-org">

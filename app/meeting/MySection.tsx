@@ -38,7 +38,7 @@ export function MyMeetingSection({ data }: { data: MyMeetingSectionData }) {
       {data.replies.length === 0 ? (
         <p className="muted">暂无需要本单位书面答复的问题。</p>
       ) : (
-        <table className="data" data-testid="my-written-replies">
+        <table className="data stack" data-testid="my-written-replies">
           <thead>
             <tr>
               <th>问题</th>
@@ -50,14 +50,14 @@ export function MyMeetingSection({ data }: { data: MyMeetingSectionData }) {
           <tbody>
             {[...open, ...answered].map((r) => (
               <tr key={r.id}>
-                <td>
+                <td className="stack-title">
                   <Link to={`/written-replies/${r.id}`}>{r.question_text.slice(0, 60)}</Link>
                 </td>
-                <td>{r.inquiry_title}</td>
-                <td>
+                <td data-label="所属询问">{r.inquiry_title}</td>
+                <td data-label="答复期限">
                   {formatDate(r.due_date)} {r.status === "open" ? <DeadlineBadge light={r.light} daysLeft={r.daysLeft} /> : null}
                 </td>
-                <td>{r.status === "answered" ? `${WRITTEN_REPLY_STATUS_LABELS.answered}（${formatDateTime(r.answered_at)}）` : WRITTEN_REPLY_STATUS_LABELS.open}</td>
+                <td data-label="状态">{r.status === "answered" ? `${WRITTEN_REPLY_STATUS_LABELS.answered}（${formatDateTime(r.answered_at)}）` : WRITTEN_REPLY_STATUS_LABELS.open}</td>
               </tr>
             ))}
           </tbody>

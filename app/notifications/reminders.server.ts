@@ -142,7 +142,7 @@ export async function runReminders(db: Kysely<Database>, today: string = todayIn
       const step = reminderStep(d.dueDate, today);
       if (!step) continue;
       const days = daysBetween(today, d.dueDate);
-      const title = step === "overdue" ? `${d.label}已逾期（截止 ${d.dueDate}）` : `${d.label}将于 ${days} 天后到期（${d.dueDate}）`;
+      const title = step === "overdue" ? `${d.label}已逾期（截止 ${formatDate(d.dueDate)}）` : `${d.label}将于 ${days} 天后到期（${formatDate(d.dueDate)}）`;
       const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
       await sql`
         insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)

@@ -37,7 +37,7 @@ export function MyOutlineQuestionsSection({ data }: { data: MyOutlineQuestions |
                   : ""
                 : `；询问会${g.inquiry.meeting_date ? `已于 ${formatDate(g.inquiry.meeting_date)} 召开` : "已召开"}，书面准备答复已结束（仅供查阅）`}
             </p>
-            <table className="data">
+            <table className="data stack">
               <thead>
                 <tr>
                   <th style={{ width: "4em" }}>序号</th>
@@ -50,16 +50,19 @@ export function MyOutlineQuestionsSection({ data }: { data: MyOutlineQuestions |
               <tbody>
                 {g.questions.map((q) => (
                   <tr key={q.id} data-testid={`my-question-${q.id}`}>
-                    <td>{q.number}</td>
-                    <td>{q.keyword}</td>
-                    <td>
+                    <td data-label="序号">{q.number}</td>
+                    <td data-label="关键词">{q.keyword}</td>
+                    <td data-label="问题">
                       <Link to={`/inquiries/${g.inquiry.id}/outline/questions/${q.id}`}>{q.text}</Link>
                     </td>
-                    <td>{questionerLabel({ questioner_name: q.questioner.name, questioner_role: q.questioner.role })}</td>
-                    <td>
+                    <td data-label="询问人">{questionerLabel({ questioner_name: q.questioner.name, questioner_role: q.questioner.role })}</td>
+                    <td data-label="书面准备答复">
                       <span className={`badge ${g.open ? ANSWER_CLASS[q.answerState] : "off"}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
                       <div className="ol-small">
-                        <Link to={`/inquiries/${g.inquiry.id}/outline/questions/${q.id}`} aria-label={`第 ${q.number} 题的书面准备答复`}>
+                        <Link
+                          to={`/inquiries/${g.inquiry.id}/outline/questions/${q.id}`}
+                          aria-label={`${!g.open ? "查看" : q.answerState === "submitted" ? "查看或更新" : "撰写答复"}（第 ${q.number} 题的书面准备答复）`}
+                        >
                           {!g.open ? "查看" : q.answerState === "submitted" ? "查看或更新" : "撰写答复"}
                         </Link>
                       </div>

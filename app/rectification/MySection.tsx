@@ -1,4 +1,5 @@
 import { Link, useLocation } from "@remix-run/react";
+import { itemNumber, itemTitle } from "~/utils/names";
 import { Pagination } from "~/components/forms";
 import { DeadlineBadge } from "~/components/attachments";
 import { formatDate } from "~/utils/time";
@@ -18,7 +19,7 @@ export function MyRectificationSection({ data }: { data: MyRectificationData | n
       {data.handlingReports.length > 0 ? (
         <>
           <h2>待报送的研究处理情况报告（{data.handlingReports.length}）</h2>
-          <table className="data rs-table" data-testid="my-handling-reports">
+          <table className="data stack rs-table" data-testid="my-handling-reports">
             <thead>
               <tr>
                 <th>专题询问</th>
@@ -31,11 +32,11 @@ export function MyRectificationSection({ data }: { data: MyRectificationData | n
             <tbody>
               {data.handlingReports.map((h) => (
                 <tr key={`${h.inquiry_id}-${h.round}`} className={`rs-light-${h.light}`}>
-                  <td>{h.inquiry_title}</td>
-                  <td>第 {h.round} 轮</td>
-                  <td>{formatDate(h.due_date)}</td>
-                  <td><DeadlineBadge light={h.light} daysLeft={h.daysLeft} /></td>
-                  <td><Link to={`/inquiries/${h.inquiry_id}/handling-report`}>报送</Link></td>
+                  <td className="stack-title">{h.inquiry_title}</td>
+                  <td data-label="轮次">第 {h.round} 轮</td>
+                  <td data-label="报送期限">{formatDate(h.due_date)}</td>
+                  <td data-label="期限"><DeadlineBadge light={h.light} daysLeft={h.daysLeft} /></td>
+                  <td data-label="操作"><Link to={`/inquiries/${h.inquiry_id}/handling-report`}>报送</Link></td>
                 </tr>
               ))}
             </tbody>
@@ -74,7 +75,7 @@ type Row = MyRectificationData["open"][number];
 
 function ItemTable({ rows, testId }: { rows: Row[]; testId: string }) {
   return (
-    <table className="data rs-table" data-testid={testId}>
+    <table className="data stack rs-table" data-testid={testId}>
       <thead>
         <tr>
           <th>整改事项</th>
@@ -87,19 +88,19 @@ function ItemTable({ rows, testId }: { rows: Row[]; testId: string }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} className={`rs-light-${r.light}`} data-testid={`my-item-${r.id}`}>
-            <td>
-              <Link to={`/rectification/${r.id}`}>#{r.number} {r.problem.length > 60 ? `${r.problem.slice(0, 60)}…` : r.problem}</Link>
-              <div className="muted rs-small">{r.inquiry_title}{r.role === "co" ? ` · 牵头单位：${r.lead_name}` : ""}</div>
+            <td className="stack-title">
+              <Link to={`/rectification/${r.id}`}>{itemTitle(r.problem, 60)}</Link>
+              <div className="muted rs-small">{itemNumber(r.number)} · {r.inquiry_title}{r.role === "co" ? ` · 牵头单位：${r.lead_name}` : ""}</div>
               {r.return_comment ? <div className="rs-small rs-return-note">销号申请被退回：{r.return_comment}</div> : null}
               {r.extensionPending ? <div className="rs-small muted">延期申请待审批</div> : null}
             </td>
-            <td>{r.role === "lead" ? "牵头" : "配合"}</td>
-            <td>
+            <td data-label="本单位">{r.role === "lead" ? "牵头" : "配合"}</td>
+            <td data-label="整改时限">
               {formatDate(r.deadline)}
               {r.deadline !== r.original_deadline ? <div className="muted rs-small">原定 {formatDate(r.original_deadline)}</div> : null}
             </td>
-            <td><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
-            <td><span className={`badge ${ITEM_STATUS_CLASS[r.status]}`}>{ITEM_STATUS_LABELS[r.status]}</span></td>
+            <td data-label="期限"><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
+            <td data-label="状态"><span className={`badge ${ITEM_STATUS_CLASS[r.status]}`}>{ITEM_STATUS_LABELS[r.status]}</span></td>
           </tr>
         ))}
       </tbody>

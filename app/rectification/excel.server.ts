@@ -255,7 +255,7 @@ export async function checkImportSheet(
     const deadline = parseSheetDate(cells[4]);
     if (!texts[4]) reasons.push("缺少整改时限");
     else if (!deadline) reasons.push(`整改时限「${texts[4]}」不是有效日期（应如 2025-06-30）`);
-    else if (deadline < today) reasons.push(`整改时限 ${deadline} 早于今天`);
+    else if (deadline < today) reasons.push(`整改时限 ${formatDate(deadline)} 早于今天`);
     if (reasons.length) errors.push({ row: r, message: reasons.join("；") });
     else rows.push({ row: r, problem, requirement, leadDepartmentId: leadId!, coDepartmentIds: [...new Set(coIds)], deadline: deadline! });
   }

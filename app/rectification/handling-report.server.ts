@@ -6,7 +6,7 @@ import { castBallot, closeVote, myStanding, openVote, outcomeIfClosedNow, resolv
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
-import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, type HandlingReportStatus } from "./labels";
 import { addMonths, type Result } from "./rectification.server";
 
@@ -338,7 +338,7 @@ export async function closeHandlingReportVote(
         .returning("id")
         .executeTakeFirstOrThrow();
       newId = row.id;
-      const settled = await resolveFollowup(trx, actor, { voteId: vote.id, note: `已要求人民政府于 ${input.newDueDate} 前重新报送（第 ${report.round + 1} 轮）` });
+      const settled = await resolveFollowup(trx, actor, { voteId: vote.id, note: `已要求人民政府于 ${formatDate(input.newDueDate)} 前重新报送（第 ${report.round + 1} 轮）` });
       if (!settled.ok) throw new Error(settled.message);
     }
     await recordAudit(trx, actor, {
@@ -347,7 +347,7 @@ export async function closeHandlingReportVote(
       entityId: report.id,
       summary:
         `结束「${inquiry.title}」研究处理情况报告（第 ${report.round} 轮）满意度测评：满意 ${tally.satisfied}、基本满意 ${tally.basically_satisfied}、不满意 ${tally.unsatisfied}、弃权 ${tally.abstain}；` +
-        (outcome === "accepted" ? "报告通过" : `测评未通过，须于 ${input.newDueDate} 前重新报告`),
+        (outcome === "accepted" ? "报告通过" : `测评未通过，须于 ${formatDate(input.newDueDate)} 前重新报告`),
       before: { status: report.status },
       after: { status: next, tally, new_round: newId ? { id: newId, round: report.round + 1, due_date: input.newDueDate } : null },
     });

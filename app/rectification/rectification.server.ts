@@ -9,7 +9,7 @@ import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.s
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight, type Light } from "../utils/deadline";
-import { addDays, addMonths, dateInShanghai, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { addDays, addMonths, dateInShanghai, formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { z } from "zod";
 import {
   DEFAULT_WARNING_DAYS,
@@ -625,7 +625,7 @@ async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: n
   }
   await trx
     .insertInto("item_events")
-    .values({ item_id: row.id, action: eventAction, comment: `整改时限 ${input.deadline}`, actor_id: actor.id, actor_label: actor.label, at: now })
+    .values({ item_id: row.id, action: eventAction, comment: `整改时限 ${formatDate(input.deadline)}`, actor_id: actor.id, actor_label: actor.label, at: now })
     .execute();
   return { id: row.id, number };
 }
@@ -874,7 +874,7 @@ export async function requestExtension(
       .executeTakeFirstOrThrow();
     await trx
       .insertInto("item_events")
-      .values({ item_id: item.id, action: "extension_requested", comment: `申请延期至 ${input.requestedDeadline}：${reason}`, actor_id: actor.id, actor_label: actor.label, at: now })
+      .values({ item_id: item.id, action: "extension_requested", comment: `申请延期至 ${formatDate(input.requestedDeadline)}：${reason}`, actor_id: actor.id, actor_label: actor.label, at: now })
       .execute();
     await recordAudit(trx, actor, {
       action: "rectification.extension_request",
@@ -923,7 +923,7 @@ export async function decideExtension(
       .values({
         item_id: item.id,
         action: status === "approved" ? "extension_approved" : "extension_denied",
-        comment: status === "approved" ? `整改时限 ${item.deadline} → ${ext.requested_deadline}${note ? `；${note}` : ""}` : note,
+        comment: status === "approved" ? `整改时限由 ${formatDate(item.deadline)} 改为 ${formatDate(ext.requested_deadline)}${note ? `；${note}` : ""}` : note,
         actor_id: actor.id,
         actor_label: actor.label,
         at: now,

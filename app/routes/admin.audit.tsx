@@ -7,7 +7,7 @@ import { Pagination } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { requirePermission } from "~/policy.server";
 import { pageFrom } from "~/utils/paging";
-import { formatDateTime, isCalendarDate, shanghaiDayStartIso } from "~/utils/time";
+import { formatDatesInText, formatDateTime, isCalendarDate, shanghaiDayStartIso } from "~/utils/time";
 import { idField } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 询问" }];
@@ -107,9 +107,9 @@ export default function AdminAudit() {
                 {ENTITY_LABELS[r.entity_type] ?? r.entity_type}
                 {r.entity_id ? ` #${r.entity_id}` : ""}
               </td>
-              <td>{r.summary}</td>
-              <td>{r.before_json ? <pre className="json">{pretty(r.before_json)}</pre> : null}</td>
-              <td>{r.after_json ? <pre className="json">{pretty(r.after_json)}</pre> : null}</td>
+              <td>{formatDatesInText(r.summary)}</td>
+              <td>{r.before_json ? <pre className="json" tabIndex={0}>{pretty(r.before_json)}</pre> : null}</td>
+              <td>{r.after_json ? <pre className="json" tabIndex={0}>{pretty(r.after_json)}</pre> : null}</td>
             </tr>
           ))}
           {rows.length === 0 ? (

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -114,7 +115,7 @@ function stageFacts({ inquiry, summary, dates, gate }: Loaded): Record<InquirySt
       open: researchOpen,
       links: [
         { to: `/inquiries/${id}/research`, label: "会前调研" },
-        { to: `/inquiries/${id}/surveys`, label: "委托县区调研" },
+        { to: `/inquiries/${id}/surveys`, label: "委托调研" },
       ],
     },
     outline: {
@@ -167,6 +168,7 @@ export default function InquiryOverview() {
 
   return (
     <section className="inq-overview">
+      <InquiryNav inquiry={inquiry} tab="overview" />
       <div className="page-head">
         <div>
           <h1>{inquiry.title}</h1>
@@ -219,7 +221,7 @@ export default function InquiryOverview() {
             <dd>{inquiry.organizing_body || "—"}</dd>
             <dt>询问会日期</dt>
             <dd>{inquiry.meeting_date ? formatDate(inquiry.meeting_date) : <span className="muted">未定</span>}</dd>
-            <dt>应询机关</dt>
+            <dt>应询部门</dt>
             <dd>{organizations.length ? organizations.map((o) => o.name).join("、") : <span className="muted">未确定</span>}</dd>
             <dt>法律依据</dt>
             <dd>{inquiry.legal_basis || "—"}</dd>

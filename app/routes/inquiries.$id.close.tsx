@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
@@ -63,11 +64,9 @@ export default function ClosePage() {
   const busy = navigation.state === "submitting";
   return (
     <section className="rs-page rect-page">
+      <InquiryNav inquiry={inquiry} tab="close" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/rectification`}>整改督办</Link> › 办结
-          </p>
           <h1>{inquiry.closed ? "办结记录" : "办结专题询问"}</h1>
         </div>
         {inquiry.closed ? <span className="badge ok" data-testid="closed-badge">已办结 · {formatDateTime(inquiry.closed_at)}</span> : null}

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { PrintButton } from "~/components/icons";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
 import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
@@ -97,19 +99,17 @@ export default function DigestPage() {
   const published = !!digest.publishedAt;
   const keptKinds = saveFb?.values ? new Set((saveFb.values.kinds ?? "").split("\n")) : new Set<string>(edit.kinds);
   return (
-    <section className="dg-page">
+    <section className="dg-page print-document">
+      <InquiryNav inquiry={inquiry} tab="digest" />
       <div className="page-head no-print">
         <div>
-          <p className="rs-crumbs">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/meeting`}>询问会</Link> › 摘要
-          </p>
           <h1>询问会摘要</h1>
         </div>
         <div className="mt-head-links">
           <span className={`badge ${published ? "ok" : ""}`} data-testid="digest-status">{published ? `已公开发布（${formatDateTime(digest.publishedAt)}）` : "未发布"}</span>
           {published ? <Link to={`/public/inquiries/${inquiry.id}`} className="button secondary">公开页面</Link> : null}
           <a href={`/inquiries/${inquiry.id}/digest.docx`} className="button secondary" download>下载 Word</a>
-          <button type="button" className="plain" onClick={() => window.print()}>打印</button>
+          <PrintButton />
         </div>
       </div>
 

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
@@ -67,6 +68,7 @@ export default function EditInquiry() {
   const busy = useNavigation().state === "submitting";
   return (
     <section>
+      <InquiryNav inquiry={inquiry} tab="overview" trail={[{ label: "修改基本信息" }]} />
       <div className="page-head">
         <h1>修改基本信息</h1>
         <Link to={`/inquiries/${inquiry.id}`}>返回「{inquiry.title}」</Link>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ChasePanel } from "~/queue/ChasePanel";
+import { InquiryNav } from "~/components/PageNav";
 import { chasePanelData } from "~/queue/chase.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -231,19 +232,9 @@ export default function HandlingReportPage() {
   const pending = !current || current.status === "pending";
   return (
     <section className="rs-page rect-page">
+      <InquiryNav inquiry={inquiry} tab="handling-report" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            {canOverview ? (
-              <>
-                <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/rectification`}>整改督办</Link> › 研究处理情况报告
-              </>
-            ) : (
-              <>
-                <Link to="/my">我的待办</Link> › {inquiry.title}
-              </>
-            )}
-          </p>
           <h1>研究处理情况报告</h1>
         </div>
         <div className="rs-status-box" data-testid="report-status">

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { itemsForSegments } from "~/rectification/rectification.server";
+import { PrintButton } from "~/components/icons";
+import { InquiryNav } from "~/components/PageNav";
 import { data } from "@remix-run/node";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
@@ -186,19 +188,17 @@ export default function MeetingPage() {
   const feedback = (intent: string): FormFeedback | undefined => (result && result.intent === intent ? result : undefined);
 
   return (
-    <section className="mt-page">
+    <section className="mt-page print-document">
+      <InquiryNav inquiry={inquiry} tab="meeting" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs no-print">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 询问会
-          </p>
           <h1>询问会记录</h1>
         </div>
         {loaded.meeting ? (
           <div className="mt-head-links no-print">
             <Link to={`/inquiries/${inquiry.id}/digest`} className="button secondary">摘要</Link>
             <Link to={`/inquiries/${inquiry.id}/meeting/votes`} className="button secondary">满意度测评</Link>
-            <button type="button" className="plain" onClick={() => window.print()}>打印记录</button>
+            <PrintButton label="打印记录" />
           </div>
         ) : null}
       </div>
@@ -394,13 +394,13 @@ function MeetingBody({ loaded, feedback }: { loaded: Extract<Loaded, { meeting: 
                         <Link to={`/inquiries/${inquiry.id}/rectification/new?from=exchange:${s.id}#form`} className="mt-fix-link">转为整改事项</Link>
                       ) : null}
                       {(loaded.itemsBySegment[s.id] ?? []).map((it) => (
-                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转整改事项 #{it.number}</Link>
+                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转为第 {it.number} 项整改事项</Link>
                       ))}
                     </>
                   ) : (loaded.itemsBySegment[s.id] ?? []).length ? (
                     <>
                       {(loaded.itemsBySegment[s.id] ?? []).map((it) => (
-                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转整改事项 #{it.number}</Link>
+                        <Link key={it.item_id} to={`/rectification/${it.item_id}`} className="badge">已转为第 {it.number} 项整改事项</Link>
                       ))}
                     </>
                   ) : null

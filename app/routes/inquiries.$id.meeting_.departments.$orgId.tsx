@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { PrintButton } from "~/components/icons";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
 import { FormError, type FormFeedback } from "~/components/forms";
@@ -124,21 +126,11 @@ export default function DepartmentTranscript() {
   const busy = navigation.state === "submitting";
   const fb = (intent: string): FormFeedback | undefined => (result?.intent === intent ? result : undefined);
   return (
-    <section className="mt-page">
-      <p className="rs-crumbs no-print">
-        {d.canSeeInquiry ? (
-          <>
-            <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> › <Link to={`/inquiries/${d.inquiry.id}/meeting`}>询问会</Link> › 按部门
-          </>
-        ) : (
-          <>
-            <Link to="/my">我的待办</Link> › {d.inquiry.title}
-          </>
-        )}
-      </p>
+    <section className="mt-page print-document">
+      <InquiryNav inquiry={d.inquiry} tab="meeting" trail={[{ label: `${d.organization.name}询问记录` }]} />
       <div className="page-head">
         <h1 data-testid="transcript-title">{d.organization.name}询问记录</h1>
-        <button type="button" className="plain no-print" onClick={() => window.print()}>打印</button>
+        <PrintButton />
       </div>
       <p className="muted">
         {d.inquiry.title} · 询问会 {formatDate(d.meetingDate)} · 本部门应询 {d.segments.length} 轮

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actorOf } from "~/auth/session.server";
 import { FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";
@@ -158,9 +159,7 @@ export default function SegmentPage() {
   const questionText = d.turns.find((t) => t.kind === "question")?.body_text ?? "";
   return (
     <section className="mt-page">
-      <p className="rs-crumbs">
-        <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> › <Link to={`/inquiries/${d.inquiry.id}/meeting#segment-${s.id}`}>询问会</Link> › 第 {d.number} 条
-      </p>
+      <InquiryNav inquiry={d.inquiry} tab="meeting" trail={[{ label: `第 ${d.number} 条` }]} />
       <h1>
         更正记录：第 {d.number} 条（{SEGMENT_KIND_LABELS[s.kind]}）
       </h1>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -112,10 +113,8 @@ export default function MeetingVotes() {
   const ruleFeedback = result?.intent === "rule" ? result : undefined;
   return (
     <section className="mt-page">
+      <InquiryNav inquiry={d.inquiry} tab="meeting" trail={[{ label: "满意度测评" }]} />
       {anyOpen ? <LiveNoScriptRefresh /> : null}
-      <p className="rs-crumbs">
-        <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> › <Link to={`/inquiries/${d.inquiry.id}/meeting`}>询问会</Link> › 满意度测评
-      </p>
       <h1>满意度测评</h1>
       <p className="muted">
         测评方式：{VOTE_MODE_LABELS[d.mode]}

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
@@ -292,29 +293,13 @@ export default function OutlinePage() {
   return loaded.view === "department" ? <DepartmentView data={loaded} /> : <FullView data={loaded} />;
 }
 
-function Crumbs({ inquiry, department }: { inquiry: { id: number; title: string }; department?: boolean }) {
-  return (
-    <p className="ol-crumbs">
-      {department ? (
-        <>
-          <Link to="/my">我的待办</Link> › {inquiry.title}
-        </>
-      ) : (
-        <>
-          <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 询问提纲
-        </>
-      )}
-    </p>
-  );
-}
-
 function DepartmentView({ data: d }: { data: DepartmentData }) {
   const open = d.department.questions.filter((q) => q.answerState !== "submitted").length;
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" />
       <div className="page-head">
         <div>
-          <Crumbs inquiry={d.inquiry} department />
           <h1>询问提纲 · 本单位应询问题</h1>
         </div>
         <span className="badge ok">第 {d.department.versionNumber} 版 · 已下发</span>
@@ -336,7 +321,7 @@ function DepartmentView({ data: d }: { data: DepartmentData }) {
               <span className={`badge ${ANSWER_CLASS[q.answerState]}`}>{ANSWER_STATE_LABELS[q.answerState]}</span>
               {q.submitted_at ? <span className="muted">（{formatDateTime(q.submitted_at)}）</span> : null}
             </p>
-            <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} className="button secondary ol-mini-button" aria-label={`第 ${q.number} 题：${q.answerState === "submitted" ? "查看或更新书面准备答复" : "撰写书面准备答复"}`}>
+            <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} className="button secondary ol-mini-button" aria-label={`${q.answerState === "submitted" ? "查看或更新答复" : "撰写书面准备答复"}（第 ${q.number} 题）`}>
               {q.answerState === "submitted" ? "查看或更新答复" : "撰写书面准备答复"}
             </Link>
           </li>
@@ -384,9 +369,9 @@ function FullView({ data: d }: { data: FullData }) {
 
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" />
       <div className="page-head">
         <div>
-          <Crumbs inquiry={d.inquiry} />
           <h1>询问提纲</h1>
         </div>
         <div className="ol-head-actions">
@@ -482,7 +467,7 @@ function FullView({ data: d }: { data: FullData }) {
                       </p>
                       {q.staff_notes ? <p className="ol-notes">备注：{q.staff_notes}</p> : null}
                       <div className="ol-q-actions no-print">
-                        <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} aria-label={`第 ${number} 题：${d.editable ? "编辑" : "详情"}`}>
+                        <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} aria-label={`${d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}（第 ${number} 题）`}>
                           {d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}
                         </Link>
                         {d.editable ? (
@@ -893,7 +878,7 @@ function ProposalsCard({
                       options={d.options.departments.map((x) => ({ value: x.id, label: x.name }))}
                     />
                   </div>
-                  <button type="submit" disabled={busy} aria-label={`采纳${p.member_name}的问题建议`}>采纳并列入提纲</button>
+                  <button type="submit" disabled={busy} aria-label={`采纳并列入提纲：采纳${p.member_name}的问题建议`}>采纳并列入提纲</button>
                 </Form>
               ) : null}
               <Form method="post" noValidate key={`dec-${p.id}`} className="ol-decline-form">
@@ -901,7 +886,7 @@ function ProposalsCard({
                 <input type="hidden" name="intent" value="decline_proposal" />
                 <input type="hidden" name="proposalId" value={p.id} />
                 <TextAreaField idPrefix={`pd${p.id}`} name="reason" label="不予采纳的理由" required rows={2} maxLength={500} feedback={decline} />
-                <button type="submit" className="secondary" disabled={busy} aria-label={`不采纳${p.member_name}的问题建议`}>不予采纳</button>
+                <button type="submit" className="secondary" disabled={busy} aria-label={`不予采纳：不采纳${p.member_name}的问题建议`}>不予采纳</button>
               </Form>
             </div>
           </div>

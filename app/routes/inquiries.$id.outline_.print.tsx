@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { PrintButton } from "~/components/icons";
 import { getDb } from "~/db.server";
 import { SnapshotView } from "~/outline/components";
 import { outlineTitle } from "~/outline/docx.server";
@@ -30,7 +31,7 @@ export default function OutlinePrint() {
     <article className="ol-print" data-testid="outline-print">
       <p className="no-print ol-print-bar">
         <Link to={`/inquiries/${d.inquiryId}/outline`}>← 返回询问提纲</Link>
-        <button type="button" onClick={() => window.print()}>打印</button>
+        <PrintButton />
         <a href={`/inquiries/${d.inquiryId}/outline.docx?version=${d.version.number}`}>导出 Word</a>
       </p>
       <h1 className="ol-print-title">{d.title}</h1>

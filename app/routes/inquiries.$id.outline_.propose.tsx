@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf, requireUser } from "~/auth/session.server";
@@ -60,11 +61,9 @@ export default function ProposePage() {
   const busy = useNavigation().state === "submitting";
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" trail={[{ label: "提出问题建议" }]} />
       <div className="page-head">
         <div>
-          <p className="ol-crumbs">
-            <Link to="/">首页</Link> › <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> › <Link to={`/inquiries/${d.inquiry.id}/outline`}>询问提纲</Link> › 提出问题建议
-          </p>
           <h1>提出问题建议</h1>
         </div>
         <Link to={`/inquiries/${d.inquiry.id}/outline`}>查看询问提纲 →</Link>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
@@ -211,19 +212,9 @@ export default function QuestionPage() {
   const shown = d.isDepartment ? d.issued : (d.live ?? d.issued);
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" trail={[{ label: d.issued && d.isDepartment ? `第 ${d.issued.number} 题` : "问题" }]} />
       <div className="page-head">
         <div>
-          <p className="ol-crumbs">
-            {d.canOverview ? (
-              <>
-                <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> › <Link to={`/inquiries/${d.inquiry.id}/outline`}>询问提纲</Link> › 问题
-              </>
-            ) : (
-              <>
-                <Link to="/my">我的待办</Link> › <Link to={`/inquiries/${d.inquiry.id}/outline`}>{d.inquiry.title} · 询问提纲</Link> › 第 {d.issued?.number} 题
-              </>
-            )}
-          </p>
           <h1>{d.issued && d.isDepartment ? `第 ${d.issued.number} 题` : "询问提纲问题"}</h1>
         </div>
         <span className={`badge ${ANSWER_CLASS[d.answer.state]}`} data-testid="answer-state">

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { InquiryNav } from "~/components/PageNav";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -62,12 +63,9 @@ export default function OutlineVersions() {
   const d = useLoaderData<typeof loader>();
   return (
     <section className="ol-page">
+      <InquiryNav inquiry={d.inquiry} tab="outline" trail={[{ label: "版本记录" }]} />
       <div className="page-head">
         <div>
-          <p className="ol-crumbs">
-            <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${d.inquiry.id}`}>{d.inquiry.title}</Link> ›{" "}
-            <Link to={`/inquiries/${d.inquiry.id}/outline`}>询问提纲</Link> › 版本记录
-          </p>
           <h1>询问提纲版本记录</h1>
         </div>
         <Link to={`/inquiries/${d.inquiry.id}/outline`}>← 返回询问提纲</Link>

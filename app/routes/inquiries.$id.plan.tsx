@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
@@ -154,6 +155,7 @@ export default function InquiryPlan() {
 
   return (
     <section>
+      <InquiryNav inquiry={inquiry} tab="plan" />
       <div className="page-head">
         <div>
           <h1>工作方案</h1>
@@ -190,7 +192,7 @@ export default function InquiryPlan() {
               hint={
                 inquiry.planStatus === "approved"
                   ? "工作方案已经主任会议批准；修改内容后需重新提请主任会议审议。"
-                  : "写明询问主题、法律依据、时间安排、应询单位、会前调研安排等。"
+                  : "写明询问主题、法律依据、时间安排、应询部门、会前调研安排等。"
               }
             />
             <AttachmentList files={attachments} />

@@ -4,6 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { z } from "zod";
 import { actorOf, requireUser } from "~/auth/session.server";
 import { FormError, Pagination, TextField, type FormFeedback } from "~/components/forms";
+import { PrintButton } from "~/components/icons";
+import { InquiryNav } from "~/components/PageNav";
 import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
 import { canManageRectification, canReadInquiry, forbidden, notFound } from "~/policy.server";
@@ -107,15 +109,15 @@ export default function LedgerPage() {
   const exportHref = `/inquiries/${inquiry.id}/rectification.xlsx${location.search ? location.search.replace(/([?&])page=\d+&?/, "$1") : ""}`;
   const closed = inquiry.stage === "closed";
   return (
-    <section className="rs-page rect-page">
+    <section className="rs-page rect-page print-ledger">
+      <InquiryNav inquiry={inquiry} tab="rectification" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 整改督办
-          </p>
+          <p className="print-only">{inquiry.title}</p>
           <h1>整改台账</h1>
         </div>
         <div className="rect-head-actions no-print">
+          <PrintButton />
           {canManage && !closed ? (
             <>
               <Link className="button" to={`/inquiries/${inquiry.id}/rectification/new`}>新增整改事项</Link>
@@ -232,35 +234,35 @@ export default function LedgerPage() {
           {canManage && !filtered && !closed ? <p className="muted rs-small">可从询问会问答或调研问题线索转为整改事项，也可批量导入。</p> : null}
         </div>
       ) : (
-        <table className="data rs-table rect-ledger" data-testid="ledger">
+        <table className="data rs-table rect-ledger stack" data-testid="ledger">
           <thead>
             <tr>
               <th style={{ width: "4em" }}>序号</th>
               <th>问题</th>
               <th style={{ width: "14em" }}>牵头单位 / 配合单位</th>
               <th style={{ width: "10em" }}>整改时限</th>
-              <th style={{ width: "12em" }}>期限</th>
-              <th style={{ width: "6em" }}>状态</th>
+              <th style={{ width: "9em" }}>期限</th>
+              <th style={{ width: "8em" }}>状态</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} className={`rs-light-${r.light}`} data-testid={`ledger-item-${r.number}`}>
-                <td>{r.number}</td>
-                <td>
+                <td data-label="序号">{r.number}</td>
+                <td className="stack-title">
                   <Link to={`/rectification/${r.id}`}>{r.problem.length > 80 ? `${r.problem.slice(0, 80)}…` : r.problem}</Link>
                   {r.latest_progress ? <div className="muted rs-small">最新进展：{r.latest_progress.text}</div> : null}
                 </td>
-                <td>
+                <td data-label="牵头单位">
                   {r.lead_name}
                   {r.codepartments.length ? <div className="muted rs-small">配合：{r.codepartments.join("、")}</div> : null}
                 </td>
-                <td>
+                <td data-label="整改时限">
                   {formatDate(r.deadline)}
                   {r.deadline !== r.original_deadline ? <div className="muted rs-small">原定 {formatDate(r.original_deadline)}</div> : null}
                 </td>
-                <td><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
-                <td>
+                <td data-label="期限"><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
+                <td data-label="状态">
                   <ItemStatusBadge status={r.status} />
                   {r.pending_extension ? <div><span className="badge warn" data-testid="pending-extension">延期申请待审批</span></div> : null}
                   {r.status === "closure_requested" ? <div><span className="badge warn" data-testid="pending-closure">待审核销号</span></div> : null}

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { filesFromForm } from "~/attachments/attachments.server";
 import { actorOf } from "~/auth/session.server";
@@ -52,11 +53,9 @@ export default function ImportPage() {
   const busy = navigation.state === "submitting";
   return (
     <section className="rs-page rect-page">
+      <InquiryNav inquiry={inquiry} tab="rectification" trail={[{ label: "批量导入" }]} />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/rectification`}>整改台账</Link> › 批量导入
-          </p>
           <h1>批量导入整改事项</h1>
         </div>
       </div>

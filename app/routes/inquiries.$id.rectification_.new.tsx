@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
@@ -96,11 +97,9 @@ export default function NewItemPage() {
   const source = feedback?.values?.source ?? prefill?.source ?? "";
   return (
     <section className="rs-page rect-page">
+      <InquiryNav inquiry={inquiry} tab="rectification" trail={[{ label: "新增整改事项" }]} />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › <Link to={`/inquiries/${inquiry.id}/rectification`}>整改台账</Link> › 新增
-          </p>
           <h1>新增整改事项</h1>
         </div>
       </div>
@@ -157,7 +156,7 @@ export default function NewItemPage() {
                 <td>
                   {e.items.map((i) => (
                     <div key={i.id} className="rs-small">
-                      <Link to={`/rectification/${i.id}`}>已转整改事项 #{i.number}</Link>
+                      <Link to={`/rectification/${i.id}`}>已转为第 {i.number} 项整改事项</Link>
                     </div>
                   ))}
                   {!inquiry.closed ? <Link to={`?from=exchange:${e.id}#form`} aria-label={`将${e.questioner}的询问转为整改事项`}>转为整改事项</Link> : null}
@@ -188,7 +187,7 @@ export default function NewItemPage() {
                 <td>
                   {f.items.map((i) => (
                     <div key={i.id} className="rs-small">
-                      <Link to={`/rectification/${i.id}`}>已转整改事项 #{i.number}</Link>
+                      <Link to={`/rectification/${i.id}`}>已转为第 {i.number} 项整改事项</Link>
                     </div>
                   ))}
                   {!inquiry.closed ? <Link to={`?from=finding:${f.id}#form`}>转为整改事项</Link> : null}

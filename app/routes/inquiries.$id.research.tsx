@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
 import { actorOf } from "~/auth/session.server";
@@ -65,11 +66,9 @@ export default function ResearchPage() {
   const findingFeedback: FormFeedback | undefined = result?.intent === "finding" ? result : undefined;
   return (
     <section className="rs-page">
+      <InquiryNav inquiry={inquiry} tab="research" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 会前调研
-          </p>
           <h1>会前调研</h1>
         </div>
         <Link to={`/inquiries/${inquiry.id}/surveys`}>委托调研 →</Link>

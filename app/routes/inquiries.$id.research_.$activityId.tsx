@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
@@ -104,12 +105,9 @@ export default function ResearchActivityPage() {
   const findingFeedback: FormFeedback | undefined = result?.intent === "finding" ? result : undefined;
   return (
     <section className="rs-page">
+      <InquiryNav inquiry={inquiry} tab="research" trail={[{ label: activity.title }]} />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> ›{" "}
-            <Link to={`/inquiries/${inquiry.id}/research`}>会前调研</Link>
-          </p>
           <h1>{activity.title}</h1>
         </div>
         <Link to={`/inquiries/${inquiry.id}/research`}>返回调研活动列表</Link>

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
 import { z } from "zod";
@@ -162,11 +163,9 @@ export default function SurveysPage() {
   const count = (pred: (d: (typeof all)[number]) => boolean) => all.filter(pred).length;
   return (
     <section className="rs-page">
+      <InquiryNav inquiry={inquiry} tab="surveys" />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            <Link to="/inquiries">专题询问</Link> › <Link to={`/inquiries/${inquiry.id}`}>{inquiry.title}</Link> › 委托调研
-          </p>
           <h1>委托调研</h1>
         </div>
         <Link to={`/inquiries/${inquiry.id}/research`}>← 会前调研</Link>

@@ -72,7 +72,7 @@ export default function Login() {
         </button>
       </Form>
       <p className="muted" style={{ marginTop: 16, fontSize: 13 }}>
-        未登录也可查看<a href="/public">已公开的询问摘要与整改情况</a>。
+        未登录也可查看<a href="/public">已公开的询问会摘要与整改情况</a>。
       </p>
     </section>
   );

@@ -66,7 +66,7 @@ export default function MyInbox() {
 
 function DelegationTable({ rows, testId }: { rows: Row[]; testId: string }) {
   return (
-    <table className="data rs-table" data-testid={testId}>
+    <table className="data stack rs-table" data-testid={testId}>
       <thead>
         <tr>
           <th>调研事项</th>
@@ -81,18 +81,18 @@ function DelegationTable({ rows, testId }: { rows: Row[]; testId: string }) {
           const open = d.status === "pending" || d.status === "returned";
           return (
             <tr key={d.id} className={`rs-light-${d.light}`} data-testid={`my-delegation-${d.id}`}>
-              <td>
+              <td className="stack-title">
                 <Link to={`/surveys/${d.id}`}>{d.title}</Link>
                 <div className="muted rs-small">{d.inquiry_title}</div>
                 {d.status === "returned" && d.return_comment ? <div className="rs-small rs-return-note">退回意见：{d.return_comment}</div> : null}
               </td>
-              <td>{formatDate(d.due_date)}</td>
-              <td>
+              <td data-label="截止日期">{formatDate(d.due_date)}</td>
+              <td data-label="期限">
                 <DeadlineBadge light={d.light} daysLeft={d.daysLeft} />
                 {!open && d.submitted_at ? <div className="muted rs-small">{formatDateTime(d.submitted_at)} 提交</div> : null}
               </td>
-              <td><span className={`badge ${STATUS_CLASS[d.status]}`}>{DELEGATION_STATUS_LABELS[d.status]}</span></td>
-              <td><Link to={`/surveys/${d.id}`}>{open ? "填写报告" : "查看"}</Link></td>
+              <td data-label="状态"><span className={`badge ${STATUS_CLASS[d.status]}`}>{DELEGATION_STATUS_LABELS[d.status]}</span></td>
+              <td data-label="操作"><Link to={`/surveys/${d.id}`}>{open ? "填写报告" : "查看"}</Link></td>
             </tr>
           );
         })}

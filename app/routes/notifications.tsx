@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { listNotifications, markRead } from "~/notifications/notifications.server";
 import { readFormData } from "~/utils/forms.server";
 import { pageFrom } from "~/utils/paging";
-import { formatDateTime } from "~/utils/time";
+import { formatDatesInText, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
 
@@ -53,7 +53,7 @@ export default function Notifications() {
         {rows.map((n) => (
           <li key={n.id} className={n.read_at ? "read" : "unread"}>
             <div>
-              {n.read_at ? null : <span className="badge warn">未读</span>} {n.link ? <Link to={n.link}>{n.title}</Link> : n.title}
+              {n.read_at ? null : <span className="badge warn">未读</span>} {n.link ? <Link to={n.link}>{formatDatesInText(n.title)}</Link> : formatDatesInText(n.title)}
             </div>
             <div className="muted notification-meta">
               {formatDateTime(n.created_at)}

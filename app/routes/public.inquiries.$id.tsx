@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Breadcrumbs } from "~/components/PageNav";
+import { PrintButton } from "~/components/icons";
 import { getDb } from "~/db.server";
 import { DigestView } from "~/meeting/components/DigestView";
 import { publicDigestPage } from "~/meeting/public.server";
@@ -25,13 +27,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export default function PublicDigest() {
   const { inquiryId, digest, rectification, handlingReports } = useLoaderData<typeof loader>();
   return (
-    <section className="dg-page">
+    <section className="dg-page print-document">
       <div className="page-head no-print">
-        <p className="rs-crumbs">
-          <Link to="/public">公开信息</Link> › {digest.inquiryTitle}
-        </p>
+        <Breadcrumbs items={[{ label: "公开信息", to: "/public" }, { label: digest.inquiryTitle }]} />
         <div className="mt-head-links">
-          <button type="button" className="secondary" onClick={() => window.print()}>打印</button>
+          <PrintButton />
           <a href={`/inquiries/${inquiryId}/digest.docx`} className="button secondary" download>下载 Word 文档</a>
         </div>
       </div>
@@ -57,7 +57,7 @@ export default function PublicDigest() {
               </ul>
             </>
           ) : null}
-          <table className="data">
+          <table className="data stack">
             <thead>
               <tr>
                 <th>序号</th>
@@ -72,16 +72,16 @@ export default function PublicDigest() {
             <tbody>
               {rectification.items.map((i) => (
                 <tr key={i.number}>
-                  <td>{i.number}</td>
-                  <td>{i.requirement || i.problem}</td>
-                  <td>{i.leadDepartment}</td>
-                  <td>{i.coDepartments.join("、") || "—"}</td>
-                  <td>
+                  <td data-label="序号">{i.number}</td>
+                  <td data-label="整改要求">{i.requirement || i.problem}</td>
+                  <td data-label="牵头单位">{i.leadDepartment}</td>
+                  <td data-label="配合单位">{i.coDepartments.join("、") || "—"}</td>
+                  <td data-label="整改时限">
                     {formatDate(i.deadline)}
                     {i.originalDeadline !== i.deadline ? <div className="muted" style={{ fontSize: 12 }}>原定 {formatDate(i.originalDeadline)}</div> : null}
                   </td>
-                  <td>{i.statusLabel}</td>
-                  <td>{i.closedDate ? formatDate(i.closedDate) : "—"}</td>
+                  <td data-label="状态">{i.statusLabel}</td>
+                  <td data-label="销号日期">{i.closedDate ? formatDate(i.closedDate) : "—"}</td>
                 </tr>
               ))}
             </tbody>

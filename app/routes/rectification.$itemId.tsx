@@ -1,5 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ChasePanel } from "~/queue/ChasePanel";
+import { InquiryNav } from "~/components/PageNav";
+import { PrintButton } from "~/components/icons";
+import { itemNumber, itemTitle, personName } from "~/utils/names";
+import { formatDatesInText } from "~/utils/time";
 import { chasePanelData } from "~/queue/chase.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -52,7 +56,7 @@ import { idField } from "~/utils/ids";
  * co-departments report progress; the lead requests closure and extensions; staff close, return, carry over,
  * decide extensions and correct the item. Any other department gets 403.
  */
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `整改事项 #${data.item.number}` : "整改事项"} · 询问` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? itemTitle(data.item.problem) : "整改事项"} · 询问` }];
 
 const IdSchema = idField();
 const DENIED = "该整改事项不属于您所在的单位，您无权查看或办理。";
@@ -194,7 +198,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!comment.success) return refuse({ comment: [comment.error.issues[0]?.message ?? "意见无效"] }, values);
     const result = await staffActOnItem(db, actor, { itemId: item.id, version: version.data, action: intent, comment: comment.data });
     if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
-    return redirectWithToast(here, intent === "close" ? `整改事项 #${item.number} 已销号` : intent === "return" ? "已退回销号申请" : `整改事项 #${item.number} 已结转`);
+    return redirectWithToast(here, intent === "close" ? `「${itemTitle(item.problem, 20)}」已销号` : intent === "return" ? "已退回销号申请" : `「${itemTitle(item.problem, 20)}」已结转`);
   }
   if (intent === "edit") {
     if (!canManageRectification(user)) forbidden("只有人大工作人员可以修改整改事项。");
@@ -218,23 +222,15 @@ export default function ItemPage() {
   const pending = extensions.find((e) => e.status === "pending");
   const approved = extensions.filter((e) => e.status === "approved");
   return (
-    <section className="rs-page rect-page">
+    <section className="rs-page rect-page print-document">
+      <InquiryNav inquiry={{ id: item.inquiry_id, title: item.inquiry_title }} tab="rectification" trail={[{ label: itemNumber(item.number) }]} />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            {canOverview ? (
-              <>
-                <Link to={`/inquiries/${item.inquiry_id}`}>{item.inquiry_title}</Link> › <Link to={`/inquiries/${item.inquiry_id}/rectification`}>整改台账</Link>
-              </>
-            ) : (
-              <>
-                <Link to="/my">我的待办</Link> › {item.inquiry_title}
-              </>
-            )}
-          </p>
-          <h1>整改事项 #{item.number}</h1>
+          <p className="muted inq-sub" data-testid="item-number">{itemNumber(item.number)}整改事项 · {item.inquiry_title}</p>
+          <h1 data-testid="item-title">{itemTitle(item.problem, 60)}</h1>
         </div>
         <div className="rs-status-box" data-testid="item-status-box">
+          <PrintButton />
           <ItemStatusBadge status={item.status} /> <ItemLightBadge light={item.light} daysLeft={item.daysLeft} />
         </div>
       </div>
@@ -307,7 +303,7 @@ export default function ItemPage() {
       </div>
 
       <h2>整改时限变更</h2>
-      <table className="data rs-table" data-testid="deadline-history">
+      <table className="data rs-table stack" data-testid="deadline-history">
         <thead>
           <tr>
             <th style={{ width: "11em" }}>原整改时限</th>
@@ -323,11 +319,11 @@ export default function ItemPage() {
           </tr>
           {extensions.map((e) => (
             <tr key={e.id} data-testid={`extension-${e.id}`}>
-              <td>{formatDate(e.old_deadline)}</td>
-              <td>{formatDate(e.requested_deadline)}</td>
-              <td className="rs-pre">{e.reason}</td>
-              <td>{e.requested_by_name ?? "—"}<div className="muted rs-small">{formatDateTime(e.created_at)}</div></td>
-              <td>
+              <td data-label="原整改时限">{formatDate(e.old_deadline)}</td>
+              <td data-label="申请延至">{formatDate(e.requested_deadline)}</td>
+              <td data-label="理由" className="rs-pre">{e.reason}</td>
+              <td data-label="申请人">{e.requested_by_name ?? "—"}<div className="muted rs-small">{formatDateTime(e.created_at)}</div></td>
+              <td data-label="审批">
                 <span className={`badge ${e.status === "approved" ? "ok" : e.status === "denied" ? "bad" : "warn"}`}>{EXTENSION_STATUS_LABELS[e.status]}</span>
                 {e.decided_by_name ? <div className="rs-small">{e.decided_by_name} · {formatDateTime(e.decided_at)}</div> : null}
                 {e.decision_note ? <div className="rs-small rs-pre">{e.decision_note}</div> : null}
@@ -492,7 +488,7 @@ export default function ItemPage() {
       <ChasePanel data={loaded.chase} />
 
       <h2>办理记录</h2>
-      <table className="data" data-testid="history">
+      <table className="data stack" data-testid="history">
         <thead>
           <tr>
             <th style={{ width: "13em" }}>时间</th>
@@ -504,10 +500,10 @@ export default function ItemPage() {
         <tbody>
           {history.map((e) => (
             <tr key={e.id}>
-              <td>{formatDateTime(e.at)}</td>
-              <td>{ITEM_EVENT_LABELS[e.action] ?? e.action}</td>
-              <td>{e.actor_label}</td>
-              <td className="rs-pre">{e.comment || "—"}</td>
+              <td data-label="时间">{formatDateTime(e.at)}</td>
+              <td data-label="环节">{ITEM_EVENT_LABELS[e.action] ?? e.action}</td>
+              <td data-label="办理人">{personName(e.actor_label)}</td>
+              <td data-label="说明" className="rs-pre">{formatDatesInText(e.comment) || "—"}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ChasePanel } from "~/queue/ChasePanel";
+import { personName } from "~/utils/names";
+import { formatDatesInText } from "~/utils/time";
+import { InquiryNav } from "~/components/PageNav";
 import { chasePanelData } from "~/queue/chase.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -137,20 +140,9 @@ export default function DelegationPage() {
   const open = d.status === "pending" || d.status === "returned";
   return (
     <section className="rs-page">
+      <InquiryNav inquiry={{ id: d.inquiry_id, title: d.inquiry_title }} tab="surveys" trail={[{ label: d.title }]} />
       <div className="page-head">
         <div>
-          <p className="rs-crumbs">
-            {canOverview ? (
-              <>
-                <Link to={`/inquiries/${d.inquiry_id}`}>{d.inquiry_title}</Link> ›{" "}
-                <Link to={`/inquiries/${d.inquiry_id}/surveys#request-${d.request_id}`}>委托调研</Link>
-              </>
-            ) : (
-              <>
-                <Link to="/my">我的待办</Link> › {d.inquiry_title}
-              </>
-            )}
-          </p>
           <h1>{d.title}</h1>
         </div>
         <div className="rs-status-box">
@@ -275,8 +267,8 @@ export default function DelegationPage() {
             <tr key={e.id}>
               <td>{formatDateTime(e.at)}</td>
               <td>{SURVEY_EVENT_LABELS[e.action] ?? e.action}</td>
-              <td>{e.actor_label}</td>
-              <td className="rs-pre">{e.comment || "—"}</td>
+              <td>{personName(e.actor_label)}</td>
+              <td className="rs-pre">{formatDatesInText(e.comment) || "—"}</td>
             </tr>
           ))}
         </tbody>

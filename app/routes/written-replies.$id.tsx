@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { checkUploads, filesFromForm, listAttachments, UPLOAD_FORM_LIMIT_BYTES } from "~/attachments/attachments.server";
 import { actorOf, requireUser } from "~/auth/session.server";
@@ -89,17 +90,7 @@ export default function WrittenReplyPage() {
   const feedback: FormFeedback | undefined = result;
   return (
     <section className="mt-page">
-      <p className="rs-crumbs">
-        {canSeeInquiry ? (
-          <>
-            <Link to={`/inquiries/${r.inquiry_id}`}>{r.inquiry_title}</Link> › <Link to={`/inquiries/${r.inquiry_id}/meeting`}>询问会</Link> › 书面答复
-          </>
-        ) : (
-          <>
-            <Link to="/my">我的待办</Link> › {r.inquiry_title}
-          </>
-        )}
-      </p>
+      <InquiryNav inquiry={{ id: r.inquiry_id, title: r.inquiry_title }} tab="meeting" trail={[{ label: `书面答复：${r.department_name}` }]} />
       <div className="page-head">
         <h1>书面答复：{r.department_name}</h1>
         <div>

@@ -165,7 +165,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
           r.topic,
           r.plan_text,
           r.organizing_body && `组织单位：${r.organizing_body}`,
-          orgs.length > 0 && `应询单位：${orgs.map((o) => orgName(ctx, o)).join("、")}`,
+          orgs.length > 0 && `应询部门：${orgs.map((o) => orgName(ctx, o)).join("、")}`,
           m?.chair_name && `主持人：${m.chair_title}${m.chair_name}`,
           m?.government_responder_name && `应询：${orgName(ctx, m.government_organization_id)}${m.government_responder_title}${m.government_responder_name}`,
           people.length > 0 && `应询人员：${people.map((p) => `${orgName(ctx, p.organization_id)}${p.title}${p.name}`).join("、")}`,

@@ -34,3 +34,20 @@ describe("instants become Beijing dates (issue 15.3)", () => {
     }
   });
 });
+
+describe("dates inside stored text are shown as 2020年9月22日 (issue 17)", () => {
+  it("formats calendar dates and instants in prose, leaving other numbers alone", async () => {
+    const { formatDatesInText } = await import("./time");
+    expect(formatDatesInText("整改时限 2026-12-11 → 2027-01-13")).toBe("整改时限 2026年12月11日 → 2027年1月13日");
+    expect(formatDatesInText("「脱贫」整改事项已交办（时限 2026-12-11）")).toBe("「脱贫」整改事项已交办（时限 2026年12月11日）");
+    // an instant is read as its Beijing date
+    expect(formatDatesInText("提交于 2026-06-30T16:30:00.000Z")).toBe("提交于 2026年7月1日");
+    expect(formatDatesInText("整改时限 2020-01-01 早于今天")).toBe("整改时限 2020年1月1日 早于今天");
+    // not dates: impossible dates, longer digit runs, plain numbers
+    expect(formatDatesInText("编号 2026-13-45")).toBe("编号 2026-13-45");
+    expect(formatDatesInText("文号 12026-12-110")).toBe("文号 12026-12-110");
+    expect(formatDatesInText("共 2026 项")).toBe("共 2026 项");
+    expect(formatDatesInText("")).toBe("");
+    expect(formatDatesInText(null)).toBe("");
+  });
+});

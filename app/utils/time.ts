@@ -90,3 +90,23 @@ export function addMonths(date: string, months: number): string {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
 }
+
+// A calendar date or an instant written into stored prose (history comments, notification bodies, import
+// messages): 2026-12-11, or 2026-12-10T16:30:00.000Z. Not preceded or followed by another digit, so numbers
+// such as 文号 or ids are left alone.
+const DATES_IN_TEXT = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?(?!\d)/g;
+
+/**
+ * Prose with every ISO date in it shown as 2020年9月22日 (an instant by its Beijing date): "整改时限 2026-12-11 →
+ * 2027-01-13" → "整改时限 2026年12月11日 → 2027年1月13日". For text that was stored with ISO dates in it (history
+ * comments, notifications written by database triggers): the one display rule (DESIGN.md §4) applied where such
+ * text is shown. A string that is not a real calendar date (2026-13-45) is left as it is.
+ */
+export function formatDatesInText(text: string | null | undefined): string {
+  if (!text) return "";
+  return text.replace(DATES_IN_TEXT, (whole: string, y: string, m: string, d: string, time: string | undefined) => {
+    const date = `${y}-${m}-${d}`;
+    if (!isCalendarDate(date)) return whole;
+    return formatDate(time ? `${date}${time}` : date);
+  });
+}
