@@ -130,3 +130,294 @@ export async function typeRichText(page: Page, editor: Locator, text: string) {
 export async function approvePlan(inquiryId: number | string): Promise<void> {
   await execute("update inquiries set plan_status = 'approved', stage = case when stage = 'plan' then 'research' else stage end where id = ?", [Number(inquiryId)]);
 }
+
+// ---- records of a test's own (other spec files run at the same time on the same server) ----
+//
+// A test that counts, lists or pages something makes what it counts here instead of reading the demo inquiry's
+// figures, which the other worker changes while the test runs (docs/decisions/0070). Setup goes straight into
+// the database when another test already covers the pages that would make it.
+
+const nowIso = () => new Date().toISOString();
+
+/** The id of an organisation by its exact name (the demo's or one a test made). */
+export async function orgId(name: string): Promise<number> {
+  const [row] = await queryAll<{ id: number }>("select id from organizations where name = ?", [name]);
+  if (!row) throw new Error(`no organisation ${name} in the e2e database`);
+  return row.id;
+}
+
+/** A new organisation with a unique name (`prefix` + run suffix). */
+export async function makeOrganization(kind: "department" | "county_congress" | "congress_office", prefix: string): Promise<{ id: number; name: string }> {
+  const name = unique(prefix);
+  const now = nowIso();
+  const id = await insert("insert into organizations (name, kind, sort_order, created_at, updated_at) values (?, ?, 900, ?, ?)", [name, kind, now, now]);
+  return { id, name };
+}
+
+/**
+ * A new active account with the demo password (the demo accounts' hash is reused: no slow hashing), for a test
+ * whose notifications, queue, audit entries or sign-in throttle must be its own. Sign it in with `login`.
+ */
+export async function makeAccount(
+  role: "admin" | "staff" | "member" | "department" | "county",
+  opts: { organizationId?: number | null; displayName?: string; title?: string; prefix?: string } = {},
+): Promise<{ id: number; username: string; displayName: string }> {
+  const username = unique(opts.prefix ?? role).toLowerCase().replace(/[^a-z0-9_.-]/g, "");
+  const displayName = opts.displayName ?? unique("测试用户");
+  const now = nowIso();
+  const id = await insert(
+    `insert into users (username, display_name, role, organization_id, title, password_hash, password_changed_at, created_at, updated_at)
+     select ?, ?, ?, ?, ?, password_hash, ?, ?, ? from users where username = 'staff'`,
+    [username, displayName, role, opts.organizationId ?? null, opts.title ?? "", now, now, now],
+  );
+  return { id, username, displayName };
+}
+
+/**
+ * A committee (work body) of the test's own with one staff account. The inquiries it organises are managed by
+ * that account alone (policy: canManageThisInquiry), so their queue rows, notifications to staff and 催办 are
+ * the test's own and can be counted exactly.
+ */
+export async function makeCommittee(): Promise<{ name: string; organizationId: number; staff: string; staffId: number; staffName: string }> {
+  const org = await makeOrganization("congress_office", "市人大常委会测试工作委员会");
+  const account = await makeAccount("staff", { organizationId: org.id, displayName: unique("工作人员"), prefix: "steward" });
+  return { name: org.name, organizationId: org.id, staff: account.username, staffId: account.id, staffName: account.displayName };
+}
+
+export type Stage = "plan" | "research" | "outline" | "meeting" | "rectification";
+
+/**
+ * An inquiry of the test's own at `stage`, written into the database as the pages leave it: past the plan stage
+ * its plan is approved. `departments` are the responding organisations (names). Default organising body: the
+ * demo committee (so the demo staff account manages it and the demo member reads it).
+ */
+export async function makeInquiry(
+  opts: { title?: string; stage?: Stage; organizingBody?: string; meetingDate?: string | null; departments?: string[]; createdBy?: string } = {},
+): Promise<{ id: number; title: string }> {
+  const title = opts.title ?? unique("测试专题询问");
+  const stage = opts.stage ?? "research";
+  const now = nowIso();
+  const createdBy = opts.createdBy ? (await queryAll<{ id: number }>("select id from users where username = ?", [opts.createdBy]))[0]?.id ?? null : null;
+  const id = await insert(
+    `insert into inquiries (title, topic, congress, organizing_body, meeting_date, stage, plan_status, created_by, created_at, updated_at)
+     values (?, ?, '焦作市人大常委会', ?, ?, ?, ?, ?, ?, ?)`,
+    [title, `${title}主题`, opts.organizingBody ?? "市人大常委会农业农村工作委员会", opts.meetingDate ?? null, stage, stage === "plan" ? "draft" : "approved", createdBy, now, now],
+  );
+  for (const name of opts.departments ?? []) {
+    await insert("insert into inquiry_organizations (inquiry_id, organization_id) values (?, ?)", [id, await orgId(name)]);
+  }
+  return { id, title };
+}
+
+/** One paragraph of rich text as the editor stores it (Lexical JSON, plain text, server HTML). */
+export function richText(text: string): { json: string; text: string; html: string } {
+  const json = JSON.stringify({
+    root: {
+      children: [
+        {
+          children: [{ detail: 0, format: 0, mode: "normal", style: "", text, type: "text", version: 1 }],
+          direction: "ltr",
+          format: "",
+          indent: 0,
+          type: "paragraph",
+          version: 1,
+        },
+      ],
+      direction: "ltr",
+      format: "",
+      indent: 0,
+      type: "root",
+      version: 1,
+    },
+  });
+  const html = `<p>${text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</p>`;
+  return { json, text, html };
+}
+
+export interface ExchangeSpec {
+  keyword: string;
+  headline?: string;
+  questioner?: [name: string, role: string];
+  question: string;
+  department: string;
+  official?: [name: string, title: string];
+  answer: string;
+}
+
+/**
+ * A meeting record of the inquiry: its date, officials and exchanges (question + answer each), in order.
+ * `published` publishes the digest (the public page). Returns the meeting and its exchanges' segment ids.
+ */
+export async function makeMeeting(
+  inquiryId: number,
+  opts: { exchanges: ExchangeSpec[]; date?: string; voteMode?: "none" | "answer" | "department"; secret?: boolean; published?: boolean; digestTitle?: string },
+): Promise<{ meetingId: number; segments: number[]; departmentIds: Record<string, number> }> {
+  const now = nowIso();
+  const date = opts.date ?? shanghaiDate(0);
+  const meetingId = await insert(
+    `insert into meetings (inquiry_id, meeting_date, place, vote_mode, vote_secret, digest_title, digest_published_at, created_at, updated_at)
+     values (?, ?, '第一会议室', ?, ?, ?, ?, ?, ?)`,
+    [inquiryId, date, opts.voteMode ?? "answer", opts.secret === false ? 0 : 1, opts.digestTitle ?? "", opts.published ? now : null, now, now],
+  );
+  await execute("update inquiries set meeting_date = ? where id = ?", [date, inquiryId]);
+  const departmentIds: Record<string, number> = {};
+  const officials = new Set<string>();
+  const segments: number[] = [];
+  for (const [i, e] of opts.exchanges.entries()) {
+    const departmentId = (departmentIds[e.department] ??= await orgId(e.department));
+    const [officialName, officialTitle] = e.official ?? ["杨吉喜", "主任"];
+    const [questioner, questionerRole] = e.questioner ?? ["马爱国", "市人大常委会委员"];
+    if (!officials.has(`${departmentId}/${officialName}`)) {
+      officials.add(`${departmentId}/${officialName}`);
+      await insert("insert into meeting_officials (meeting_id, organization_id, name, title, position) values (?, ?, ?, ?, ?)", [meetingId, departmentId, officialName, officialTitle, officials.size]);
+      await execute("insert or ignore into inquiry_organizations (inquiry_id, organization_id) values (?, ?)", [inquiryId, departmentId]);
+    }
+    const segmentId = await insert(
+      `insert into meeting_segments (meeting_id, inquiry_id, kind, position, keyword, headline, unplanned, questioner_name, questioner_role, department_id, created_at, updated_at)
+       values (?, ?, 'exchange', ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+      [meetingId, inquiryId, i + 1, e.keyword, e.headline ?? "", questioner, questionerRole, departmentId, now, now],
+    );
+    const question = richText(e.question);
+    const answer = richText(e.answer);
+    await insert(
+      `insert into meeting_turns (segment_id, position, kind, speaker_name, speaker_title, organization_id, body_json, body_text, body_html, created_at, updated_at)
+       values (?, 1, 'question', ?, ?, null, ?, ?, ?, ?, ?)`,
+      [segmentId, questioner, questionerRole, question.json, question.text, question.html, now, now],
+    );
+    await insert(
+      `insert into meeting_turns (segment_id, position, kind, speaker_name, speaker_title, organization_id, body_json, body_text, body_html, created_at, updated_at)
+       values (?, 2, 'answer', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [segmentId, officialName, officialTitle, departmentId, answer.json, answer.text, answer.html, now, now],
+    );
+    segments.push(segmentId);
+  }
+  return { meetingId, segments, departmentIds };
+}
+
+/**
+ * A rectification item of the inquiry, numbered after the inquiry's last (one statement, so two inserts never
+ * take the same number). `deadline` defaults to 60 days on.
+ */
+export async function makeItem(
+  inquiryId: number,
+  opts: { problem: string; lead: string; deadline?: string; status?: "todo" | "in_progress" | "closure_requested" | "closed"; requirement?: string },
+): Promise<{ id: number; number: number }> {
+  const now = nowIso();
+  const deadline = opts.deadline ?? shanghaiDate(60);
+  const id = await insert(
+    `insert into rectification_items (inquiry_id, number, problem, requirement, lead_department_id, deadline, original_deadline, status, closed_at, created_at, updated_at)
+     select ?, coalesce(max(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? from rectification_items where inquiry_id = ?`,
+    [inquiryId, opts.problem, opts.requirement ?? "", await orgId(opts.lead), deadline, deadline, opts.status ?? "todo", opts.status === "closed" ? now : null, now, now, inquiryId],
+  );
+  const [{ number }] = await queryAll<{ number: number }>("select number from rectification_items where id = ?", [id]);
+  return { id, number };
+}
+
+/**
+ * Opens the paged list at `path` and follows 下一页 until a row holding `text` shows; returns that row. For lists
+ * every test adds to (inquiries, ledgers), where a record of this test's own may sit on any page.
+ */
+export async function rowInPagedList(page: Page, path: string, text: string): Promise<Locator> {
+  await page.goto(path);
+  for (;;) {
+    const row = page.locator("tr", { hasText: text });
+    if ((await row.count()) > 0) return row.first();
+    const next = page.getByRole("link", { name: "下一页" });
+    if ((await next.count()) === 0) throw new Error(`「${text}」 is on no page of ${path}`);
+    const url = page.url();
+    await next.first().click();
+    await expect(page).not.toHaveURL(url);
+    await page.waitForLoadState();
+  }
+}
+
+/** A handling report (研究处理情况报告) round of the inquiry, as the government submitted it. */
+export async function makeHandlingReport(
+  inquiryId: number,
+  opts: { body: string; status?: "submitted" | "accepted"; round?: number; dueDate?: string; submittedOn?: string },
+): Promise<number> {
+  const now = nowIso();
+  const body = richText(opts.body);
+  // submitted (10 a.m. Shanghai) on `submittedOn`, ten days ago by default: a 审议 is dated on or after it
+  const submittedAt = `${opts.submittedOn ?? shanghaiDate(-10)}T02:00:00.000Z`;
+  return insert(
+    `insert into handling_reports (inquiry_id, round, due_date, body_json, body_text, body_html, status, submitted_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [inquiryId, opts.round ?? 1, opts.dueDate ?? shanghaiDate(-5), body.json, body.text, body.html, opts.status ?? "submitted", submittedAt, now, now],
+  );
+}
+
+/**
+ * A survey request of the inquiry delegated to county congresses (names). A county given in `reports` has
+ * submitted that report text; the others have not started.
+ */
+export async function makeSurvey(
+  inquiryId: number,
+  opts: { title: string; counties: string[]; dueDate?: string; brief?: string; reports?: Record<string, string> },
+): Promise<{ requestId: number; delegations: Record<string, number> }> {
+  const now = nowIso();
+  const brief = richText(opts.brief ?? "请按时报送调研报告。");
+  const requestId = await insert(
+    "insert into survey_requests (inquiry_id, title, due_date, brief_json, brief_text, brief_html, created_at) values (?, ?, ?, ?, ?, ?, ?)",
+    [inquiryId, opts.title, opts.dueDate ?? shanghaiDate(20), brief.json, brief.text, brief.html, now],
+  );
+  const delegations: Record<string, number> = {};
+  for (const county of opts.counties) {
+    const text = opts.reports?.[county];
+    const report = richText(text ?? "");
+    delegations[county] = await insert(
+      `insert into survey_delegations (request_id, inquiry_id, organization_id, status, report_json, report_text, report_html, submitted_at, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [requestId, inquiryId, await orgId(county), text ? "submitted" : "pending", text ? report.json : "", text ? report.text : "", text ? report.html : "", text ? now : null, now, now],
+    );
+  }
+  return { requestId, delegations };
+}
+
+export interface OutlineKeywordSpec {
+  keyword: string;
+  headline?: string;
+  questions: { text: string; department: string; questioner?: [name: string, role: string] }[];
+}
+
+/**
+ * An outline of the inquiry: keywords and their questions in order, as drafting leaves it. `state` "approved"
+ * adds version 1 approved by the council (its snapshot is what the Word export and the departments read);
+ * "issued" also issues that version to the departments. Returns the questions' ids by their text.
+ */
+export async function makeOutline(
+  inquiryId: number,
+  keywords: OutlineKeywordSpec[],
+  state: "draft" | "approved" | "issued" = "draft",
+): Promise<Record<string, number>> {
+  const now = nowIso();
+  const ids: Record<string, number> = {};
+  const snapshot: { keywords: unknown[] } = { keywords: [] };
+  let position = 0;
+  for (const [k, spec] of keywords.entries()) {
+    const keywordId = await insert("insert into outline_keywords (inquiry_id, keyword, headline, position, created_at, updated_at) values (?, ?, ?, ?, ?, ?)", [
+      inquiryId, spec.keyword, spec.headline ?? "", k + 1, now, now,
+    ]);
+    const questions = [];
+    for (const q of spec.questions) {
+      const departmentId = await orgId(q.department);
+      await execute("insert or ignore into inquiry_organizations (inquiry_id, organization_id) values (?, ?)", [inquiryId, departmentId]);
+      const [name, role] = q.questioner ?? ["", ""];
+      const id = await insert(
+        "insert into outline_questions (inquiry_id, keyword_id, text, department_id, questioner_name, questioner_role, position, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [inquiryId, keywordId, q.text, departmentId, name, role, ++position, now, now],
+      );
+      ids[q.text] = id;
+      questions.push({ id, text: q.text, departmentId, departmentName: q.department, questionerUserId: null, questionerName: name, questionerRole: role, sources: [] });
+    }
+    snapshot.keywords.push({ id: keywordId, keyword: spec.keyword, headline: spec.headline ?? "", questions });
+  }
+  if (state !== "draft") {
+    const versionId = await insert(
+      "insert into outline_versions (inquiry_id, number, status, snapshot_json, submitted_at, decided_on, issued_at) values (?, 1, 'approved', ?, ?, ?, ?)",
+      [inquiryId, JSON.stringify(snapshot), now, shanghaiDate(0), state === "issued" ? now : null],
+    );
+    await execute("update inquiries set outline_status = ?, outline_issued_version_id = ? where id = ?", [state, state === "issued" ? versionId : null, inquiryId]);
+  }
+  return ids;
+}

@@ -1,13 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { insert, login, queryAll, typeRichText, unique } from "./fixtures";
+import { insert, login, makeInquiry, makeMeeting, queryAll, typeRichText, unique } from "./fixtures";
 
 /** Issue 16: member scope, content security policy and caching, hostile input that used to give 500s. */
 
-async function newInquiry(title: string, organizingBody = ""): Promise<number> {
+async function newInquiry(title: string, organizingBody = "", meetingDate: string | null = null): Promise<number> {
   const now = new Date().toISOString();
-  return insert("insert into inquiries (title, congress, organizing_body, created_at, updated_at) values (?, '焦作市人大常委会', ?, ?, ?)", [
+  return insert("insert into inquiries (title, congress, organizing_body, meeting_date, created_at, updated_at) values (?, '焦作市人大常委会', ?, ?, ?, ?)", [
     title,
     organizingBody,
+    meetingDate,
     now,
     now,
   ]);
@@ -15,7 +16,9 @@ async function newInquiry(title: string, organizingBody = ""): Promise<number> {
 
 test("a member reads the inquiries they take part in and gets 403 for the others", async ({ page }) => {
   const title = unique("未参与的询问");
-  const other = await newInquiry(title);
+  // held in 2020 like the demo inquiry: the list filtered to 2020 shows the demo and must not show this one (the
+  // unfiltered list pages, and the other tests' inquiries push the demo's off its first page)
+  const other = await newInquiry(title, "", "2020-10-15");
   const item = await insert(
     "insert into rectification_items (inquiry_id, number, problem, lead_department_id, deadline, original_deadline, created_at, updated_at) select ?, 1, '别的问题', id, '2031-01-01', '2031-01-01', ?, ? from organizations where kind = 'department' limit 1",
     [other, new Date().toISOString(), new Date().toISOString()],
@@ -23,7 +26,7 @@ test("a member reads the inquiries they take part in and gets 403 for the others
   await login(page, "member");
   // the demo inquiry: 马爱国 is a questioner there
   expect((await page.goto("/inquiries/1"))?.status()).toBe(200);
-  await page.goto("/inquiries");
+  await page.goto("/inquiries?year=2020");
   await expect(page.getByRole("link", { name: "全市脱贫攻坚工作专题询问" }).first()).toBeVisible();
   await expect(page.getByText(title)).toHaveCount(0);
   for (const path of [`/inquiries/${other}`, `/inquiries/${other}/plan`, `/inquiries/${other}/outline`, `/inquiries/${other}/meeting`, `/inquiries/${other}/research`, `/inquiries/${other}/rectification`, `/rectification/${item}`, `/inquiries/${other}/rectification.xlsx`]) {
@@ -78,8 +81,12 @@ test("hostile ids and organisations are refused with 4xx and change nothing", as
   for (const path of ["/inquiries/0x1", "/inquiries/1e0", "/inquiries/+1", "/rectification/0x1"]) {
     expect((await page.request.get(path)).status(), path).toBe(404);
   }
+  // an exchange of the test's own (no other test's edits of the demo meeting can move its version)
+  const { id: inquiryId } = await makeInquiry({ stage: "meeting" });
+  const { segments } = await makeMeeting(inquiryId, { exchanges: [{ keyword: "健康扶贫", question: "如何解决因病致贫？", department: "市卫生健康委员会", answer: "做实家庭医生签约。" }] });
   const [segment] = await queryAll<{ id: number; version: number; keyword: string; headline: string; questioner_name: string; questioner_role: string; department_id: number }>(
-    "select id, version, keyword, headline, questioner_name, questioner_role, department_id from meeting_segments where inquiry_id = 1 and kind = 'exchange' order by position limit 1",
+    "select id, version, keyword, headline, questioner_name, questioner_role, department_id from meeting_segments where id = ?",
+    [segments[0]],
   );
   const turns = await queryAll<{ id: number; kind: string; speaker_name: string; speaker_title: string; organization_id: number | null; body_text: string }>(
     "select id, kind, speaker_name, speaker_title, organization_id, body_text from meeting_turns where segment_id = ? order by position",
@@ -104,7 +111,7 @@ test("hostile ids and organisations are refused with 4xx and change nothing", as
       form.append("turnOrg", t.kind === "answer" ? bad : t.organization_id === null ? "" : String(t.organization_id));
       form.append("turnBody", t.body_text);
     }
-    const response = await page.request.post(`/inquiries/1/meeting/segments/${segment.id}`, {
+    const response = await page.request.post(`/inquiries/${inquiryId}/meeting/segments/${segment.id}`, {
       headers: { "content-type": "application/x-www-form-urlencoded" },
       data: form.toString(),
       maxRedirects: 0,
@@ -115,7 +122,7 @@ test("hostile ids and organisations are refused with 4xx and change nothing", as
   expect(JSON.stringify(after)).toBe(before);
 
   // an exchange chain naming a unit that does not exist
-  const response = await page.request.post("/inquiries/1/meeting/entry", {
+  const response = await page.request.post(`/inquiries/${inquiryId}/meeting/entry`, {
     form: {
       intent: "exchange",
       questionerName: "赵朝阳",

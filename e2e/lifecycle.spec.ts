@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { approvePlan, login, queryAll, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
+import { approvePlan, login, makeAccount, makeHandlingReport, makeInquiry, makeItem, makeMeeting, queryAll, rowInPagedList, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
 
 /**
  * Issue 23: the seams between the lifecycle's stages — one meeting date, the plan gate and its recorded reason,
@@ -67,8 +67,8 @@ test("the meeting date set in the meeting setup is the inquiry's everywhere, and
   await expect(page.locator("main")).toContainText(chineseDate(held));
   await expect(page.locator("main")).not.toContainText(chineseDate(planned));
   await expect(page.getByTestId("plan-proceed-reason")).toContainText("主任会议已审议通过工作方案（纸质件），系统补记");
-  await page.goto("/inquiries");
-  const row = page.locator("tr", { hasText: title });
+  // the list pages, and every test adds inquiries to it: find this one's row wherever it is
+  const row = await rowInPagedList(page, "/inquiries", title);
   await expect(row).toContainText(chineseDate(held));
   // the inquiry form shows the same date
   await page.goto(`/inquiries/${inquiryId}/edit`);
@@ -81,7 +81,9 @@ test("the meeting date set in the meeting setup is the inquiry's everywhere, and
 
 test("a survey delegation is blocked before the plan's approval and goes ahead once staff record a reason, which the timeline and the audit log show", async ({ page, browser }) => {
   test.setTimeout(120_000);
-  await login(page, "staff");
+  // a staff account of its own (of the demo committee), so the audit log filtered to it holds only this test's entries
+  const me = await makeAccount("staff", { organizationId: (await queryAll<{ id: number }>("select id from organizations where name = '市人大常委会农业农村工作委员会'"))[0].id });
+  await login(page, me.username);
   const title = unique("学前教育专题询问");
   const inquiryId = await createInquiry(page, title, shanghaiDate(90));
 
@@ -114,7 +116,7 @@ test("a survey delegation is blocked before the plan's approval and goes ahead o
   await expect(page.getByTestId("plan-history")).toContainText("记录先行开展的理由");
   await expect(page.getByTestId("plan-history")).toContainText(reason);
   const admin = await signedIn(browser, "admin");
-  await admin.goto("/admin/audit?entityType=inquiry");
+  await admin.goto(`/admin/audit?entityType=inquiry&actorId=${me.id}`);
   await expect(admin.getByTestId("audit-table")).toContainText(reason);
 });
 
@@ -158,8 +160,11 @@ test("offline, Ctrl+Enter says the exchange is not saved, and it keeps saying so
 
 test("a refused close shows its reason, though the page has no closing form", async ({ page }) => {
   test.setTimeout(60_000);
+  // an item of its own in progress (other tests move the demo's items on at the same time)
+  const inquiry = await makeInquiry({ stage: "rectification", departments: ["市卫生健康委员会"] });
+  const { id } = await makeItem(inquiry.id, { problem: unique("村卫生室药品配备不全"), lead: "市卫生健康委员会", status: "in_progress" });
+  const [item] = await queryAll<{ id: number; version: number }>("select id, version from rectification_items where id = ?", [id]);
   await login(page, "staff");
-  const [item] = await queryAll<{ id: number; version: number }>("select id, version from rectification_items where inquiry_id = 1 and status = 'in_progress' order by id limit 1");
   await page.goto(`/rectification/${item.id}`);
   await expect(page.getByTestId("item-status-box")).toContainText("整改中");
   await expect(page.getByTestId("review-closure")).toHaveCount(0);
@@ -186,13 +191,25 @@ test("a refused close shows its reason, though the page has no closing form", as
 
 test("the handling report and the committee's opinion appear on the public page once staff publish them, not before; others get 403", async ({ page, browser }) => {
   test.setTimeout(150_000);
+  // an inquiry of its own with a published digest and the government's report (publishing the demo's would
+  // change the public page other tests read)
+  const inquiry = await makeInquiry({ stage: "rectification", departments: ["市卫生健康委员会"] });
+  await makeMeeting(inquiry.id, {
+    date: shanghaiDate(-100),
+    published: true,
+    digestTitle: `${inquiry.title}摘要`,
+    exchanges: [{ keyword: "健康扶贫", question: "如何防止因病返贫？", department: "市卫生健康委员会", answer: "做实家庭医生签约服务。" }],
+  });
+  const reportTitle = `关于市人大常委会${inquiry.title}意见研究处理情况的报告`;
+  const reportId = await makeHandlingReport(inquiry.id, { body: `${reportTitle}：已逐条研究落实。`, status: "accepted" });
+  const reportPage = `/inquiries/${inquiry.id}/handling-report`;
   const anonymous = await browser.newPage();
-  await anonymous.goto("/public/inquiries/1");
+  await anonymous.goto(`/public/inquiries/${inquiry.id}`);
   await expect(anonymous.getByTestId("digest-title")).toBeVisible();
   await expect(anonymous.getByTestId("public-handling-reports")).toHaveCount(0);
 
   // only staff and admins may record the 审议 or publish
-  const [report] = await queryAll<{ id: number; version: number }>("select id, version from handling_reports where inquiry_id = 1 order by round desc limit 1");
+  const [report] = await queryAll<{ id: number; version: number }>("select id, version from handling_reports where id = ?", [reportId]);
   for (const user of ["member", "gov"]) {
     const other = await signedIn(browser, user);
     const forms: Record<string, string>[] = [
@@ -200,14 +217,14 @@ test("the handling report and the committee's opinion appear on the public page 
       { intent: "review", reportId: String(report.id), version: "", reviewedOn: shanghaiDate(0), sessionName: "越权", opinion: "越权" },
     ];
     for (const form of forms) {
-      const response = await other.request.post("/inquiries/1/handling-report", { multipart: form, maxRedirects: 0 });
+      const response = await other.request.post(reportPage, { multipart: form, maxRedirects: 0 });
       expect(response.status()).toBe(403);
     }
   }
   expect(await queryAll("select id from handling_reports where id = ? and published_at is not null", [report.id])).toHaveLength(0);
 
   await login(page, "staff");
-  await page.goto("/inquiries/1/handling-report");
+  await page.goto(reportPage);
   const panel = page.getByTestId("review-1");
   const session = unique("市十一届人大常委会第十三次会议");
   await panel.getByLabel("审议日期").fill(shanghaiDate(-1));
@@ -231,7 +248,7 @@ test("the handling report and the committee's opinion appear on the public page 
 
   await anonymous.reload();
   const shown = anonymous.getByTestId("public-handling-reports");
-  await expect(shown).toContainText("关于市人大常委会全市脱贫攻坚工作专题询问意见研究处理情况的报告");
+  await expect(shown).toContainText(reportTitle);
   await expect(shown).toContainText(session);
   await expect(shown).toContainText("建议健全防止返贫动态监测长效机制");
   await expect(shown).toContainText("同意市人民政府研究处理情况报告。");

@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import JSZip from "jszip";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { approvePlan, insert, login, shanghaiDate, signedIn, unique } from "./fixtures";
+import { insert, login, makeInquiry, makeMeeting, shanghaiDate, signedIn, unique } from "./fixtures";
 
 /**
  * 询问会 and 摘要 in the browser: the live record entered from the keyboard with drafts that survive a reload
@@ -65,32 +65,37 @@ test.describe("the published demo digest", () => {
   });
 });
 
+/**
+ * The live record, one test per step of a meeting's life. Each test after the first starts from a meeting written
+ * into the database as the entry page leaves it (makeMeeting), so one failure skips nothing and the steps spread
+ * over both workers.
+ */
 test.describe("a meeting recorded live", () => {
-  test.describe.configure({ mode: "serial" });
-  let inquiryId = 0;
-  let healthOrgId = 0;
-  let segmentId = 0;
-  const title = unique("医疗保障专题询问");
   const today = shanghaiDate(0);
   const question = "我市在提高基层医疗服务能力方面采取了哪些措施？";
   const answer = "一是加强乡镇卫生院标准化建设；二是推进家庭医生签约服务。";
   const followUp = "家庭医生签约后如何保证服务质量？";
   const followAnswer = "建立履约考核机制，群众满意度纳入考核。";
 
+  /** An inquiry whose meeting holds two exchanges answered by the health commission's 杨吉喜. */
+  async function recordedMeeting(): Promise<{ inquiryId: number; title: string; segmentId: number; healthOrgId: number }> {
+    const inquiry = await makeInquiry({ title: unique("医疗保障专题询问"), stage: "meeting", departments: ["市卫生健康委员会", "市教育局"] });
+    const { segments, departmentIds } = await makeMeeting(inquiry.id, {
+      date: today,
+      voteMode: "answer",
+      exchanges: [
+        { keyword: "基层医疗", headline: "让群众在家门口看好病", question, department: "市卫生健康委员会", answer },
+        { keyword: "基层医疗", questioner: ["赵朝阳", "市人大常委会委员"], question: "第二个问题", department: "市卫生健康委员会", answer: "第二个回答" },
+      ],
+    });
+    return { inquiryId: inquiry.id, title: inquiry.title, segmentId: segments[0], healthOrgId: departmentIds["市卫生健康委员会"] };
+  }
+
   test("staff set up the meeting and record an exchange with a follow-up from the keyboard; drafts survive a reload and a dropped network", async ({ page, context }) => {
     test.setTimeout(150_000);
+    // registered and its plan approved (both through the pages in inquiries.spec.ts)
+    const { id: inquiryId } = await makeInquiry({ title: unique("医疗保障专题询问"), stage: "outline", meetingDate: today, departments: ["市卫生健康委员会", "市教育局"] });
     await login(page, "staff");
-    await page.goto("/inquiries/new");
-    await page.getByLabel("名称").fill(title);
-    await page.getByLabel("询问主题").fill(`${title}主题`);
-    await page.getByLabel("组织单位").fill("市人大常委会农业农村工作委员会");
-    await page.getByLabel("询问会日期（计划）").fill(today);
-    await page.getByRole("checkbox", { name: "市卫生健康委员会" }).check();
-    await page.getByRole("checkbox", { name: "市教育局" }).check();
-    await page.getByRole("button", { name: "新建" }).click();
-    await expect(page).toHaveURL(/\/inquiries\/\d+$/);
-    inquiryId = Number(new URL(page.url()).pathname.split("/").pop());
-    await approvePlan(inquiryId);
 
     await page.goto(`/inquiries/${inquiryId}/meeting`);
     const setup = page.getByTestId("setup-form");
@@ -168,9 +173,7 @@ test.describe("a meeting recorded live", () => {
     await tab.reload();
     await expect(tab.locator("#mt-question")).toHaveValue("");
     await expect(tab.locator("#mt-answer")).toHaveValue("");
-    segmentId = Number((await tab.getByTestId("segment").first().getAttribute("id"))!.replace("segment-", ""));
-    const href = await tab.getByTestId("department-links").getByRole("link", { name: "市卫生健康委员会" }).getAttribute("href");
-    healthOrgId = Number(href!.split("/").pop());
+    await expect(tab.getByTestId("department-links").getByRole("link", { name: "市卫生健康委员会" })).toHaveAttribute("href", new RegExp(`/inquiries/${inquiryId}/meeting/departments/\\d+$`));
 
     // a second exchange by mouse, then reorder it above the first
     await tab.locator("#mt-questionerName").fill("赵朝阳");
@@ -184,6 +187,7 @@ test.describe("a meeting recorded live", () => {
   });
 
   test("members vote once each from a phone-sized page; the result appears only when staff close the vote", async ({ page, browser }) => {
+    const { inquiryId, segmentId } = await recordedMeeting();
     await login(page, "staff");
     await page.goto(`/inquiries/${inquiryId}/meeting/segments/${segmentId}`);
     await page.getByRole("button", { name: /对本项答复发起无记名测评/ }).click();
@@ -222,6 +226,7 @@ test.describe("a meeting recorded live", () => {
   });
 
   test("a department cannot edit the record; it proposes a correction to its answer, staff accept it, and another department cannot see the transcript", async ({ page, browser }) => {
+    const { inquiryId, segmentId, healthOrgId } = await recordedMeeting();
     const health = await signedIn(browser, "health");
     expect((await health.goto(`/inquiries/${inquiryId}/meeting`))?.status()).toBe(403);
     expect((await health.goto(`/inquiries/${inquiryId}/meeting/segments/${segmentId}`))?.status()).toBe(403);
@@ -267,6 +272,7 @@ test.describe("a meeting recorded live", () => {
   });
 
   test("a question not answered on the spot goes to the department as a written reply, which only it answers", async ({ page, browser }) => {
+    const { inquiryId, segmentId } = await recordedMeeting();
     await login(page, "staff");
     await page.goto(`/inquiries/${inquiryId}/meeting/segments/${segmentId}`);
     await page.getByRole("button", { name: "交书面答复" }).click();
@@ -287,6 +293,7 @@ test.describe("a meeting recorded live", () => {
   });
 
   test("staff publish the digest for anyone; withdrawn, it is not found again", async ({ page, browser }) => {
+    const { inquiryId, title, healthOrgId } = await recordedMeeting();
     const anonymous = await (await browser.newContext()).newPage();
     expect((await anonymous.goto(`/public/inquiries/${inquiryId}`))?.status()).toBe(404);
     await anonymous.goto("/public");
@@ -297,15 +304,20 @@ test.describe("a meeting recorded live", () => {
     await page.goto(`/inquiries/${inquiryId}/digest`);
     await expect(page.getByTestId("digest-status")).toHaveText("未发布");
     await page.getByText("编辑标题、导语、结语和收录内容").click();
-    await page.getByLabel("摘要标题").fill(`${title}摘要`);
+    // a title other than the default (「…摘要」, shown before any save): the preview changes only once the save has
+    // landed, and publishing before that would post the version the save replaces
+    const digestTitle = `${title}询问会摘要`;
+    await page.getByLabel("摘要标题").fill(digestTitle);
+    const saved = page.waitForResponse((r) => r.request().method() === "POST" && /\/digest(\.data)?$/.test(new URL(r.url()).pathname));
     await page.getByRole("button", { name: "保存摘要" }).click();
-    await expect(page.getByTestId("digest-title")).toHaveText(`${title}摘要`);
+    await saved;
+    await expect(page.getByTestId("digest-title")).toHaveText(digestTitle);
     await page.getByRole("button", { name: "公开发布" }).click();
     await expect(page.getByTestId("digest-status")).toContainText("已公开发布");
 
     await anonymous.goto("/public");
     await anonymous.getByRole("link", { name: title }).click();
-    await expect(anonymous.getByTestId("digest-title")).toHaveText(`${title}摘要`);
+    await expect(anonymous.getByTestId("digest-title")).toHaveText(digestTitle);
     await expect(anonymous.getByTestId("digest-keyword")).toHaveText(["基层医疗"]);
     await expect(anonymous.getByTestId("digest-exchange")).toHaveCount(2);
     const docx = await anonymous.request.get(`/inquiries/${inquiryId}/digest.docx`);
@@ -323,6 +335,7 @@ test.describe("a meeting recorded live", () => {
   });
 
   test("the next outline question is proposed with its questioner, department and keyword; 现场提问 is one key away", async ({ page }) => {
+    const { inquiryId, healthOrgId } = await recordedMeeting();
     const now = new Date().toISOString();
     const keywordId = await insert("insert into outline_keywords (inquiry_id, keyword, headline, position, created_at, updated_at) values (?, ?, ?, ?, ?, ?)", [
       inquiryId, "家庭医生", "签约一人履约一人", 1, now, now,

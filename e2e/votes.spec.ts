@@ -181,7 +181,9 @@ test("totals from the voting machine: checked against the roll, confirmed by a s
   const admin = await signedIn(browser, "admin");
   await admin.goto(voteUrl);
   await admin.getByRole("button", { name: "核对无误，确认结果" }).click();
-  await expect(admin.getByTestId("entry-state")).toContainText("已由");
+  // the confirmation itself (the entry line read "已由 刘静 … 录入" before it): closing before the confirmation
+  // has landed posts a stale version
+  await expect(admin.getByTestId("entry-state").locator("strong")).toContainText("确认");
   admin.once("dialog", (d) => void d.accept());
   await admin.getByRole("button", { name: "结束测评并公布结果" }).click();
   await expect(admin.getByTestId("vote-result")).toContainText("未通过");

@@ -7,5 +7,6 @@ export XUNWEN_UPLOAD_DIR="${XUNWEN_UPLOAD_DIR:-${XUNWEN_DB_PATH%.db}-uploads}"
 mkdir -p "$(dirname "$XUNWEN_DB_PATH")"
 rm -f "$XUNWEN_DB_PATH" "$XUNWEN_DB_PATH-wal" "$XUNWEN_DB_PATH-shm"
 rm -rf "$XUNWEN_UPLOAD_DIR"
-npx tsx db/cli/seed-demo.ts
+# node with the tsx loader: the same as `npx tsx`, without npx resolving the package first
+node --import tsx db/cli/seed-demo.ts
 exec node server.mjs

@@ -194,7 +194,8 @@ export default function LedgerPage() {
       ) : null}
 
       <h2>整改事项</h2>
-      <Form method="get" className="filters no-print" aria-label="筛选整改事项">
+      {/* keyed by the query: a link to other filters (清除筛选, a department, the waiting requests) remounts the fields with its values */}
+      <Form method="get" className="filters no-print" aria-label="筛选整改事项" key={location.search}>
         <div className="field">
           <label htmlFor="filter-department" className="field-label">单位（牵头或配合）</label>
           <select id="filter-department" name="department" defaultValue={filter.departmentId ?? ""}>

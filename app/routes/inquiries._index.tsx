@@ -51,7 +51,8 @@ export default function Inquiries() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" className="filters card" aria-label="筛选专题询问">
+      {/* keyed by the query: a link to other filters (清除筛选) remounts the fields with the values it names */}
+      <Form method="get" className="filters card" aria-label="筛选专题询问" key={location.search}>
         <div className="field">
           <label className="field-label" htmlFor="filter-stage">
             所处阶段
