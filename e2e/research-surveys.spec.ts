@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { writeFileSync } from "node:fs";
-import { execute, login, pdf, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
+import { execute, login, logout, pdf, shanghaiDate, signedIn, typeRichText, unique } from "./fixtures";
 
 /** Pre-inquiry research (会前调研) and delegated county surveys (委托调研), in the browser. */
 
@@ -349,9 +349,8 @@ test.describe("委托调研", () => {
     await expect(inbox.getByRole("heading", { name: /待办理的整改事项/ })).toBeVisible();
     await expect(inbox.getByRole("heading", { name: /本单位询问会记录/ })).toBeVisible();
     await expect(page.getByRole("heading", { name: /委托调研/ })).toHaveCount(0);
-    await page.getByRole("button", { name: "退出" }).click();
-    // wait for the sign-out to finish: its response clears the session cookie, which would otherwise race the next sign-in
-    await expect(page).toHaveURL(/\/login/);
+    // signed out before the next session is minted: the sign-out's response clears the session cookie
+    await logout(page);
     await login(page, "staff");
     await page.goto("/my");
     await expect(page).toHaveURL(/\/$/);
