@@ -7,6 +7,7 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
+import { dateContext, deadlineProblem } from "../history/dates.server";
 
 /** 委托调研: surveys delegated to county congresses, their reports, and the status rules between them. */
 export { DELEGATION_STATUS_LABELS } from "../labels";
@@ -49,9 +50,11 @@ export async function createSurveyRequest(
   input: { title: string; dueDate: string; brief: RichText; organizationIds: number[] },
   files: CheckedUpload[],
 ): Promise<Result> {
-  if (input.dueDate < todayInShanghai()) return { ok: false, field: "dueDate", message: "截止日期不能早于今天" };
   const orgIds = [...new Set(input.organizationIds)];
   return db.transaction().execute(async (trx) => {
+    // the one deadline rule: today in live work, the plan's approval in back-entry
+    const late = deadlineProblem(await dateContext(trx, inquiryId), "survey", input.dueDate);
+    if (late) return { ok: false, field: "dueDate", message: late };
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const gate = await requireApprovedPlan(trx, inquiryId, "survey");
