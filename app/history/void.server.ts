@@ -40,6 +40,14 @@ export function notVoided(alias: string, opts: { inquiry?: boolean } = {}): RawB
   return sql<SqlBool>`(${own} and ${liveInquiryOf(`${alias}.inquiry_id`)})`;
 }
 
+/**
+ * Where an inquiry id sits: an inquiry that is live work — neither voided nor a record of past work (补录).
+ * Reminders, overdue notices, the staff queue and chase-ups read only these (issue 13: no reminders for history).
+ */
+export function inLiveWork(inquiryIdColumn: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`not exists (select 1 from inquiries as wq where wq.id = ${sql.ref(inquiryIdColumn)} and (wq.voided_at is not null or wq.back_entry = 1))`;
+}
+
 /** A row referring to a rectification item by `itemIdColumn` whose item is live (progress reports, extensions …). */
 export function liveItemRef(itemIdColumn: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`exists (select 1 from rectification_items as vi where vi.id = ${sql.ref(itemIdColumn)} and vi.voided_at is null
