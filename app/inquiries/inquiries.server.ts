@@ -11,6 +11,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { dateInShanghai, nowIso } from "../utils/time";
 import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../history/dates.server";
 import { planGate } from "./plan-gate.server";
+import { notVoided } from "../history/void.server";
 
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
@@ -46,7 +47,8 @@ export interface InquiryFilter {
 
 export async function listInquiries(db: Kysely<Database>, filter: InquiryFilter) {
   if (filter.scope !== "all" && filter.scope.length === 0) return { rows: [], total: 0 };
-  let q = db.selectFrom("inquiries");
+  // voided inquiries leave the list (the 已作废 view lists them)
+  let q = db.selectFrom("inquiries").where(notVoided("inquiries", { inquiry: true }));
   if (filter.scope !== "all") q = q.where("id", "in", [...filter.scope]);
   if (filter.stage) q = q.where("stage", "=", filter.stage);
   if (filter.year) q = q.where("meeting_date", ">=", `${filter.year}-01-01`).where("meeting_date", "<=", `${filter.year}-12-31`);
@@ -67,6 +69,7 @@ export async function inquiryYears(db: Kysely<Database>): Promise<number[]> {
     .selectFrom("inquiries")
     .select(sql<string>`substr(meeting_date, 1, 4)`.as("year"))
     .where("meeting_date", "is not", null)
+    .where(notVoided("inquiries", { inquiry: true }))
     .distinct()
     .orderBy("year", "desc")
     .execute();
@@ -377,22 +380,20 @@ export async function planHistory(db: Kysely<Database>, inquiryId: number) {
 export async function stageSummary(db: Kysely<Database>, inquiryId: number) {
   const inquiry = await getInquiry(db, inquiryId);
   if (!inquiry) return null;
-  const count = async (table: "research_activities" | "research_findings" | "survey_delegations") =>
+  const count = async (table: "research_activities" | "research_findings") =>
     Number(
       (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where("inquiry_id", "=", inquiryId).executeTakeFirstOrThrow()).n,
     );
-  const [activities, findings, delegations] = await Promise.all([
-    count("research_activities"),
-    count("research_findings"),
-    count("survey_delegations"),
-  ]);
+  const [activities, findings] = await Promise.all([count("research_activities"), count("research_findings")]);
   const delegationStatus = await db
-    .selectFrom("survey_delegations")
+    .selectFrom("survey_delegations as d")
     .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
     .where("inquiry_id", "=", inquiryId)
+    .where(notVoided("d"))
     .groupBy("status")
     .execute();
   const byStatus = Object.fromEntries(delegationStatus.map((r) => [r.status, Number(r.n)])) as Record<string, number>;
+  const delegations = delegationStatus.reduce((n, r) => n + Number(r.n), 0);
   const currentIndex = STAGES.findIndex((s) => s.key === inquiry.stage);
   return {
     currentIndex,
