@@ -9,6 +9,7 @@ import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { addDays, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS } from "./labels";
 import { writeMeetingDate } from "../inquiries/inquiries.server";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
@@ -271,8 +272,9 @@ export async function remainingOutlineQuestions(db: DB | Trx, inquiryId: number)
       "q.questioner_role",
     ])
     .where("q.inquiry_id", "=", inquiryId)
+    .where(notVoided("q"))
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("meeting_segments as s").select("s.id").whereRef("s.outline_question_id", "=", "q.id"))),
+      not(exists(selectFrom("meeting_segments as s").select("s.id").whereRef("s.outline_question_id", "=", "q.id").where(notVoided("s")))),
     )
     .orderBy("k.position")
     .orderBy("k.id")
@@ -305,6 +307,8 @@ export async function loadRecord(db: DB | Trx, meetingId: number) {
     .selectAll("s")
     .select("o.name as department_name")
     .where("s.meeting_id", "=", meetingId)
+    // a voided exchange leaves the record, the digest and the Word document (the 已作废 view keeps it)
+    .where(notVoided("s"))
     .orderBy("s.position")
     .orderBy("s.id")
     .execute();

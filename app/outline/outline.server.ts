@@ -13,6 +13,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate, nowIso, todayInShanghai, dateInShanghai } from "../utils/time";
 import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 import {
   NAMED_QUESTIONER,
   OUTLINE_STATUS_LABELS,
@@ -244,6 +245,8 @@ export async function loadOutline(db: Kysely<Database> | Trx, inquiryId: number)
       "outline_questions.version",
     ])
     .where("outline_questions.inquiry_id", "=", inquiryId)
+    // a voided question leaves the outline, its versions to come and its Word export (issue 13)
+    .where(notVoided("outline_questions"))
     .orderBy("outline_questions.position")
     .orderBy("outline_questions.id")
     .execute();

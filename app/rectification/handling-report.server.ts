@@ -8,6 +8,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, type HandlingReportStatus } from "./labels";
 import { addMonths, type Result } from "./rectification.server";
 
@@ -387,6 +388,7 @@ export async function pendingHandlingReports(db: Db) {
     .select(["h.id", "h.inquiry_id", "h.round", "h.due_date", "h.status", "q.title as inquiry_title"])
     .where("h.status", "=", "pending")
     .where("q.stage", "!=", "closed")
+    .where(notVoided("q", { inquiry: true }))
     .orderBy("h.due_date")
     .execute();
   return rows.map((r) => ({ ...r, ...deadlineLight(r.due_date, today, HANDLING_REPORT_NEAR_DAYS) }));

@@ -8,6 +8,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 
 /** 委托调研: surveys delegated to county congresses, their reports, and the status rules between them. */
 export { DELEGATION_STATUS_LABELS } from "../labels";
@@ -124,6 +125,9 @@ const delegationColumns = [
   "survey_requests.due_date",
   "survey_requests.brief_html",
   "inquiries.title as inquiry_title",
+  "survey_delegations.voided_at",
+  "survey_delegations.void_reason",
+  "inquiries.voided_at as inquiry_voided_at",
 ] as const;
 
 function delegationQuery(db: Kysely<Database>) {
@@ -156,6 +160,7 @@ export async function listInquiryDelegations(db: Kysely<Database>, inquiryId: nu
     .execute();
   const delegations = await delegationQuery(db)
     .where("survey_delegations.inquiry_id", "=", inquiryId)
+    .where(notVoided("survey_delegations"))
     .orderBy("survey_delegations.request_id")
     .orderBy("organizations.sort_order")
     .execute();
@@ -167,6 +172,7 @@ export async function listCountyDelegations(db: Kysely<Database>, organizationId
   const today = todayInShanghai();
   const rows = await delegationQuery(db)
     .where("survey_delegations.organization_id", "=", organizationId)
+    .where(notVoided("survey_delegations"))
     .orderBy("survey_requests.due_date")
     .execute();
   return rows.map((d) => withLight(d, today));
