@@ -189,3 +189,29 @@ export async function listVoided(db: Db, inquiryId: number | null) {
   );
   return out.map((o) => ({ ...o, voidedByName: o.voidedBy ? names.get(o.voidedBy) ?? "" : "" })).sort((a, b) => b.voidedAt.localeCompare(a.voidedAt));
 }
+
+/** The live delegations, outline questions and exchanges of an inquiry, for the void form of the 已作废 view. */
+export async function voidableRecords(db: Db, inquiryId: number): Promise<{ kind: "delegation" | "question" | "segment"; id: number; title: string }[]> {
+  const delegations = await db
+    .selectFrom("survey_delegations as d")
+    .innerJoin("organizations as o", "o.id", "d.organization_id")
+    .innerJoin("survey_requests as r", "r.id", "d.request_id")
+    .select(["d.id", "o.name", "r.title"])
+    .where("d.inquiry_id", "=", inquiryId)
+    .where(notVoided("d"))
+    .orderBy("d.id")
+    .execute();
+  const questions = await db.selectFrom("outline_questions as q").select(["q.id", "q.text"]).where("q.inquiry_id", "=", inquiryId).where(notVoided("q")).orderBy("q.id").execute();
+  const segments = await db
+    .selectFrom("meeting_segments as s")
+    .select(["s.id", "s.kind", "s.keyword", "s.questioner_name"])
+    .where("s.inquiry_id", "=", inquiryId)
+    .where(notVoided("s"))
+    .orderBy("s.position")
+    .execute();
+  return [
+    ...delegations.map((d) => ({ kind: "delegation" as const, id: d.id, title: `${d.title}（${d.name}）` })),
+    ...questions.map((q) => ({ kind: "question" as const, id: q.id, title: q.text.slice(0, 60) })),
+    ...segments.map((s) => ({ kind: "segment" as const, id: s.id, title: [s.keyword, s.questioner_name].filter(Boolean).join(" · ") || `#${s.id}` })),
+  ];
+}
