@@ -56,6 +56,15 @@ export function readableInquiries(user: InquiryReader): "all" | readonly number[
   return [];
 }
 
+/**
+ * Correcting the record (issue 13): voiding (作废) an inquiry, item, delegation, outline question or exchange,
+ * undoing a 销号 or 结转, and registering or switching an inquiry to back-entry (补录). Staff and admin only;
+ * departments, counties and members get 403. The 已作废 view is theirs too.
+ */
+export function canCorrectRecord(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
 export function canManageInquiry(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
 }

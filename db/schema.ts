@@ -151,6 +151,12 @@ export interface InquiryTable {
   closing_record_json: Generated<string>;
   closing_record_text: Generated<string>;
   closing_record_html: Generated<string>;
+  /** 补录 (migration 0015): a record of past work; see app/history/dates.server.ts */
+  back_entry: Generated<number>;
+  /** 作废 (migration 0015): set once, with the reason; readers use app/history/void.server.ts */
+  voided_at: string | null;
+  voided_by: number | null;
+  void_reason: Generated<string>;
 }
 export type Inquiry = Selectable<InquiryTable>;
 export type PlanStatus = "draft" | "submitted" | "approved" | "rejected";
@@ -171,6 +177,8 @@ export interface PlanDecisionTable {
   plan_html: Generated<string>;
   actor_id: number | null;
   created_at: string;
+  /** 1 when the date was entered after the fact (补录, migration 0015) */
+  back_entered: Generated<number>;
 }
 
 export type AttachmentOwnerType =
@@ -251,6 +259,10 @@ export interface SurveyDelegationTable {
   draft_saved_at: string | null;
   submitted_at: string | null;
   accepted_at: string | null;
+  /** 作废 (migration 0015): set once, with the reason; readers use app/history/void.server.ts */
+  voided_at: string | null;
+  voided_by: number | null;
+  void_reason: Generated<string>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -292,6 +304,10 @@ export interface OutlineQuestionTable {
   questioner_role: Generated<string>;
   position: number;
   staff_notes: Generated<string>;
+  /** 作废 (migration 0015): set once, with the reason; readers use app/history/void.server.ts */
+  voided_at: string | null;
+  voided_by: number | null;
+  void_reason: Generated<string>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -411,6 +427,10 @@ export interface MeetingSegmentTable {
   questioner_name: Generated<string>;
   questioner_role: Generated<string>;
   department_id: number | null;
+  /** 作废 (migration 0015): set once, with the reason; readers use app/history/void.server.ts */
+  voided_at: string | null;
+  voided_by: number | null;
+  void_reason: Generated<string>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -591,6 +611,12 @@ export interface RectificationItemTable {
   closed_at: string | null;
   closed_by: number | null;
   closing_note: Generated<string>;
+  /** what an imported Excel row is (migration 0015); unique per inquiry among live items */
+  import_key: string | null;
+  /** 作废 (migration 0015): set once, with the reason; readers use app/history/void.server.ts */
+  voided_at: string | null;
+  voided_by: number | null;
+  void_reason: Generated<string>;
   version: Generated<number>;
   created_by: number | null;
   created_at: string;
@@ -637,6 +663,8 @@ export interface ItemEventTable {
   actor_id: number | null;
   actor_label: string;
   at: string;
+  /** 1 when `at` was entered after the fact (补录, migration 0015) */
+  back_entered: Generated<number>;
 }
 
 export interface HandlingReportTable {

@@ -136,6 +136,8 @@ test("an extension request and a closure request: in the queue, the bell and the
   await row.getByRole("link", { name: new RegExp(problem) }).click();
   await expect(page).toHaveURL(new RegExp(`${itemPath}$`));
   await page.getByTestId("review-closure").getByRole("button", { name: "同意销号" }).click();
+  // 销号 asks first (issue 13)
+  await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
   await expect(page.getByTestId("item-status-box")).toContainText("已销号");
   await page.goto("/queue?kind=closure");
   await expect(page.getByTestId(`queue-row-closure-${itemId}`)).toHaveCount(0);

@@ -121,6 +121,8 @@ test("an exchange becomes an item; lead and co-department report; extension, ret
 
   await staff.goto(itemPath);
   await staff.getByTestId("review-closure").getByRole("button", { name: "同意销号" }).click();
+  // 销号 asks first (issue 13)
+  await staff.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
   await expect(status(staff)).toContainText("已销号");
   await expect(staff.getByTestId("history")).toContainText("退回销号申请");
   await expect(staff.getByTestId("history")).toContainText("销号");

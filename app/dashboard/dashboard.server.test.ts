@@ -56,7 +56,7 @@ describe("staffDashboard", () => {
 
     // a status change through the domain function
     const v = (await getItem(w.t.db, item))!.version;
-    expect((await staffActOnItem(w.t.db, w.staff.actor, { itemId: item, version: v, action: "carry_over", comment: "结转" })).ok).toBe(true);
+    expect((await staffActOnItem(w.t.db, w.staff.actor, { itemId: item, version: v, confirmed: true, action: "carry_over", comment: "结转" })).ok).toBe(true);
     const afterCarry = await staffDashboard(w.t.db);
     expect(afterCarry).not.toBe(before);
     expect(rowOf(afterCarry, w.orgA)?.counts.carried_over).toBe(1);

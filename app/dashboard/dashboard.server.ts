@@ -1,3 +1,4 @@
+import { inLiveWork, liveInquiryOf, liveSegmentRef, notVoided } from "../history/void.server";
 import { shanghaiDateSql } from "../../db/dates";
 import { percentOf } from "../utils/percent";
 import { sql, type Kysely } from "kysely";
@@ -86,7 +87,12 @@ export async function staffDashboard(db: Kysely<Database>): Promise<StaffDashboa
 
 async function computeStaffDashboard(db: Kysely<Database>, today: string) {
   const warn = await getWarningDays(db);
-  const stageRows = await db.selectFrom("inquiries").select(["stage", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("stage").execute();
+  const stageRows = await db
+    .selectFrom("inquiries")
+    .select(["stage", (eb) => eb.fn.countAll<number>().as("n")])
+    .where(notVoided("inquiries", { inquiry: true }))
+    .groupBy("stage")
+    .execute();
   const byStage = STAGES.map((s) => ({ ...s, count: Number(stageRows.find((r) => r.stage === s.key)?.n ?? 0) }));
 
   const surveys = await db
@@ -95,6 +101,9 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .innerJoin("organizations as o", "o.id", "d.organization_id")
     .select(["d.id", "r.title", "r.due_date", "o.name"])
     .where("d.status", "in", ["pending", "returned"])
+    // deadlines of live work only: nothing is near or overdue in a voided record or in back-entered history
+    .where(notVoided("d"))
+    .where(inLiveWork("d.inquiry_id"))
     .where("r.due_date", "<=", sql<string>`date(${today}, '+${sql.raw(String(SURVEY_NEAR_DAYS))} days')`)
     .orderBy("r.due_date")
     .limit(50)
@@ -104,6 +113,8 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .innerJoin("organizations as o", "o.id", "w.department_id")
     .select(["w.id", "w.question_text", "w.due_date", "o.name"])
     .where("w.status", "=", "open")
+    .where(inLiveWork("w.inquiry_id"))
+    .where(liveSegmentRef("w.segment_id"))
     .where("w.due_date", "<=", sql<string>`date(${today}, '+7 days')`)
     .orderBy("w.due_date")
     .limit(50)
@@ -113,6 +124,8 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .innerJoin("organizations as o", "o.id", "i.lead_department_id")
     .select(["i.id", "i.number", "i.problem", "i.deadline", "o.name"])
     .where("i.status", "in", OPEN_ITEM_STATUSES)
+    .where(notVoided("i"))
+    .where(inLiveWork("i.inquiry_id"))
     .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
     .orderBy("i.deadline")
     .limit(50)
@@ -121,6 +134,8 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .selectFrom("rectification_items as i")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("i.status", "in", OPEN_ITEM_STATUSES)
+    .where(notVoided("i"))
+    .where(inLiveWork("i.inquiry_id"))
     .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
     .executeTakeFirstOrThrow();
   const reports = await db
@@ -128,6 +143,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .innerJoin("inquiries as q", "q.id", "h.inquiry_id")
     .select(["h.inquiry_id", "h.round", "h.due_date", "q.title"])
     .where("h.status", "=", "pending")
+    .where(inLiveWork("h.inquiry_id"))
     .where("h.due_date", "<=", sql<string>`date(${today}, '+15 days')`)
     .execute();
   const deadlines = keepUrgent([
@@ -149,6 +165,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
       sql<number>`sum(case when i.status = 'closed' and ${shanghaiDateSql("i.closed_at")} <= i.deadline then 1 else 0 end)`.as("on_time"),
       sql<number>`sum(case when i.status in ('todo','in_progress','closure_requested') and i.deadline < ${today} then 1 else 0 end)`.as("overdue"),
     ])
+    .where(notVoided("i"))
     .groupBy(["o.id", "o.name", "i.status"])
     .execute();
   const departments = new Map<number, { name: string; counts: Record<ItemStatus, number>; onTime: number; overdue: number }>();
@@ -182,6 +199,7 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
     .leftJoin("preparation_answers as a", "a.question_id", "q.id")
     .select(["q.id", "q.text", "q.inquiry_id", "i.title", "i.meeting_date", "a.status as answer_status"])
     .where("q.department_id", "=", org)
+    .where(notVoided("q"))
     .where("i.outline_issued_version_id", "is not", null)
     // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
     .where("i.stage", "in", PREPARATION_STAGES)
@@ -195,12 +213,15 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
     .select(["id", "question_text", "due_date"])
     .where("department_id", "=", org)
     .where("status", "=", "open")
+    .where(liveInquiryOf("written_replies.inquiry_id"))
+    .where(liveSegmentRef("written_replies.segment_id"))
     .orderBy("due_date")
     .execute();
   const items = await db
     .selectFrom("rectification_items as i")
     .select(["i.id", "i.number", "i.problem", "i.deadline", "i.status", "i.lead_department_id"])
     .where("i.status", "in", OPEN_ITEM_STATUSES)
+    .where(notVoided("i"))
     .where((eb) =>
       eb.or([
         eb("i.lead_department_id", "=", org),
@@ -229,6 +250,8 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
     .select(["v.id", "v.title", "v.method", "i.title as inquiry_title", "r.voted"])
     .where("v.status", "=", "open")
     .where("v.inquiry_id", "in", scope)
+    .where(notVoided("i", { inquiry: true }))
+    .where(liveSegmentRef("v.segment_id"))
     .orderBy("v.id", "desc")
     .execute();
   const inquiries = await db
@@ -236,6 +259,7 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
     .select(["id", "title", "meeting_date", "stage"])
     .where("stage", "!=", "closed" as InquiryStage)
     .where("id", "in", scope)
+    .where(notVoided("inquiries", { inquiry: true }))
     .orderBy("meeting_date", "desc")
     .limit(10)
     .execute();

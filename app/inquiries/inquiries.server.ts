@@ -8,8 +8,10 @@ import { requireUser, type CurrentUser } from "../auth/session.server";
 import { getDb } from "../db.server";
 import { forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
-import { nowIso } from "../utils/time";
+import { dateInShanghai, nowIso } from "../utils/time";
+import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../history/dates.server";
 import { planGate } from "./plan-gate.server";
+import { notVoided } from "../history/void.server";
 
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
@@ -30,6 +32,8 @@ export interface InquiryInput {
   legalBasis: string;
   notes: string;
   respondingOrganizationIds: number[];
+  /** 补录: a record of past work (app/history/dates.server.ts); unset leaves it as it is */
+  backEntry?: boolean;
 }
 
 export interface InquiryFilter {
@@ -43,7 +47,8 @@ export interface InquiryFilter {
 
 export async function listInquiries(db: Kysely<Database>, filter: InquiryFilter) {
   if (filter.scope !== "all" && filter.scope.length === 0) return { rows: [], total: 0 };
-  let q = db.selectFrom("inquiries");
+  // voided inquiries leave the list (the 已作废 view lists them)
+  let q = db.selectFrom("inquiries").where(notVoided("inquiries", { inquiry: true }));
   if (filter.scope !== "all") q = q.where("id", "in", [...filter.scope]);
   if (filter.stage) q = q.where("stage", "=", filter.stage);
   if (filter.year) q = q.where("meeting_date", ">=", `${filter.year}-01-01`).where("meeting_date", "<=", `${filter.year}-12-31`);
@@ -64,6 +69,7 @@ export async function inquiryYears(db: Kysely<Database>): Promise<number[]> {
     .selectFrom("inquiries")
     .select(sql<string>`substr(meeting_date, 1, 4)`.as("year"))
     .where("meeting_date", "is not", null)
+    .where(notVoided("inquiries", { inquiry: true }))
     .distinct()
     .orderBy("year", "desc")
     .execute();
@@ -131,6 +137,7 @@ export async function createInquiry(db: Kysely<Database>, actor: Actor, input: I
         meeting_date: input.meetingDate,
         legal_basis: input.legalBasis,
         notes: input.notes,
+        back_entry: input.backEntry ? 1 : 0,
         created_by: actor.id,
         created_at: now,
         updated_at: now,
@@ -144,7 +151,7 @@ export async function createInquiry(db: Kysely<Database>, actor: Actor, input: I
       action: "inquiry.create",
       entityType: "inquiry",
       entityId: row.id,
-      summary: `新建专题询问「${input.title}」`,
+      summary: `新建专题询问「${input.title}」${input.backEntry ? "（补录）" : ""}`,
       after: input,
     });
     return { ok: true, id: row.id };
@@ -171,6 +178,7 @@ export async function updateInquiry(db: Kysely<Database>, actor: Actor, id: numb
         organizing_body: input.organizingBody,
         legal_basis: input.legalBasis,
         notes: input.notes,
+        ...(input.backEntry === undefined ? {} : { back_entry: input.backEntry ? 1 : 0 }),
         updated_at: nowIso(),
       })
       .where("id", "=", id)
@@ -187,7 +195,7 @@ export async function updateInquiry(db: Kysely<Database>, actor: Actor, id: numb
       action: "inquiry.update",
       entityType: "inquiry",
       entityId: id,
-      summary: `修改专题询问「${input.title}」的基本信息`,
+      summary: `修改专题询问「${input.title}」的基本信息${input.backEntry !== undefined && input.backEntry !== (before.back_entry === 1) ? (input.backEntry ? "，转为补录（录入已开展的工作）" : "，补录结束，转为日常工作") : ""}`,
       before: {
         title: before.title,
         topic: before.topic,
@@ -197,6 +205,7 @@ export async function updateInquiry(db: Kysely<Database>, actor: Actor, id: numb
         meetingDate: before.meeting_date,
         legalBasis: before.legal_basis,
         notes: before.notes,
+        backEntry: before.back_entry === 1,
         respondingOrganizationIds: beforeOrgs,
       },
       after: input,
@@ -251,7 +260,11 @@ export function nextPlanStatus(current: PlanStatus, action: "submit" | "approve"
   return action === "approve" ? "approved" : "rejected";
 }
 
-export async function submitPlan(db: Kysely<Database>, actor: Actor, input: { id: number; version: number }): Promise<Result> {
+/**
+ * 提请主任会议审议. Stamped now in live work; in back-entry the real date of the submission is required (`on`,
+ * app/history/dates.server.ts stampFor), not later than today, and is marked as back-entered.
+ */
+export async function submitPlan(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; on?: string }): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
@@ -259,19 +272,30 @@ export async function submitPlan(db: Kysely<Database>, actor: Actor, input: { id
     const next = nextPlanStatus(before.plan_status, "submit");
     if (!next) return { ok: false, field: "_form", message: `工作方案当前状态为「${PLAN_STATUS_LABELS[before.plan_status]}」，不能提请审议` };
     if (!before.plan_text) return { ok: false, field: "_form", message: "请先填写工作方案再提请主任会议审议" };
+    const stamp = stampFor(await dateContext(trx, input.id), input.on, "提请审议日期");
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
     const now = nowIso();
     await trx.updateTable("inquiries").set({ plan_status: next, version: before.version + 1, updated_at: now }).where("id", "=", input.id).execute();
     await trx
       .insertInto("plan_decisions")
-      .values({ inquiry_id: input.id, action: "submitted", decided_on: null, note: "", plan_html: before.plan_html, actor_id: actor.id, created_at: now })
+      .values({
+        inquiry_id: input.id,
+        action: "submitted",
+        decided_on: stamp.backEntered ? dateInShanghai(stamp.at) : null,
+        note: "",
+        plan_html: before.plan_html,
+        actor_id: actor.id,
+        created_at: stamp.at,
+        back_entered: stamp.backEntered ? 1 : 0,
+      })
       .execute();
     await recordAudit(trx, actor, {
       action: "inquiry.plan_submit",
       entityType: "inquiry",
       entityId: input.id,
-      summary: `「${before.title}」工作方案提请主任会议审议`,
+      summary: `${stamp.backEntered ? BACK_ENTRY_MARK : ""}「${before.title}」工作方案提请主任会议审议${stamp.backEntered ? `（${dateInShanghai(stamp.at)}）` : ""}`,
       before: { plan_status: before.plan_status },
-      after: { plan_status: next },
+      after: { plan_status: next, ...(stamp.backEntered ? { backEntered: true, on: dateInShanghai(stamp.at) } : {}) },
     });
     return { ok: true, id: input.id };
   });
@@ -289,6 +313,17 @@ export async function recordPlanDecision(
     const next = nextPlanStatus(before.plan_status, input.decision);
     if (!next) return { ok: false, field: "_form", message: "工作方案尚未提请主任会议审议，不能记录审议结果" };
     if (input.decision === "reject" && !input.note) return { ok: false, field: "note", message: "驳回时请填写主任会议的意见" };
+    // a decision may not precede its submission (back-entry: the inquiry's own dates; app/history/dates.server.ts)
+    const ctx = await dateContext(trx, input.id);
+    const submitted = await trx
+      .selectFrom("plan_decisions")
+      .select("created_at")
+      .where("inquiry_id", "=", input.id)
+      .where("action", "=", "submitted")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    const late = decisionDateProblem(ctx, input.decidedOn, "审议日期", submitted?.created_at);
+    if (late) return { ok: false, field: "decidedOn", message: late };
     const now = nowIso();
     await trx
       .updateTable("inquiries")
@@ -305,13 +340,14 @@ export async function recordPlanDecision(
         plan_html: before.plan_html,
         actor_id: actor.id,
         created_at: now,
+        back_entered: ctx.backEntry ? 1 : 0,
       })
       .execute();
     await recordAudit(trx, actor, {
       action: next === "approved" ? "inquiry.plan_approve" : "inquiry.plan_reject",
       entityType: "inquiry",
       entityId: input.id,
-      summary: `记录主任会议${next === "approved" ? "批准" : "驳回"}「${before.title}」工作方案（${input.decidedOn}）`,
+      summary: `${ctx.backEntry ? BACK_ENTRY_MARK : ""}记录主任会议${next === "approved" ? "批准" : "驳回"}「${before.title}」工作方案（${input.decidedOn}）`,
       before: { plan_status: before.plan_status },
       after: { plan_status: next, note: input.note },
     });
@@ -332,6 +368,7 @@ export async function planHistory(db: Kysely<Database>, inquiryId: number) {
       "plan_decisions.note",
       "plan_decisions.plan_html",
       "plan_decisions.created_at",
+      "plan_decisions.back_entered",
       "users.display_name as actor_name",
     ])
     .where("plan_decisions.inquiry_id", "=", inquiryId)
@@ -343,22 +380,20 @@ export async function planHistory(db: Kysely<Database>, inquiryId: number) {
 export async function stageSummary(db: Kysely<Database>, inquiryId: number) {
   const inquiry = await getInquiry(db, inquiryId);
   if (!inquiry) return null;
-  const count = async (table: "research_activities" | "research_findings" | "survey_delegations") =>
+  const count = async (table: "research_activities" | "research_findings") =>
     Number(
       (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where("inquiry_id", "=", inquiryId).executeTakeFirstOrThrow()).n,
     );
-  const [activities, findings, delegations] = await Promise.all([
-    count("research_activities"),
-    count("research_findings"),
-    count("survey_delegations"),
-  ]);
+  const [activities, findings] = await Promise.all([count("research_activities"), count("research_findings")]);
   const delegationStatus = await db
-    .selectFrom("survey_delegations")
+    .selectFrom("survey_delegations as d")
     .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
     .where("inquiry_id", "=", inquiryId)
+    .where(notVoided("d"))
     .groupBy("status")
     .execute();
   const byStatus = Object.fromEntries(delegationStatus.map((r) => [r.status, Number(r.n)])) as Record<string, number>;
+  const delegations = delegationStatus.reduce((n, r) => n + Number(r.n), 0);
   const currentIndex = STAGES.findIndex((s) => s.key === inquiry.stage);
   return {
     currentIndex,

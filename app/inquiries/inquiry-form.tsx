@@ -53,6 +53,8 @@ const shape = {
   ),
   legalBasis: optional("法律依据", INQUIRY_LIMITS.legalBasis),
   notes: optional("备注", INQUIRY_LIMITS.notes),
+  // 补录 (issue 13): a record of past work; a box that is not ticked posts nothing
+  backEntry: z.preprocess((v) => v === "1", z.boolean()),
 };
 
 export const InquiryCreateSchema = z.object(shape);
@@ -70,6 +72,7 @@ export interface InquiryDefaults {
   legalBasis: string;
   notes: string;
   respondingOrganizationIds: number[];
+  backEntry?: boolean;
 }
 
 export interface InquiryFormOptions {
@@ -152,6 +155,13 @@ export function InquiryFields({ feedback, options, defaults }: { feedback?: Form
       </CheckboxGroup>
       <TextField name="legalBasis" label="法律依据" feedback={feedback} defaultValue={defaults.legalBasis} maxLength={INQUIRY_LIMITS.legalBasis} />
       <TextAreaField name="notes" label="备注" feedback={feedback} defaultValue={defaults.notes} maxLength={INQUIRY_LIMITS.notes} />
+      <div className="field" data-testid="back-entry-field">
+        <label className="inq-org">
+          <input type="checkbox" name="backEntry" value="1" defaultChecked={feedback?.values ? feedback.values.backEntry === "1" : Boolean(defaults.backEntry)} />
+          补录：本专题询问是已开展工作的记录
+        </label>
+        <p className="field-hint">补录时，提请审议、审议、下发、报送、销号等环节按实际日期录入，期限可早于今天（但不能早于询问会等本询问自身的日期），不发送提醒和催办。历史工作录入完毕后可取消勾选，转为日常工作。</p>
+      </div>
     </>
   );
 }

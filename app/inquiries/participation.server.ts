@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { liveInquiryOf, notVoided } from "../history/void.server";
 
 /**
  * The inquiries a member or deputy (role `member`) takes part in — the rule of docs/decisions/0031-member-inquiry-scope.md:
@@ -17,8 +18,10 @@ export async function memberInquiryIds(db: Kysely<Database>, member: { id: numbe
     .selectFrom("outline_questions")
     .select("inquiry_id")
     .where("questioner_user_id", "=", member.id)
-    .union(db.selectFrom("meeting_segments").select("inquiry_id").where("questioner_user_id", "=", member.id))
-    .union(db.selectFrom("outline_proposals").select("inquiry_id").where("member_id", "=", member.id))
+    // voided questions and exchanges, and voided inquiries, make no one a participant (issue 13)
+    .where(notVoided("outline_questions"))
+    .union(db.selectFrom("meeting_segments").select("inquiry_id").where("questioner_user_id", "=", member.id).where(notVoided("meeting_segments")))
+    .union(db.selectFrom("outline_proposals").select("inquiry_id").where("member_id", "=", member.id).where(liveInquiryOf("outline_proposals.inquiry_id")))
     .union(
       // on a vote's roll (the voting roll copies the 组成人员 when the vote opens; secret votes keep no ballot
       // row, so the roll, not the ballots, says who takes part)
@@ -26,7 +29,8 @@ export async function memberInquiryIds(db: Kysely<Database>, member: { id: numbe
         .selectFrom("vote_roll as r")
         .innerJoin("votes as v", "v.id", "r.vote_id")
         .select("v.inquiry_id")
-        .where("r.user_id", "=", member.id),
+        .where("r.user_id", "=", member.id)
+        .where(liveInquiryOf("v.inquiry_id")),
     )
     .union(
       db
@@ -34,7 +38,8 @@ export async function memberInquiryIds(db: Kysely<Database>, member: { id: numbe
         .innerJoin("organizations as o", "o.name", "i.organizing_body")
         .select("i.id as inquiry_id")
         .where("o.id", "=", member.organizationId ?? -1)
-        .where("o.kind", "=", "congress_office"),
+        .where("o.kind", "=", "congress_office")
+        .where(notVoided("i", { inquiry: true })),
     )
     .execute();
   return rows.map((r) => r.inquiry_id).sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { notVoided } from "../history/void.server";
 import { advanceStage } from "../inquiries/inquiries.server";
 import type { Kysely } from "kysely";
 import type { Database, SegmentKind } from "../../db/schema";
@@ -71,7 +72,7 @@ export function parseKinds(json: string): SegmentKind[] {
 
 /** The digest as it would be published now (whether or not it is). */
 export async function buildDigest(db: DB, inquiryId: number): Promise<Digest | undefined> {
-  const inquiry = await db.selectFrom("inquiries").select(["id", "title", "congress"]).where("id", "=", inquiryId).executeTakeFirst();
+  const inquiry = await db.selectFrom("inquiries").select(["id", "title", "congress"]).where("id", "=", inquiryId).where(notVoided("inquiries", { inquiry: true })).executeTakeFirst();
   if (!inquiry) return undefined;
   const meeting = await getMeetingByInquiry(db, inquiryId);
   if (!meeting) return undefined;
@@ -148,6 +149,7 @@ export async function listPublishedDigests(db: DB) {
     .innerJoin("inquiries as i", "i.id", "m.inquiry_id")
     .select(["i.id as inquiry_id", "i.title as inquiry_title", "i.congress", "m.meeting_date", "m.digest_title", "m.digest_published_at"])
     .where("m.digest_published_at", "is not", null)
+    .where(notVoided("i", { inquiry: true }))
     .orderBy("m.meeting_date", "desc")
     .orderBy("i.id", "desc")
     .execute();

@@ -8,6 +8,8 @@ import { recordAudit, type Actor } from "../audit.server";
 import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { addDays, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { dateContext, deadlineProblem } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS } from "./labels";
 import { writeMeetingDate } from "../inquiries/inquiries.server";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
@@ -270,8 +272,9 @@ export async function remainingOutlineQuestions(db: DB | Trx, inquiryId: number)
       "q.questioner_role",
     ])
     .where("q.inquiry_id", "=", inquiryId)
+    .where(notVoided("q"))
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("meeting_segments as s").select("s.id").whereRef("s.outline_question_id", "=", "q.id"))),
+      not(exists(selectFrom("meeting_segments as s").select("s.id").whereRef("s.outline_question_id", "=", "q.id").where(notVoided("s")))),
     )
     .orderBy("k.position")
     .orderBy("k.id")
@@ -304,6 +307,8 @@ export async function loadRecord(db: DB | Trx, meetingId: number) {
     .selectAll("s")
     .select("o.name as department_name")
     .where("s.meeting_id", "=", meetingId)
+    // a voided exchange leaves the record, the digest and the Word document (the 已作废 view keeps it)
+    .where(notVoided("s"))
     .orderBy("s.position")
     .orderBy("s.id")
     .execute();
@@ -1022,8 +1027,9 @@ export async function createWrittenReply(
   today: string = todayInShanghai(),
 ): Promise<Result> {
   if (!input.questionText.trim()) return { ok: false, field: "questionText", message: "请填写需要书面答复的问题" };
-  if (!isCalendarDate(input.dueDate)) return { ok: false, field: "dueDate", message: "答复期限格式不正确，请按“年-月-日”填写" };
-  if (input.dueDate < today) return { ok: false, field: "dueDate", message: "答复期限不能早于今天" };
+  // the one deadline rule: today in live work, the meeting date in back-entry
+  const late = deadlineProblem(await dateContext(db, input.inquiryId, today), "written_reply", input.dueDate);
+  if (late) return { ok: false, field: "dueDate", message: late };
   if (!(await isRespondingKind(db, input.departmentId))) return { ok: false, field: "departmentId", message: "请选择答复部门" };
   return db.transaction().execute(async (trx): Promise<Result> => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", input.inquiryId).executeTakeFirst();

@@ -1,3 +1,4 @@
+import { notVoided } from "../history/void.server";
 import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
@@ -31,7 +32,7 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
       eb("s.department_id", "=", orgId),
       eb("s.id", "in", eb.selectFrom("meeting_turns").select("segment_id").where("organization_id", "=", orgId)),
     ]);
-  const meetingsOfDepartment = db.selectFrom("meeting_segments as s").select("s.meeting_id").where("s.kind", "=", "exchange").where(answeredByDepartment);
+  const meetingsOfDepartment = db.selectFrom("meeting_segments as s").select("s.meeting_id").where("s.kind", "=", "exchange").where(notVoided("s")).where(answeredByDepartment);
   // the most recent ones by the meetings' date index; details and exchange counts only for those
   const recent = await db
     .selectFrom("meetings as m")
@@ -48,6 +49,7 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
         .select(["s.meeting_id", (eb) => eb.fn.countAll<number>().as("n")])
         .where("s.kind", "=", "exchange")
         .where("s.meeting_id", "in", recent.map((r) => r.meeting_id))
+        .where(notVoided("s"))
         .where(answeredByDepartment)
         .groupBy("s.meeting_id")
         .execute()

@@ -1,3 +1,4 @@
+import { inLiveWork } from "../history/void.server";
 import type { Kysely, Transaction } from "kysely";
 import { inquiryManagerIds } from "../policy.server";
 import type { Database } from "../../db/schema";
@@ -74,6 +75,9 @@ async function insertFor(trx: Transaction<Database>, userIds: number[], n: NewNo
  * transaction that makes the change, once per account and key. Returns how many were created.
  */
 export async function notifyManagers(trx: Transaction<Database>, inquiryId: number, n: NewNotification): Promise<number> {
+  // a record of past work (补录) or a voided inquiry notifies no one (issue 13)
+  const live = await trx.selectFrom("inquiries").select("id").where("id", "=", inquiryId).where(inLiveWork("inquiries.id")).executeTakeFirst();
+  if (!live) return 0;
   return insertFor(trx, await inquiryManagerIds(trx, inquiryId), n);
 }
 

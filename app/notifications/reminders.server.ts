@@ -5,6 +5,7 @@ import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { addDays, getWarningDays } from "../rectification/rectification.server";
 import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
+import { inLiveWork, liveSegmentRef, notVoided } from "../history/void.server";
 import { notifyManagers } from "./notifications.server";
 
 /**
@@ -29,22 +30,29 @@ async function openDeadlines(db: Kysely<Database>): Promise<OpenDeadline[]> {
     .innerJoin("survey_requests", "survey_requests.id", "survey_delegations.request_id")
     .select(["survey_delegations.id", "survey_delegations.organization_id", "survey_requests.due_date", "survey_requests.title"])
     .where("survey_delegations.status", "in", ["pending", "returned"])
+    .where(notVoided("survey_delegations"))
+    .where(inLiveWork("survey_delegations.inquiry_id"))
     .execute();
   const replies = await db
     .selectFrom("written_replies")
     .select(["id", "department_id", "due_date", "question_text"])
     .where("status", "=", "open")
+    .where(inLiveWork("written_replies.inquiry_id"))
+    .where(liveSegmentRef("written_replies.segment_id"))
     .execute();
   const items = await db
     .selectFrom("rectification_items")
     .select(["id", "lead_department_id", "deadline", "problem", "number"])
     .where("status", "in", OPEN_ITEM_STATUSES)
+    .where(notVoided("rectification_items"))
+    .where(inLiveWork("rectification_items.inquiry_id"))
     .execute();
   const reports = await db
     .selectFrom("handling_reports")
     .innerJoin("inquiries", "inquiries.id", "handling_reports.inquiry_id")
     .select(["handling_reports.id", "handling_reports.inquiry_id", "handling_reports.due_date", "inquiries.title"])
     .where("handling_reports.status", "=", "pending")
+    .where(inLiveWork("handling_reports.inquiry_id"))
     .execute();
   const governments = await db.selectFrom("organizations").select("id").where("kind", "=", "government").where("active", "=", 1).execute();
   return [
@@ -93,6 +101,8 @@ async function remindManagers(trx: Transaction<Database>, today: string): Promis
     .select(["i.id", "i.inquiry_id", "i.number", "i.problem", "i.deadline", "o.name"])
     .where("i.status", "in", OPEN_ITEM_STATUSES)
     .where("q.stage", "!=", "closed")
+    .where(notVoided("i"))
+    .where(inLiveWork("i.inquiry_id"))
     .where("i.deadline", "<=", addDays(today, warn))
     .execute();
   const surveys = await trx
@@ -103,6 +113,8 @@ async function remindManagers(trx: Transaction<Database>, today: string): Promis
     .select(["d.id", "d.inquiry_id", "r.title", "r.due_date", "o.name"])
     .where("d.status", "in", ["pending", "returned"])
     .where("q.stage", "!=", "closed")
+    .where(notVoided("d"))
+    .where(inLiveWork("d.inquiry_id"))
     .where("r.due_date", "<=", addDays(today, SURVEY_NEAR_DAYS))
     .execute();
   const lit = (due: string) => (daysBetween(today, due) < 0 ? "red" : "yellow");

@@ -1,3 +1,4 @@
+import { notVoided } from "../history/void.server";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
@@ -15,6 +16,7 @@ export async function loadMyOutlineQuestions(db: Kysely<Database>, user: Pick<Cu
     .selectFrom("inquiries")
     .select(["id", "stage", "meeting_date"])
     .where("outline_issued_version_id", "is not", null)
+    .where(notVoided("inquiries", { inquiry: true }))
     .orderBy("meeting_date", "desc")
     .orderBy("id", "desc")
     .execute();
@@ -58,6 +60,7 @@ export async function loadMemberOutlineHome(db: Kysely<Database>, user: Pick<Cur
     .select(["id", "title", "meeting_date", "outline_status", "stage"])
     .where("stage", "in", ["plan", "research", "outline"])
     .where("id", "in", scope)
+    .where(notVoided("inquiries", { inquiry: true }))
     .orderBy("id", "desc")
     .execute();
   const open = inquiries.filter((i) => proposalsOpen(i.outline_status)).map((i) => ({ id: i.id, title: i.title, meeting_date: i.meeting_date }));

@@ -12,6 +12,8 @@ import { canReadWholeOutline, forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate, nowIso, todayInShanghai, dateInShanghai } from "../utils/time";
+import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 import {
   NAMED_QUESTIONER,
   OUTLINE_STATUS_LABELS,
@@ -243,6 +245,8 @@ export async function loadOutline(db: Kysely<Database> | Trx, inquiryId: number)
       "outline_questions.version",
     ])
     .where("outline_questions.inquiry_id", "=", inquiryId)
+    // a voided question leaves the outline, its versions to come and its Word export (issue 13)
+    .where(notVoided("outline_questions"))
     .orderBy("outline_questions.position")
     .orderBy("outline_questions.id")
     .execute();
@@ -933,8 +937,11 @@ export async function relocateQuestion(db: Kysely<Database>, actor: Actor, input
 // Versions: submit, the council's decision, issue, reopen
 // ---------------------------------------------------------------------------------------------------------
 
-export async function submitOutline(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; revision: number }): Promise<Result> {
+/** 提请审定: stamped now, or in back-entry on the real date staff enter (`on`; app/history/dates.server.ts). */
+export async function submitOutline(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; revision: number; on?: string }): Promise<Result> {
   return outlineChange(db, { ...input, action: "submit" }, async (trx, head) => {
+    const stamp = stampFor(await dateContext(trx, head.id), input.on, "提请审定日期");
+    if (!stamp.ok) refuse("on", stamp.message);
     const outline = await loadOutline(trx, head.id);
     const count = outline.reduce((n, k) => n + k.questions.length, 0);
     if (count === 0) refuse("_form", "询问提纲中还没有问题，不能提请审定");
@@ -950,7 +957,7 @@ export async function submitOutline(db: Kysely<Database>, actor: Actor, input: {
         status: "submitted",
         snapshot_json: JSON.stringify(snapshotOf(outline)),
         submitted_by: actor.id,
-        submitted_at: nowIso(),
+        submitted_at: stamp.at,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -959,9 +966,9 @@ export async function submitOutline(db: Kysely<Database>, actor: Actor, input: {
       action: "outline.submit",
       entityType: "outline",
       entityId: head.id,
-      summary: `「${head.title}」询问提纲第 ${number} 版提请主任会议审定（${outline.length} 个关键词，${count} 个问题）`,
+      summary: `${stamp.backEntered ? BACK_ENTRY_MARK : ""}「${head.title}」询问提纲第 ${number} 版提请主任会议审定（${outline.length} 个关键词，${count} 个问题）${stamp.backEntered ? `（${dateInShanghai(stamp.at)}）` : ""}`,
       before: { outline_status: head.outline_status },
-      after: { outline_status: "submitted", version: number },
+      after: { outline_status: "submitted", version: number, ...(stamp.backEntered ? { backEntered: true, on: dateInShanghai(stamp.at) } : {}) },
     });
     return row.id;
   });
@@ -974,7 +981,6 @@ export async function decideOutline(
 ): Promise<Result> {
   return outlineChange(db, { ...input, action: input.decision }, async (trx, head) => {
     if (!isCalendarDate(input.decidedOn)) refuse("decidedOn", "请填写有效的审定日期");
-    if (input.decidedOn > todayInShanghai()) refuse("decidedOn", "审定日期不能晚于今天");
     if (input.decision === "reject" && !input.note.trim()) refuse("note", "退回时请填写主任会议的意见");
     const version = await trx
       .selectFrom("outline_versions")
@@ -984,6 +990,9 @@ export async function decideOutline(
       .orderBy("number", "desc")
       .executeTakeFirst();
     if (!version) refuse("_form", "没有待审定的提纲版本");
+    // not later than today; in back-entry not before the submission it decides on (app/history/dates.server.ts)
+    const late = decisionDateProblem(await dateContext(trx, head.id), input.decidedOn, "审定日期", version.submitted_at);
+    if (late) refuse("decidedOn", late);
     const status = input.decision === "approve" ? "approved" : "rejected";
     await trx
       .updateTable("outline_versions")
@@ -1003,7 +1012,8 @@ export async function decideOutline(
   });
 }
 
-export async function issueOutline(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; revision: number }): Promise<Result> {
+/** 下发应询部门: stamped now, or in back-entry on the real date (`on`), not before the council's approval. */
+export async function issueOutline(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; revision: number; on?: string }): Promise<Result> {
   return outlineChange(db, { ...input, action: "issue" }, async (trx, head) => {
     const version = await trx
       .selectFrom("outline_versions")
@@ -1024,15 +1034,16 @@ export async function issueOutline(db: Kysely<Database>, actor: Actor, input: { 
         }
       }
     }
-    const now = nowIso();
-    await trx.updateTable("outline_versions").set({ issued_at: now, issued_by: actor.id }).where("id", "=", version.id).execute();
+    const stamp = stampFor(await dateContext(trx, head.id), input.on, "下发日期", { date: version.decided_on, label: "审定日期" });
+    if (!stamp.ok) refuse("on", stamp.message);
+    await trx.updateTable("outline_versions").set({ issued_at: stamp.at, issued_by: actor.id }).where("id", "=", version.id).execute();
     await trx.updateTable("inquiries").set({ outline_status: "issued", outline_issued_version_id: version.id }).where("id", "=", head.id).execute();
     const departments = [...new Set(snapshot.keywords.flatMap((k) => k.questions.map((q) => q.departmentName)))];
     await recordAudit(trx, actor, {
       action: "outline.issue",
       entityType: "outline",
       entityId: head.id,
-      summary: `「${head.title}」询问提纲第 ${version.number} 版下发应询部门（${departments.join("、")}）`,
+      summary: `${stamp.backEntered ? BACK_ENTRY_MARK : ""}「${head.title}」询问提纲第 ${version.number} 版下发应询部门（${departments.join("、")}）${stamp.backEntered ? `（${dateInShanghai(stamp.at)}）` : ""}`,
       before: { outline_status: head.outline_status, issued_version_id: head.outline_issued_version_id },
       after: { outline_status: "issued", issued_version_id: version.id, version: version.number, departments },
     });

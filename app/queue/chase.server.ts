@@ -1,3 +1,4 @@
+import { inLiveWork, notVoided } from "../history/void.server";
 import type { Kysely, Transaction } from "kysely";
 import type { ChaseTargetType, Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -43,13 +44,15 @@ const MAX_NOTE = 500;
 /** What a chase-up of the target would be about: its inquiry, responsible organisation, deadline and light. */
 export async function chaseSubject(db: Db, target: ChaseTarget, today = todayInShanghai()): Promise<ChaseSubject | null> {
   const inquiryOf = (id: number) =>
-    db.selectFrom("inquiries").select(["id", "title", "congress", "organizing_body", "created_by", "stage"]).where("id", "=", id).executeTakeFirst();
+    // no chase-up for a record of past work (补录) or a voided inquiry (issue 13)
+    db.selectFrom("inquiries").select(["id", "title", "congress", "organizing_body", "created_by", "stage"]).where("id", "=", id).where(inLiveWork("inquiries.id")).executeTakeFirst();
   if (target.type === "item") {
     const i = await db
       .selectFrom("rectification_items as i")
       .innerJoin("organizations as o", "o.id", "i.lead_department_id")
       .select(["i.inquiry_id", "i.number", "i.problem", "i.deadline", "i.status", "i.lead_department_id", "o.name"])
       .where("i.id", "=", target.id)
+      .where(notVoided("i"))
       .executeTakeFirst();
     const inquiry = i && (await inquiryOf(i.inquiry_id));
     if (!i || !inquiry) return null;

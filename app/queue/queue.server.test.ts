@@ -174,7 +174,7 @@ describe("the staff queue (待我办理)", () => {
     const ext = await db.selectFrom("deadline_extensions").select("id").where("item_id", "=", made.itemX).executeTakeFirstOrThrow();
     ok(await decideExtension(db, manager.actor, { extensionId: ext.id, decision: "approve", note: "" }));
     const version = (await db.selectFrom("rectification_items").select("version").where("id", "=", made.itemC).executeTakeFirstOrThrow()).version;
-    ok(await staffActOnItem(db, manager.actor, { itemId: made.itemC, version, action: "close", comment: "" }));
+    ok(await staffActOnItem(db, manager.actor, { itemId: made.itemC, version, confirmed: true, action: "close", comment: "" }));
     ok(await closeVote(db, manager.actor, made.vote));
     // the totals are confirmed by another staff account (then the vote is ready, and is closed); the re-report is recorded
     const machineVersion = (await db.selectFrom("votes").select("version").where("id", "=", made.machine).executeTakeFirstOrThrow()).version;

@@ -4,6 +4,7 @@ import type { CurrentUser } from "../auth/session.server";
 import { PREPARATION_STAGES } from "../outline/outline.server";
 import { voteReadySql } from "../meeting/votes.server";
 import { managedInquiryCondition } from "../policy.server";
+import { inLiveWork, liveQuestionRef, notVoided } from "../history/void.server";
 import { daysBetween, shanghaiDayStartIso, todayInShanghai } from "../utils/time";
 import { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind, type QueueRow } from "./labels";
 
@@ -72,7 +73,7 @@ const ITEM_TITLE = sql<string>`'第 ' || i.number || ' 项：' || substr(i.probl
 
 const KIND_SPECS: Record<QueueKind, KindSpec> = {
   survey_report: {
-    waiting: (db) => db.selectFrom("survey_delegations as d").innerJoin("inquiries", "inquiries.id", "d.inquiry_id").where("d.status", "=", "submitted"),
+    waiting: (db) => db.selectFrom("survey_delegations as d").innerJoin("inquiries", "inquiries.id", "d.inquiry_id").where("d.status", "=", "submitted").where(notVoided("d")),
     record: "d.id",
     since: "d.submitted_at",
     shown: (q) =>
@@ -88,6 +89,7 @@ const KIND_SPECS: Record<QueueKind, KindSpec> = {
         .innerJoin("inquiries", "inquiries.id", "a.inquiry_id")
         .where("a.status", "=", "submitted")
         .where("a.read_at", "is", null)
+        .where(liveQuestionRef("a.question_id"))
         // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
         .where("inquiries.stage", "in", PREPARATION_STAGES)
         .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)])),
@@ -106,7 +108,8 @@ const KIND_SPECS: Record<QueueKind, KindSpec> = {
         .innerJoin("meeting_turns as t", "t.id", "c.turn_id")
         .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
         .innerJoin("inquiries", "inquiries.id", "s.inquiry_id")
-        .where("c.status", "=", "pending"),
+        .where("c.status", "=", "pending")
+        .where(notVoided("s")),
     record: "c.id",
     since: "c.proposed_at",
     shown: (q) =>
@@ -164,13 +167,14 @@ const KIND_SPECS: Record<QueueKind, KindSpec> = {
         .selectFrom("deadline_extensions as e")
         .innerJoin("rectification_items as i", "i.id", "e.item_id")
         .innerJoin("inquiries", "inquiries.id", "i.inquiry_id")
-        .where("e.status", "=", "pending"),
+        .where("e.status", "=", "pending")
+        .where(notVoided("i")),
     record: "e.id",
     since: "e.created_at",
     shown: (q) => q.innerJoin("organizations as o", "o.id", "i.lead_department_id").select(["i.id as target_id", ITEM_TITLE, "o.name as organization"]),
   },
   closure: {
-    waiting: (db) => db.selectFrom("rectification_items as i").innerJoin("inquiries", "inquiries.id", "i.inquiry_id").where("i.status", "=", "closure_requested"),
+    waiting: (db) => db.selectFrom("rectification_items as i").innerJoin("inquiries", "inquiries.id", "i.inquiry_id").where("i.status", "=", "closure_requested").where(notVoided("i")),
     record: "i.id",
     // requestClosure stamps updated_at; while the request waits only staff act on the item
     since: "i.updated_at",
@@ -200,7 +204,8 @@ function voteShown(q: Query): Query {
 
 /** Restricted to open inquiries the user manages (policy: managedInquiryCondition), and to the filter's inquiry. */
 function scoped(q: Query, user: QueueUser, inquiryId: number | undefined): Query {
-  let r = q.where(managedInquiryCondition(user) as never).where("inquiries.stage", "!=", "closed");
+  // live work only: a voided inquiry, or a record of past work (补录), waits for no one (issue 13)
+  let r = q.where(managedInquiryCondition(user) as never).where("inquiries.stage", "!=", "closed").where(inLiveWork("inquiries.id") as never);
   if (inquiryId !== undefined) r = r.where("inquiries.id", "=", inquiryId);
   return r;
 }

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { deadlineProblem, type DateContext } from "../history/dates.server";
 import { dateInShanghai, formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
 import { describeDaysLeft } from "../utils/deadline";
 import { cleanText, xmlSafeDeep } from "../utils/text";
@@ -137,7 +138,7 @@ export async function importTemplate(storedNames: string[]): Promise<Buffer> {
     "2. 问题：必填，不超过 2000 字。整改要求：选填，不超过 2000 字。",
     "3. 牵头单位：必填，须与“单位名称”表中的名称完全一致。",
     "4. 配合单位：选填，可填写多个，用顿号“、”或逗号分隔，名称须与“单位名称”表一致，且不能与牵头单位相同。",
-    "5. 整改时限：必填，日期格式，如 2025-06-30 或 2025年6月30日，不能早于导入当天。",
+    "5. 整改时限：必填，日期格式，如 2025-06-30 或 2025年6月30日，不能早于导入当天（补录的专题询问：不能早于询问会日期）。",
     "6. 表格中任何一行有误，系统将列出出错的行号和原因，全部事项均不导入；请修改后重新上传。",
     `7. 每次最多导入 ${MAX_IMPORT_ROWS} 项，文件不超过 2 MB。`,
   ].forEach((line, i) => {
@@ -217,9 +218,11 @@ export type ImportCheck = { ok: true; rows: ImportRow[] } | { ok: false; errors:
 export async function checkImportSheet(
   bytes: Buffer,
   departments: { id: number; name: string }[],
-  today = todayInShanghai(),
+  dates: string | DateContext = todayInShanghai(),
   limits: Omit<SheetLimits, "maxRows"> = DEFAULT_SHEET_LIMITS,
 ): Promise<ImportCheck> {
+  // the one deadline rule (app/history/dates.server.ts): today in live work, the meeting in back-entry
+  const ctx: DateContext = typeof dates === "string" ? { backEntry: false, meetingDate: null, planApprovedOn: null, today: dates } : dates;
   if (bytes.length === 0) return { ok: false, errors: [{ row: 0, message: "请选择要导入的 Excel 文件" }] };
   if (bytes.length > MAX_IMPORT_BYTES) return { ok: false, errors: [{ row: 0, message: "文件超过 2 MB，请拆分后分批导入" }] };
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return { ok: false, errors: [{ row: 0, message: "请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）" }] };
@@ -255,7 +258,10 @@ export async function checkImportSheet(
     const deadline = parseSheetDate(cells[4]);
     if (!texts[4]) reasons.push("缺少整改时限");
     else if (!deadline) reasons.push(`整改时限「${texts[4]}」不是有效日期（应如 2025-06-30）`);
-    else if (deadline < today) reasons.push(`整改时限 ${formatDate(deadline)} 早于今天`);
+    else {
+      const late = deadlineProblem(ctx, "rectification", deadline);
+      if (late) reasons.push(`${late}（所填：${formatDate(deadline)}）`);
+    }
     if (reasons.length) errors.push({ row: r, message: reasons.join("；") });
     else rows.push({ row: r, problem, requirement, leadDepartmentId: leadId!, coDepartmentIds: [...new Set(coIds)], deadline: deadline! });
   }

@@ -7,6 +7,8 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
+import { dateContext, deadlineProblem } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, type HandlingReportStatus } from "./labels";
 import { addMonths, type Result } from "./rectification.server";
 
@@ -130,10 +132,10 @@ async function inquiryOf(db: Db, inquiryId: number) {
   return { ok: true as const, inquiry };
 }
 
-function checkDueDate(value: string, field: string): { ok: false; field: string; message: string } | null {
-  if (!isCalendarDate(value)) return { ok: false, field, message: "报送期限格式不正确，请按“年-月-日”填写" };
-  if (value < todayInShanghai()) return { ok: false, field, message: "报送期限不能早于今天" };
-  return null;
+/** The due date through the one deadline rule (today in live work, the meeting date in back-entry). */
+async function checkDueDate(db: Db, inquiryId: number, value: string, field: string): Promise<{ ok: false; field: string; message: string } | null> {
+  const problem = deadlineProblem(await dateContext(db, inquiryId), "handling_report", value);
+  return problem ? { ok: false, field, message: problem } : null;
 }
 
 /** Staff set the due date: creates round 1 if there is none yet, or moves the pending round's due date. */
@@ -142,7 +144,7 @@ export async function setHandlingReportDueDate(
   actor: Actor,
   input: { inquiryId: number; dueDate: string; reportId: number | null; version: number | null },
 ): Promise<Result> {
-  const bad = checkDueDate(input.dueDate, "dueDate");
+  const bad = await checkDueDate(db, input.inquiryId, input.dueDate, "dueDate");
   if (bad) return bad;
   return db.transaction().execute(async (trx) => {
     const found = await inquiryOf(trx, input.inquiryId);
@@ -323,7 +325,7 @@ export async function closeHandlingReportVote(
     const next = nextHandlingReportStatus(report.status, outcome === "accepted" ? "accept" : "vote_down");
     if (!next) return { ok: false, field: "_form", message: "只能结束已报送报告的满意度测评" };
     if (outcome === "resubmission_required") {
-      const bad = checkDueDate(input.newDueDate, "newDueDate");
+      const bad = await checkDueDate(trx, report.inquiry_id, input.newDueDate, "newDueDate");
       if (bad) return { ...bad, message: bad.message.replace("报送期限", "重新报送期限") };
     }
     const closed = await closeVote(trx, actor, vote.id);
@@ -386,6 +388,7 @@ export async function pendingHandlingReports(db: Db) {
     .select(["h.id", "h.inquiry_id", "h.round", "h.due_date", "h.status", "q.title as inquiry_title"])
     .where("h.status", "=", "pending")
     .where("q.stage", "!=", "closed")
+    .where(notVoided("q", { inquiry: true }))
     .orderBy("h.due_date")
     .execute();
   return rows.map((r) => ({ ...r, ...deadlineLight(r.due_date, today, HANDLING_REPORT_NEAR_DAYS) }));

@@ -46,6 +46,9 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   extension_approved: "批准延期",
   extension_denied: "不予延期",
   chased: "催办",
+  close_undone: "撤销销号",
+  carry_over_undone: "撤销结转",
+  voided: "作废",
 };
 
 export const EXTENSION_STATUS_LABELS: Record<"pending" | "approved" | "denied", string> = {

@@ -20,7 +20,7 @@ describe("loadMyRectification (the /my section)", () => {
     await makeItem(w, { problem: "B 牵头、与 A 无关", leadDepartmentId: w.orgB, coDepartmentIds: [], deadline: addDays(today, 20) });
     const done = await makeItem(w, { problem: "A 牵头、已结转", deadline: addDays(today, 40) });
     const v = (await getItem(w.t.db, done))!.version;
-    await staffActOnItem(w.t.db, w.staff.actor, { itemId: done, version: v, action: "carry_over", comment: "结转" });
+    await staffActOnItem(w.t.db, w.staff.actor, { itemId: done, version: v, confirmed: true, action: "carry_over", comment: "结转" });
 
     const mine = await loadMyRectification(w.t.db, { role: "department", organizationId: w.orgA, organizationKind: "department" });
     expect(mine?.open.map((i) => [i.id, i.role, i.light])).toEqual([
@@ -67,7 +67,7 @@ describe("loadMyRectification (the /my section)", () => {
     const carried = expected.slice(0, 3).map((e) => e.id);
     for (const id of carried) {
       const v = (await getItem(w.t.db, id))!.version;
-      await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: v, action: "carry_over", comment: "结转" });
+      await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: v, confirmed: true, action: "carry_over", comment: "结转" });
     }
     const after = await loadMyRectification(w.t.db, who);
     expect(after?.openTotal).toBe(expected.length - 3);

@@ -1,3 +1,4 @@
+import { inLiveWork, notVoided } from "../history/void.server";
 import type { Kysely } from "kysely";
 import type { Database, ItemStatus } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
@@ -37,6 +38,7 @@ async function pageOfItems(
         .select(["id", "deadline"])
         .where("lead_department_id", "=", org)
         .where("status", "=", status)
+        .where(notVoided("rectification_items"))
         .orderBy("deadline", direction)
         .orderBy("id", direction)
         .limit(want)
@@ -64,7 +66,8 @@ function coDepartmentItems(db: Kysely<Database>, org: number) {
     .selectFrom("rectification_codepartments as c")
     .innerJoin("rectification_items as i", "i.id", "c.item_id")
     .where("c.organization_id", "=", org)
-    .where("i.lead_department_id", "!=", org);
+    .where("i.lead_department_id", "!=", org)
+    .where(notVoided("i"));
 }
 
 /** How many of the department's items are open and finished (lead and co-department). */
@@ -73,6 +76,7 @@ async function countItems(db: Kysely<Database>, org: number): Promise<{ open: nu
     .selectFrom("rectification_items")
     .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
     .where("lead_department_id", "=", org)
+    .where(notVoided("rectification_items"))
     .groupBy("status")
     .execute();
   const co = await coDepartmentItems(db, org)
@@ -170,6 +174,7 @@ export async function loadMyRectification(
       .selectFrom("inquiries as q")
       .select(["q.id", "q.title", "q.meeting_date"])
       .where("q.stage", "=", "rectification")
+      .where(inLiveWork("q.id"))
       .where((eb) => eb.not(eb.exists(eb.selectFrom("handling_reports as h").select("h.id").whereRef("h.inquiry_id", "=", "q.id"))))
       .execute();
     handlingReports = [

@@ -181,7 +181,7 @@ describe("rectification items against the database", () => {
     expect(item3).toMatchObject({ status: "in_progress", return_comment: "佐证材料不全" });
     expect(await requestClosure(w.t.db, w.deptA.actor, { itemId: id, version: item3.version, organizationId: w.orgA, body: rich("已补充材料"), files: [evidence("补充.pdf", "x")] })).toMatchObject({ ok: true });
     const item4 = (await getItem(w.t.db, id))!;
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item4.version, action: "close", comment: "整改到位" })).toMatchObject({ ok: true });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item4.version, confirmed: true, action: "close", comment: "整改到位" })).toMatchObject({ ok: true });
     const closed = (await getItem(w.t.db, id))!;
     expect(closed).toMatchObject({ status: "closed", closed_by: w.staff.id, closing_note: "整改到位" });
     expect(closed.closed_at).toBeTruthy();
@@ -199,7 +199,7 @@ describe("rectification items against the database", () => {
     // final: nothing more
     const snap = await snapshot(w.t.db);
     expect(await addProgressReport(w.t.db, w.deptA.actor, { itemId: id, organizationId: w.orgA, body: rich("再报"), files: [] })).toMatchObject({ ok: false });
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: closed.version, action: "carry_over", comment: "结转" })).toMatchObject({ ok: false });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: closed.version, confirmed: true, action: "carry_over", comment: "结转" })).toMatchObject({ ok: false });
     expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: closed.version, action: "return", comment: "x" })).toMatchObject({ ok: false });
     expect(await requestExtension(w.t.db, w.deptA.actor, { itemId: id, organizationId: w.orgA, requestedDeadline: addDays(newDate, 10), reason: "x" })).toMatchObject({ ok: false });
     expect(await updateItem(w.t.db, w.staff.actor, { id, version: closed.version, problem: "改", requirement: "", leadDepartmentId: w.orgA, coDepartmentIds: [] })).toMatchObject({ ok: false });
@@ -234,10 +234,10 @@ describe("rectification items against the database", () => {
   it("closes only on a closure request with evidence", async () => {
     const id = await makeItem(w);
     let item = (await getItem(w.t.db, id))!;
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "close", comment: "" })).toMatchObject({ ok: false });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "close", comment: "" })).toMatchObject({ ok: false });
     await addProgressReport(w.t.db, w.deptA.actor, { itemId: id, organizationId: w.orgA, body: rich("进展"), files: [evidence()] });
     item = (await getItem(w.t.db, id))!;
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "close", comment: "" })).toMatchObject({
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "close", comment: "" })).toMatchObject({
       ok: false,
       message: expect.stringContaining("只能对已申请销号的事项销号"),
     });
@@ -245,7 +245,7 @@ describe("rectification items against the database", () => {
     await requestClosure(w.t.db, w.deptA.actor, { itemId: id, version: item.version, organizationId: w.orgA, body: rich("完成"), files: [] });
     await w.t.db.deleteFrom("attachments").execute();
     item = (await getItem(w.t.db, id))!;
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "close", comment: "" })).toMatchObject({
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "close", comment: "" })).toMatchObject({
       ok: false,
       message: expect.stringContaining("佐证材料"),
     });
@@ -283,8 +283,8 @@ describe("rectification items against the database", () => {
   it("carries over with a reason, from any open status", async () => {
     const id = await makeItem(w);
     const item = (await getItem(w.t.db, id))!;
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "carry_over", comment: "" })).toMatchObject({ ok: false, field: "comment" });
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "carry_over", comment: "纳入乡村振兴长效机制跟踪" })).toMatchObject({ ok: true });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "carry_over", comment: "" })).toMatchObject({ ok: false, field: "comment" });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "carry_over", comment: "纳入乡村振兴长效机制跟踪" })).toMatchObject({ ok: true });
     expect((await getItem(w.t.db, id))!).toMatchObject({ status: "carried_over", carried_over_reason: "纳入乡村振兴长效机制跟踪" });
   });
 
@@ -295,7 +295,7 @@ describe("rectification items against the database", () => {
     const snap = await snapshot(w.t.db);
     const r = await updateItem(w.t.db, w.staff.actor, { id, version: item.version, problem: "旧版本的修改", requirement: "", leadDepartmentId: w.orgA, coDepartmentIds: [] });
     expect(r).toMatchObject({ ok: false, message: expect.stringContaining("已被他人修改") });
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "carry_over", comment: "x" })).toMatchObject({ ok: false });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "carry_over", comment: "x" })).toMatchObject({ ok: false });
     expect(await snapshot(w.t.db)).toEqual(snap);
     expect((await getItem(w.t.db, id))!.codepartments.map((c) => c.name)).toEqual(["市水利局"]);
   });
@@ -318,7 +318,7 @@ describe("rectification items against the database", () => {
     // make c overdue (as if time passed) and a carried over
     await w.t.db.updateTable("rectification_items").set({ deadline: addDays(today, -3) }).where("id", "=", c).execute();
     const va = (await getItem(w.t.db, a))!.version;
-    await staffActOnItem(w.t.db, w.staff.actor, { itemId: a, version: va, action: "carry_over", comment: "结转" });
+    await staffActOnItem(w.t.db, w.staff.actor, { itemId: a, version: va, confirmed: true, action: "carry_over", comment: "结转" });
     const all = await listLedger(w.t.db, w.inquiryId, {}, { page: 1, pageSize: 2 });
     expect(all.total).toBe(3);
     expect(all.rows.map((r) => r.number)).toEqual([1, 2]);
@@ -419,7 +419,7 @@ describe("rectification items against the database", () => {
     let r = await closeInquiry(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await version(), record: rich("办结") });
     expect(r).toMatchObject({ ok: false, message: expect.stringContaining("尚有 1 项整改事项") });
     const item = (await getItem(w.t.db, id))!;
-    await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "carry_over", comment: "结转" });
+    await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, confirmed: true, action: "carry_over", comment: "结转" });
     r = await closeInquiry(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await version(), record: rich("办结") });
     expect(r).toMatchObject({ ok: false, message: expect.stringContaining("尚未报送研究处理情况报告") });
     await setHandlingReportDueDate(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, dueDate: addDays(todayInShanghai(), 10), reportId: null, version: null });

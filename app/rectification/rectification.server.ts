@@ -24,6 +24,8 @@ import {
   type SourceType,
 } from "./labels";
 import { idField } from "../utils/ids";
+import { dateContext, deadlineProblem, stampFor, BACK_ENTRY_MARK } from "../history/dates.server";
+import { liveItemRef, liveSegmentRef, notVoided } from "../history/void.server";
 
 /**
  * 整改督办: rectification items (问题清单 / 整改台账) from the meeting's exchanges, research findings or by hand;
@@ -168,7 +170,7 @@ export async function getItem(db: Db, id: number) {
       .innerJoin("organizations as lead", "lead.id", "i.lead_department_id")
       .innerJoin("inquiries as q", "q.id", "i.inquiry_id")
       .selectAll("i")
-      .select(["lead.name as lead_name", "q.title as inquiry_title", "q.stage as inquiry_stage"])
+      .select(["lead.name as lead_name", "q.title as inquiry_title", "q.stage as inquiry_stage", "q.back_entry as inquiry_back_entry", "q.voided_at as inquiry_voided_at"])
       .where("i.id", "=", id)
       .executeTakeFirst(),
     db
@@ -209,7 +211,8 @@ export async function exchangeRows(db: Db, by: { inquiryId?: number; segmentIds?
     .selectFrom("meeting_segments as s")
     .leftJoin("organizations as o", "o.id", "s.department_id")
     .select(["s.id", "s.inquiry_id", "s.position", "s.keyword", "s.headline", "s.questioner_name", "s.questioner_role", "s.department_id", "o.name as department_name"])
-    .where("s.kind", "=", "exchange");
+    .where("s.kind", "=", "exchange")
+    .where(notVoided("s"));
   if (by.inquiryId !== undefined) q = q.where("s.inquiry_id", "=", by.inquiryId);
   if (by.segmentIds) {
     if (by.segmentIds.length === 0) return [];
@@ -245,8 +248,9 @@ export async function exchangeRows(db: Db, by: { inquiryId?: number; segmentIds?
 export async function itemsForSegments(db: Db, segmentIds: number[]): Promise<{ segment_id: number; item_id: number; number: number; status: ItemStatus }[]> {
   if (segmentIds.length === 0) return [];
   const rows = await db
-    .selectFrom("rectification_items")
+    .selectFrom("rectification_items as i")
     .select(["source_id", "id", "number", "status"])
+    .where(notVoided("i"))
     .where("source_type", "=", "exchange")
     .where("source_id", "in", segmentIds)
     .orderBy("number")
@@ -258,8 +262,9 @@ export async function itemsForSegments(db: Db, segmentIds: number[]): Promise<{ 
 export async function itemsForFindings(db: Db, findingIds: number[]) {
   if (findingIds.length === 0) return [];
   const rows = await db
-    .selectFrom("rectification_items")
+    .selectFrom("rectification_items as i")
     .select(["source_id", "id", "number", "status"])
+    .where(notVoided("i"))
     .where("source_type", "=", "finding")
     .where("source_id", "in", findingIds)
     .orderBy("number")
@@ -291,7 +296,7 @@ export function ledgerFilterFrom(url: URL): LedgerFilter {
 }
 
 function filteredItems(db: Db, inquiryId: number, filter: LedgerFilter, today: string, warningDays: number) {
-  let q = db.selectFrom("rectification_items as i").where("i.inquiry_id", "=", inquiryId);
+  let q = db.selectFrom("rectification_items as i").where("i.inquiry_id", "=", inquiryId).where(notVoided("i"));
   if (filter.departmentId) {
     const d = filter.departmentId;
     q = q.where((eb) =>
@@ -422,6 +427,7 @@ export async function ledgerPageData(db: Db, inquiryId: number, url: URL, page: 
         .innerJoin("rectification_items as i", "i.id", "e.item_id")
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where("i.inquiry_id", "=", inquiryId)
+        .where(notVoided("i"))
         .where("e.status", "=", "pending")
         .executeTakeFirstOrThrow()
     ).n,
@@ -437,6 +443,7 @@ export async function ledgerSummary(db: Db, inquiryId: number, today = todayInSh
     .innerJoin("organizations as o", "o.id", "i.lead_department_id")
     .select(["i.id", "i.status", "i.deadline", "i.lead_department_id", "o.name as lead_name", "o.sort_order"])
     .where("i.inquiry_id", "=", inquiryId)
+    .where(notVoided("i"))
     .execute();
   const coRows = items.length
     ? await db
@@ -549,8 +556,9 @@ function closedInquiryRefusal(stage: string): { ok: false; field: string; messag
 }
 
 async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title: string } | { ok: false; field: string; message: string }> {
-  const inquiry = await db.selectFrom("inquiries").select(["id", "title", "stage"]).where("id", "=", inquiryId).executeTakeFirst();
+  const inquiry = await db.selectFrom("inquiries").select(["id", "title", "stage", "voided_at"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
+  if (inquiry.voided_at) return { ok: false, field: "_form", message: "该专题询问已作废" };
   return closedInquiryRefusal(inquiry.stage) ?? { ok: true, title: inquiry.title };
 }
 
@@ -561,8 +569,8 @@ async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew
   if (problem.length > MAX_TEXT) return { field: "problem", message: `问题不能超过 ${MAX_TEXT} 个字` };
   if (input.requirement.length > MAX_TEXT) return { field: "requirement", message: `整改要求不能超过 ${MAX_TEXT} 个字` };
   if (isNew) {
-    if (!isCalendarDate(input.deadline)) return { field: "deadline", message: "整改时限格式不正确，请按“年-月-日”填写" };
-    if (input.deadline < todayInShanghai()) return { field: "deadline", message: "整改时限不能早于今天" };
+    const deadline = deadlineProblem(await dateContext(db, inquiryId), "rectification", input.deadline);
+    if (deadline) return { field: "deadline", message: deadline };
   }
   const co = [...new Set(input.coDepartmentIds)];
   if (co.includes(input.leadDepartmentId)) return { field: "coDepartmentIds", message: "牵头单位不能同时作为配合单位" };
@@ -593,7 +601,7 @@ async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew
   return null;
 }
 
-async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: number, input: ItemInput, eventAction: "created" | "imported") {
+async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: number, input: ItemInput, eventAction: "created" | "imported", key: string | null = null) {
   const now = nowIso();
   const max = await trx
     .selectFrom("rectification_items")
@@ -614,12 +622,16 @@ async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: n
       status: "todo",
       source_type: input.sourceType,
       source_id: input.sourceType === "manual" ? null : input.sourceId,
+      import_key: key,
       created_by: actor.id,
       created_at: now,
       updated_at: now,
     })
+    // an imported row already in the ledger (the unique index on import_key) is not created again
+    .onConflict((oc) => oc.doNothing())
     .returning("id")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) return null;
   for (const orgId of new Set(input.coDepartmentIds)) {
     await trx.insertInto("rectification_codepartments").values({ item_id: row.id, organization_id: orgId }).execute();
   }
@@ -636,7 +648,9 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
     if (!inquiry.ok) return inquiry;
     const problem = await checkItemInput(trx, inquiryId, input, true);
     if (problem) return { ok: false, ...problem };
-    const { id, number } = await insertItem(trx, actor, inquiryId, input, "created");
+    const made = await insertItem(trx, actor, inquiryId, input, "created");
+    if (!made) return { ok: false, field: "_form", message: "该整改事项未能保存，请重试" };
+    const { id, number } = made;
     await recordAudit(trx, actor, {
       action: "rectification.create",
       entityType: "rectification_item",
@@ -649,9 +663,28 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
   });
 }
 
-/** Imports checked rows all together, or none (one transaction). Returns the number imported. */
+/**
+ * What an item is, for recognising a row imported before (issue 13): its problem (whitespace folded), lead unit
+ * and deadline as set when it was created. Stored on imported items (`import_key`), unique per inquiry among
+ * items not voided (migration 0015) — so the database, not only this module's check, refuses a duplicate.
+ */
+export function importKey(row: { problem: string; leadDepartmentId: number; deadline: string }): string {
+  return `${row.leadDepartmentId}|${row.deadline}|${row.problem.replace(/\s+/g, " ").trim()}`;
+}
+
+export type ImportOutcome =
+  | { ok: true; count: number; numbers: number[]; skipped: { row: number; message: string }[] }
+  | { ok: false; errors: { row: number; message: string }[] };
+
+/**
+ * Imports checked rows in one transaction. A row bad in itself stops the whole import (every problem listed).
+ * A row that is already in the ledger (same problem, lead unit and deadline in this inquiry, among items not
+ * voided — imported before or entered by hand) or repeats an earlier row of the sheet is not created again and
+ * is named in `skipped`; the others are created. Two identical uploads at the same moment create the items once:
+ * the second transaction sees the first's rows, and the unique index on import_key refuses what slips past.
+ */
 export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId: number, rows: (Omit<ItemInput, "sourceType" | "sourceId"> & { row: number })[]) {
-  return db.transaction().execute(async (trx): Promise<{ ok: true; count: number; numbers: number[] } | { ok: false; errors: { row: number; message: string }[] }> => {
+  return db.transaction().execute(async (trx): Promise<ImportOutcome> => {
     const inquiry = await openInquiry(trx, inquiryId);
     if (!inquiry.ok) return { ok: false, errors: [{ row: 0, message: inquiry.message }] };
     if (rows.length === 0) return { ok: false, errors: [{ row: 0, message: "表格中没有可导入的事项" }] };
@@ -661,17 +694,41 @@ export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId:
       if (problem) errors.push({ row: r.row, message: problem.message });
     }
     if (errors.length) return { ok: false, errors };
+    const existing = await trx
+      .selectFrom("rectification_items as i")
+      .select(["i.number", "i.problem", "i.lead_department_id", "i.original_deadline"])
+      .where("i.inquiry_id", "=", inquiryId)
+      .where(notVoided("i"))
+      .execute();
+    const known = new Map(existing.map((e) => [importKey({ problem: e.problem, leadDepartmentId: e.lead_department_id, deadline: e.original_deadline }), `已在整改台账中（#${e.number}）`]));
     const numbers: number[] = [];
-    for (const r of rows) numbers.push((await insertItem(trx, actor, inquiryId, { ...r, sourceType: "manual", sourceId: null }, "imported")).number);
-    await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
-    await recordAudit(trx, actor, {
-      action: "rectification.import",
-      entityType: "inquiry",
-      entityId: inquiryId,
-      summary: `「${inquiry.title}」从 Excel 批量导入整改事项 ${rows.length} 项（#${numbers[0]}–#${numbers[numbers.length - 1]}）`,
-      after: rows.map((r) => ({ problem: r.problem, leadDepartmentId: r.leadDepartmentId, coDepartmentIds: r.coDepartmentIds, deadline: r.deadline })),
-    });
-    return { ok: true, count: rows.length, numbers };
+    const skipped: { row: number; message: string }[] = [];
+    for (const r of rows) {
+      const key = importKey(r);
+      const seen = known.get(key);
+      if (seen) {
+        skipped.push({ row: r.row, message: `${seen}，相同问题、牵头单位和整改时限，未重复导入` });
+        continue;
+      }
+      const made = await insertItem(trx, actor, inquiryId, { ...r, sourceType: "manual", sourceId: null }, "imported", key);
+      if (!made) {
+        skipped.push({ row: r.row, message: "已在整改台账中，相同问题、牵头单位和整改时限，未重复导入" });
+        continue;
+      }
+      known.set(key, `与第 ${r.row} 行相同（#${made.number}）`);
+      numbers.push(made.number);
+    }
+    if (numbers.length > 0) {
+      await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
+      await recordAudit(trx, actor, {
+        action: "rectification.import",
+        entityType: "inquiry",
+        entityId: inquiryId,
+        summary: `「${inquiry.title}」从 Excel 批量导入整改事项 ${numbers.length} 项（#${numbers[0]}–#${numbers[numbers.length - 1]}）${skipped.length ? `，${skipped.length} 行已在台账中未重复导入` : ""}`,
+        after: { imported: rows.filter((r) => !skipped.some((s) => s.row === r.row)).map((r) => ({ problem: r.problem, leadDepartmentId: r.leadDepartmentId, coDepartmentIds: r.coDepartmentIds, deadline: r.deadline })), skipped },
+      });
+    }
+    return { ok: true, count: numbers.length, numbers, skipped };
   });
 }
 
@@ -684,6 +741,7 @@ export async function updateItem(
   return db.transaction().execute(async (trx) => {
     const before = await getItem(trx, input.id);
     if (!before) return { ok: false, field: "_form", message: "该整改事项不存在" };
+    if (before.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
     const inquiry = await openInquiry(trx, before.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -743,6 +801,7 @@ export async function addProgressReport(
   return db.transaction().execute(async (trx) => {
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
+    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
     if (!roleOf(item, input.organizationId)) return { ok: false, field: "_form", message: "只有牵头单位和配合单位可以报送该事项的整改进展" };
     // the item's query already read its inquiry's stage: no second query while holding the writer
     const closed = closedInquiryRefusal(item.inquiry_stage);
@@ -800,6 +859,7 @@ export async function requestClosure(
   return db.transaction().execute(async (trx) => {
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
+    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
     if (roleOf(item, input.organizationId) !== "lead") return { ok: false, field: "_form", message: "只有牵头单位可以申请销号" };
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
@@ -854,13 +914,15 @@ export async function requestExtension(
   return db.transaction().execute(async (trx) => {
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
+    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
     if (roleOf(item, input.organizationId) !== "lead") return { ok: false, field: "_form", message: "只有牵头单位可以申请延期" };
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (!nextItemStatus(item.status, "request_extension")) return { ok: false, field: "_form", message: refusal("request_extension", item.status) };
     if (!isCalendarDate(input.requestedDeadline)) return { field: "requestedDeadline", ok: false, message: "新的整改时限格式不正确，请按“年-月-日”填写" };
     if (input.requestedDeadline <= item.deadline) return { ok: false, field: "requestedDeadline", message: "新的整改时限须晚于现行整改时限" };
-    if (input.requestedDeadline < todayInShanghai()) return { ok: false, field: "requestedDeadline", message: "新的整改时限不能早于今天" };
+    const late = deadlineProblem(await dateContext(trx, item.inquiry_id), "extension", input.requestedDeadline);
+    if (late) return { ok: false, field: "requestedDeadline", message: late };
     const reason = input.reason.trim();
     if (!reason) return { ok: false, field: "reason", message: "请填写延期理由" };
     if (reason.length > MAX_TEXT) return { ok: false, field: "reason", message: `延期理由不能超过 ${MAX_TEXT} 个字` };
@@ -902,6 +964,7 @@ export async function decideExtension(
     if (ext.status !== "pending") return { ok: false, field: "_form", message: "该延期申请已审批，请刷新页面查看结果" };
     const item = await getItem(trx, ext.item_id);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
+    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (!nextItemStatus(item.status, "decide_extension")) return { ok: false, field: "_form", message: refusal("decide_extension", item.status) };
@@ -941,51 +1004,110 @@ export async function decideExtension(
   });
 }
 
-export type StaffItemAction = "close" | "return" | "carry_over";
+export type StaffItemAction = "close" | "return" | "carry_over" | "undo_close" | "undo_carry_over";
+
+/** The question each irreversible-looking step asks before it is done (the page shows it with a confirm button). */
+export const CONFIRM_QUESTIONS: Partial<Record<StaffItemAction, string>> = {
+  close: "销号后该事项不再整改，将计入已销号统计。确认销号吗？",
+  carry_over: "结转后该事项转入长效跟踪，不再计入本次询问的未完成事项。确认结转吗？",
+  undo_close: "撤销销号后，该事项回到「整改中」，重新计入未完成事项。确认撤销吗？",
+  undo_carry_over: "撤销结转后，该事项回到整改状态，重新计入未完成事项。确认撤销吗？",
+};
 
 /**
  * Staff decide on an item: close it (销号, only on a closure request and evidence), return the closure request
- * with a comment, or carry it over (结转) with a reason.
+ * with a comment, carry it over (结转) with a reason; or undo a 销号 or 结转 with a reason (issue 13), while the
+ * inquiry is not 办结. Close, carry-over and both undos need `confirmed` (else field "confirm" with the question).
+ * In back-entry (补录, app/history/dates.server.ts) staff record a past 销号 or 结转 with its real date (`on`),
+ * from any open status and without evidence in the system (the paper file holds it): the note is required.
  */
 export async function staffActOnItem(
   db: Kysely<Database>,
   actor: Actor,
-  input: { itemId: number; version: number; action: StaffItemAction; comment: string },
+  input: { itemId: number; version: number; action: StaffItemAction; comment: string; confirmed?: boolean; on?: string },
 ): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
+    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (item.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
-    const next = nextItemStatus(item.status, input.action);
-    if (!next) return { ok: false, field: "_form", message: refusal(input.action, item.status) };
+    const ctx = await dateContext(trx, item.inquiry_id);
+    const undo = input.action === "undo_close" || input.action === "undo_carry_over";
+    let next: ItemStatus | null;
+    // an undone 销号 goes back to 整改中: the work was done, its acceptance is what is withdrawn
+    if (input.action === "undo_close") next = item.status === "closed" ? "in_progress" : null;
+    else if (input.action === "undo_carry_over") next = item.status === "carried_over" ? await reopenedStatus(trx, item.id) : null;
+    else if (ctx.backEntry && input.action === "close") next = OPEN_ITEM_STATUSES.includes(item.status) ? "closed" : null;
+    else next = nextItemStatus(item.status, input.action);
+    if (!next) {
+      if (input.action === "undo_close") return { ok: false, field: "comment", message: `该事项当前状态为「${ITEM_STATUS_LABELS[item.status]}」，未销号，不能撤销销号` };
+      if (input.action === "undo_carry_over") return { ok: false, field: "comment", message: `该事项当前状态为「${ITEM_STATUS_LABELS[item.status]}」，未结转，不能撤销结转` };
+      return { ok: false, field: "_form", message: refusal(input.action, item.status) };
+    }
     const comment = input.comment.trim();
     if (comment.length > MAX_TEXT) return { ok: false, field: "comment", message: `意见不能超过 ${MAX_TEXT} 个字` };
     if (input.action === "return" && !comment) return { ok: false, field: "comment", message: "退回时请填写意见" };
     if (input.action === "carry_over" && !comment) return { ok: false, field: "comment", message: "结转时请填写结转理由" };
-    if (input.action === "close" && !(await hasEvidence(trx, item.id))) {
+    if (undo && !comment) return { ok: false, field: "comment", message: input.action === "undo_close" ? "撤销销号时请填写理由" : "撤销结转时请填写理由" };
+    if (ctx.backEntry && input.action === "close" && !comment) return { ok: false, field: "comment", message: "补录销号时请填写销号依据（如销号文件、佐证材料的名称）" };
+    if (input.action === "close" && !ctx.backEntry && !(await hasEvidence(trx, item.id))) {
       return { ok: false, field: "_form", message: "该事项尚无附佐证材料的整改进展，不能销号" };
     }
+    // the real date of a back-entered 销号 or 结转: not before the meeting (nor later than today)
+    const stamped = input.action === "close" || input.action === "carry_over";
+    const stamp = stamped
+      ? stampFor(ctx, input.on, input.action === "close" ? "销号日期" : "结转日期", { date: ctx.meetingDate, label: "询问会日期" })
+      : ({ ok: true, at: nowIso(), backEntered: false } as const);
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const question = CONFIRM_QUESTIONS[input.action];
+    if (question && !input.confirmed) return { ok: false, field: "confirm", message: question };
     const now = nowIso();
     const changes: Record<string, unknown> = { status: next, version: item.version + 1, updated_at: now };
-    if (input.action === "close") Object.assign(changes, { closed_at: now, closed_by: actor.id, closing_note: comment });
+    if (input.action === "close") Object.assign(changes, { closed_at: stamp.at, closed_by: actor.id, closing_note: comment });
     if (input.action === "return") changes.return_comment = comment;
     if (input.action === "carry_over") changes.carried_over_reason = comment;
+    if (input.action === "undo_close") Object.assign(changes, { closed_at: null, closed_by: null, closing_note: "" });
+    if (input.action === "undo_carry_over") changes.carried_over_reason = "";
     await trx.updateTable("rectification_items").set(changes).where("id", "=", item.id).execute();
-    const event = input.action === "close" ? "closed" : input.action === "return" ? "returned" : "carried_over";
-    await trx.insertInto("item_events").values({ item_id: item.id, action: event, comment, actor_id: actor.id, actor_label: actor.label, at: now }).execute();
-    const verb = input.action === "close" ? "销号" : input.action === "return" ? "退回销号申请" : "结转";
+    const event = EVENT_OF[input.action];
+    await trx
+      .insertInto("item_events")
+      .values({ item_id: item.id, action: event, comment, actor_id: actor.id, actor_label: actor.label, at: stamp.at, back_entered: stamp.backEntered ? 1 : 0 })
+      .execute();
+    const verb = VERB_OF[input.action];
     await recordAudit(trx, actor, {
       action: `rectification.${input.action}`,
       entityType: "rectification_item",
       entityId: item.id,
-      summary: `整改事项 #${item.number} ${verb}${comment ? `：${comment.slice(0, 80)}` : ""}`,
-      before: { status: item.status },
-      after: { status: next, comment },
+      summary: `${stamp.backEntered ? BACK_ENTRY_MARK : ""}整改事项 #${item.number} ${verb}${stamp.backEntered ? `（${dateInShanghai(stamp.at)}）` : ""}${comment ? `：${comment.slice(0, 80)}` : ""}`,
+      before: { status: item.status, closed_at: item.closed_at, carried_over_reason: item.carried_over_reason },
+      after: { status: next, comment, ...(stamp.backEntered ? { backEntered: true, on: dateInShanghai(stamp.at) } : {}) },
     });
     return { ok: true, id: item.id };
   });
+}
+
+const EVENT_OF: Record<StaffItemAction, string> = {
+  close: "closed",
+  return: "returned",
+  carry_over: "carried_over",
+  undo_close: "close_undone",
+  undo_carry_over: "carry_over_undone",
+};
+const VERB_OF: Record<StaffItemAction, string> = {
+  close: "销号",
+  return: "退回销号申请",
+  carry_over: "结转",
+  undo_close: "撤销销号",
+  undo_carry_over: "撤销结转",
+};
+
+/** Where an undone 销号 or 结转 returns the item: 整改中 once a department reported, else 待整改. */
+async function reopenedStatus(trx: Db, itemId: number): Promise<ItemStatus> {
+  const report = await trx.selectFrom("progress_reports").select("id").where("item_id", "=", itemId).limit(1).executeTakeFirst();
+  return report ? "in_progress" : "todo";
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1019,6 +1141,7 @@ export async function publicRectificationStatus(db: Db, inquiryId: number, today
     .selectFrom("inquiries")
     .select(["id", "title", "rectification_public", "stage", "closed_at"])
     .where("id", "=", inquiryId)
+    .where(notVoided("inquiries", { inquiry: true }))
     .executeTakeFirst();
   if (!inquiry || inquiry.rectification_public !== 1) return null;
   const days = await getWarningDays(db);
@@ -1051,9 +1174,10 @@ export type PublicRectificationStatus = NonNullable<Awaited<ReturnType<typeof pu
 /** What stands between an inquiry and its closing (办结). */
 export async function closingChecklist(db: Db, inquiryId: number) {
   const counts = await db
-    .selectFrom("rectification_items")
+    .selectFrom("rectification_items as i")
     .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
     .where("inquiry_id", "=", inquiryId)
+    .where(notVoided("i"))
     .groupBy("status")
     .execute();
   const by = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<ItemStatus, number>>;

@@ -11,7 +11,10 @@ import { getDb } from "~/db.server";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
 import { MANUAL_STAGES, PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
-import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
+import { canCorrectRecord, canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
+import { inquiryChronicle } from "~/history/chronicle.server";
+import { voidRecord } from "~/history/void.server";
+import { VoidedBanner, VoidForm } from "~/components/history";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -42,8 +45,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     planGate(db, inquiry.id),
   ]);
   if (!summary) notFound("该专题询问不存在");
+  // a voided inquiry is gone for everyone but staff, who read it from the 已作废 view
+  if (inquiry.voided_at && !canCorrectRecord(user)) notFound("该专题询问不存在");
+  const chronicle = await inquiryChronicle(db, inquiry.id);
   const { plan_json: _json, plan_html: _html, ...rest } = inquiry;
-  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user) };
+  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user), canCorrect: canCorrectRecord(user) && !inquiry.voided_at, chronicle };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -52,6 +58,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!id.success) notFound("该专题询问不存在");
   const formData = await readFormData(request, 16 * 1024);
   const intent = String(formData.get("intent") ?? "");
+  if (intent === "void") {
+    if (!canCorrectRecord(user)) forbidden("只有人大工作人员可以作废专题询问。");
+    const values = { reason: String(formData.get("reason") ?? "") };
+    const version = versionField().safeParse(formData.get("version"));
+    if (!version.success) return data({ intent, fieldErrors: { _form: ["请求无效，请刷新页面后重试"] }, values }, { status: 400 });
+    const result = await voidRecord(getDb(), actorOf(user, context), { kind: "inquiry", id: id.data, reason: values.reason, version: version.data });
+    if (!result.ok) return data({ intent, fieldErrors: { [result.field]: [result.message] }, values }, { status: 400 });
+    return redirectWithToast("/inquiries", "专题询问已作废，可在“已作废”中查阅");
+  }
   if (intent !== "stage") return data({ fieldErrors: { _form: ["未知的操作"] }, values: {} }, { status: 400 });
   const parsed = parseForm(formData, StageSchema);
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
@@ -146,7 +161,8 @@ function stageFacts({ inquiry, summary, dates, gate }: Loaded): Record<InquirySt
 
 export default function InquiryOverview() {
   const loaded = useLoaderData<typeof loader>();
-  const { inquiry, summary, organizations, dates, canManage } = loaded;
+  const { inquiry, summary, organizations, dates, canManage, canCorrect, chronicle } = loaded;
+  const backEntry = inquiry.back_entry === 1;
   const result = useActionData<typeof action>();
   const facts = stageFacts(loaded);
   const values = (result?.values ?? {}) as Record<string, string>;
@@ -155,8 +171,8 @@ export default function InquiryOverview() {
   const reasonError = firstError(result, "reason");
 
   const keyDates: [string, string][] = [
-    ["立项登记", formatDateTime(inquiry.created_at)],
-    ["工作方案提请审议", formatDateTime(dates.planSubmittedAt)],
+    [backEntry ? "补录登记" : "立项登记", formatDateTime(inquiry.created_at)],
+    ["工作方案提请审议", backEntry ? formatDate(dates.planSubmittedAt) : formatDateTime(dates.planSubmittedAt)],
     ["主任会议批准方案", formatDate(dates.planApprovedOn)],
     ["会前调研", dates.researchFrom ? `${formatDate(dates.researchFrom)} 至 ${formatDate(dates.researchTo)}` : ""],
     [
@@ -289,6 +305,34 @@ export default function InquiryOverview() {
         </div>
       </div>
 
+      {inquiry.voided_at ? <VoidedBanner what="专题询问" reason={inquiry.void_reason} at={formatDateTime(inquiry.voided_at)} /> : null}
+      {backEntry ? (
+        <p className="inq-notice" data-testid="back-entry-notice">
+          补录：本专题询问是已开展工作的记录，各环节按实际日期录入，不发送提醒和催办。
+        </p>
+      ) : null}
+
+      <div className="card">
+        <h2 className="inq-card-title">大事记</h2>
+        {chronicle.length === 0 ? (
+          <p className="muted">尚无记录。</p>
+        ) : (
+          <ol className="inq-history" data-testid="chronicle">
+            {chronicle.map((e, i) => (
+              <li key={i} data-date={e.date}>
+                <strong>{formatDate(e.date)}</strong> {e.label}
+                {e.backEntered ? <span className="badge" data-testid="back-entered"> 补录</span> : null}
+              </li>
+            ))}
+          </ol>
+        )}
+        {canManage ? (
+          <p className="field-hint">
+            <Link to={`/inquiries/${inquiry.id}/voided`}>已作废的内容</Link>
+          </p>
+        ) : null}
+      </div>
+
       <h2>各阶段工作</h2>
       <div className="inq-stage-cards">
         {summary.stages.map((s) => {
@@ -327,6 +371,12 @@ export default function InquiryOverview() {
           );
         })}
       </div>
+      {canCorrect ? (
+        <details className="card no-print" data-testid="void-inquiry" open={Boolean(result && "intent" in result && result.intent === "void")}>
+          <summary>作废本专题询问</summary>
+          <VoidForm what="专题询问" feedback={result && "intent" in result && result.intent === "void" ? result : undefined} busy={false} version={inquiry.version} />
+        </details>
+      ) : null}
     </section>
   );
 }

@@ -38,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       legalBasis: inquiry.legal_basis,
       notes: inquiry.notes,
       respondingOrganizationIds: chosen,
+      backEntry: inquiry.back_entry === 1,
     },
     options: await inquiryFormOptions(db, chosen),
   };

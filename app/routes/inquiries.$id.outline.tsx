@@ -56,6 +56,8 @@ import {
   updateKeyword,
   type Result,
 } from "~/outline/outline.server";
+import { dateContext } from "~/history/dates.server";
+import { BackEntryDate } from "~/components/history";
 import { canEditOutline, canProposeQuestion, canReadWholeOutline, canSeeOutlineNotes, forbidden, notFound } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
@@ -139,6 +141,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     gate: await planGate(db, head.id),
     status: head.outline_status,
     revision: head.outline_revision,
+    backEntry: (await dateContext(db, head.id)).backEntry,
     editable: isStaff && outlineEditable(head.outline_status),
     isStaff,
     canPropose: canProposeQuestion(user, head.id),
@@ -243,8 +246,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirectWithToast(here, "已删除问题");
     }
     case "submit": {
-      const r = await submitOutline(db, actor, { inquiryId, revision: rev });
-      if (!r.ok) return fail(r, {});
+      const values = { on: String(formData.get("on") ?? "") };
+      const r = await submitOutline(db, actor, { inquiryId, revision: rev, on: values.on });
+      if (!r.ok) return fail(r, values);
       return redirectWithToast(here, "询问提纲已提请主任会议审定，版本已冻结");
     }
     case "decide": {
@@ -255,8 +259,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirectWithToast(here, parsed.data.decision === "approve" ? "已记录：主任会议审定通过" : "已记录：主任会议退回修改");
     }
     case "issue": {
-      const r = await issueOutline(db, actor, { inquiryId, revision: rev });
-      if (!r.ok) return fail(r, {});
+      const values = { on: String(formData.get("on") ?? "") };
+      const r = await issueOutline(db, actor, { inquiryId, revision: rev, on: values.on });
+      if (!r.ok) return fail(r, values);
       return redirectWithToast(here, "询问提纲已下发应询部门");
     }
     case "reopen": {
@@ -690,6 +695,7 @@ function FlowCard({ d, result, busy, questionCount }: { d: FullData; result: Out
             <p className="muted ol-small">
               提请审定将冻结当前内容为第 {(d.versions.latest?.number ?? 0) + 1} 版（{d.outline.length} 个关键词，{questionCount} 个问题），审定结果记录前不能修改。
             </p>
+            {d.backEntry ? <BackEntryDate label="提请审定日期" feedback={result?.intent === "submit" ? result : undefined} /> : null}
             <button type="submit" disabled={busy || questionCount === 0}>提请主任会议审定</button>
           </Form>
         </>
@@ -712,7 +718,7 @@ function FlowCard({ d, result, busy, questionCount }: { d: FullData; result: Out
             </label>
             {decideFeedback?.fieldErrors?.decision ? <p className="field-error">{decideFeedback.fieldErrors.decision[0]}</p> : null}
           </fieldset>
-          <TextField idPrefix="dc" name="decidedOn" label="主任会议日期" type="date" required feedback={decideFeedback} defaultValue={d.today} />
+          <TextField idPrefix="dc" name="decidedOn" label="主任会议日期" type="date" required feedback={decideFeedback} defaultValue={d.backEntry ? "" : d.today} />
           <TextAreaField idPrefix="dc" name="note" label="主任会议意见" rows={2} maxLength={2000} feedback={decideFeedback} hint="退回修改时必填" />
           <button type="submit" disabled={busy}>记录审定结果</button>
         </Form>
@@ -727,6 +733,7 @@ function FlowCard({ d, result, busy, questionCount }: { d: FullData; result: Out
           <div className="ol-buttons">
             <Form method="post">
               {hidden("issue")}
+              {d.backEntry ? <BackEntryDate label="下发日期" feedback={result?.intent === "issue" ? result : undefined} /> : null}
               <button type="submit" disabled={busy}>下发应询部门</button>
             </Form>
             <Form method="post">

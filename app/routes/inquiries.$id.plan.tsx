@@ -19,6 +19,7 @@ import { planGate, PlanProceedSchema, recordPlanProceed } from "~/inquiries/plan
 import { PlanProceedForm } from "~/inquiries/PlanGateNotice";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { BackEntryDate } from "~/components/history";
 import { idField, versionField } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `工作方案 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
@@ -63,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       planHtml: inquiry.plan_html,
       planText: inquiry.plan_text,
       planStatus: inquiry.plan_status,
+      backEntry: inquiry.back_entry === 1,
     },
     history,
     attachments,
@@ -105,8 +107,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "submit") {
     const parsed = parseForm(formData, VersionSchema);
     if (!parsed.ok) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, {});
-    const result = await submitPlan(db, actor, { id: id.data, version: parsed.data.version });
-    if (!result.ok) return refuseResult(result, {});
+    const values = { on: String(formData.get("on") ?? "") };
+    const result = await submitPlan(db, actor, { id: id.data, version: parsed.data.version, on: values.on });
+    if (!result.ok) return refuseResult(result, values);
     return redirectWithToast(path, "工作方案已提请主任会议审议");
   }
   if (intent === "decide") {
@@ -227,6 +230,7 @@ export default function InquiryPlan() {
               {inquiry.planStatus === "rejected" ? "按主任会议意见修改并保存后，" : "保存后，"}
               将工作方案提请主任会议审议。提请后至审议结果记录前，方案不能修改。
             </p>
+            {inquiry.backEntry ? <BackEntryDate label="提请审议日期" feedback={submit} /> : null}
             <button type="submit" disabled={busyIntent === "submit"}>
               {inquiry.planStatus === "rejected" ? "再次提请主任会议审议" : "提请主任会议审议"}
             </button>
@@ -257,7 +261,7 @@ export default function InquiryPlan() {
                 </p>
               ) : null}
             </fieldset>
-            <DateField name="decidedOn" label="审议日期" feedback={decide} defaultValue={today} required hint="主任会议召开的日期" />
+            <DateField name="decidedOn" label="审议日期" feedback={decide} defaultValue={inquiry.backEntry ? "" : today} required hint={inquiry.backEntry ? "补录：主任会议实际召开的日期，不能早于提请审议日期" : "主任会议召开的日期"} />
             <TextAreaField name="note" label="主任会议意见" feedback={decide} rows={3} maxLength={2000} hint="驳回时必填：写明需要修改的内容" />
             <button type="submit" disabled={busyIntent === "decide"}>
               记录审议结果
@@ -286,7 +290,8 @@ export default function InquiryPlan() {
               <li key={h.id} className={`inq-history-item inq-history-${h.action}`} data-action={h.action}>
                 <div className="inq-history-head">
                   <strong>{HISTORY_LABELS[h.action]}</strong>
-                  <span>{h.action === "submitted" ? formatDateTime(h.created_at) : formatDate(h.decided_on)}</span>
+                  <span>{h.action === "submitted" ? (h.back_entered ? formatDate(h.created_at) : formatDateTime(h.created_at)) : formatDate(h.decided_on)}</span>
+                  {h.back_entered ? <span className="badge" data-testid="back-entered">补录</span> : null}
                   <span className="muted">经办人：{h.actor_name ?? "—"}</span>
                   {h.action !== "submitted" ? <span className="muted">记录于 {formatDateTime(h.created_at)}</span> : null}
                 </div>

@@ -10,6 +10,7 @@ import { IMPORT_COLUMNS, MAX_IMPORT_ROWS } from "~/rectification/labels";
 import { checkImportSheet, MAX_IMPORT_BYTES } from "~/rectification/excel.server";
 import { departmentOptions, importItems } from "~/rectification/rectification.server";
 import { readFormData } from "~/utils/forms.server";
+import { dateContext } from "~/history/dates.server";
 
 /**
  * 批量导入: staff upload an Excel sheet filled from the template. Every bad row is listed with its row number
@@ -32,17 +33,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+type Imported = { count: number; numbers: number[]; skipped: { row: number; message: string }[] } | null;
+const NONE: Imported = null;
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, db, inquiry } = await load(request, params);
   const formData = await readFormData(request, MAX_IMPORT_BYTES + 64 * 1024);
   const files = filesFromForm(formData, "sheet");
-  if (files.length !== 1) return data({ fileName: "", errors: [{ row: 0, message: "请选择一个要导入的 Excel 文件" }] }, { status: 400 });
+  if (files.length !== 1) return data({ fileName: "", errors: [{ row: 0, message: "请选择一个要导入的 Excel 文件" }], imported: NONE }, { status: 400 });
   const file = files[0];
   const departments = await departmentOptions(db);
-  const checked = await checkImportSheet(Buffer.from(await file.arrayBuffer()), departments);
-  if (!checked.ok) return data({ fileName: file.name, errors: checked.errors }, { status: 400 });
+  const checked = await checkImportSheet(Buffer.from(await file.arrayBuffer()), departments, await dateContext(db, inquiry.id));
+  if (!checked.ok) return data({ fileName: file.name, errors: checked.errors, imported: NONE }, { status: 400 });
   const result = await importItems(db, actorOf(user, context), inquiry.id, checked.rows);
-  if (!result.ok) return data({ fileName: file.name, errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ fileName: file.name, errors: result.errors, imported: NONE }, { status: 400 });
+  // rows already in the ledger are named one by one (nothing was created for them)
+  if (result.skipped.length > 0) return data({ fileName: file.name, errors: [], imported: { count: result.count, numbers: result.numbers, skipped: result.skipped } as Imported });
   return redirect(`/inquiries/${inquiry.id}/rectification/import?imported=${result.count}&first=${result.numbers[0]}&last=${result.numbers[result.numbers.length - 1]}`);
 }
 
@@ -67,6 +73,41 @@ export default function ImportPage() {
             已导入 <strong>{done.count}</strong> 项整改事项（序号 #{done.first}
             {done.last !== done.first ? `–#${done.last}` : ""}），状态均为“待整改”。
           </p>
+          <p>
+            <Link to={`/inquiries/${inquiry.id}/rectification`}>查看整改台账</Link>
+          </p>
+        </div>
+      ) : null}
+
+      {result?.imported ? (
+        <div className="card rect-import-done" role="status" data-testid="import-summary">
+          <h2 className="rs-card-title">导入完成</h2>
+          <p>
+            {result.imported.count > 0 ? (
+              <>
+                已导入 <strong>{result.imported.count}</strong> 项整改事项（序号 #{result.imported.numbers[0]}
+                {result.imported.count > 1 ? `–#${result.imported.numbers[result.imported.numbers.length - 1]}` : ""}），状态均为“待整改”。
+              </>
+            ) : (
+              <>未导入新的事项：表格中的事项都已在整改台账中。</>
+            )}
+          </p>
+          <table className="data" data-testid="import-skipped">
+            <thead>
+              <tr>
+                <th style={{ width: "6em" }}>行号</th>
+                <th>未重复导入的原因</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.imported.skipped.map((e) => (
+                <tr key={e.row}>
+                  <td>第 {e.row} 行</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <p>
             <Link to={`/inquiries/${inquiry.id}/rectification`}>查看整改台账</Link>
           </p>
@@ -102,7 +143,7 @@ export default function ImportPage() {
           <li>
             <a href={`/inquiries/${inquiry.id}/rectification/template.xlsx`} download>下载导入模板</a>，在“整改事项”表中每行填写一项：{IMPORT_COLUMNS.join("、")}。
           </li>
-          <li>牵头单位、配合单位须与模板“单位名称”表中的名称一致；多个配合单位用顿号分隔；整改时限不能早于今天。</li>
+          <li>牵头单位、配合单位须与模板“单位名称”表中的名称一致；多个配合单位用顿号分隔；整改时限不能早于今天（补录的专题询问：不能早于询问会日期）；已在整改台账中的事项（相同问题、牵头单位和整改时限）不会重复导入。</li>
           <li>系统先检查全部行：任何一行有误，都会列出行号和原因，全部不导入；检查无误后一次导入。每次最多 {MAX_IMPORT_ROWS} 项。</li>
         </ol>
         <Form method="post" encType="multipart/form-data" noValidate>

@@ -49,6 +49,9 @@ import { CommentSchema, ExtensionDecisionSchema, ExtensionRequestSchema, ItemEdi
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { canCorrectRecord } from "~/policy.server";
+import { voidRecord } from "~/history/void.server";
+import { BackEntryDate, ConfirmStep, VoidedBanner, VoidForm } from "~/components/history";
 
 /**
  * One rectification item with its history: source, deadline (original and every change, who approved it),
@@ -69,6 +72,8 @@ async function load(request: Request, params: { itemId?: string }) {
   const item = await getItem(db, id.data);
   if (!item) notFound("该整改事项不存在");
   if (!canReadItem(user, item)) forbidden(DENIED);
+  // a voided item is gone for everyone but staff, who read it in the 已作废 view
+  if ((item.voided_at || item.inquiry_voided_at) && !canCorrectRecord(user)) notFound("该整改事项不存在");
   return { user, db, item };
 }
 
@@ -82,7 +87,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const history = await itemHistory(db, item.id);
   const canManage = canManageRectification(user);
   const departments = canManage ? (await departmentOptions(db)).map((d) => ({ id: d.id, name: d.name })) : [];
-  const inquiryClosed = item.inquiry_stage === "closed";
+  // a voided item (or an item of a voided inquiry) is read-only: staff open it from the 已作废 view
+  const inquiryClosed = item.inquiry_stage === "closed" || item.voided_at !== null || item.inquiry_voided_at !== null;
   const chase = await chasePanelData(db, user, { type: "item", id: item.id });
   return {
     chase,
@@ -106,6 +112,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       source_type: item.source_type,
       version: item.version,
       created_at: item.created_at,
+      voided_at: item.voided_at,
+      void_reason: item.void_reason,
       ...itemLight(item, todayInShanghai(), warningDays),
     },
     source:
@@ -131,6 +139,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     departments,
     inquiryClosed,
     canManage: canManage && !inquiryClosed,
+    canCorrect: canCorrectRecord(user) && !inquiryClosed,
+    backEntry: item.inquiry_back_entry === 1,
     canOverview: canReadInquiry(user, item.inquiry_id),
     canReport: canReportItemProgress(user, item) && !inquiryClosed,
     isLead: canRequestItemClosure(user, item) && !inquiryClosed,
@@ -190,15 +200,39 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(here, parsed.data.decision === "approve" ? "已批准延期，整改时限已更新" : "已决定不予延期");
   }
-  if (intent === "close" || intent === "return" || intent === "carry_over") {
-    if (!canManageRectification(user)) forbidden("只有人大工作人员可以销号、退回或结转整改事项。");
-    const values = { comment: String(formData.get("comment") ?? "") };
+  if (intent === "close" || intent === "return" || intent === "carry_over" || intent === "undo_close" || intent === "undo_carry_over") {
+    const undo = intent === "undo_close" || intent === "undo_carry_over";
+    if (undo ? !canCorrectRecord(user) : !canManageRectification(user)) forbidden("只有人大工作人员可以销号、退回、结转或撤销整改事项。");
+    const values = { comment: String(formData.get("comment") ?? ""), on: String(formData.get("on") ?? ""), version: String(formData.get("version") ?? "") };
     if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
     const comment = CommentSchema.safeParse(formData.get("comment") ?? undefined);
     if (!comment.success) return refuse({ comment: [comment.error.issues[0]?.message ?? "意见无效"] }, values);
-    const result = await staffActOnItem(db, actor, { itemId: item.id, version: version.data, action: intent, comment: comment.data });
+    const result = await staffActOnItem(db, actor, {
+      itemId: item.id,
+      version: version.data,
+      action: intent,
+      comment: comment.data,
+      confirmed: formData.get("confirmed") === "1",
+      on: values.on,
+    });
+    if (!result.ok && result.field === "confirm") return data({ intent, fieldErrors: {}, values, confirm: result.message }, { status: 409 });
     if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
-    return redirectWithToast(here, intent === "close" ? `「${itemTitle(item.problem, 20)}」已销号` : intent === "return" ? "已退回销号申请" : `「${itemTitle(item.problem, 20)}」已结转`);
+    const done: Record<typeof intent, string> = {
+      close: `「${itemTitle(item.problem, 20)}」已销号`,
+      return: "已退回销号申请",
+      carry_over: `「${itemTitle(item.problem, 20)}」已结转`,
+      undo_close: `已撤销「${itemTitle(item.problem, 20)}」的销号`,
+      undo_carry_over: `已撤销「${itemTitle(item.problem, 20)}」的结转`,
+    };
+    return redirectWithToast(here, done[intent]);
+  }
+  if (intent === "void") {
+    if (!canCorrectRecord(user)) forbidden("只有人大工作人员可以作废整改事项。");
+    const values = { reason: String(formData.get("reason") ?? "") };
+    if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
+    const result = await voidRecord(db, actor, { kind: "item", id: item.id, reason: values.reason, version: version.data });
+    if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
+    return redirectWithToast(`/inquiries/${item.inquiry_id}/rectification`, `「${itemTitle(item.problem, 20)}」已作废`);
   }
   if (intent === "edit") {
     if (!canManageRectification(user)) forbidden("只有人大工作人员可以修改整改事项。");
@@ -213,7 +247,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function ItemPage() {
   const loaded = useLoaderData<typeof loader>();
-  const { item, source, reports, extensions, history, warningDays, hasEvidence: evidence, departments, canManage, canOverview, canReport, isLead, canExtend, inquiryClosed } = loaded;
+  const { item, source, reports, extensions, history, warningDays, hasEvidence: evidence, departments, canManage, canOverview, canReport, isLead, canExtend, inquiryClosed, canCorrect, backEntry } = loaded;
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -221,6 +255,7 @@ export default function ItemPage() {
   const open = item.status === "todo" || item.status === "in_progress" || item.status === "closure_requested";
   const pending = extensions.find((e) => e.status === "pending");
   const approved = extensions.filter((e) => e.status === "approved");
+  const confirm = result && "confirm" in result && typeof result.confirm === "string" ? { question: result.confirm, intent: result.intent, values: result.values as Record<string, string> } : null;
   return (
     <section className="rs-page rect-page print-document">
       <InquiryNav inquiry={{ id: item.inquiry_id, title: item.inquiry_title }} tab="rectification" trail={[{ label: itemNumber(item.number) }]} />
@@ -234,6 +269,9 @@ export default function ItemPage() {
           <ItemStatusBadge status={item.status} /> <ItemLightBadge light={item.light} daysLeft={item.daysLeft} />
         </div>
       </div>
+
+      {item.voided_at ? <VoidedBanner what="整改事项" reason={item.void_reason} at={formatDateTime(item.voided_at)} /> : null}
+      {confirm ? <ConfirmStep question={confirm.question} intent={confirm.intent} values={confirm.values} busy={busy} /> : null}
 
       {item.status === "in_progress" && item.return_comment ? (
         <div className="rs-returned" role="note" data-testid="return-comment">
@@ -352,6 +390,21 @@ export default function ItemPage() {
         </div>
       ) : null}
 
+      {canManage && backEntry && open && item.status !== "closure_requested" ? (
+        <div className="card" data-testid="back-entry-close">
+          <h2 className="rs-card-title">补录销号</h2>
+          <p className="muted rs-small">补录的专题询问：按实际销号日期记录已完成的销号，佐证材料以纸质档案为准。</p>
+          <Form method="post" noValidate>
+            <FormError feedback={feedbackFor("close")} />
+            <input type="hidden" name="intent" value="close" />
+            <input type="hidden" name="version" value={item.version} />
+            <BackEntryDate label="销号日期" feedback={feedbackFor("close")} />
+            <TextAreaField idPrefix="f-beclose" name="comment" label="销号依据" feedback={feedbackFor("close")} rows={2} required maxLength={2000} />
+            <button type="submit" disabled={busy}>补录销号</button>
+          </Form>
+        </div>
+      ) : null}
+
       {canManage && item.status === "closure_requested" ? (
         <div className="card" data-testid="review-closure">
           <h2 className="rs-card-title">审核销号申请</h2>
@@ -361,8 +414,9 @@ export default function ItemPage() {
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="close" />
               <input type="hidden" name="version" value={item.version} />
+              {backEntry ? <BackEntryDate label="销号日期" feedback={feedbackFor("close")} /> : null}
               <TextAreaField idPrefix="f-close" name="comment" label="销号意见" feedback={feedbackFor("close")} rows={2} maxLength={2000} />
-              <button type="submit" disabled={busy || !evidence}>同意销号</button>
+              <button type="submit" disabled={busy || (!evidence && !backEntry)}>同意销号</button>
             </Form>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="return" />
@@ -477,13 +531,35 @@ export default function ItemPage() {
             <FormError feedback={feedbackFor("carry_over")} />
             <input type="hidden" name="intent" value="carry_over" />
             <input type="hidden" name="version" value={item.version} />
+            {backEntry ? <BackEntryDate label="结转日期" feedback={feedbackFor("carry_over")} /> : null}
             <TextAreaField idPrefix="f-carry" name="comment" label="结转理由" feedback={feedbackFor("carry_over")} required maxLength={2000} />
             <button type="submit" className="secondary" disabled={busy}>结转</button>
           </Form>
         </details>
       ) : null}
 
-      {inquiryClosed ? <p className="muted">该专题询问已办结，本事项仅供查阅。</p> : null}
+      {canCorrect && (item.status === "closed" || item.status === "carried_over") ? (
+        <div className="card no-print" data-testid="undo-form">
+          <h2 className="rs-card-title">{item.status === "closed" ? "撤销销号" : "撤销结转"}</h2>
+          <p className="muted rs-small">{item.status === "closed" ? "销号有误时可撤销，事项回到「整改中」。" : "结转有误时可撤销，事项回到整改状态。"}撤销理由记入办理记录和操作日志。</p>
+          <Form method="post" noValidate>
+            <FormError feedback={feedbackFor("undo_close", "undo_carry_over")} />
+            <input type="hidden" name="intent" value={item.status === "closed" ? "undo_close" : "undo_carry_over"} />
+            <input type="hidden" name="version" value={item.version} />
+            <TextAreaField idPrefix="f-undo" name="comment" label="撤销理由" feedback={feedbackFor("undo_close", "undo_carry_over")} required rows={2} maxLength={2000} />
+            <button type="submit" className="secondary" disabled={busy}>{item.status === "closed" ? "撤销销号" : "撤销结转"}</button>
+          </Form>
+        </div>
+      ) : null}
+
+      {canCorrect ? (
+        <details className="card rs-edit no-print" data-testid="void-item" open={Boolean(feedbackFor("void"))}>
+          <summary>作废本事项</summary>
+          <VoidForm what="整改事项" feedback={feedbackFor("void")} busy={busy} version={item.version} />
+        </details>
+      ) : null}
+
+      {inquiryClosed && !item.voided_at ? <p className="muted">该专题询问已办结，本事项仅供查阅。</p> : null}
 
       <ChasePanel data={loaded.chase} />
 
@@ -500,7 +576,7 @@ export default function ItemPage() {
         <tbody>
           {history.map((e) => (
             <tr key={e.id}>
-              <td data-label="时间">{formatDateTime(e.at)}</td>
+              <td data-label="时间">{e.back_entered ? <>{formatDate(e.at)} <span className="badge" data-testid="back-entered">补录</span></> : formatDateTime(e.at)}</td>
               <td data-label="环节">{ITEM_EVENT_LABELS[e.action] ?? e.action}</td>
               <td data-label="办理人">{personName(e.actor_label)}</td>
               <td data-label="说明" className="rs-pre">{formatDatesInText(e.comment) || "—"}</td>

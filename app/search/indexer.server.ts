@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import { attachmentOwner } from "../attachments/attachments.server";
 import type { CurrentUser } from "../auth/session.server";
@@ -18,6 +18,11 @@ import {
 } from "../policy.server";
 import { dateInShanghai } from "../utils/time";
 import { indexGrams } from "./normalize";
+import { liveInquiryOf, liveItemRef, liveQuestionRef, liveSegmentRef, notVoided } from "../history/void.server";
+
+/** An attachment leaves the index with its inquiry, and with the voided item whose evidence it is. */
+const liveAttachment = sql<SqlBool>`(attachments.inquiry_id is null or ${liveInquiryOf("attachments.inquiry_id")})
+  and (attachments.owner_type != 'progress_report' or exists (select 1 from progress_reports as vp where vp.id = attachments.owner_id and ${liveItemRef("vp.item_id")}))`;
 
 /**
  * Builds the search documents (migration 0010; docs/decisions/0010-search-normalisation.md). Writes queue the
@@ -142,6 +147,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .selectFrom("inquiries")
       .select(["id", "title", "topic", "plan_text", "organizing_body", "meeting_date", "created_at"])
       .where("id", "in", ids)
+      .where(notVoided("inquiries", { inquiry: true }))
       .execute();
     const links = await db.selectFrom("inquiry_organizations").select(["inquiry_id", "organization_id"]).where("inquiry_id", "in", ids).execute();
     const meetings = await db
@@ -178,7 +184,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
   },
 
   async research_activity(db, ids) {
-    const rows = await db.selectFrom("research_activities").select(["id", "inquiry_id", "kind", "title", "places", "participants", "findings_text", "start_date"]).where("id", "in", ids).execute();
+    const rows = await db.selectFrom("research_activities").select(["id", "inquiry_id", "kind", "title", "places", "participants", "findings_text", "start_date"]).where("id", "in", ids).where(liveInquiryOf("research_activities.inquiry_id")).execute();
     return rows.map((r) => ({
       code: 2,
       recordId: r.id,
@@ -192,7 +198,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
   },
 
   async research_finding(db, ids) {
-    const rows = await db.selectFrom("research_findings").select(["id", "inquiry_id", "text", "created_at"]).where("id", "in", ids).execute();
+    const rows = await db.selectFrom("research_findings").select(["id", "inquiry_id", "text", "created_at"]).where("id", "in", ids).where(liveInquiryOf("research_findings.inquiry_id")).execute();
     return rows.map((r) => ({
       code: 3,
       recordId: r.id,
@@ -210,6 +216,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .selectFrom("survey_delegations")
       .select(["id", "inquiry_id", "organization_id", "status", "report_text", "submitted_at", "created_at"])
       .where("id", "in", ids)
+      .where(notVoided("survey_delegations"))
       .execute();
     return rows.map((r) => ({
       code: 4,
@@ -228,6 +235,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .selectFrom("outline_questions")
       .select(["id", "inquiry_id", "text", "department_id", "questioner_name", "questioner_role", "created_at"])
       .where("id", "in", ids)
+      .where(notVoided("outline_questions"))
       .execute();
     return rows.map((r) => ({
       code: 5,
@@ -247,6 +255,8 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .selectFrom("preparation_answers")
       .select(["id", "inquiry_id", "department_id", "status", "answer_text", "submitted_at", "updated_at"])
       .where("id", "in", ids)
+      .where(liveQuestionRef("preparation_answers.question_id"))
+      .where(liveInquiryOf("preparation_answers.inquiry_id"))
       .execute();
     return rows.map((r) => ({
       code: 6,
@@ -266,6 +276,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .innerJoin("meetings as m", "m.id", "s.meeting_id")
       .select(["s.id", "s.inquiry_id", "s.kind", "s.keyword", "s.questioner_name", "s.questioner_role", "s.department_id", "s.created_at", "m.meeting_date", "m.digest_published_at", "m.digest_segment_kinds"])
       .where("s.id", "in", ids)
+      .where(notVoided("s"))
       .execute();
     const turns = segments.length
       ? await db
@@ -303,6 +314,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .selectFrom("rectification_items")
       .select(["id", "inquiry_id", "number", "problem", "requirement", "lead_department_id", "deadline"])
       .where("id", "in", ids)
+      .where(notVoided("rectification_items"))
       .execute();
     const co = await db.selectFrom("rectification_codepartments").select(["item_id", "organization_id"]).where("item_id", "in", ids).execute();
     return rows.map((r) => {
@@ -331,6 +343,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .innerJoin("rectification_items as i", "i.id", "p.item_id")
       .select(["p.id", "p.inquiry_id", "p.item_id", "p.organization_id", "p.kind", "p.body_text", "p.created_at", "i.lead_department_id"])
       .where("p.id", "in", ids)
+      .where(notVoided("i"))
       .execute();
     const co = rows.length
       ? await db.selectFrom("rectification_codepartments").select(["item_id", "organization_id"]).where("item_id", "in", unique(rows.map((r) => r.item_id))).execute()
@@ -351,7 +364,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
   },
 
   async attachment(db, ids) {
-    const rows = await db.selectFrom("attachments").select(["id", "inquiry_id", "owner_type", "owner_id", "file_name", "created_at"]).where("id", "in", ids).execute();
+    const rows = await db.selectFrom("attachments").select(["id", "inquiry_id", "owner_type", "owner_id", "file_name", "created_at"]).where("id", "in", ids).where(liveAttachment).execute();
     const docs: SearchDocument[] = [];
     for (const r of rows) {
       // the same owner resolution and policy function as the download (app/routes/attachments.$id.tsx)
@@ -375,6 +388,8 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .selectFrom("written_replies")
       .select(["id", "inquiry_id", "department_id", "question_text", "answer_text", "due_date"])
       .where("id", "in", ids)
+      .where(liveInquiryOf("written_replies.inquiry_id"))
+      .where(liveSegmentRef("written_replies.segment_id"))
       .execute();
     return rows.map((r) => ({
       code: 11,
@@ -389,7 +404,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
   },
 
   async handling_report(db, ids) {
-    const rows = await db.selectFrom("handling_reports").select(["id", "inquiry_id", "round", "body_text", "submitted_at", "due_date"]).where("id", "in", ids).execute();
+    const rows = await db.selectFrom("handling_reports").select(["id", "inquiry_id", "round", "body_text", "submitted_at", "due_date"]).where("id", "in", ids).where(liveInquiryOf("handling_reports.inquiry_id")).execute();
     return rows.map((r) => ({
       code: 12,
       recordId: r.id,
@@ -410,10 +425,15 @@ async function issuedQuestionDocuments(db: Db, inquiryId: number, ctx: Context):
     .innerJoin("outline_versions as v", "v.id", "i.outline_issued_version_id")
     .select(["v.snapshot_json", "v.issued_at", "v.submitted_at"])
     .where("i.id", "=", inquiryId)
+    .where(notVoided("i", { inquiry: true }))
     .executeTakeFirst();
   if (!row) return [];
+  // a question voided after it was issued leaves the departments' search too
+  const voided = new Set(
+    (await db.selectFrom("outline_questions").select("id").where("inquiry_id", "=", inquiryId).where("voided_at", "is not", null).execute()).map((r) => r.id),
+  );
   return parseSnapshot(row.snapshot_json).keywords.flatMap((k) =>
-    k.questions.map((q) => ({
+    k.questions.filter((q) => !voided.has(q.id)).map((q) => ({
       code: 13,
       recordId: q.id,
       inquiryId,

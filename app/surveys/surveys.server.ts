@@ -7,6 +7,8 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
+import { dateContext, deadlineProblem } from "../history/dates.server";
+import { notVoided } from "../history/void.server";
 
 /** 委托调研: surveys delegated to county congresses, their reports, and the status rules between them. */
 export { DELEGATION_STATUS_LABELS } from "../labels";
@@ -49,9 +51,11 @@ export async function createSurveyRequest(
   input: { title: string; dueDate: string; brief: RichText; organizationIds: number[] },
   files: CheckedUpload[],
 ): Promise<Result> {
-  if (input.dueDate < todayInShanghai()) return { ok: false, field: "dueDate", message: "截止日期不能早于今天" };
   const orgIds = [...new Set(input.organizationIds)];
   return db.transaction().execute(async (trx) => {
+    // the one deadline rule: today in live work, the plan's approval in back-entry
+    const late = deadlineProblem(await dateContext(trx, inquiryId), "survey", input.dueDate);
+    if (late) return { ok: false, field: "dueDate", message: late };
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const gate = await requireApprovedPlan(trx, inquiryId, "survey");
@@ -121,6 +125,9 @@ const delegationColumns = [
   "survey_requests.due_date",
   "survey_requests.brief_html",
   "inquiries.title as inquiry_title",
+  "survey_delegations.voided_at",
+  "survey_delegations.void_reason",
+  "inquiries.voided_at as inquiry_voided_at",
 ] as const;
 
 function delegationQuery(db: Kysely<Database>) {
@@ -153,6 +160,7 @@ export async function listInquiryDelegations(db: Kysely<Database>, inquiryId: nu
     .execute();
   const delegations = await delegationQuery(db)
     .where("survey_delegations.inquiry_id", "=", inquiryId)
+    .where(notVoided("survey_delegations"))
     .orderBy("survey_delegations.request_id")
     .orderBy("organizations.sort_order")
     .execute();
@@ -164,6 +172,7 @@ export async function listCountyDelegations(db: Kysely<Database>, organizationId
   const today = todayInShanghai();
   const rows = await delegationQuery(db)
     .where("survey_delegations.organization_id", "=", organizationId)
+    .where(notVoided("survey_delegations"))
     .orderBy("survey_requests.due_date")
     .execute();
   return rows.map((d) => withLight(d, today));
