@@ -167,7 +167,7 @@ export async function insertUser(trx: Transaction<Database>, actor: Actor, input
     after: row,
   });
   // a member account is always on the roster (组成人员名册): linked to its entry, or added
-  await ensureRosterEntryForAccount(trx, actor, row);
+  if (row.role === "member") await ensureRosterEntryForAccount(trx, actor, row);
   return { ok: true, id: row.id };
 }
 
@@ -198,7 +198,6 @@ export async function updateUser(
       })
       .where("id", "=", input.id)
       .execute();
-    await ensureRosterEntryForAccount(trx, actor, { id: input.id, display_name: input.displayName, title: input.title, role: input.role });
     // A changed role or organisation changes what the account may see: its open sessions end.
     if (before.role !== input.role || before.organization_id !== input.organizationId) await deleteAllSessions(trx, input.id);
     await recordAudit(trx, actor, {
@@ -212,6 +211,8 @@ export async function updateUser(
       before: { display_name: before.display_name, role: before.role, organization_id: before.organization_id, title: before.title },
       after: { display_name: input.displayName, role: input.role, organization_id: input.organizationId, title: input.title },
     });
+    // the roster entry follows a member account (and lets go of one that is no longer a member)
+    await ensureRosterEntryForAccount(trx, actor, { id: input.id, display_name: input.displayName, title: input.title, role: input.role });
     return { ok: true, id: input.id };
   });
 }

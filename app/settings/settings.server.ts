@@ -81,3 +81,9 @@ export async function saveCongress(db: Kysely<Database>, actor: Actor, input: { 
     return { ok: true, version: after.version };
   });
 }
+
+/** What the pages need of the setting (root loader): name and level only. */
+export async function congressForPages(db: Db): Promise<{ name: string; level: CongressLevel }> {
+  const c = await getCongress(db);
+  return { name: c.name, level: c.level };
+}
