@@ -33,7 +33,8 @@ export function isCommitteeMemberTitle(title: string): boolean {
   return !title.includes("代表") || /委员|主任|秘书长/.test(title);
 }
 
-export const ROSTER_LIMITS = { name: 40, title: 60 } as const;
+import { ROSTER_LIMITS } from "./limits";
+export { ROSTER_LIMITS };
 
 export interface RosterInput {
   name: string;
