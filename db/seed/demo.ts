@@ -10,6 +10,7 @@ import { hashPassword } from "../../app/auth/password.server";
 import type { Database, OrganizationKind, Role } from "../schema";
 import { createRosterMember, ensureRosterEntryForAccount, isCommitteeMemberTitle, rosterByName } from "../../app/roster/roster.server";
 import { CONGRESS_KEY } from "../../app/settings/settings.server";
+import { officialsFromSegment, rememberKnownOfficials } from "../../app/meeting/officials.server";
 
 /**
  * The demo database: the Jiaozuo 2020 poverty-alleviation inquiry (a real one, from the shared fixture) with
@@ -168,6 +169,13 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
         after: report,
       });
     }
+  });
+  // the demo meeting's answering officials on its 应询人员 list and remembered for the next meeting (issue 13)
+  await db.transaction().execute(async (trx) => {
+    const segments = await trx.selectFrom("meeting_segments").select("id").where("kind", "=", "exchange").execute();
+    for (const s of segments) await officialsFromSegment(trx, s.id);
+    const officials = await trx.selectFrom("meeting_officials").select(["organization_id", "name", "title"]).execute();
+    await rememberKnownOfficials(trx, officials.map((o) => ({ organizationId: o.organization_id, name: o.name, title: o.title })));
   });
   return report;
 }
