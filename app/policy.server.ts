@@ -11,12 +11,15 @@ export type Permission =
   | "admin:users"
   | "admin:organizations"
   | "admin:audit"
+  | "admin:settings"
+  | "roster:manage"
   | "inquiry:list"
   | "inquiry:manage";
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ["admin:users", "admin:organizations", "admin:audit", "inquiry:list", "inquiry:manage"],
-  staff: ["inquiry:list", "inquiry:manage"],
+  admin: ["admin:users", "admin:organizations", "admin:audit", "admin:settings", "roster:manage", "inquiry:list", "inquiry:manage"],
+  // staff keep the roster (组成人员名册): they pick questioners and open votes from it (issue 13)
+  staff: ["inquiry:list", "inquiry:manage", "roster:manage"],
   member: ["inquiry:list"],
   department: [],
   county: [],
@@ -63,6 +66,16 @@ export function readableInquiries(user: InquiryReader): "all" | readonly number[
  */
 export function canCorrectRecord(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);
+}
+
+/**
+ * Bulk setup from Excel (issue 13): organisations and accounts are the administrator's (as their forms are);
+ * the roster is kept by staff too. Templates, imports and exports of a kind ask the same rule.
+ */
+export function canBulkSetup(user: Pick<CurrentUser, "role"> | null, kind: "organizations" | "accounts" | "roster"): boolean {
+  if (kind === "organizations") return can(user, "admin:organizations");
+  if (kind === "accounts") return can(user, "admin:users");
+  return can(user, "roster:manage");
 }
 
 export function canManageInquiry(user: Pick<CurrentUser, "role">): boolean {
@@ -478,8 +491,11 @@ export function navigationFor(user: Pick<CurrentUser, "role"> | null): NavItem[]
   if (user.role === "department" || user.role === "county") items.push({ to: "/my", label: "我的待办" });
   if (user.role === "member") items.push({ to: "/votes", label: "满意度测评" });
   items.push({ to: "/search", label: "搜索" });
+  if (can(user, "roster:manage")) items.push({ to: "/roster", label: "组成人员名册" });
   if (can(user, "admin:users")) items.push({ to: "/admin/users", label: "用户管理" });
   if (can(user, "admin:organizations")) items.push({ to: "/admin/organizations", label: "组织机构" });
   if (can(user, "admin:audit")) items.push({ to: "/admin/audit", label: "审计日志" });
+  if (can(user, "admin:users") && can(user, "admin:organizations")) items.push({ to: "/admin/import", label: "批量导入" });
+  if (can(user, "admin:settings")) items.push({ to: "/admin/settings", label: "系统设置" });
   return items;
 }

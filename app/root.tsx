@@ -26,6 +26,7 @@ import { queueCount } from "./queue/queue.server";
 import stylesHref from "./styles.css";
 import { useNonce } from "./utils/nonce";
 import { readToast } from "./utils/toast.server";
+import { congressForPages } from "./settings/settings.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
@@ -56,6 +57,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         : null,
       nav: navigationFor(user),
       toast: toast.message,
+      // the installation's own congress: header, public pages, and the examples every form offers
+      congress: await congressForPages(getDb()),
     },
     { headers },
   );
@@ -99,7 +102,7 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
         <div className="brand">
           <Link to="/">
             <span className="brand-mark">询问</span>
-            <span className="brand-name">专题询问与整改督办系统</span>
+            <span className="brand-name" data-testid="brand-congress">{root?.congress?.name ? `${root.congress.name} · ` : ""}专题询问与整改督办系统</span>
           </Link>
         </div>
         <div className="app-menu" id="app-menu">
@@ -157,7 +160,7 @@ function Shell({ root, children }: { root: RootData | undefined; children: React
       <main id="main" className="app-main">
         {children}
       </main>
-      <footer className="app-footer">询问 Xunwen · 人大常委会专题询问全流程与整改督办</footer>
+      <footer className="app-footer">询问 Xunwen · {root?.congress?.name || "人大常委会"}专题询问全流程与整改督办</footer>
     </>
   );
 }

@@ -47,6 +47,8 @@ export interface Database {
   handling_report_reviews: HandlingReportReviewTable;
   notifications: NotificationTable;
   chase_ups: ChaseUpTable;
+  roster_members: RosterMemberTable;
+  known_officials: KnownOfficialTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -737,4 +739,32 @@ export interface ChaseUpTable {
   note: Generated<string>;
   sent_by: number | null;
   sent_at: string;
+}
+
+// ---- 组成人员名册 and remembered officials (migration 0020, issue 13) ----
+/** One person of the committee's roster: a voting 组成人员 or an invited deputy, with or without an account. */
+export interface RosterMemberTable {
+  id: Generated<number>;
+  name: string;
+  /** 职务, e.g. 市人大常委会委员, 市人大代表 */
+  title: Generated<string>;
+  /** 1: votes (组成人员); 0: attends without a vote (列席代表) */
+  voting: Generated<number>;
+  /** the member account of this person, if any (at most one entry per account) */
+  user_id: number | null;
+  active: Generated<number>;
+  sort_order: Generated<number>;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export type RosterMember = Selectable<RosterMemberTable>;
+
+/** A responding official remembered per organisation (name unique within it), offered at the next meeting. */
+export interface KnownOfficialTable {
+  id: Generated<number>;
+  organization_id: number;
+  name: string;
+  title: Generated<string>;
+  last_used_at: string;
 }

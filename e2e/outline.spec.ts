@@ -104,9 +104,9 @@ test.describe("询问提纲：起草、审定、下发、书面准备答复", ()
       await form.getByLabel("应询部门").selectOption({ label: dept });
       if (opts.member) await form.getByLabel("询问人", { exact: true }).selectOption({ label: opts.member });
       if (opts.named) {
-        await form.getByLabel("询问人", { exact: true }).selectOption({ label: "无账号的委员/代表（在下方填写）" });
-        await form.getByLabel("询问人姓名（无账号时）").fill(opts.named[0]);
-        await form.getByLabel("询问人身份（无账号时）").fill(opts.named[1]);
+        await form.getByLabel("询问人", { exact: true }).selectOption({ label: "名册中没有的人员（在下方填写）" });
+        await form.getByLabel("询问人姓名（名册外）").fill(opts.named[0]);
+        await form.getByLabel("询问人职务（名册外）").fill(opts.named[1]);
       }
       if (opts.source) await form.getByLabel(opts.source).check();
       await form.getByRole("button", { name: "添加问题" }).click();
@@ -116,7 +116,7 @@ test.describe("询问提纲：起草、审定、下发、书面准备答复", ()
     // refused: no department, and a named questioner without a name; the text is kept
     const form = page.locator("#add-question");
     await form.getByLabel("问题内容").fill(q.h1);
-    await form.getByLabel("询问人", { exact: true }).selectOption({ label: "无账号的委员/代表（在下方填写）" });
+    await form.getByLabel("询问人", { exact: true }).selectOption({ label: "名册中没有的人员（在下方填写）" });
     await form.getByRole("button", { name: "添加问题" }).click();
     await expect(form.getByText("请选择应询部门")).toBeVisible();
     await expect(form.getByText("请填写询问人姓名")).toBeVisible();

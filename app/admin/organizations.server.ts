@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
@@ -49,25 +49,32 @@ export async function createOrganization(
   actor: Actor,
   input: { name: string; kind: OrganizationKind },
 ): Promise<OrganizationResult> {
-  return db.transaction().execute(async (trx) => {
-    const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
-    if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
-    const now = nowIso();
-    const max = await trx.selectFrom("organizations").select((eb) => eb.fn.max("sort_order").as("m")).executeTakeFirst();
-    const row = await trx
-      .insertInto("organizations")
-      .values({ name: input.name, kind: input.kind, sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
-      .returning(["id", "name", "kind"])
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, {
-      action: "organization.create",
-      entityType: "organization",
-      entityId: row.id,
-      summary: `新建组织机构「${row.name}」`,
-      after: row,
-    });
-    return { ok: true, id: row.id };
+  return db.transaction().execute((trx) => insertOrganization(trx, actor, input));
+}
+
+/** Inserts one organisation in the caller's transaction (its name must be free); audited. The bulk import uses it too. */
+export async function insertOrganization(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { name: string; kind: OrganizationKind },
+): Promise<OrganizationResult> {
+  const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
+  if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
+  const now = nowIso();
+  const max = await trx.selectFrom("organizations").select((eb) => eb.fn.max("sort_order").as("m")).executeTakeFirst();
+  const row = await trx
+    .insertInto("organizations")
+    .values({ name: input.name, kind: input.kind, sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
+    .returning(["id", "name", "kind"])
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, {
+    action: "organization.create",
+    entityType: "organization",
+    entityId: row.id,
+    summary: `新建组织机构「${row.name}」`,
+    after: row,
   });
+  return { ok: true, id: row.id };
 }
 
 /**

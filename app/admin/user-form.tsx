@@ -1,3 +1,4 @@
+import { useCongressTerms } from "~/settings/useCongressTerms";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database, Role } from "../../db/schema";
@@ -43,6 +44,7 @@ export function UserFields({
   organizations: { value: number; label: string }[];
   defaults?: { displayName: string; role: Role; organizationId: number | null; title: string };
 }) {
+  const terms = useCongressTerms();
   return (
     <>
       <TextField name="displayName" label="姓名" feedback={feedback} defaultValue={defaults?.displayName} required maxLength={40} />
@@ -64,7 +66,7 @@ export function UserFields({
         options={organizations}
         hint="应询部门账号须属于政府或政府部门，县区人大账号须属于县区人大常委会"
       />
-      <TextField name="title" label="职务/身份" feedback={feedback} defaultValue={defaults?.title} maxLength={60} hint="例如：市人大常委会委员、市人大代表、办公室联络员" />
+      <TextField name="title" label="职务/身份" feedback={feedback} defaultValue={defaults?.title} maxLength={60} hint={`例如：${terms.memberTitle}、${terms.deputyTitle}、办公室联络员`} />
     </>
   );
 }

@@ -283,7 +283,8 @@ describe("updateUser", () => {
     expect(await row(dept.id)).toMatchObject({ role: "member", organization_id: null, version: 2 });
     expect(await sessionCount(t.db, dept.id)).toBe(0);
     expect(await t.db.selectFrom("sessions").select("id_hash").execute()).toEqual([{ id_hash: otherSession }]);
-    expect(audit).toHaveLength(1);
+    // the new member goes on the roster (组成人员名册) in the same transaction
+    expect(audit.map((a) => a.action)).toEqual(["user.change_role", "roster.create"]);
     expect(audit[0]).toMatchObject({
       action: "user.change_role",
       summary: "账号「liaison」角色由应询部门改为委员/代表",

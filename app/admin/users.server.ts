@@ -6,6 +6,7 @@ import { hashPassword, passwordWeakness, verifyPassword } from "../auth/password
 import { deleteAllSessions } from "../auth/session.server";
 import { ROLE_LABELS } from "../labels";
 import { nowIso } from "../utils/time";
+import { ensureRosterEntryForAccount } from "../roster/roster.server";
 
 
 /** Which organisations a role may belong to; null means the role needs none. */
@@ -107,10 +108,19 @@ async function checkOrganization(
   return null;
 }
 
+export interface NewAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  organizationId: number | null;
+  title: string;
+  password: string;
+}
+
 export async function createUser(
   db: Kysely<Database>,
   actor: Actor,
-  input: { username: string; displayName: string; role: Role; organizationId: number | null; title: string; password: string },
+  input: NewAccount,
   options: { skipStrengthCheck?: boolean } = {},
 ): Promise<UserResult> {
   const username = normalizeUsername(input.username);
@@ -119,36 +129,46 @@ export async function createUser(
     if (weakness) return { ok: false, field: "password", message: weakness };
   }
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
-    const clash = await trx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
-    if (clash) return { ok: false, field: "username", message: "该用户名已被使用" };
-    const orgProblem = await checkOrganization(trx, input.role, input.organizationId);
-    if (orgProblem) return { ok: false, ...orgProblem };
-    const now = nowIso();
-    const row = await trx
-      .insertInto("users")
-      .values({
-        username,
-        display_name: input.displayName,
-        role: input.role,
-        organization_id: input.organizationId,
-        title: input.title,
-        password_hash: passwordHash,
-        password_changed_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning(["id", "username", "display_name", "role", "organization_id", "title"])
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, {
-      action: "user.create",
-      entityType: "user",
-      entityId: row.id,
-      summary: `新建账号「${row.display_name}（${row.username}）」，角色：${ROLE_LABELS[row.role]}`,
-      after: row,
-    });
-    return { ok: true, id: row.id };
+  return db.transaction().execute((trx) => insertUser(trx, actor, { ...input, username }, passwordHash));
+}
+
+/**
+ * Inserts one account in the caller's transaction (the password already hashed): the user name must be free
+ * and the organisation fit the role; audited; a member account goes on the roster. Used by createUser and the
+ * bulk import (app/admin/setup-import.server.ts), which creates a whole sheet in one transaction.
+ */
+export async function insertUser(trx: Transaction<Database>, actor: Actor, input: NewAccount, passwordHash: string): Promise<UserResult> {
+  const username = normalizeUsername(input.username);
+  const clash = await trx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+  if (clash) return { ok: false, field: "username", message: "该用户名已被使用" };
+  const orgProblem = await checkOrganization(trx, input.role, input.organizationId);
+  if (orgProblem) return { ok: false, ...orgProblem };
+  const now = nowIso();
+  const row = await trx
+    .insertInto("users")
+    .values({
+      username,
+      display_name: input.displayName,
+      role: input.role,
+      organization_id: input.organizationId,
+      title: input.title,
+      password_hash: passwordHash,
+      password_changed_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning(["id", "username", "display_name", "role", "organization_id", "title"])
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, {
+    action: "user.create",
+    entityType: "user",
+    entityId: row.id,
+    summary: `新建账号「${row.display_name}（${row.username}）」，角色：${ROLE_LABELS[row.role]}`,
+    after: row,
   });
+  // a member account is always on the roster (组成人员名册): linked to its entry, or added
+  if (row.role === "member") await ensureRosterEntryForAccount(trx, actor, row);
+  return { ok: true, id: row.id };
 }
 
 /** Changes name, role, organisation and title together, guarded by the version the editor saw. */
@@ -191,6 +211,8 @@ export async function updateUser(
       before: { display_name: before.display_name, role: before.role, organization_id: before.organization_id, title: before.title },
       after: { display_name: input.displayName, role: input.role, organization_id: input.organizationId, title: input.title },
     });
+    // the roster entry follows a member account (and lets go of one that is no longer a member)
+    await ensureRosterEntryForAccount(trx, actor, { id: input.id, display_name: input.displayName, title: input.title, role: input.role });
     return { ok: true, id: input.id };
   });
 }

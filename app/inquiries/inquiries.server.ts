@@ -1,3 +1,4 @@
+import { getCongress } from "../settings/settings.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { z } from "zod";
 import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
@@ -513,7 +514,9 @@ export async function inquiryFormOptions(db: Kysely<Database>, selectedIds: numb
     .where("kind", "=", "congress_office")
     .orderBy("sort_order")
     .execute();
-  const lastCongress = await db.selectFrom("inquiries").select("congress").orderBy("id", "desc").limit(1).executeTakeFirst();
+  // the installation's own congress (系统设置), else the one the last inquiry was registered under
+  const own = await getCongress(db);
+  const lastCongress = own.name ? { congress: own.name } : await db.selectFrom("inquiries").select("congress").orderBy("id", "desc").limit(1).executeTakeFirst();
   return {
     organizations: organizations.map((o) => ({ id: o.id, name: o.name, active: o.active === 1 })),
     organizingBodies: bodies.map((b) => b.name),

@@ -1,3 +1,4 @@
+import { useCongressTerms } from "~/settings/useCongressTerms";
 import { z } from "zod";
 import { CheckboxGroup, chosenValues, firstError, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { cleanString } from "~/utils/text";
@@ -116,13 +117,14 @@ export function ErrorSummary({ feedback }: { feedback?: FormFeedback }) {
 export function InquiryFields({ feedback, options, defaults }: { feedback?: FormFeedback; options: InquiryFormOptions; defaults: InquiryDefaults }) {
   // A refused form shows the boxes as they were posted (none ticked posts nothing at all).
   const chosen = chosenValues(feedback, "respondingOrganizationIds", defaults.respondingOrganizationIds);
+  const terms = useCongressTerms();
   return (
     <>
       <TextField name="title" label="名称" feedback={feedback} defaultValue={defaults.title} required maxLength={INQUIRY_LIMITS.title} hint="例如：全市脱贫攻坚工作专题询问" />
       <TextField name="topic" label="询问主题" feedback={feedback} defaultValue={defaults.topic} required maxLength={INQUIRY_LIMITS.topic} hint="例如：全市脱贫攻坚工作" />
       <div className="grid-2 inq-form-grid">
-        <TextField name="congress" label="人大常委会" feedback={feedback} defaultValue={defaults.congress} required maxLength={INQUIRY_LIMITS.congress} hint="例如：焦作市人大常委会" />
-        <TextField name="sessionName" label="常委会会议" feedback={feedback} defaultValue={defaults.sessionName} maxLength={INQUIRY_LIMITS.sessionName} hint="例如：市十一届人大常委会第十二次会议" />
+        <TextField name="congress" label="人大常委会" feedback={feedback} defaultValue={defaults.congress} required maxLength={INQUIRY_LIMITS.congress} hint={`例如：${terms.nameOrExample}`} />
+        <TextField name="sessionName" label="常委会会议" feedback={feedback} defaultValue={defaults.sessionName} maxLength={INQUIRY_LIMITS.sessionName} hint={`例如：${terms.sessionExample}`} />
         <TextField
           name="organizingBody"
           label="组织单位"

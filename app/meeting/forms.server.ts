@@ -55,6 +55,7 @@ export const ExchangeFormSchema = z.object({
   responderTitle: fields.optionalText("应询人职务", 60),
   answer: fields.optionalText("应询答复", 50_000),
   chainJson: z.string().max(1_000_000).optional(),
+  addToRoster: z.string().max(10).optional(),
 });
 
 export type ExchangeFormResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors; values: Record<string, string> };
@@ -80,13 +81,12 @@ export async function submitExchangeForm(db: Kysely<Database>, user: CurrentUser
     chain = c.data;
   }
   const d = parsed.data;
-  // A member account is linked when the questioner's name is exactly one member's.
-  const members = await db.selectFrom("users").select("id").where("role", "=", "member").where("display_name", "=", d.questionerName).limit(2).execute();
   const input: ExchangeInput = {
     outlineQuestionId: d.outlineQuestionId,
     keyword: d.keyword,
     headline: d.headline,
-    questionerUserId: members.length === 1 ? members[0].id : null,
+    // resolved against the roster (组成人员名册) in the transaction that records the exchange
+    questionerUserId: null,
     questionerName: d.questionerName,
     questionerRole: d.questionerRole,
     departmentId: d.departmentId,
@@ -96,6 +96,7 @@ export async function submitExchangeForm(db: Kysely<Database>, user: CurrentUser
     responderOrganizationId: null,
     answer: d.answer,
     chain,
+    addToRoster: d.addToRoster === "1",
   };
   const result = await recordExchange(db, actor, meetingId, input, { userId: user.id, key: "exchange" });
   if (!result.ok) return { ok: false, fieldErrors: { [result.field]: [result.message] }, values: parsed.values };

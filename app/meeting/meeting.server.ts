@@ -1,3 +1,5 @@
+import { resolveQuestioner } from "../roster/roster.server";
+import { officialsFromSegment, rememberKnownOfficials } from "./officials.server";
 import { advanceStage } from "../inquiries/inquiries.server";
 import * as staffEvents from "../queue/events.server";
 import { sql, type Kysely, type Transaction } from "kysely";
@@ -192,6 +194,7 @@ export async function addOfficial(db: DB, actor: Actor, meetingId: number, input
       .returning("id")
       .executeTakeFirstOrThrow();
     const org = await trx.selectFrom("organizations").select("name").where("id", "=", input.organizationId).executeTakeFirstOrThrow();
+    await rememberKnownOfficials(trx, [{ organizationId: input.organizationId, name: input.name, title: input.title }]);
     await recordAudit(trx, actor, {
       action: "meeting.official_add",
       entityType: "meeting",
@@ -377,6 +380,8 @@ export interface ExchangeInput {
   responderOrganizationId: number | null;
   answer: string;
   chain: ChainRow[];
+  /** a questioner not on the roster (组成人员名册) is added to it */
+  addToRoster?: boolean;
 }
 
 async function nextPosition(trx: Trx, meetingId: number): Promise<number> {
@@ -474,13 +479,20 @@ export async function recordExchange(
     { kinds: RESPONDING_KINDS, message: `追问和补充回答中：${ANSWERING_UNIT_PROBLEM}` },
   );
   if (chainProblem) return { ok: false, field: "chain", message: chainProblem };
-  const turns = exchangeTurns(input);
-  if (!turns.ok) return turns;
+  const checked = exchangeTurns(input);
+  if (!checked.ok) return checked;
   return db.transaction().execute(async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
     const gate = await requireApprovedPlan(trx, meeting.inquiry_id, "exchange");
     if (!gate.ok) return gate;
+    // the questioner as the roster knows them (account, 职务), or added to it when the typist asked to
+    if (input.questionerUserId === null) {
+      const who = await resolveQuestioner(trx, actor, { name: input.questionerName, role: input.questionerRole, addToRoster: !!input.addToRoster });
+      input = { ...input, questionerUserId: who.userId, questionerRole: who.role };
+    }
+    const turns = exchangeTurns(input);
+    if (!turns.ok) return turns;
     if (input.outlineQuestionId !== null) {
       const q = await trx.selectFrom("outline_questions").select(["id", "inquiry_id"]).where("id", "=", input.outlineQuestionId).executeTakeFirst();
       if (!q || q.inquiry_id !== meeting.inquiry_id) return { ok: false, field: "outlineQuestionId", message: "该提纲问题不属于本次询问，请刷新页面后重试" };
@@ -509,6 +521,8 @@ export async function recordExchange(
       .returning("id")
       .executeTakeFirstOrThrow();
     await insertTurns(trx, segment.id, turns.turns);
+    // whoever answered joins the meeting's 应询人员 and is offered next time
+    await officialsFromSegment(trx, segment.id);
     if (draft) {
       await trx.deleteFrom("meeting_drafts").where("user_id", "=", draft.userId).where("meeting_id", "=", meetingId).where("draft_key", "=", draft.key).execute();
     }
@@ -685,10 +699,12 @@ export async function updateSegment(db: DB, actor: Actor, segmentId: number, ver
         changes.push({ id: 0, before: "", after: body.value.text });
       }
     }
+    const questioner = isExchange ? await resolveQuestioner(trx, actor, { name: input.questionerName, role: input.questionerRole, addToRoster: false }) : null;
     const segmentChanges = isExchange
       ? {
           keyword: input.keyword.trim(),
           headline: input.headline.trim(),
+          questioner_user_id: questioner?.userId ?? null,
           questioner_name: input.questionerName.trim(),
           questioner_role: input.questionerRole.trim(),
           department_id: input.departmentId,
@@ -708,6 +724,7 @@ export async function updateSegment(db: DB, actor: Actor, segmentId: number, ver
         .where("kind", "=", "question")
         .execute();
     }
+    if (isExchange) await officialsFromSegment(trx, segmentId);
     await recordAudit(trx, actor, {
       action: "meeting.segment_update",
       entityType: "meeting_segment",

@@ -389,9 +389,15 @@ describe("a secret vote is secret in the database", () => {
       const to = await migrator.migrateTo("0008_performance");
       if (to.error) throw to.error;
       const old = await makeMeetingWorld(db);
-      const a = await makeUser(db, { role: "member", displayName: "甲", title: "市人大常委会委员" });
-      const b = await makeUser(db, { role: "member", displayName: "乙", title: "市人大常委会委员" });
       const now = nowIso();
+      // accounts as the schema of 0008 held them (today's createUser also writes the roster of migration 0020)
+      const oldMember = async (name: string) => {
+        const { rows } = await sql<{ id: number }>`insert into users (username, display_name, role, title, password_hash, password_changed_at, created_at, updated_at)
+          values (${`m${name.charCodeAt(0)}`}, ${name}, 'member', '市人大常委会委员', 'x', ${now}, ${now}, ${now}) returning id`.execute(db);
+        return { id: rows[0].id, actor: { id: rows[0].id, label: name, ip: "" } };
+      };
+      const a = await oldMember("甲");
+      const b = await oldMember("乙");
       const vote = async (secret: number) =>
         (
           await sql<{ id: number }>`insert into votes (inquiry_id, target_type, department_id, title, secret, status, opened_at)

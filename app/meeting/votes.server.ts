@@ -1,3 +1,4 @@
+import { rollFromRoster, type RollSourceEntry } from "../roster/roster.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, PassBasis, VoteChoice, VoteMethod } from "../../db/schema";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
@@ -142,34 +143,8 @@ export async function setInquiryVoteRule(db: DB | Trx, actor: Actor, input: { in
 // The roll
 // ---------------------------------------------------------------------------------------------------------
 
-/**
- * Whether an account's title makes it a voting 组成人员 (主任、副主任、秘书长、委员) rather than an invited deputy
- * (人大代表). Until the roster (组成人员名册) exists this is the one place that decides it; migration 0009 uses the
- * same rule in SQL for votes that existed before.
- */
-export function isCommitteeMemberTitle(title: string): boolean {
-  return !title.includes("代表") || /委员|主任|秘书长/.test(title);
-}
-
-export interface RollSourceEntry {
-  name: string;
-  title: string;
-  voting: boolean;
-  userId: number | null;
-}
-
-/** Who is on the roll of a vote opened now: every active member account (a roster will replace this source). */
-export async function rollFromMemberAccounts(db: DB | Trx): Promise<RollSourceEntry[]> {
-  const users = await db
-    .selectFrom("users")
-    .select(["id", "display_name", "title"])
-    .where("role", "=", "member")
-    .where("active", "=", 1)
-    .orderBy("display_name")
-    .orderBy("id")
-    .execute();
-  return users.map((u) => ({ name: u.display_name, title: u.title, voting: isCommitteeMemberTitle(u.title), userId: u.id }));
-}
+// The roll comes from the roster (组成人员名册, app/roster/roster.server.ts): the one list of who votes.
+export { isCommitteeMemberTitle, rollFromRoster, type RollSourceEntry } from "../roster/roster.server";
 
 // ---------------------------------------------------------------------------------------------------------
 // Opening
@@ -239,7 +214,7 @@ export async function openVote(
     if (earlier.some((v) => v.method !== method)) return fail("method", "同一测评对象不能既网上投票又录入表决器或纸质表决结果");
     const title = (input.title ?? "").trim() || described.title;
     if (title.length > 200) return fail("title", "测评名称不能超过 200 个字");
-    const roll = input.roll ?? (await rollFromMemberAccounts(trx));
+    const roll = input.roll ?? (await rollFromRoster(trx));
     if (!roll.some((r) => r.voting)) return fail("_form", "表决名单中没有可以表决的组成人员，不能发起测评");
     const rule = await inquiryVoteRule(trx, input.inquiryId);
     const row = await trx

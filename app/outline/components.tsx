@@ -3,14 +3,30 @@ import { CheckboxGroup, chosenValues, SelectField, TextAreaField, TextField, typ
 import {
   chineseNumber,
   NAMED_QUESTIONER,
-  QUESTIONER_ROLES,
   questionerLabel,
   SOURCE_TYPE_LABELS,
   type OutlineSnapshot,
   type SnapshotDiff,
 } from "./labels";
 
+import { useCongressTerms } from "~/settings/useCongressTerms";
+
 /** Shared pieces of the outline pages (browser-safe: no server imports). */
+
+/**
+ * The roster entry a question's questioner is (as a select value): the entry of its account, else the one
+ * entry of its name and title; undefined for a person outside the roster.
+ */
+export function pickedRosterEntry(roster: QuestionFormOptions["roster"], q: Pick<QuestionDefaults, "questionerUserId" | "questionerName" | "questionerRole">): string | undefined {
+  if (q.questionerUserId != null) {
+    const byAccount = roster.find((r) => r.user_id === q.questionerUserId);
+    if (byAccount) return String(byAccount.id);
+  }
+  if (!q.questionerName) return undefined;
+  const byName = roster.filter((r) => r.name === q.questionerName);
+  const exact = byName.length === 1 ? byName : byName.filter((r) => r.title === q.questionerRole);
+  return exact.length === 1 ? String(exact[0].id) : undefined;
+}
 
 export interface OutlineFeedback extends FormFeedback {
   intent?: string;
@@ -21,7 +37,8 @@ export interface OutlineFeedback extends FormFeedback {
 export interface QuestionFormOptions {
   keywords: { id: number; keyword: string }[];
   departments: { id: number; name: string }[];
-  members: { id: number; display_name: string; title: string }[];
+  /** the active roster (组成人员名册) */
+  roster: { id: number; name: string; title: string; user_id: number | null }[];
   sources: {
     findings: { type: "finding"; id: number; label: string; detail: string }[];
     reports: { type: "survey_report"; id: number; label: string; detail: string }[];
@@ -51,8 +68,8 @@ export function QuestionFields({
   defaults?: QuestionDefaults;
   idPrefix: string;
 }) {
-  const questionerDefault =
-    defaults.questionerUserId != null ? String(defaults.questionerUserId) : defaults.questionerName ? NAMED_QUESTIONER : "";
+  const questionerDefault = pickedRosterEntry(options.roster, defaults) ?? (defaults.questionerName ? NAMED_QUESTIONER : "");
+  const terms = useCongressTerms();
   const keptSources = chosenValues(feedback, "sources", defaults.sources ?? []);
   const roleListId = `${idPrefix}-roles`;
   return (
@@ -81,35 +98,39 @@ export function QuestionFields({
         />
         <SelectField
           idPrefix={idPrefix}
-          name="questionerUserId"
+          name="questionerId"
           label="询问人"
           feedback={feedback}
           defaultValue={questionerDefault}
           emptyLabel="（待定）"
+          hint={options.roster.length ? "从组成人员名册中选择" : "组成人员名册还是空的：可在下方填写姓名并加入名册"}
           options={[
-            ...options.members.map((m) => ({ value: m.id, label: `${m.display_name}${m.title ? `（${m.title}）` : ""}` })),
-            { value: NAMED_QUESTIONER, label: "无账号的委员/代表（在下方填写）" },
+            ...options.roster.map((m) => ({ value: m.id, label: `${m.name}${m.title ? `（${m.title}）` : ""}` })),
+            { value: NAMED_QUESTIONER, label: "名册中没有的人员（在下方填写）" },
           ]}
         />
       </div>
       <div className="ol-row">
-        <TextField idPrefix={idPrefix} name="questionerName" label="询问人姓名（无账号时）" maxLength={40} feedback={feedback} defaultValue={defaults.questionerUserId == null ? defaults.questionerName : ""} />
+        <TextField idPrefix={idPrefix} name="questionerName" label="询问人姓名（名册外）" maxLength={40} feedback={feedback} defaultValue={questionerDefault === NAMED_QUESTIONER ? defaults.questionerName : ""} />
         <TextField
           idPrefix={idPrefix}
           name="questionerRole"
-          label="询问人身份（无账号时）"
+          label="询问人职务（名册外）"
           maxLength={40}
           list={roleListId}
           feedback={feedback}
-          defaultValue={defaults.questionerUserId == null ? defaults.questionerRole : ""}
-          hint="如：市人大常委会委员、市人大代表"
+          defaultValue={questionerDefault === NAMED_QUESTIONER ? defaults.questionerRole : ""}
+          hint={`如：${terms.memberTitle}、${terms.deputyTitle}`}
         />
         <datalist id={roleListId}>
-          {QUESTIONER_ROLES.map((r) => (
+          {terms.questionerRoles.map((r) => (
             <option key={r} value={r} />
           ))}
         </datalist>
       </div>
+      <label className="checkbox-line">
+        <input type="checkbox" name="addToRoster" value="1" defaultChecked={feedback?.values?.addToRoster === "1"} /> 名册外的询问人同时加入组成人员名册
+      </label>
       <CheckboxGroup idPrefix={idPrefix} name="sources" legend="来源（调研发现的问题线索、县区调研报告）" feedback={feedback} className="ol-sources">
         {options.sources.findings.length + options.sources.reports.length === 0 ? (
           <p className="field-hint">本次专题询问尚无问题线索或已提交的县区调研报告。</p>

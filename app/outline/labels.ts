@@ -39,10 +39,7 @@ export const SOURCE_TYPE_LABELS: Record<"finding" | "survey_report", string> = {
   survey_report: "县区调研报告",
 };
 
-/** The usual titles of a questioner without an account. */
-export const QUESTIONER_ROLES = ["市人大常委会委员", "市人大代表", "市人大常委会副主任", "市人大常委会主任"] as const;
-
-/** The value of the questioner select that means “a named deputy without an account”. */
+/** The value of the questioner select that means “a person outside the roster, typed by name”. */
 export const NAMED_QUESTIONER = "named";
 
 /** 一、二、三 … for keyword headings (up to 99). */

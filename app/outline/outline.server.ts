@@ -1,3 +1,4 @@
+import { getRosterMember, resolveQuestioner, rosterOptions } from "../roster/roster.server";
 import { advanceStage } from "../inquiries/inquiries.server";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
@@ -317,9 +318,9 @@ export async function departmentOptions(db: Kysely<Database>, inquiryId: number)
     .execute();
 }
 
-/** Member accounts that may be named as questioners. */
-export async function memberOptions(db: Kysely<Database>) {
-  return db.selectFrom("users").select(["id", "display_name", "title"]).where("role", "=", "member").where("active", "=", 1).orderBy("display_name").execute();
+/** Who may be picked as a questioner: the active roster (组成人员名册), in roster order. */
+export async function questionerOptions(db: Kysely<Database>) {
+  return rosterOptions(db);
 }
 
 export interface Coverage {
@@ -707,7 +708,15 @@ export async function moveKeyword(db: Kysely<Database>, actor: Actor, input: { i
 // Questions
 // ---------------------------------------------------------------------------------------------------------
 
-export type QuestionerInput = { kind: "none" } | { kind: "member"; userId: number } | { kind: "named"; name: string; role: string };
+/**
+ * Who asks: nobody yet (待定), a roster entry (组成人员名册), a member account (a member's own proposal), or a
+ * person typed by name — matched against the roster, or added to it with `addToRoster`.
+ */
+export type QuestionerInput =
+  | { kind: "none" }
+  | { kind: "roster"; rosterId: number }
+  | { kind: "member"; userId: number }
+  | { kind: "named"; name: string; role: string; addToRoster?: boolean };
 
 export interface QuestionInput {
   keywordId: number;
@@ -718,7 +727,7 @@ export interface QuestionInput {
   staffNotes: string;
 }
 
-async function resolveQuestion(trx: Trx, inquiryId: number, input: QuestionInput) {
+async function resolveQuestion(trx: Trx, actor: Actor, inquiryId: number, input: QuestionInput) {
   await findKeyword(trx, inquiryId, input.keywordId, "keywordId");
   const dept = await trx
     .selectFrom("organizations")
@@ -727,7 +736,11 @@ async function resolveQuestion(trx: Trx, inquiryId: number, input: QuestionInput
     .executeTakeFirst();
   if (!dept || (dept.kind !== "government" && dept.kind !== "department")) refuse("departmentId", "应询部门只能选择人民政府或政府部门");
   let questioner = { questioner_user_id: null as number | null, questioner_name: "", questioner_role: "" };
-  if (input.questioner.kind === "member") {
+  if (input.questioner.kind === "roster") {
+    const entry = await getRosterMember(trx, input.questioner.rosterId);
+    if (!entry || !entry.active) refuse("questionerId", "所选询问人不在组成人员名册中，请刷新页面后重新选择");
+    questioner = { questioner_user_id: entry.user_id, questioner_name: entry.name, questioner_role: entry.title };
+  } else if (input.questioner.kind === "member") {
     const member = await trx
       .selectFrom("users")
       .select(["id", "display_name", "title"])
@@ -735,10 +748,11 @@ async function resolveQuestion(trx: Trx, inquiryId: number, input: QuestionInput
       .where("role", "=", "member")
       .where("active", "=", 1)
       .executeTakeFirst();
-    if (!member) refuse("questionerUserId", "所选询问人不是启用中的委员/代表账号");
+    if (!member) refuse("questionerId", "所选询问人不是启用中的委员/代表账号");
     questioner = { questioner_user_id: member.id, questioner_name: member.display_name, questioner_role: member.title };
   } else if (input.questioner.kind === "named") {
-    questioner = { questioner_user_id: null, questioner_name: input.questioner.name, questioner_role: input.questioner.role };
+    const who = await resolveQuestioner(trx, actor, { name: input.questioner.name, role: input.questioner.role, addToRoster: !!input.questioner.addToRoster });
+    questioner = { questioner_user_id: who.userId, questioner_name: who.name, questioner_role: who.role };
   }
   const sources = dedupeSources(input.sources);
   const labels = await describeSources(trx, inquiryId, sources);
@@ -772,7 +786,7 @@ async function writeSources(trx: Trx, questionId: number, sources: QuestionInput
 }
 
 async function insertQuestion(trx: Trx, actor: Actor, head: OutlineHead, input: QuestionInput, via: string): Promise<number> {
-  const { dept, questioner, sources, labels } = await resolveQuestion(trx, head.id, input);
+  const { dept, questioner, sources, labels } = await resolveQuestion(trx, actor, head.id, input);
   const keyword = await findKeyword(trx, head.id, input.keywordId, "keywordId");
   const ids = await questionIds(trx, input.keywordId);
   const now = nowIso();
@@ -838,7 +852,7 @@ export async function updateQuestion(db: Kysely<Database>, actor: Actor, input: 
   return outlineChange(db, { ...input, action: "edit" }, async (trx, head) => {
     const before = await findQuestion(trx, head.id, input.id);
     const beforeDescription = await describeQuestion(trx, head.id, before);
-    const { dept, questioner, sources } = await resolveQuestion(trx, head.id, input);
+    const { dept, questioner, sources } = await resolveQuestion(trx, actor, head.id, input);
     const movedKeyword = before.keyword_id !== input.keywordId;
     await trx
       .updateTable("outline_questions")
@@ -1312,9 +1326,10 @@ export const QuestionFormSchema = z
     keywordId: fields.id("关键词"),
     text: fields.requiredText("问题内容", 1000),
     departmentId: fields.id("应询部门"),
-    questionerUserId: z.string().optional().transform((v) => v ?? ""),
+    questionerId: z.string().optional().transform((v) => v ?? ""),
     questionerName: fields.optionalText("询问人姓名", 40),
-    questionerRole: fields.optionalText("询问人身份", 40),
+    questionerRole: fields.optionalText("询问人职务", 40),
+    addToRoster: z.string().max(10).optional(),
     sources: z.preprocess(
       (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
       z.array(z.string().regex(SOURCE_RE, "来源无效，请刷新页面后重新选择")).max(50, "来源最多选择 50 项"),
@@ -1324,12 +1339,12 @@ export const QuestionFormSchema = z
   .superRefine(
     (v, ctx) => {
       // runs even when other fields failed, so every message is shown at once
-      const who = String((v as { questionerUserId?: unknown }).questionerUserId ?? "");
+      const who = String((v as { questionerId?: unknown }).questionerId ?? "");
       const name = String((v as { questionerName?: unknown }).questionerName ?? "").trim();
       if (who === NAMED_QUESTIONER && !name) {
         ctx.addIssue({ code: "custom", path: ["questionerName"], message: "请填写询问人姓名" });
       } else if (who && who !== NAMED_QUESTIONER && parseId(who) === null) {
-        ctx.addIssue({ code: "custom", path: ["questionerUserId"], message: "请选择询问人" });
+        ctx.addIssue({ code: "custom", path: ["questionerId"], message: "请从组成人员名册中选择询问人" });
       }
     },
     { when: (payload) => typeof payload.value === "object" && payload.value !== null },
@@ -1340,10 +1355,10 @@ export const QuestionFormSchema = z
       text: v.text,
       departmentId: v.departmentId,
       questioner:
-        v.questionerUserId === NAMED_QUESTIONER
-          ? { kind: "named", name: v.questionerName, role: v.questionerRole }
-          : v.questionerUserId
-            ? { kind: "member", userId: Number(v.questionerUserId) }
+        v.questionerId === NAMED_QUESTIONER
+          ? { kind: "named", name: v.questionerName, role: v.questionerRole, addToRoster: v.addToRoster === "1" }
+          : v.questionerId
+            ? { kind: "roster", rosterId: Number(v.questionerId) }
             : { kind: "none" },
       sources: v.sources.map((s) => {
         const m = SOURCE_RE.exec(s)!;

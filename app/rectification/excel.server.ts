@@ -2,8 +2,9 @@ import ExcelJS from "exceljs";
 import { deadlineProblem, type DateContext } from "../history/dates.server";
 import { dateInShanghai, formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
 import { describeDaysLeft } from "../utils/deadline";
-import { cleanText, xmlSafeDeep } from "../utils/text";
-import { DEFAULT_SHEET_LIMITS, readSheet, type SheetLimits, type SheetRead } from "./sheet-reader.server";
+import { xmlSafeDeep } from "../utils/text";
+import { DEFAULT_SHEET_LIMITS, type SheetLimits } from "./sheet-reader.server";
+import { cellText, MAX_SHEET_BYTES, openImportSheet } from "../utils/sheet-import.server";
 import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
 import type { listLedger } from "./rectification.server";
 
@@ -13,7 +14,7 @@ import type { listLedger } from "./rectification.server";
  * nothing is imported until the sheet is clean).
  */
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = MAX_SHEET_BYTES;
 export { MAX_IMPORT_ROWS };
 const SHEET_NAME = "整改事项";
 const NAMES_SHEET = "单位名称";
@@ -150,34 +151,6 @@ export async function importTemplate(storedNames: string[]): Promise<Buffer> {
 }
 
 /**
- * Excel writes characters XML cannot hold as `_xHHHH_` (ECMA-376 Part 1, §22.9.2.19 ST_Xstring; a literal
- * `_x` is written `_x005F_x`): decoded here so that `cleanText` sees, and removes, the control characters.
- */
-function decodeXstring(value: string): string {
-  return value.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-function cleanCell(value: string): string {
-  return cleanText(decodeXstring(value)).trim();
-}
-
-/** A cell's value as text (strings, numbers, rich text, hyperlinks, formula results), cleaned (`cleanText`). */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return cleanCell(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  // exceljs gives a date cell as the UTC midnight of the date it shows, so its UTC date is the sheet's date
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString().slice(0, 10);
-  if (typeof value === "object") {
-    if ("richText" in value && Array.isArray(value.richText)) return cleanCell(value.richText.map((t) => t.text).join(""));
-    if ("text" in value && typeof value.text === "string") return cleanCell(value.text);
-    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
-    if ("error" in value) return "";
-  }
-  return cleanCell(String(value));
-}
-
-/**
  * A date cell or text → YYYY-MM-DD, or null. Text may be 2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日, in
  * full-width digits and punctuation (２０２６－０６－３０, as Chinese input methods type them), with any dash
  * (－ – — ‐ −), and with a trailing midnight time (00:00 or 00:00:00, as a date exported from another system
@@ -223,16 +196,8 @@ export async function checkImportSheet(
 ): Promise<ImportCheck> {
   // the one deadline rule (app/history/dates.server.ts): today in live work, the meeting in back-entry
   const ctx: DateContext = typeof dates === "string" ? { backEntry: false, meetingDate: null, planApprovedOn: null, today: dates } : dates;
-  if (bytes.length === 0) return { ok: false, errors: [{ row: 0, message: "请选择要导入的 Excel 文件" }] };
-  if (bytes.length > MAX_IMPORT_BYTES) return { ok: false, errors: [{ row: 0, message: "文件超过 2 MB，请拆分后分批导入" }] };
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return { ok: false, errors: [{ row: 0, message: "请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）" }] };
-  // read off the request thread, refused by size and declared range before parsing, rows streamed up to the cap
-  const sheet = await readSheet(bytes, SHEET_NAME, IMPORT_COLUMNS.length, { ...limits, maxRows: MAX_IMPORT_ROWS });
-  if (!sheet.ok) return { ok: false, errors: [{ row: 0, message: refusalMessage(sheet, limits) }] };
-  const header = IMPORT_COLUMNS.map((_, i) => cellText(sheet.header[i] ?? null));
-  if (header.some((h, i) => h !== IMPORT_COLUMNS[i])) {
-    return { ok: false, errors: [{ row: 1, message: `表头应依次为：${IMPORT_COLUMNS.join("、")}，请使用下载的导入模板` }] };
-  }
+  const sheet = await openImportSheet(bytes, { sheetName: SHEET_NAME, columns: IMPORT_COLUMNS, maxRows: MAX_IMPORT_ROWS, what: "整改事项" }, limits);
+  if (!sheet.ok) return sheet;
   const byName = new Map(departments.map((d) => [d.name.trim(), d.id]));
   const rows: ImportRow[] = [];
   const errors: { row: number; message: string }[] = [];
@@ -265,27 +230,7 @@ export async function checkImportSheet(
     if (reasons.length) errors.push({ row: r, message: reasons.join("；") });
     else rows.push({ row: r, problem, requirement, leadDepartmentId: leadId!, coDepartmentIds: [...new Set(coIds)], deadline: deadline! });
   }
-  if (sheet.more) {
-    // reading stopped at the cap: the row after the last one read is where the sheet goes past it
-    const next = sheet.rows.length ? sheet.rows[sheet.rows.length - 1].row + 1 : 2;
-    errors.push({ row: next, message: `每次最多导入 ${MAX_IMPORT_ROWS} 项，请拆分后分批导入` });
-  }
   if (errors.length) return { ok: false, errors };
   if (rows.length === 0) return { ok: false, errors: [{ row: 0, message: "表格中没有可导入的事项（请从第 2 行起填写）" }] };
   return { ok: true, rows };
-}
-
-function refusalMessage(refusal: Extract<SheetRead, { ok: false }>, limits: Omit<SheetLimits, "maxRows">): string {
-  switch (refusal.reason) {
-    case "too-large":
-      return `文件解压后超过 ${Math.round(limits.maxUncompressedBytes / 1024 / 1024)} MB，不像是整改事项表格，请使用下载的导入模板填写后上传`;
-    case "dimension":
-      return `表格的使用范围达到第 ${refusal.rows} 行，每次最多导入 ${MAX_IMPORT_ROWS} 项；请删除多余的行（或另存为新文件）后重新上传`;
-    case "no-sheet":
-      return "文件中没有工作表";
-    case "timeout":
-      return "文件读取超时，请使用下载的导入模板填写后上传";
-    default:
-      return "文件无法读取，请使用下载的导入模板填写后上传";
-  }
 }

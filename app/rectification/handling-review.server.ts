@@ -52,7 +52,7 @@ export async function saveHandlingReview(db: Db, actor: Actor, input: HandlingRe
   const resolution = input.resolution.trim();
   if (!isCalendarDate(input.reviewedOn)) return { ok: false, field: "reviewedOn", message: "审议日期格式不正确，请按“年-月-日”填写" };
   if (input.reviewedOn > todayInShanghai()) return { ok: false, field: "reviewedOn", message: "审议日期不能晚于今天" };
-  if (!sessionName) return { ok: false, field: "sessionName", message: "请填写审议的会议，如：市十一届人大常委会第十三次会议" };
+  if (!sessionName) return { ok: false, field: "sessionName", message: "请填写审议的会议名称" };
   if (sessionName.length > MAX_SESSION_NAME) return { ok: false, field: "sessionName", message: `会议名称不能超过 ${MAX_SESSION_NAME} 个字` };
   if (!input.opinion.text) return { ok: false, field: "opinion", message: "请填写审议意见" };
   if (resolution.length > MAX_RESOLUTION) return { ok: false, field: "resolution", message: `决议不能超过 ${MAX_RESOLUTION} 个字` };

@@ -137,7 +137,7 @@ export default function DigestPage() {
               <input type="hidden" name="version" value={edit.version} />
               <FormError feedback={saveFb} />
               <TextField name="title" label="摘要标题" feedback={saveFb} defaultValue={edit.title} maxLength={200} hint={`不填则为“${inquiry.title}摘要”`} />
-              <TextField name="reporter" label="署名" feedback={saveFb} defaultValue={edit.reporter} maxLength={100} hint="例如：本报记者 杜玲 整理" />
+              <TextField name="reporter" label="署名" feedback={saveFb} defaultValue={edit.reporter} maxLength={100} hint="例如：本报记者 ××× 整理" />
               <RichTextEditor name="intro" label="导语" defaultValue={saveFb?.values?.intro ?? edit.intro} error={firstError(saveFb, "intro")} rows={6} />
               <fieldset className="dg-kinds" aria-invalid={firstError(saveFb, "kinds") ? true : undefined}>
                 <legend>摘要收录的内容</legend>

@@ -1,3 +1,4 @@
+import { useCongressTerms } from "~/settings/useCongressTerms";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ChasePanel } from "~/queue/ChasePanel";
 import { InquiryNav } from "~/components/PageNav";
@@ -466,6 +467,7 @@ function ReviewPanel({
   busy: boolean;
   result: ActionResult;
 }) {
+  const terms = useCongressTerms();
   // the action's answer belongs to this round's forms only when it names this round's report
   const mine = (intent: string): FormFeedback | undefined =>
     result && result.intent === intent && result.values?.reportId === String(round.id) ? result : undefined;
@@ -517,7 +519,7 @@ function ReviewPanel({
               maxLength={100}
               feedback={reviewFeedback}
               defaultValue={review?.session_name ?? ""}
-              placeholder="如：市十一届人大常委会第十三次会议"
+              placeholder={`如：${terms.sessionExample}`}
             />
             <RichTextEditor
               name="opinion"

@@ -12,6 +12,7 @@ import { actorOf } from "~/auth/session.server";
 import { DeadlineBadge } from "~/components/attachments";
 import { firstError, FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";
 import { getDb } from "~/db.server";
+import { useCongressTerms } from "~/settings/useCongressTerms";
 import { EntryForm } from "~/meeting/components/EntryForm";
 import { SegmentView } from "~/meeting/components/RecordView";
 import { SetupSchema, OfficialSchema, SpeechSchema } from "~/meeting/schemas.server";
@@ -32,6 +33,8 @@ import {
   saveMeetingSetup,
   transcriptDepartments,
 } from "~/meeting/meeting.server";
+import { knownOfficials } from "~/meeting/officials.server";
+import { rosterOptions } from "~/roster/roster.server";
 import { canManageMeeting, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
@@ -72,17 +75,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (canManage) {
     const remaining = await remainingOutlineQuestions(db, inquiry.id);
     const draft = await getDraft(db, user.id, meeting.id, "exchange");
-    const members = await db.selectFrom("users").select(["display_name", "title"]).where("role", "=", "member").where("active", "=", 1).orderBy("display_name").execute();
+    const roster = await rosterOptions(db);
     const outlineKeywords = await db.selectFrom("outline_keywords").select("keyword").where("inquiry_id", "=", inquiry.id).orderBy("position").execute();
-    const questioners = new Map<string, string>();
-    for (const m of members) questioners.set(m.display_name, m.title);
-    for (const q of remaining) if (!questioners.has(q.questionerName)) questioners.set(q.questionerName, q.questionerRole);
-    for (const s of record) if (s.questioner_name && !questioners.has(s.questioner_name)) questioners.set(s.questioner_name, s.questioner_role);
+    // the roster (组成人员名册) first; then names from the outline and the record that are not on it
+    const questioners = new Map<string, { role: string; onRoster: boolean }>();
+    for (const m of roster) if (!questioners.has(m.name)) questioners.set(m.name, { role: m.title, onRoster: true });
+    for (const q of remaining) if (q.questionerName && !questioners.has(q.questionerName)) questioners.set(q.questionerName, { role: q.questionerRole, onRoster: false });
+    for (const s of record) if (s.questioner_name && !questioners.has(s.questioner_name)) questioners.set(s.questioner_name, { role: s.questioner_role, onRoster: false });
     entry = {
       proposal: remaining[0] ?? null,
       remaining,
       serverDraft: draft ? { content: draft.content_json, updatedAt: draft.updated_at } : null,
-      questioners: [...questioners.entries()].map(([name, role]) => ({ name, role })),
+      questioners: [...questioners.entries()].map(([name, q]) => ({ name, ...q })),
+      knownOfficials: await knownOfficials(db),
       keywords: [...new Set([...outlineKeywords.map((k) => k.keyword), ...record.map((s) => s.keyword)].filter(Boolean))],
       storageKey: `xunwen:meeting:${meeting.id}:${user.id}:exchange`,
     };
@@ -224,6 +229,7 @@ export default function MeetingPage() {
 }
 
 function SetupForm({ loaded, feedback }: { loaded: Loaded; feedback: FormFeedback | undefined }) {
+  const terms = useCongressTerms();
   const m = loaded.meeting;
   const governments = loaded.organizations;
   return (
@@ -236,7 +242,7 @@ function SetupForm({ loaded, feedback }: { loaded: Loaded; feedback: FormFeedbac
         <TextField name="place" label="会议地点" feedback={feedback} defaultValue={m?.place ?? ""} maxLength={100} />
         <TextField name="sessionName" label="所属会议" feedback={feedback} defaultValue={m?.session_name ?? loaded.inquiry.session_name ?? ""} maxLength={100} />
         <TextField name="chairName" label="主持人" feedback={feedback} defaultValue={m?.chair_name ?? ""} maxLength={40} />
-        <TextField name="chairTitle" label="主持人职务" feedback={feedback} defaultValue={m?.chair_title ?? ""} maxLength={60} hint="例如：市人大常委会主任" />
+        <TextField name="chairTitle" label="主持人职务" feedback={feedback} defaultValue={m?.chair_title ?? ""} maxLength={60} hint={`例如：${terms.chairTitle}`} />
         <SelectField
           name="governmentOrganizationId"
           label="应询的人民政府"
@@ -245,8 +251,8 @@ function SetupForm({ loaded, feedback }: { loaded: Loaded; feedback: FormFeedbac
           emptyLabel="（不指定）"
           defaultValue={m?.government_organization_id ?? ""}
         />
-        <TextField name="governmentResponderName" label="政府应询人" feedback={feedback} defaultValue={m?.government_responder_name ?? ""} maxLength={40} hint="例如：武磊" />
-        <TextField name="governmentResponderTitle" label="政府应询人职务" feedback={feedback} defaultValue={m?.government_responder_title ?? ""} maxLength={60} hint="例如：副市长" />
+        <TextField name="governmentResponderName" label="政府应询人" feedback={feedback} defaultValue={m?.government_responder_name ?? ""} maxLength={40} hint="填写姓名" />
+        <TextField name="governmentResponderTitle" label="政府应询人职务" feedback={feedback} defaultValue={m?.government_responder_title ?? ""} maxLength={60} hint={`例如：副${terms.prefix}长`} />
         <SelectField
           name="voteMode"
           label="满意度测评"
@@ -334,7 +340,15 @@ function MeetingBody({ loaded, feedback }: { loaded: Extract<Loaded, { meeting: 
                   options={organizations.map((o) => ({ value: o.id, label: o.name }))}
                   emptyLabel="请选择"
                 />
-                <TextField name="officialName" label="姓名" required feedback={feedback("addOfficial")} maxLength={40} />
+                <TextField name="officialName" label="姓名" required feedback={feedback("addOfficial")} maxLength={40} list="known-officials" hint="可从以往登记过的应询人员中选择" />
+                <datalist id="known-officials">
+                  {(entry?.knownOfficials ?? []).map((o) => (
+                    <option key={`${o.organization_id}-${o.name}`} value={o.name}>
+                      {organizations.find((x) => x.id === o.organization_id)?.name ?? ""}
+                      {o.title}
+                    </option>
+                  ))}
+                </datalist>
                 <TextField name="officialTitle" label="职务" feedback={feedback("addOfficial")} maxLength={60} hint="例如：主任、局长" />
               </div>
               <button type="submit" className="secondary" disabled={busy}>添加应询人员</button>
@@ -355,6 +369,7 @@ function MeetingBody({ loaded, feedback }: { loaded: Extract<Loaded, { meeting: 
             organizations={organizations}
             officials={officials}
             questioners={entry.questioners}
+            knownOfficials={entry.knownOfficials}
             keywords={entry.keywords}
             serverDraft={entry.serverDraft}
             onSaved={() => revalidator.revalidate()}

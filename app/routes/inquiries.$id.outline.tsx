@@ -42,7 +42,7 @@ import {
   listProposals,
   listVersions,
   loadOutline,
-  memberOptions,
+  questionerOptions,
   memberProposals,
   moveKeyword,
   moveQuestion,
@@ -154,7 +154,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     })),
     coverage: computeCoverage(outline, responding, sources),
-    options: isStaff ? { departments, members: await memberOptions(db), sources } : null,
+    options: isStaff ? { departments, roster: await questionerOptions(db), sources } : null,
     versions: {
       count: versions.length,
       latest: latest ? { number: latest.number, status: latest.status, submitted_at: latest.submitted_at, decided_on: latest.decided_on, note: latest.decision_note } : null,

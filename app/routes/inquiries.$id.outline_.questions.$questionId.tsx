@@ -19,7 +19,7 @@ import {
   issuedQuestion,
   loadOutline,
   markPreparationAnswerRead,
-  memberOptions,
+  questionerOptions,
   outlineEditable,
   QuestionFormSchema,
   RevisionSchema,
@@ -91,7 +91,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     editor = {
       keywords: outline.map((k) => ({ id: k.id, keyword: k.keyword })),
       departments: await departmentOptions(db, head.id),
-      members: await memberOptions(db),
+      roster: await questionerOptions(db),
       sources: await sourceOptions(db, head.id),
     };
   }

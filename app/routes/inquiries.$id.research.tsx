@@ -171,7 +171,7 @@ function ActivityFields({ feedback }: { feedback: FormFeedback | undefined }) {
         <TextField name="startDate" label="开始日期" type="date" feedback={feedback} required />
         <TextField name="endDate" label="结束日期" type="date" feedback={feedback} required hint="一天内完成的活动，结束日期与开始日期相同" />
       </div>
-      <TextField name="places" label="地点" feedback={feedback} maxLength={500} placeholder="如：温县、武陟县" />
+      <TextField name="places" label="地点" feedback={feedback} maxLength={500} placeholder="如：××县、××区" />
       <TextAreaField name="participants" label="参加人员" feedback={feedback} rows={2} maxLength={2000} />
       <RichTextEditor name="findings" label="调研发现" defaultValue={feedback?.values?.findings ?? ""} error={firstError(feedback, "findings")} rows={8} />
       <AttachmentField error={firstError(feedback, "files")} />

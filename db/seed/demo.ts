@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
 import { hashPassword } from "../../app/auth/password.server";
 import type { Database, OrganizationKind, Role } from "../schema";
+import { createRosterMember, ensureRosterEntryForAccount, isCommitteeMemberTitle, rosterByName } from "../../app/roster/roster.server";
+import { CONGRESS_KEY } from "../../app/settings/settings.server";
+import { officialsFromSegment, rememberKnownOfficials } from "../../app/meeting/officials.server";
 
 /**
  * The demo database: the Jiaozuo 2020 poverty-alleviation inquiry (a real one, from the shared fixture) with
@@ -109,6 +112,20 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
       report.users++;
     }
 
+    // the installation's congress, and its roster: the member accounts and the inquiry's questioners (issue 13)
+    const congress = await trx.selectFrom("settings").select("key").where("key", "=", CONGRESS_KEY).executeTakeFirst();
+    if (!congress) {
+      await trx.insertInto("settings").values({ key: CONGRESS_KEY, value: JSON.stringify({ name: fixture.congress, level: "city", version: 1 }), updated_at: now }).execute();
+    }
+    const members = await trx.selectFrom("users").select(["id", "display_name", "title", "role"]).where("role", "=", "member").orderBy("id").execute();
+    for (const m of members) await ensureRosterEntryForAccount(trx, SYSTEM_ACTOR, m);
+    for (const t of fixture.topics) {
+      for (const e of t.exchanges) {
+        if ((await rosterByName(trx, e.questioner.name)).length) continue;
+        await createRosterMember(trx, SYSTEM_ACTOR, { name: e.questioner.name, title: e.questioner.role, voting: isCommitteeMemberTitle(e.questioner.role), userId: null }, "演示数据");
+      }
+    }
+
     const inquiry = await trx.selectFrom("inquiries").select("id").where("id", "=", 1).executeTakeFirst();
     if (!inquiry) {
       const staff = await trx.selectFrom("users").select("id").where("username", "=", "staff").executeTakeFirstOrThrow();
@@ -152,6 +169,13 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
         after: report,
       });
     }
+  });
+  // the demo meeting's answering officials on its 应询人员 list and remembered for the next meeting (issue 13)
+  await db.transaction().execute(async (trx) => {
+    const segments = await trx.selectFrom("meeting_segments").select("id").where("kind", "=", "exchange").execute();
+    for (const s of segments) await officialsFromSegment(trx, s.id);
+    const officials = await trx.selectFrom("meeting_officials").select(["organization_id", "name", "title"]).execute();
+    await rememberKnownOfficials(trx, officials.map((o) => ({ organizationId: o.organization_id, name: o.name, title: o.title })));
   });
   return report;
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ENTRY_SHORTCUTS, TURN_KIND_LABELS } from "../labels";
+import { useCongressTerms } from "~/settings/useCongressTerms";
 
 /**
  * The live entry form of the meeting record: prefilled with the next outline question, keyboard-driven
@@ -29,6 +30,8 @@ export interface EntryOfficial {
 export interface EntryQuestioner {
   name: string;
   role: string;
+  /** on the roster (组成人员名册); a name that is not may be added to it on saving */
+  onRoster?: boolean;
 }
 
 type ChainKind = "follow_up" | "answer" | "supplementary";
@@ -55,6 +58,8 @@ export interface EntryState {
   responderTitle: string;
   answer: string;
   chain: ChainState[];
+  /** add a questioner who is not on the roster to it when the exchange is saved */
+  addToRoster?: boolean;
 }
 
 type Errors = Record<string, string[] | undefined>;
@@ -173,6 +178,8 @@ export interface EntryFormProps {
   remaining: EntryProposal[];
   organizations: EntryOrganization[];
   officials: EntryOfficial[];
+  /** officials remembered from earlier meetings, offered for the responder (most recent first) */
+  knownOfficials?: EntryOfficial[];
   questioners: EntryQuestioner[];
   keywords: string[];
   serverDraft: { content: string; updatedAt: string } | null;
@@ -186,6 +193,7 @@ type Status = { kind: "idle" | "saving" | "saved" | "offline" | "restored" | "re
 
 export function EntryForm(props: EntryFormProps) {
   const { organizations, officials, questioners, keywords, remaining, entryUrl, storageKey } = props;
+  const terms = useCongressTerms();
   const [state, setState] = useState<EntryState>(() => initialState(props));
   const [errors, setErrors] = useState<Errors>(() => props.refused?.fieldErrors ?? {});
   const [status, setStatus] = useState<Status>(() =>
@@ -352,6 +360,7 @@ export function EntryForm(props: EntryFormProps) {
       responderTitle: s.responderTitle,
       answer: s.answer,
       chainJson: JSON.stringify(s.chain.map(({ kind, speakerName, speakerTitle, organizationId, body }) => ({ kind, speakerName, speakerTitle, organizationId, body }))),
+      addToRoster: s.addToRoster ? "1" : "",
     });
     try {
       const response = await fetch(entryUrl, {
@@ -482,6 +491,15 @@ export function EntryForm(props: EntryFormProps) {
     const known = questioners.find((q) => q.name === name);
     update((s) => ({ questionerName: name, questionerRole: known && !s.questionerRole ? known.role : s.questionerRole }));
   };
+  const rosterEntry = questioners.find((q) => q.onRoster && q.name === state.questionerName.trim());
+  // whom the responder field offers: this meeting's 应询人员 and the officials remembered for the department
+  const responders = [...officials, ...(props.knownOfficials ?? [])].filter(
+    (o, i, all) => String(o.organization_id) === state.departmentId && all.findIndex((x) => x.organization_id === o.organization_id && x.name === o.name) === i,
+  );
+  const onResponderName = (name: string) => {
+    const known = responders.find((o) => o.name === name);
+    update((s) => ({ responderName: name, responderTitle: known && !s.responderTitle ? known.title : s.responderTitle }));
+  };
   const onDepartment = (departmentId: string) => {
     const official = officialFor(officials, departmentId);
     update({ departmentId, ...(official ? { responderName: official.name, responderTitle: official.title } : {}) });
@@ -551,6 +569,14 @@ export function EntryForm(props: EntryFormProps) {
           <label htmlFor="mt-questionerName" className="field-label">询问人<span className="required">*</span></label>
           <input id="mt-questionerName" name="questionerName" list="mt-questioners" autoComplete="off" value={state.questionerName} onChange={(e) => onQuestionerName(e.target.value)} {...invalid("questionerName")} />
           {errorText("questionerName")}
+          {state.questionerName.trim() && !rosterEntry ? (
+            <label className="mt-roster-offer" data-testid="roster-offer">
+              <input type="checkbox" name="addToRoster" value="1" checked={!!state.addToRoster} onChange={(e) => update({ addToRoster: e.target.checked })} />
+              {" "}「{state.questionerName.trim()}」不在组成人员名册中，保存时加入名册
+            </label>
+          ) : rosterEntry ? (
+            <p className="field-hint" data-testid="roster-known">组成人员名册：{rosterEntry.role || "（未填职务）"}</p>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor="mt-questionerRole" className="field-label">身份</label>
@@ -588,9 +614,16 @@ export function EntryForm(props: EntryFormProps) {
         ))}
       </datalist>
       <datalist id="mt-roles">
-        <option value="市人大常委会委员" />
-        <option value="市人大代表" />
-        <option value="市人大常委会副主任" />
+        {terms.questionerRoles.map((r) => (
+          <option key={r} value={r} />
+        ))}
+      </datalist>
+      <datalist id="mt-responders">
+        {responders.map((o) => (
+          <option key={`${o.organization_id}-${o.name}`} value={o.name}>
+            {o.title}
+          </option>
+        ))}
       </datalist>
       <datalist id="mt-keywords">
         {keywords.map((k) => (
@@ -606,7 +639,7 @@ export function EntryForm(props: EntryFormProps) {
       <div className="mt-grid">
         <div className="field">
           <label htmlFor="mt-responderName" className="field-label">应询人</label>
-          <input id="mt-responderName" name="responderName" autoComplete="off" value={state.responderName} onChange={(e) => update({ responderName: e.target.value })} {...invalid("responderName")} />
+          <input id="mt-responderName" name="responderName" list="mt-responders" autoComplete="off" value={state.responderName} onChange={(e) => onResponderName(e.target.value)} {...invalid("responderName")} />
           {errorText("responderName")}
         </div>
         <div className="field">
