@@ -1,5 +1,5 @@
 import { AlignmentType, Packer, Paragraph } from "docx";
-import { LINE, officialDocument, OUTLINE_FONTS, PT, run } from "../outline/docx.server";
+import { LINE, officialDocument, FONTS as OUTLINE_FONTS, PT, run } from "../documents/official-docx.server";
 import { describeDaysLeft } from "../utils/deadline";
 import { daysBetween, formatDate, todayInShanghai } from "../utils/time";
 import type { ChaseLetter } from "./chase.server";
