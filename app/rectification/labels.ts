@@ -46,6 +46,7 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   extension_approved: "批准延期",
   extension_denied: "不予延期",
   chased: "催办",
+  letter: "发出公文",
 };
 
 export const EXTENSION_STATUS_LABELS: Record<"pending" | "approved" | "denied", string> = {
