@@ -3,6 +3,7 @@ import type { ItemStatus } from "../../db/schema";
 import { DeadlineBadge } from "~/components/attachments";
 import { CheckboxGroup, chosenValues, type FormFeedback } from "~/components/forms";
 import type { Light } from "~/utils/deadline";
+import type { DayUnit } from "~/utils/deadline";
 import { ITEM_STATUS_CLASS, ITEM_STATUS_LABELS } from "./labels";
 
 /** Small UI pieces shared by the rectification pages (browser-safe: no server imports). */
@@ -16,8 +17,8 @@ export function ItemStatusBadge({ status }: { status: ItemStatus }) {
 }
 
 /** The deadline light of an open item; closed and carried-over items have none (their status says it). */
-export function ItemLightBadge({ light, daysLeft }: { light: Light; daysLeft: number }) {
-  return light === "done" ? <span className="muted" data-light="done">—</span> : <DeadlineBadge light={light} daysLeft={daysLeft} />;
+export function ItemLightBadge({ light, daysLeft, dayUnit }: { light: Light; daysLeft: number; dayUnit?: DayUnit }) {
+  return light === "done" ? <span className="muted" data-light="done">—</span> : <DeadlineBadge light={light} daysLeft={daysLeft} unit={dayUnit} />;
 }
 
 /** Co-departments (配合单位) as checkboxes. */
