@@ -177,3 +177,123 @@ export function daysLeftIn(
   const days = Math.round((Date.parse(`${deadline}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
   return { days, unit: "calendar" };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The deadline calendar
+
+export type CalendarScope = { inquiryId: number } | { departmentId: number };
+
+export interface CalendarDeadline {
+  date: string;
+  kind: "item" | "survey" | "handling_report";
+  label: string;
+  link: string;
+  done: boolean;
+  organization: string;
+}
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** A month as YYYY-MM (default: this month in Asia/Shanghai), or null when malformed or out of range. */
+export function parseMonth(value: string | null, today = todayInShanghai()): string | null {
+  if (!value) return today.slice(0, 7);
+  const m = MONTH_RE.exec(value);
+  if (!m || Number(m[1]) < MIN_YEAR || Number(m[1]) > MAX_YEAR) return null;
+  return value;
+}
+
+/** YYYY-MM plus n months. */
+export function shiftMonth(month: string, n: number): string {
+  const [y, m] = month.split("-").map(Number);
+  const total = y * 12 + (m - 1) + n;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, "0")}`;
+}
+
+/**
+ * One month of deadlines (the caller checked canSeeDeadlineCalendar): of an inquiry — its rectification items,
+ * delegated surveys and handling reports — or of a department — the items it leads or joins, across
+ * inquiries. With each day of the month: its weekday, whether it is a working day, and the holiday's name.
+ */
+export async function deadlineMonth(db: Db, scope: CalendarScope, month: string) {
+  const first = `${month}-01`;
+  const last = addDays(`${shiftMonth(month, 1)}-01`, -1);
+  const deadlines: CalendarDeadline[] = [];
+  let items = db
+    .selectFrom("rectification_items as i")
+    .innerJoin("organizations as o", "o.id", "i.lead_department_id")
+    .innerJoin("inquiries as q", "q.id", "i.inquiry_id")
+    .select(["i.id", "i.number", "i.problem", "i.deadline", "i.status", "o.name as lead_name", "q.title as inquiry_title"])
+    .where("i.deadline", ">=", first)
+    .where("i.deadline", "<=", last)
+    .orderBy("i.deadline")
+    .orderBy("i.id");
+  if ("inquiryId" in scope) items = items.where("i.inquiry_id", "=", scope.inquiryId);
+  else {
+    const dept = scope.departmentId;
+    items = items.where((eb) =>
+      eb.or([
+        eb("i.lead_department_id", "=", dept),
+        eb.exists(eb.selectFrom("rectification_codepartments as c").select("c.item_id").whereRef("c.item_id", "=", "i.id").where("c.organization_id", "=", dept)),
+      ]),
+    );
+  }
+  for (const r of await items.execute()) {
+    const problem = r.problem.length > 30 ? `${r.problem.slice(0, 30)}…` : r.problem;
+    deadlines.push({
+      date: r.deadline,
+      kind: "item",
+      label: `${"departmentId" in scope ? `「${r.inquiry_title}」` : ""}整改事项第 ${r.number} 项：${problem}`,
+      link: `/rectification/${r.id}`,
+      done: r.status === "closed" || r.status === "carried_over",
+      organization: r.lead_name,
+    });
+  }
+  if ("inquiryId" in scope) {
+    const surveys = await db
+      .selectFrom("survey_delegations as d")
+      .innerJoin("survey_requests as r", "r.id", "d.request_id")
+      .innerJoin("organizations as o", "o.id", "d.organization_id")
+      .select(["d.id", "d.status", "r.title", "r.due_date", "o.name"])
+      .where("d.inquiry_id", "=", scope.inquiryId)
+      .where("r.due_date", ">=", first)
+      .where("r.due_date", "<=", last)
+      .execute();
+    for (const s of surveys) {
+      deadlines.push({ date: s.due_date, kind: "survey", label: `委托调研：${s.title}`, link: `/surveys/${s.id}`, done: s.status === "accepted", organization: s.name });
+    }
+    const reports = await db
+      .selectFrom("handling_reports")
+      .select(["id", "round", "due_date", "status"])
+      .where("inquiry_id", "=", scope.inquiryId)
+      .where("due_date", ">=", first)
+      .where("due_date", "<=", last)
+      .execute();
+    for (const h of reports) {
+      deadlines.push({
+        date: h.due_date,
+        kind: "handling_report",
+        label: `研究处理情况报告${h.round > 1 ? `（第 ${h.round} 轮）` : ""}`,
+        link: `/inquiries/${scope.inquiryId}/handling-report`,
+        done: h.status !== "pending",
+        organization: "人民政府",
+      });
+    }
+  }
+  deadlines.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const year = Number(month.slice(0, 4));
+  const { calendar, loaded } = await workCalendar(db, [year]);
+  const names = new Map(
+    (await db.selectFrom("calendar_days").select(["date", "name", "kind"]).where("date", ">=", first).where("date", "<=", last).execute()).map((d) => [d.date, d]),
+  );
+  const days: { date: string; weekday: number; working: boolean | null; note: string }[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) {
+    const entry = names.get(d);
+    days.push({
+      date: d,
+      weekday: weekday(d),
+      working: loaded.has(year) ? !calendar.holidays.has(d) && (calendar.workdays.has(d) || (weekday(d) !== 0 && weekday(d) !== 6)) : null,
+      note: entry ? `${entry.name}${entry.kind === "workday" ? "调休上班" : "放假"}` : "",
+    });
+  }
+  return { month, days, deadlines, calendarLoaded: loaded.has(year) };
+}
