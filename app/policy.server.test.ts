@@ -18,15 +18,15 @@ import {
 } from "./policy.server";
 import { makeOrganization, makeUser, type TestUser } from "./test/db";
 
-const PERMISSIONS: Permission[] = ["admin:users", "admin:organizations", "admin:audit", "inquiry:list", "inquiry:manage"];
+const PERMISSIONS: Permission[] = ["admin:users", "admin:organizations", "admin:audit", "admin:settings", "roster:manage", "inquiry:list", "inquiry:manage", "admin:documents"];
 
 /** The whole matrix, written out: a change to the policy has to change this table too. */
 const EXPECTED: Record<Role, Record<Permission, boolean>> = {
-  admin: { "admin:users": true, "admin:organizations": true, "admin:audit": true, "admin:settings": true, "roster:manage": true, "inquiry:list": true, "inquiry:manage": true },
-  staff: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": true, "inquiry:list": true, "inquiry:manage": true },
-  member: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": false, "inquiry:list": true, "inquiry:manage": false },
-  department: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": false, "inquiry:list": false, "inquiry:manage": false },
-  county: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": false, "inquiry:list": false, "inquiry:manage": false },
+  admin: { "admin:users": true, "admin:organizations": true, "admin:audit": true, "admin:settings": true, "roster:manage": true, "inquiry:list": true, "inquiry:manage": true, "admin:documents": true },
+  staff: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": true, "inquiry:list": true, "inquiry:manage": true, "admin:documents": false },
+  member: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": false, "inquiry:list": true, "inquiry:manage": false, "admin:documents": false },
+  department: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": false, "inquiry:list": false, "inquiry:manage": false, "admin:documents": false },
+  county: { "admin:users": false, "admin:organizations": false, "admin:audit": false, "admin:settings": false, "roster:manage": false, "inquiry:list": false, "inquiry:manage": false, "admin:documents": false },
 };
 
 async function expectThrownResponse(promise: Promise<unknown> | (() => unknown)): Promise<Response> {
@@ -72,7 +72,7 @@ describe("navigationFor", () => {
   });
 
   it("per role", () => {
-    expect(paths("admin")).toEqual(["/", "/queue", "/inquiries", "/search", "/roster", "/admin/users", "/admin/organizations", "/admin/audit", "/admin/import", "/admin/settings"]);
+    expect(paths("admin")).toEqual(["/", "/queue", "/inquiries", "/search", "/roster", "/admin/users", "/admin/organizations", "/admin/audit", "/admin/import", "/admin/settings", "/admin/letters"]);
     expect(paths("staff")).toEqual(["/", "/queue", "/inquiries", "/search", "/roster"]);
     expect(paths("member")).toEqual(["/", "/inquiries", "/votes", "/search"]);
     expect(paths("department")).toEqual(["/", "/my", "/search"]);

@@ -14,10 +14,11 @@ export type Permission =
   | "admin:settings"
   | "roster:manage"
   | "inquiry:list"
-  | "inquiry:manage";
+  | "inquiry:manage"
+  | "admin:documents";
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ["admin:users", "admin:organizations", "admin:audit", "admin:settings", "roster:manage", "inquiry:list", "inquiry:manage"],
+  admin: ["admin:users", "admin:organizations", "admin:audit", "admin:settings", "roster:manage", "inquiry:list", "inquiry:manage", "admin:documents"],
   // staff keep the roster (组成人员名册): they pick questioners and open votes from it (issue 13)
   staff: ["inquiry:list", "inquiry:manage", "roster:manage"],
   member: ["inquiry:list"],
@@ -413,6 +414,35 @@ export function canReadChaseLetter(
   return (user.role === "department" || user.role === "county") && user.organizationId !== null && user.organizationId === letter.organization_id;
 }
 
+/** Formal letters (交办函, 督办函, 审议意见书): made by the staff who manage the inquiry. */
+export function canIssueLetters(user: Pick<CurrentUser, "role" | "id" | "organizationName">, inquiry: InquiryStewardship): boolean {
+  return canManageThisInquiry(user, inquiry);
+}
+
+/** A letter: the staff who manage its inquiry, and the accounts of the organisation it is addressed to. */
+export function canReadLetter(
+  user: Pick<CurrentUser, "role" | "id" | "organizationName" | "organizationId">,
+  letter: InquiryStewardship & { organization_id: number | null },
+): boolean {
+  if (canManageThisInquiry(user, letter)) return true;
+  return (user.role === "department" || user.role === "county") && user.organizationId !== null && user.organizationId === letter.organization_id;
+}
+
+/** Letter templates, the 文号 prefix and the holiday calendar: administrators. */
+export function canManageDocuments(user: Pick<CurrentUser, "role">): boolean {
+  return can(user, "admin:documents");
+}
+
+/**
+ * The deadline calendar: of an inquiry, for whoever reads the inquiry (canReadInquiry); of a department, for
+ * staff and for that department's own accounts.
+ */
+export function canSeeDeadlineCalendar(user: InquiryReader & Pick<CurrentUser, "organizationId">, scope: { inquiryId: number } | { departmentId: number }): boolean {
+  if ("inquiryId" in scope) return canReadInquiry(user, scope.inquiryId);
+  if (isStaff(user)) return true;
+  return user.role === "department" && user.organizationId !== null && user.organizationId === scope.departmentId;
+}
+
 /**
  * canManageThisInquiry as a SQL condition on the `inquiries` table of a query (for lists across inquiries):
  * the same rule, so a list never shows what the page would refuse.
@@ -497,5 +527,6 @@ export function navigationFor(user: Pick<CurrentUser, "role"> | null): NavItem[]
   if (can(user, "admin:audit")) items.push({ to: "/admin/audit", label: "审计日志" });
   if (can(user, "admin:users") && can(user, "admin:organizations")) items.push({ to: "/admin/import", label: "批量导入" });
   if (can(user, "admin:settings")) items.push({ to: "/admin/settings", label: "系统设置" });
+  if (can(user, "admin:documents")) items.push({ to: "/admin/letters", label: "公文与节假日" });
   return items;
 }

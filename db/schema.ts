@@ -49,6 +49,10 @@ export interface Database {
   chase_ups: ChaseUpTable;
   roster_members: RosterMemberTable;
   known_officials: KnownOfficialTable;
+  letter_templates: LetterTemplateTable;
+  letters: LetterTable;
+  calendar_years: CalendarYearTable;
+  calendar_days: CalendarDayTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -621,6 +625,8 @@ export interface RectificationItemTable {
   void_reason: Generated<string>;
   version: Generated<number>;
   created_by: number | null;
+  /** N when the deadline was given as N 工作日 (days left are then counted in working days) */
+  deadline_workdays: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -767,4 +773,47 @@ export interface KnownOfficialTable {
   name: string;
   title: Generated<string>;
   last_used_at: string;
+}
+
+export interface LetterTemplateTable {
+  kind: string;
+  title: string;
+  body: string;
+  version: Generated<number>;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface LetterTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  kind: string;
+  year: number;
+  serial: number;
+  doc_number: string;
+  organization_id: number | null;
+  addressee: string;
+  title: string;
+  paragraphs_json: string;
+  list_json: Generated<string>;
+  note: Generated<string>;
+  sender: string;
+  letter_date: string;
+  chase_up_id: number | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  source: Generated<string>;
+  loaded_by: number | null;
+  loaded_at: string;
+}
+
+export interface CalendarDayTable {
+  date: string;
+  year: number;
+  kind: "holiday" | "workday";
+  name: Generated<string>;
 }

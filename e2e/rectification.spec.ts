@@ -143,18 +143,22 @@ test("an exchange becomes an item; lead and co-department report; extension, ret
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await xlsx.body()) as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
-  expect([1, 2, 3, 4, 5, 6, 7, 8].map((c) => ws.getRow(2).getCell(c).value)).toEqual(["序号", "问题", "整改要求", "牵头单位", "配合单位", "整改时限", "进展情况", "状态"]);
+  expect(ws.getRow(2).values).toEqual([undefined, "序号", "问题", "整改要求", "来源", "牵头单位", "配合单位", "整改时限", "进展情况", "状态", "销号日期", "灯", "备注"]);
   let found: ExcelJS.Row | undefined;
   ws.eachRow((row) => {
     if (row.getCell(3).value === marker) found = row;
   });
   expect(found, "the exported ledger holds the new item").toBeTruthy();
   expect(found!.getCell(1).value).toBe(Number(number));
-  expect(found!.getCell(4).value).toBe("市卫生健康委员会");
-  expect(found!.getCell(5).value).toBe("市教育局");
-  expect(String(found!.getCell(6).value)).toContain(chineseDate(newDeadline));
-  expect(String(found!.getCell(7).value)).toContain("已补充签约明细");
-  expect(found!.getCell(8).value).toBe("已销号");
+  expect(found!.getCell(5).value).toBe("市卫生健康委员会");
+  expect(found!.getCell(6).value).toBe("市教育局");
+  // a date cell (sortable), shown as 2020年9月22日
+  expect((found!.getCell(7).value as Date).toISOString().slice(0, 10)).toBe(newDeadline);
+  expect(found!.getCell(7).numFmt).toBe('yyyy"年"m"月"d"日";@');
+  expect(String(found!.getCell(8).value)).toContain("已补充签约明细");
+  expect(found!.getCell(9).value).toBe("已销号");
+  expect(found!.getCell(10).value).toBeInstanceOf(Date);
+  expect(String(found!.getCell(12).value)).toContain(`原定${chineseDate(deadline)}`);
 
   for (const p of [staff, health, education, gov]) await p.context().close();
 });

@@ -1,5 +1,5 @@
 import type { Light } from "~/utils/deadline";
-import { describeDaysLeft, LIGHT_LABELS } from "~/utils/deadline";
+import { describeDaysLeft, LIGHT_LABELS, type DayUnit } from "~/utils/deadline";
 
 export const ATTACHMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp";
 
@@ -36,11 +36,11 @@ export function AttachmentList({ files }: { files: { id: number; file_name: stri
 }
 
 /** A deadline light with its words, readable in black and white print too. */
-export function DeadlineBadge({ light, daysLeft }: { light: Light; daysLeft: number }) {
+export function DeadlineBadge({ light, daysLeft, unit = "calendar" }: { light: Light; daysLeft: number; unit?: DayUnit }) {
   const cls = light === "red" ? "bad" : light === "yellow" ? "warn" : light === "done" ? "ok" : "";
   return (
     <span className={`badge ${cls}`} data-light={light}>
-      {light === "done" ? LIGHT_LABELS.done : light === "red" ? describeDaysLeft(daysLeft) : `${LIGHT_LABELS[light]} · ${describeDaysLeft(daysLeft)}`}
+      {light === "done" ? LIGHT_LABELS.done : light === "red" ? describeDaysLeft(daysLeft, unit) : `${LIGHT_LABELS[light]} · ${describeDaysLeft(daysLeft, unit)}`}
     </span>
   );
 }

@@ -1,85 +1,42 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
+import { Packer, type Paragraph } from "docx";
+import { blankLine, bodyParagraph, FONTS, headingParagraph, officialDocument, run, subtitleParagraph, titleParagraph } from "../documents/official-docx.server";
+import { chineseNumber } from "../outline/labels";
 import { xmlSafeDeep } from "../utils/text";
 import { formatDate } from "../utils/time";
 import type { Digest, DigestLine } from "./digest.server";
 import { paragraphsOf } from "./labels";
 
 /**
- * The digest as a Word document (.docx): title, reporter, intro, then per keyword its headline and exchanges in
- * the published shape ("市人大常委会委员马爱国询问：…"), then the speeches and closing chosen by staff.
+ * The digest as a Word document in the 公文/简报 layout shared by every Word export (GB/T 9704-2012 through
+ * app/documents/official-docx.server.ts): title 二号小标宋 centred; the reporter and the congress and date
+ * each on a line of their own in 楷体 below it; the intro; per keyword a 一级标题 in 黑体 (“一、关键词：…”) and
+ * its headline as a 二级标题 in 楷体; each exchange as the published shape ("市人大常委会委员马爱国询问：…"),
+ * the lead in 黑体 and the words in 三号仿宋; page numbers “— 1 —”. No colour.
  */
-const SONG = { ascii: "SimSun", hAnsi: "SimSun", eastAsia: "宋体" };
-const HEI = { ascii: "SimHei", hAnsi: "SimHei", eastAsia: "黑体" };
-const INDENT = { firstLine: 480 };
-
-function bodyParagraph(text: string): Paragraph {
-  return new Paragraph({ indent: INDENT, spacing: { after: 120, line: 360 }, children: [new TextRun({ text, font: SONG, size: 24 })] });
-}
-
 function lineParagraphs(line: DigestLine): Paragraph[] {
   const [first = "", ...rest] = line.paragraphs;
-  return [
-    new Paragraph({
-      indent: INDENT,
-      spacing: { after: 120, line: 360 },
-      children: [new TextRun({ text: line.lead, font: HEI, size: 24, bold: true }), new TextRun({ text: first, font: SONG, size: 24 })],
-    }),
-    ...rest.map(bodyParagraph),
-  ];
+  return [bodyParagraph([run(line.lead, FONTS.heading), run(first)]), ...rest.map((p) => bodyParagraph(p))];
 }
 
 export async function digestToDocx(stored: Digest): Promise<Buffer> {
   // Only XML-legal characters reach the file, whatever is stored (the one sanitising step of every export).
   const digest = xmlSafeDeep(stored);
-  const children: Paragraph[] = [
-    new Paragraph({
-      heading: HeadingLevel.TITLE,
-      alignment: AlignmentType.CENTER,
-      spacing: { after: 200 },
-      children: [new TextRun({ text: digest.title, font: HEI, size: 36, bold: true })],
-    }),
-  ];
-  if (digest.reporter) {
-    children.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 200 }, children: [new TextRun({ text: digest.reporter, font: SONG, size: 22 })] }));
-  }
-  if (digest.meetingDate) {
-    children.push(
-      new Paragraph({
-        alignment: AlignmentType.CENTER,
-        spacing: { after: 240 },
-        children: [new TextRun({ text: `${digest.congress} · ${formatDate(digest.meetingDate)}`, font: SONG, size: 21, color: "555555" })],
-      }),
-    );
-  }
+  const children: Paragraph[] = [titleParagraph(digest.title)];
+  if (digest.reporter) children.push(subtitleParagraph(digest.reporter));
+  if (digest.meetingDate) children.push(subtitleParagraph(`${digest.congress}　${formatDate(digest.meetingDate)}`));
+  children.push(blankLine());
   for (const p of paragraphsOf(digest.introText)) children.push(bodyParagraph(p));
   for (const speech of digest.before) for (const line of speech.lines) children.push(...lineParagraphs(line));
+  let n = 0;
   for (const group of digest.groups) {
-    if (group.keyword || group.headline) {
-      children.push(
-        new Paragraph({
-          heading: HeadingLevel.HEADING_2,
-          spacing: { before: 240, after: 120 },
-          children: [
-            ...(group.keyword ? [new TextRun({ text: `关键词：${group.keyword}`, font: HEI, size: 26, bold: true, color: "B3261E" })] : []),
-            ...(group.keyword && group.headline ? [new TextRun({ text: "　", font: HEI, size: 26 })] : []),
-            ...(group.headline ? [new TextRun({ text: group.headline, font: HEI, size: 26, bold: true, color: "1F2328" })] : []),
-          ],
-        }),
-      );
-    }
+    if (group.keyword) children.push(headingParagraph(`${chineseNumber(++n)}、关键词：${group.keyword}`, 1));
+    if (group.headline) children.push(headingParagraph(group.keyword ? `（${group.headline}）` : group.headline, group.keyword ? 2 : 1));
     for (const exchange of group.exchanges) for (const line of exchange.lines) children.push(...lineParagraphs(line));
   }
   for (const speech of digest.after) for (const line of speech.lines) children.push(...lineParagraphs(line));
   for (const p of paragraphsOf(digest.closingText)) children.push(bodyParagraph(p));
 
-  const doc = new Document({
-    creator: "询问 Xunwen",
-    title: digest.title,
-    description: `${digest.inquiryTitle}摘要`,
-    styles: { default: { document: { run: { font: SONG, size: 24 } } } },
-    sections: [{ properties: {}, children }],
-  });
-  return Packer.toBuffer(doc);
+  return Packer.toBuffer(officialDocument({ creator: digest.congress || "询问", title: digest.title, description: `${digest.inquiryTitle}摘要` }, children));
 }
 
 /** The download name: the digest title, trimmed of characters file systems reject. */

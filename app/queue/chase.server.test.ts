@@ -5,7 +5,8 @@ import { makeItem, makeWorld, type World } from "../rectification/fixtures.test-
 import { addDays } from "../rectification/rectification.server";
 import { makeOrganization, makeUser, auditSince, lastAuditId, type TestUser } from "../test/db";
 import { todayInShanghai } from "../utils/time";
-import { chaseLetterDocx } from "./chase-docx.server";
+import { letterDocx } from "../documents/letters-docx.server";
+import { letterOfChase } from "../documents/letters.server";
 import { chasePanelData, getChase, sendChase } from "./chase.server";
 
 let w: World;
@@ -39,13 +40,18 @@ describe("催办", () => {
     const events = await w.t.db.selectFrom("item_events").select(["action", "comment"]).where("item_id", "=", itemId).where("action", "=", "chased").execute();
     expect(events).toHaveLength(1);
     expect(events[0].comment).toContain("请于本周内报送整改进展");
-    expect((await auditSince(w.t.db, before)).map((a) => a.action)).toEqual(["chase.send"]);
+    expect((await auditSince(w.t.db, before)).map((a) => a.action)).toEqual(["letter.issue", "chase.send"]);
 
-    const letter = (await getChase(w.t.db, r.id))!;
-    const zip = await JSZip.loadAsync(await chaseLetterDocx(letter));
+    expect((await getChase(w.t.db, r.id))!.id).toBe(r.id);
+    const letter = (await letterOfChase(w.t.db, r.id))!;
+    const year = Number(todayInShanghai().slice(0, 4));
+    expect(letter.doc_number).toBe(`人常函〔${year}〕1号`);
+    expect(events[0].comment).toContain(`催办函 人常函〔${year}〕1号`);
+    const zip = await JSZip.loadAsync(await letterDocx(letter));
     const xml = await zip.file("word/document.xml")!.async("string");
     const text = [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join("");
     expect(text).toContain("催办函");
+    expect(text).toContain(`人常函〔${year}〕1号`);
     expect(text).toContain("市卫生健康委员会：");
     expect(text).toContain("第 1 项整改事项");
     expect(text).toContain("已逾期 5 天");

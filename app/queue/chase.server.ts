@@ -9,7 +9,8 @@ import { HANDLING_REPORT_NEAR_DAYS } from "../rectification/handling-report.serv
 import { getWarningDays } from "../rectification/rectification.server";
 import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { deadlineLight, describeDaysLeft, type Light } from "../utils/deadline";
-import { formatDate, nowIso, todayInShanghai } from "../utils/time";
+import { writeLetter } from "../documents/letters.server";
+import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
 
 /**
  * 催办 (issue 12, docs/decisions/0052): from an open item, survey or handling report whose deadline is near
@@ -129,6 +130,12 @@ export function chaseRefusal(s: Pick<ChaseSubject, "open" | "light" | "inquiry">
   return null;
 }
 
+/** How a 催办函 states the deadline on `today`: 已逾期 5 天 / 今天到期 / 距期限仅 3 天. */
+export function chaseState(today: string, dueDate: string): string {
+  const left = daysBetween(today, dueDate);
+  return left < 0 ? describeDaysLeft(left) : left === 0 ? "今天到期" : `距期限仅 ${left} 天`;
+}
+
 /** Sends a 催办 (the caller checked canChase). Everything in one transaction; audited. */
 export async function sendChase(db: Kysely<Database>, actor: Actor, input: { target: ChaseTarget; note: string }): Promise<Result> {
   const note = input.note.trim();
@@ -155,7 +162,30 @@ export async function sendChase(db: Kysely<Database>, actor: Actor, input: { tar
       .returning("id")
       .executeTakeFirstOrThrow();
     const state = `期限 ${formatDate(s.dueDate)}，${describeDaysLeft(s.daysLeft)}`;
-    const comment = `催办${s.organizationName}（${state}）${note ? `：${note}` : ""}`;
+    // the 催办函, numbered and frozen in the same transaction (app/documents/letters.server.ts)
+    const today = todayInShanghai(new Date(now));
+    const letter = await writeLetter(trx, actor, {
+      inquiry: s.inquiry,
+      kind: "chase",
+      content: {
+        organizationId: s.organizationId,
+        addressee: s.organizationName,
+        list: [],
+        values: {
+          收文单位: s.organizationName,
+          常委会: s.inquiry.congress || "人大常委会",
+          专题询问: s.inquiry.title,
+          事项: s.subject,
+          期限: formatDate(s.dueDate),
+          期限状态: chaseState(today, s.dueDate),
+          日期: formatDate(today),
+        },
+      },
+      note,
+      today,
+      chaseUpId: row.id,
+    });
+    const comment = `催办${s.organizationName}（${state}）${note ? `：${note}` : ""}；催办函 ${letter.docNumber}`;
     if (s.target.type === "item") {
       await trx.insertInto("item_events").values({ item_id: s.target.id, action: "chased", comment, actor_id: actor.id, actor_label: actor.label, at: now }).execute();
     } else if (s.target.type === "survey") {

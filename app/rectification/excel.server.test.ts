@@ -128,41 +128,92 @@ describe("the ledger's progress cell (issue 15.3)", () => {
 });
 
 describe("ledgerWorkbook", () => {
-  it("writes the office columns and one row per item", async () => {
+  const row = (over: Record<string, unknown> = {}) => ({
+    id: 7,
+    number: 1,
+    problem: "因病致贫返贫监测不及时。".repeat(12),
+    requirement: "建立监测机制",
+    lead_department_id: 1,
+    lead_name: "市卫生健康委员会",
+    deadline: "2025-06-30",
+    original_deadline: "2025-03-31",
+    deadline_workdays: null,
+    pending_extension: false,
+    status: "in_progress" as const,
+    source_type: "exchange" as const,
+    source_id: 3,
+    closed_at: null,
+    carried_over_reason: "",
+    codepartments: [{ id: 2, name: "市教育局" }],
+    latest_progress: { text: "已完成入户排查", created_at: "2025-01-05T02:00:00.000Z", organization_name: "市卫生健康委员会" },
+    light: "red" as const,
+    daysLeft: -4,
+    dayUnit: "calendar" as const,
+    ...over,
+  });
+
+  it("writes the office columns with real date cells (2020年9月22日), the light as word and colour, wrapped rows with heights, filter, frozen header, A4 landscape with page numbers", async () => {
     const bytes = await ledgerWorkbook("全市脱贫攻坚工作专题询问", [
-      {
-        id: 7,
-        number: 1,
-        problem: "因病致贫返贫监测不及时",
-        requirement: "建立监测机制",
-        lead_department_id: 1,
-        lead_name: "市卫生健康委员会",
-        deadline: "2025-06-30",
-        original_deadline: "2025-03-31",
-        pending_extension: false,
-        status: "in_progress",
-        source_type: "manual",
-        source_id: null,
-        closed_at: null,
-        carried_over_reason: "",
-        codepartments: [{ id: 2, name: "市教育局" }],
-        latest_progress: { text: "已完成入户排查", created_at: "2025-01-05T02:00:00.000Z", organization_name: "市卫生健康委员会" },
-        light: "red",
-        daysLeft: -4,
-      },
-    ]);
+      row(),
+      row({ id: 8, number: 2, problem: "短", status: "closed", closed_at: "2025-05-31T17:00:00.000Z", light: "done", deadline: "2025-06-30", original_deadline: "2025-06-30", source_type: "manual" }),
+      row({ id: 9, number: 3, problem: "近", light: "yellow", daysLeft: 3, dayUnit: "workday", deadline_workdays: 10, original_deadline: "2025-06-30", pending_extension: true }),
+    ] as never);
+    expect(await officeXmlErrors(bytes)).toEqual([]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
     expect(LEDGER_COLUMNS.map((_, i) => ws.getRow(2).getCell(i + 1).value)).toEqual([...LEDGER_COLUMNS]);
-    const row = ws.getRow(3);
-    expect(row.getCell(1).value).toBe(1);
-    expect(row.getCell(2).value).toBe("因病致贫返贫监测不及时");
-    expect(row.getCell(4).value).toBe("市卫生健康委员会");
-    expect(row.getCell(5).value).toBe("市教育局");
-    expect(row.getCell(6).value).toBe("2025年6月30日（原定2025年3月31日）");
-    expect(row.getCell(7).value).toBe("【2025年1月5日 市卫生健康委员会】已完成入户排查");
-    expect(row.getCell(8).value).toBe("整改中（已逾期 4 天）");
+    expect(LEDGER_COLUMNS).toEqual(expect.arrayContaining(["来源", "销号日期", "灯", "备注"]));
+    const col = (name: (typeof LEDGER_COLUMNS)[number]) => LEDGER_COLUMNS.indexOf(name) + 1;
+    const first = ws.getRow(3);
+    expect(first.getCell(col("序号")).value).toBe(1);
+    expect(first.getCell(col("来源")).value).toBe("询问会问答");
+    expect(first.getCell(col("牵头单位")).value).toBe("市卫生健康委员会");
+    expect(first.getCell(col("配合单位")).value).toBe("市教育局");
+    // a date cell, not text: sortable and filterable, shown the Chinese way
+    const deadline = first.getCell(col("整改时限"));
+    expect(deadline.value).toBeInstanceOf(Date);
+    expect((deadline.value as Date).toISOString().slice(0, 10)).toBe("2025-06-30");
+    expect(deadline.numFmt).toBe('yyyy"年"m"月"d"日";@');
+    expect(first.getCell(col("进展情况")).value).toBe("【2025年1月5日 市卫生健康委员会】已完成入户排查");
+    expect(first.getCell(col("状态")).value).toBe("整改中（已逾期 4 天）");
+    expect(first.getCell(col("灯")).value).toBe("红灯");
+    expect(first.getCell(col("灯")).fill).toMatchObject({ pattern: "solid", fgColor: { argb: "FFFFC7CE" } });
+    expect(first.getCell(col("备注")).value).toBe("原定2025年3月31日，经批准延期");
+    // the long problem wraps: its row is several lines high; a one-line row is one line high
+    expect(first.getCell(col("问题")).alignment).toMatchObject({ wrapText: true });
+    expect(first.height).toBeGreaterThan(60);
+    const second = ws.getRow(4);
+    expect(second.getCell(col("来源")).value).toBe("直接录入");
+    const closed = second.getCell(col("销号日期"));
+    expect((closed.value as Date).toISOString().slice(0, 10)).toBe("2025-06-01"); // 01:00 on 1 June, Beijing time
+    expect(closed.numFmt).toBe('yyyy"年"m"月"d"日";@');
+    expect(second.getCell(col("灯")).value).toBe("—");
+    const third = ws.getRow(5);
+    expect(third.getCell(col("灯")).value).toBe("黄灯");
+    expect(third.getCell(col("灯")).fill).toMatchObject({ fgColor: { argb: "FFFFEB9C" } });
+    expect(third.getCell(col("备注")).value).toBe("有延期申请待审批；时限按 10 个工作日设定；还剩 3 个工作日");
+    expect(ws.autoFilter).toBe("A2:L5");
+    expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 2 });
+    expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: "landscape", fitToWidth: 1, fitToHeight: 0, printTitlesRow: "2:2" });
+    expect(ws.headerFooter.oddFooter).toContain("&P");
+    expect(ws.headerFooter.oddFooter).toContain("&N");
+  });
+
+  it("the import template has the columns the import reads, the same date format, and a filled-in template imports", async () => {
+    const template = await importTemplate(departments.map((d) => d.name));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(template as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet("整改事项")!;
+    expect(IMPORT_COLUMNS.map((_, i) => ws.getRow(1).getCell(i + 1).value)).toEqual([...IMPORT_COLUMNS]);
+    expect(ws.getColumn(IMPORT_COLUMNS.indexOf("整改时限") + 1).numFmt).toBe('yyyy"年"m"月"d"日";@');
+    // as a user fills it: from row 2
+    ["因病致贫返贫监测不及时", "建立监测机制", "市卫生健康委员会", "市教育局", new Date(Date.UTC(2025, 5, 30))].forEach((v, i) => (ws.getCell(2, i + 1).value = v));
+    const filled = Buffer.from(await wb.xlsx.writeBuffer());
+    expect(await checkImportSheet(filled, departments, TODAY)).toEqual({
+      ok: true,
+      rows: [{ row: 2, problem: "因病致贫返贫监测不及时", requirement: "建立监测机制", leadDepartmentId: 1, coDepartmentIds: [2], deadline: "2025-06-30" }],
+    });
   });
 });
 

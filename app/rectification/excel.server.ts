@@ -2,15 +2,14 @@ import ExcelJS from "exceljs";
 import { deadlineProblem, type DateContext } from "../history/dates.server";
 import { dateInShanghai, formatDate, isCalendarDate, todayInShanghai } from "../utils/time";
 import { describeDaysLeft } from "../utils/deadline";
-import { xmlSafeDeep } from "../utils/text";
+import { cleanText, xmlSafeDeep } from "../utils/text";
 import { DEFAULT_SHEET_LIMITS, type SheetLimits } from "./sheet-reader.server";
 import { cellText, MAX_SHEET_BYTES, openImportSheet } from "../utils/sheet-import.server";
-import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, MAX_IMPORT_ROWS } from "./labels";
+import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, LIGHT_WORDS, MAX_IMPORT_ROWS, SOURCE_LABELS } from "./labels";
 import type { listLedger } from "./rectification.server";
 
 /**
- * Excel for the rectification ledger: the export offices forward (序号, 问题, 整改要求, 牵头单位, 配合单位, 整改时限,
- * 进展情况, 状态), the import template, and the checking of an uploaded sheet (every bad row named with its reason;
+ * Excel for the rectification ledger: the export offices forward (LEDGER_COLUMNS), the import template, and the checking of an uploaded sheet (every bad row named with its reason;
  * nothing is imported until the sheet is clean).
  */
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -31,7 +30,7 @@ export function deadlineCellText(row: { deadline: string; original_deadline: str
 export function statusCellText(row: LedgerRow): string {
   const label = ITEM_STATUS_LABELS[row.status];
   if (row.status === "carried_over" && row.carried_over_reason) return `${label}（${row.carried_over_reason}）`;
-  if (row.light === "red") return `${label}（${describeDaysLeft(row.daysLeft)}）`;
+  if (row.light === "red") return `${label}（${describeDaysLeft(row.daysLeft, row.dayUnit)}）`;
   return label;
 }
 
@@ -42,7 +41,45 @@ export function progressCellText(row: LedgerRow): string {
   return `【${formatDate(dateInShanghai(p.created_at))} ${p.organization_name}】${text}`;
 }
 
-/** The ledger as an .xlsx file: a title row, the header offices use, one row per item, ready to print. */
+/** 备注: what else an office needs beside the row — extension, pending request, working-day deadline. */
+export function remarkCellText(row: LedgerRow): string {
+  const notes: string[] = [];
+  if (row.deadline !== row.original_deadline) notes.push(`原定${formatDate(row.original_deadline)}，经批准延期`);
+  if (row.pending_extension) notes.push("有延期申请待审批");
+  if (row.deadline_workdays) notes.push(`时限按 ${row.deadline_workdays} 个工作日设定`);
+  if (row.light === "yellow" || row.light === "green") notes.push(describeDaysLeft(row.daysLeft, row.dayUnit));
+  return notes.join("；");
+}
+
+/** Excel's day for a YYYY-MM-DD date: the UTC midnight, which exceljs writes as that serial day. */
+function excelDate(date: string | null): Date | null {
+  return date ? new Date(`${date}T00:00:00Z`) : null;
+}
+
+/** 2020年9月22日, as a number format, so the cell stays a date (sorts and filters) and reads the Chinese way. */
+export const CHINESE_DATE_FORMAT = 'yyyy"年"m"月"d"日";@';
+
+const LIGHT_FILLS = { red: "FFFFC7CE", yellow: "FFFFEB9C" } as const;
+const LIGHT_FONTS = { red: "FF9C0006", yellow: "FF7A5300" } as const;
+
+/** Lines a text takes in a column `width` characters wide (a CJK character takes two). */
+function linesIn(text: string, width: number): number {
+  return text.split("\n").reduce((n, line) => {
+    let w = 0;
+    for (const ch of line) w += ch.charCodeAt(0) > 0x2e80 ? 2 : 1;
+    return n + Math.max(1, Math.ceil(w / Math.max(1, width - 1)));
+  }, 0);
+}
+
+const LEDGER_WIDTHS = [6, 34, 30, 12, 16, 18, 15, 40, 14, 15, 8, 24];
+
+/**
+ * The ledger as an .xlsx file, ready to print: a title row, the header offices use (LEDGER_COLUMNS: 序号, 问题,
+ * 整改要求, 来源, 牵头单位, 配合单位, 整改时限, 进展情况, 状态, 销号日期, 灯, 备注), one row per item. 整改时限 and
+ * 销号日期 are real date cells shown as 2020年9月22日; 灯 is the word with a red or yellow fill; rows wrap with
+ * their height set (LibreOffice does not grow a row by itself); the header is frozen and filtered; A4
+ * landscape, one page wide, the header repeated on every page, “第 1 页，共 3 页” in the footer.
+ */
 export async function ledgerWorkbook(storedTitle: string, storedRows: LedgerRow[]): Promise<Buffer> {
   // Only XML-legal characters reach the file, whatever is stored (the one sanitising step of every export).
   const [title, rows] = xmlSafeDeep([storedTitle, storedRows] as const);
@@ -50,19 +87,20 @@ export async function ledgerWorkbook(storedTitle: string, storedRows: LedgerRow[
   wb.creator = "询问 Xunwen";
   wb.created = new Date();
   const ws = wb.addWorksheet("整改台账", {
-    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "2:2" },
+    pageSetup: {
+      paperSize: 9,
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: "2:2",
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: "&C第 &P 页，共 &N 页", evenFooter: "&C第 &P 页，共 &N 页" },
     views: [{ state: "frozen", ySplit: 2 }],
   });
-  ws.columns = [
-    { key: "number", width: 7 },
-    { key: "problem", width: 40 },
-    { key: "requirement", width: 36 },
-    { key: "lead", width: 18 },
-    { key: "co", width: 22 },
-    { key: "deadline", width: 18 },
-    { key: "progress", width: 48 },
-    { key: "status", width: 14 },
-  ];
+  ws.columns = LEDGER_WIDTHS.map((width) => ({ width }));
   ws.mergeCells(1, 1, 1, LEDGER_COLUMNS.length);
   const titleCell = ws.getCell(1, 1);
   titleCell.value = `${title}整改台账（${formatDate(todayInShanghai())}导出）`;
@@ -78,22 +116,37 @@ export async function ledgerWorkbook(storedTitle: string, storedRows: LedgerRow[
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEEF0F3" } };
     cell.border = border;
   });
+  header.height = 20;
   for (const r of rows) {
-    const row = ws.addRow([
+    const values: ExcelJS.CellValue[] = [
       r.number,
       r.problem,
       r.requirement,
+      SOURCE_LABELS[r.source_type],
       r.lead_name,
       r.codepartments.map((c) => c.name).join("、"),
-      deadlineCellText(r),
+      excelDate(r.deadline),
       progressCellText(r),
       statusCellText(r),
-    ]);
+      excelDate(r.closed_at ? dateInShanghai(r.closed_at) : null),
+      LIGHT_WORDS[r.light],
+      remarkCellText(r),
+    ];
+    const row = ws.addRow(values);
     row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cell.alignment = { vertical: "top", wrapText: true, horizontal: col === 1 ? "center" : "left" };
+      cell.alignment = { vertical: "top", wrapText: true, horizontal: col === 1 || col === 11 ? "center" : "left" };
       cell.border = border;
     });
+    for (const col of [7, 10]) row.getCell(col).numFmt = CHINESE_DATE_FORMAT;
+    if (r.light === "red" || r.light === "yellow") {
+      const cell = row.getCell(11);
+      cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: LIGHT_FILLS[r.light] } };
+      cell.font = { bold: true, color: { argb: LIGHT_FONTS[r.light] } };
+    }
+    const lines = Math.max(...values.map((v, i) => (typeof v === "string" ? linesIn(v, LEDGER_WIDTHS[i]) : 1)));
+    row.height = Math.min(409, 15 * lines + 4);
   }
+  ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2 + rows.length, column: LEDGER_COLUMNS.length } };
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -115,7 +168,8 @@ export async function importTemplate(storedNames: string[]): Promise<Buffer> {
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEEF0F3" } };
     cell.border = border;
   });
-  ws.getColumn(5).numFmt = "yyyy-mm-dd";
+  // the same date cells as the ledger's 整改时限 (2020年9月22日); the import reads date cells and written dates
+  ws.getColumn(IMPORT_COLUMNS.indexOf("整改时限") + 1).numFmt = CHINESE_DATE_FORMAT;
   const names = wb.addWorksheet(NAMES_SHEET);
   names.getColumn(1).width = 30;
   departmentNames.forEach((name, i) => (names.getCell(i + 1, 1).value = name));

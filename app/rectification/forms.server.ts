@@ -19,14 +19,27 @@ const date = (label: string) =>
 const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(idField()));
 const optionalId = z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), idField().nullable());
 
-export const ItemCreateSchema = z.object({
-  problem: fields.requiredText("问题", 2000),
-  requirement: fields.optionalText("整改要求", 2000),
-  leadDepartmentId: fields.id("牵头单位"),
-  coDepartmentIds: idList,
-  deadline: date("整改时限"),
-  source: z.string().optional(),
-});
+/** 整改时限 as a date, or as N 工作日 from today (deadlineWorkdays; then the date is computed and may be empty). */
+export const ItemCreateSchema = z
+  .object({
+    problem: fields.requiredText("问题", 2000),
+    requirement: fields.optionalText("整改要求", 2000),
+    leadDepartmentId: fields.id("牵头单位"),
+    coDepartmentIds: idList,
+    deadlineMode: z.enum(["date", "workdays"]).default("date"),
+    deadline: z.string().trim().default(""),
+    deadlineWorkdays: z.string().trim().default(""),
+    source: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.deadlineMode === "workdays") {
+      const n = Number(v.deadlineWorkdays);
+      if (!v.deadlineWorkdays) ctx.addIssue({ code: "custom", path: ["deadlineWorkdays"], message: "请填写工作日数" });
+      else if (!Number.isInteger(n) || n < 1 || n > 366) ctx.addIssue({ code: "custom", path: ["deadlineWorkdays"], message: "工作日数须为 1 至 366 之间的整数" });
+    } else if (!v.deadline) ctx.addIssue({ code: "custom", path: ["deadline"], message: "请填写整改时限" });
+    else if (!isCalendarDate(v.deadline)) ctx.addIssue({ code: "custom", path: ["deadline"], message: "整改时限格式不正确，请按“年-月-日”填写" });
+  })
+  .transform((v) => ({ ...v, deadlineWorkdays: v.deadlineMode === "workdays" ? Number(v.deadlineWorkdays) : null, deadline: v.deadlineMode === "workdays" ? "" : v.deadline }));
 
 export const ItemEditSchema = z.object({
   version: fields.version(),

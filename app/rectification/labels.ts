@@ -49,6 +49,7 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   close_undone: "撤销销号",
   carry_over_undone: "撤销结转",
   voided: "作废",
+  letter: "发出公文",
 };
 
 export const EXTENSION_STATUS_LABELS: Record<"pending" | "approved" | "denied", string> = {
@@ -103,14 +104,17 @@ export const HANDLING_REPORT_MONTHS = 3;
 export const MAX_IMPORT_ROWS = 500;
 
 /** The columns offices use in a rectification ledger (export). */
-export const LEDGER_COLUMNS = ["序号", "问题", "整改要求", "牵头单位", "配合单位", "整改时限", "进展情况", "状态"] as const;
+export const LEDGER_COLUMNS = ["序号", "问题", "整改要求", "来源", "牵头单位", "配合单位", "整改时限", "进展情况", "状态", "销号日期", "灯", "备注"] as const;
+
+/** The light's word, printed beside its colour so black-and-white copies read the same. */
+export const LIGHT_WORDS: Record<"green" | "yellow" | "red" | "done", string> = { red: "红灯", yellow: "黄灯", green: "绿灯", done: "—" };
 
 /** The columns of the import template. */
 export const IMPORT_COLUMNS = ["问题", "整改要求", "牵头单位", "配合单位", "整改时限"] as const;
 
 /** How deadlines are counted, as stated next to every light. */
 export function lightRuleText(warningDays: number): string {
-  return `期限按自然日（日历日）计算：距整改时限 ${warningDays} 天以内为黄灯，超过整改时限未销号为红灯，其余为绿灯。`;
+  return `期限按自然日（日历日）计算：距整改时限 ${warningDays} 天以内为黄灯，超过整改时限未销号为红灯，其余为绿灯。以工作日设定时限的事项，剩余和逾期天数按工作日计（法定节假日和调休按系统管理员载入的国务院办公厅节假日安排）。`;
 }
 
 /** The ledger's "waiting for staff" filter (issue 12): a pending extension request, a closure request, or either. */

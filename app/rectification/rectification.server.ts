@@ -8,7 +8,8 @@ import { saveAttachments, type CheckedUpload } from "../attachments/attachments.
 import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
-import { deadlineLight, type Light } from "../utils/deadline";
+import { deadlineLight, type DayUnit, type Light } from "../utils/deadline";
+import { daysLeftIn, workCalendar, workdayDeadline } from "../calendar/calendar.server";
 import { addDays, addMonths, dateInShanghai, formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { z } from "zod";
 import {
@@ -110,9 +111,28 @@ export function isFinal(status: ItemStatus): boolean {
   return FINAL_ITEM_STATUSES.includes(status);
 }
 
-/** An item's light: none ("done") once closed or carried over. Calendar days. */
-export function itemLight(item: { deadline: string; status: ItemStatus }, today: string, warningDays: number): { light: Light; daysLeft: number } {
-  return deadlineLight(item.deadline, today, warningDays, isFinal(item.status));
+/**
+ * An item's light: none ("done") once closed or carried over. The light follows calendar days (lightRuleText);
+ * the days left or overdue are counted in working days for a deadline given in 工作日 when `cal` (the loaded
+ * working calendar, app/calendar/calendar.server.ts) is passed, and `dayUnit` says which.
+ */
+export function itemLight(
+  item: { deadline: string; status: ItemStatus; deadline_workdays?: number | null },
+  today: string,
+  warningDays: number,
+  cal?: WorkCalendarFor | null,
+): { light: Light; daysLeft: number; dayUnit: DayUnit } {
+  const base = deadlineLight(item.deadline, today, warningDays, isFinal(item.status));
+  if (!item.deadline_workdays || !cal) return { ...base, dayUnit: "calendar" };
+  const left = daysLeftIn(today, item.deadline, true, cal);
+  return { ...base, daysLeft: left.days, dayUnit: left.unit };
+}
+type WorkCalendarFor = Awaited<ReturnType<typeof workCalendar>>;
+
+/** The working calendar around today (last year to two years on), for itemLight. */
+export async function calendarAround(db: Db, today = todayInShanghai()) {
+  const y = Number(today.slice(0, 4));
+  return workCalendar(db, [y - 1, y, y + 1, y + 2]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -381,6 +401,7 @@ export async function listLedger(
       "lead.name as lead_name",
       "i.deadline",
       "i.original_deadline",
+      "i.deadline_workdays",
       "i.status",
       "i.source_type",
       "i.source_id",
@@ -398,6 +419,7 @@ export async function listLedger(
   const ids = rows.map((r) => r.id);
   const co = await codepartmentsOf(db, ids);
   const progress = await latestProgress(db, ids);
+  const cal = rows.some((r) => r.deadline_workdays) ? await calendarAround(db, today) : null;
   return {
     total: Number(total),
     warningDays: days,
@@ -406,7 +428,7 @@ export async function listLedger(
       pending_extension: Boolean(r.pending_extension),
       codepartments: co.get(r.id) ?? [],
       latest_progress: progress.get(r.id) ?? null,
-      ...itemLight(r, today, days),
+      ...itemLight(r, today, days, cal),
     })),
   };
 }
@@ -546,6 +568,8 @@ export interface ItemInput {
   leadDepartmentId: number;
   coDepartmentIds: number[];
   deadline: string;
+  /** N when the deadline is given as N 工作日 from today: `deadline` is then computed (workdayDeadline) */
+  deadlineWorkdays?: number | null;
   sourceType: SourceType;
   sourceId: number | null;
 }
@@ -619,6 +643,7 @@ async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: n
       lead_department_id: input.leadDepartmentId,
       deadline: input.deadline,
       original_deadline: input.deadline,
+      deadline_workdays: input.deadlineWorkdays ?? null,
       status: "todo",
       source_type: input.sourceType,
       source_id: input.sourceType === "manual" ? null : input.sourceId,
@@ -637,15 +662,29 @@ async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: n
   }
   await trx
     .insertInto("item_events")
-    .values({ item_id: row.id, action: eventAction, comment: `整改时限 ${formatDate(input.deadline)}`, actor_id: actor.id, actor_label: actor.label, at: now })
+    .values({
+      item_id: row.id,
+      action: eventAction,
+      comment: `整改时限 ${formatDate(input.deadline)}${input.deadlineWorkdays ? `（${input.deadlineWorkdays} 个工作日）` : ""}`,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      at: now,
+    })
     .execute();
   return { id: row.id, number };
 }
 
-export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: number, input: ItemInput): Promise<Result> {
+export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: number, given: ItemInput): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const inquiry = await openInquiry(trx, inquiryId);
     if (!inquiry.ok) return inquiry;
+    let input = given;
+    if (given.deadlineWorkdays) {
+      // N 工作日 from today, by the loaded holiday arrangement (app/utils/workdays.ts)
+      const due = await workdayDeadline(trx, given.deadlineWorkdays);
+      if (!due.ok) return { ok: false, field: "deadlineWorkdays", message: due.message };
+      input = { ...given, deadline: due.date };
+    }
     const problem = await checkItemInput(trx, inquiryId, input, true);
     if (problem) return { ok: false, ...problem };
     const made = await insertItem(trx, actor, inquiryId, input, "created");

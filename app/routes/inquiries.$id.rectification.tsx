@@ -8,7 +8,7 @@ import { PrintButton } from "~/components/icons";
 import { InquiryNav } from "~/components/PageNav";
 import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
-import { canManageRectification, canReadInquiry, forbidden, notFound } from "~/policy.server";
+import { canIssueLetters, canManageRectification, canReadInquiry, forbidden, notFound } from "~/policy.server";
 import { ItemLightBadge, ItemStatusBadge, ProgressBar } from "~/rectification/components";
 import { ITEM_STATUSES, ITEM_STATUS_LABELS, LIGHT_FILTERS, LIGHT_FILTER_LABELS, lightRuleText } from "~/rectification/labels";
 import { WAITING_FILTER_LABELS, WAITING_FILTERS } from "~/rectification/labels";
@@ -60,11 +60,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pending_extension: r.pending_extension,
       light: r.light,
       daysLeft: r.daysLeft,
+      dayUnit: r.dayUnit,
       source_type: r.source_type,
       latest_progress: r.latest_progress ? { text: r.latest_progress.text.slice(0, 120), created_at: r.latest_progress.created_at } : null,
     })),
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     canManage: canManageRectification(user),
+    canLetters: canIssueLetters(user, inquiry),
   };
 }
 
@@ -99,7 +101,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function LedgerPage() {
-  const { inquiry, summary, pendingExtensions, filter, page, total, rows, departments, canManage } = useLoaderData<typeof loader>();
+  const { inquiry, summary, pendingExtensions, filter, page, total, rows, departments, canManage, canLetters } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const location = useLocation();
@@ -126,6 +128,8 @@ export default function LedgerPage() {
           ) : null}
           <a className="button secondary" href={exportHref} download>导出 Excel</a>
           <Link to={`/inquiries/${inquiry.id}/handling-report`}>研究处理情况报告</Link>
+          <Link to={`/calendar?inquiry=${inquiry.id}`}>期限日历</Link>
+          {canLetters ? <Link to={`/inquiries/${inquiry.id}/letters`}>公文</Link> : null}
           {canManage ? <Link to={`/inquiries/${inquiry.id}/close`}>{closed ? "办结记录" : "办结"}</Link> : null}
         </div>
       </div>
@@ -261,7 +265,7 @@ export default function LedgerPage() {
                   {formatDate(r.deadline)}
                   {r.deadline !== r.original_deadline ? <div className="muted rs-small">原定 {formatDate(r.original_deadline)}</div> : null}
                 </td>
-                <td data-label="期限"><ItemLightBadge light={r.light} daysLeft={r.daysLeft} /></td>
+                <td data-label="期限"><ItemLightBadge light={r.light} daysLeft={r.daysLeft} dayUnit={r.dayUnit} /></td>
                 <td data-label="状态">
                   <ItemStatusBadge status={r.status} />
                   {r.pending_extension ? <div><span className="badge warn" data-testid="pending-extension">延期申请待审批</span></div> : null}

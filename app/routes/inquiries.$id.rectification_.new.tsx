@@ -7,7 +7,7 @@ import { actorOf } from "~/auth/session.server";
 import { FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification } from "~/policy.server";
-import { DepartmentChoices } from "~/rectification/components";
+import { DeadlineFields, DepartmentChoices } from "~/rectification/components";
 import { SOURCE_LABELS } from "~/rectification/labels";
 import { addDays, createItem, departmentOptions, sourceChoices } from "~/rectification/rectification.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
@@ -81,6 +81,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     leadDepartmentId: parsed.data.leadDepartmentId,
     coDepartmentIds: parsed.data.coDepartmentIds,
     deadline: parsed.data.deadline,
+    deadlineWorkdays: parsed.data.deadlineWorkdays,
     sourceType: source?.type ?? "manual",
     sourceId: source?.id ?? null,
   });
@@ -126,7 +127,7 @@ export default function NewItemPage() {
             required
           />
           <DepartmentChoices departments={departments} chosen={[]} feedback={feedback} />
-          <TextField name="deadline" label="整改时限" type="date" feedback={feedback} defaultValue={defaultDeadline} required hint="日期按自然日计算；时限须经延期审批方可变更" />
+          <DeadlineFields feedback={feedback} defaultDeadline={defaultDeadline} />
           <button type="submit" disabled={busy || inquiry.closed}>{busy ? "正在交办…" : "交办整改事项"}</button>
         </Form>
       </div>

@@ -37,6 +37,7 @@ export default function MyInbox() {
       <div className="page-head">
         <h1>我的待办</h1>
         {organizationName ? <span className="muted">{organizationName}</span> : null}
+        {role === "department" ? <Link to="/calendar">期限日历</Link> : null}
       </div>
 
       {role === "department" ? (

@@ -29,6 +29,7 @@ import { EXTENSION_STATUS_LABELS, ITEM_EVENT_LABELS, lightRuleText, PROGRESS_KIN
 import {
   addProgressReport,
   decideExtension,
+  calendarAround,
   departmentOptions,
   getItem,
   getWarningDays,
@@ -114,7 +115,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       created_at: item.created_at,
       voided_at: item.voided_at,
       void_reason: item.void_reason,
-      ...itemLight(item, todayInShanghai(), warningDays),
+      deadline_workdays: item.deadline_workdays,
+      ...itemLight(item, todayInShanghai(), warningDays, item.deadline_workdays ? await calendarAround(db) : null),
     },
     source:
       source?.type === "exchange"
@@ -266,7 +268,7 @@ export default function ItemPage() {
         </div>
         <div className="rs-status-box" data-testid="item-status-box">
           <PrintButton />
-          <ItemStatusBadge status={item.status} /> <ItemLightBadge light={item.light} daysLeft={item.daysLeft} />
+          <ItemStatusBadge status={item.status} /> <ItemLightBadge light={item.light} daysLeft={item.daysLeft} dayUnit={item.dayUnit} />
         </div>
       </div>
 
@@ -294,6 +296,7 @@ export default function ItemPage() {
           <dt>整改时限</dt>
           <dd data-testid="item-deadline">
             {formatDate(item.deadline)}
+            {item.deadline_workdays ? <span className="muted">（按 {item.deadline_workdays} 个工作日设定）</span> : null}
             {item.deadline !== item.original_deadline ? <span className="muted">（原定 {formatDate(item.original_deadline)}，经批准延期）</span> : null}
           </dd>
           <dt>来源</dt>

@@ -13,9 +13,13 @@ export function deadlineLight(dueDate: string, today: string, nearDays: number, 
   return { light: "green", daysLeft };
 }
 
-/** 还剩 3 天 / 今天到期 / 已逾期 5 天 */
-export function describeDaysLeft(daysLeft: number): string {
-  if (daysLeft > 0) return `还剩 ${daysLeft} 天`;
+/** Which days a count counts: calendar days (自然日, the default, said by the light rule) or working days. */
+export type DayUnit = "calendar" | "workday";
+
+/** 还剩 3 天 / 今天到期 / 已逾期 5 天; in working days: 还剩 3 个工作日 / 已逾期 2 个工作日. */
+export function describeDaysLeft(daysLeft: number, unit: DayUnit = "calendar"): string {
+  const n = (k: number) => (unit === "workday" ? `${k} 个工作日` : `${k} 天`);
+  if (daysLeft > 0) return `还剩 ${n(daysLeft)}`;
   if (daysLeft === 0) return "今天到期";
-  return `已逾期 ${-daysLeft} 天`;
+  return `已逾期 ${n(-daysLeft)}`;
 }

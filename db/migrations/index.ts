@@ -15,6 +15,7 @@ import * as m0013 from "./0013_sign_in_devices";
 import * as m0014 from "./0014_staff_queue";
 import * as m0015 from "./0015_history";
 import * as m0020 from "./0020_roster";
+import * as m0025 from "./0025_documents";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "0014_staff_queue": m0014,
   "0015_history": m0015,
   "0020_roster": m0020,
+  "0025_documents": m0025,
 };
