@@ -13,6 +13,9 @@ export const GENERIC_WORDS = [
   "我市", "全市", "市里", "我们", "你们", "贵单位", "部门", "有关", "相关", "方面", "进一步", "打算", "计划", "开展", "加强", "推进", "存在", "解决",
   "谈谈", "介绍", "一下", "哪些", "已经", "还有", "以及", "主要", "具体", "这个", "那些", "这些", "对于", "关于", "一些", "部分", "有的", "没有", "不够",
   "到位", "落实", "整改", "要求", "单位", "应询", "询问", "答复", "回答", "说明", "请你", "请您", "一是", "二是", "三是", "同时", "要把", "能否", "做好",
+  // the template of outline questions ("我市在…方面采取了哪些措施，进展情况如何？", "今年年初以来…造成了哪些影响")
+  "扶贫", "进展", "取得", "今年", "年初", "以来", "针对性", "影响", "造成", "重要", "原因", "意义", "我市在", "市政府", "总体", "安排", "环节", "核心",
+  "重点", "领域", "之一", "助推", "推动", "基本", "要素", "建立", "长效机制", "新冠肺炎", "疫情", "进一步", "需要", "持续", "有待", "仍然", "依然",
 ];
 const GENERIC_PAIRS = new Set(GENERIC_WORDS.flatMap((w) => pairsOf(w)));
 
@@ -23,10 +26,12 @@ function pairsOf(run: string): string[] {
   return out;
 }
 
-/** The subject-bearing character pairs of a text, with their counts. */
+const GENERIC_RE = new RegExp([...GENERIC_WORDS].sort((a, b) => b.length - a.length).join("|"), "g");
+
+/** The subject-bearing character pairs of a text, with their counts: generic words cut out first, so no pair spans one. */
 export function contentGrams(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const run of searchRuns(foldForSearch(text))) {
+  for (const run of searchRuns(foldForSearch(text).replace(GENERIC_RE, " "))) {
     for (const g of pairsOf(run)) {
       if (GENERIC_PAIRS.has(g) || /^\d+$/.test(g)) continue;
       out.set(g, (out.get(g) ?? 0) + 1);
