@@ -192,3 +192,15 @@ export async function annualReport(db: Db, year: number, today = todayInShanghai
     accountability: { chaseUps, reReports, resubmissions },
   };
 }
+
+/** The congress the report is about: the name most inquiries are registered under (an installation serves one). */
+export async function reportingCongress(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom("inquiries")
+    .select(["congress", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("congress", "!=", "")
+    .groupBy("congress")
+    .orderBy("n", "desc")
+    .executeTakeFirst();
+  return row?.congress ?? "";
+}

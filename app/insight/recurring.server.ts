@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, ItemStatus } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import type { CurrentUser } from "../auth/session.server";
-import { isStaff, readableInquiries } from "../policy.server";
+import { canReadProblem } from "../policy.server";
 import { ITEM_STATUS_LABELS } from "../rectification/labels";
 import { dateInShanghai, nowIso } from "../utils/time";
 import { contentGrams } from "./text-grams";
@@ -297,18 +297,9 @@ export interface RecurringGroup {
   overdue: number;
 }
 
-/** The visibility of problems to a reader (policy: app/policy.server.ts). */
+/** What a reader may see of the problems: the policy's rule (app/policy.server.ts canReadProblem). */
 function visibleTo(user: Pick<CurrentUser, "role" | "organizationId"> & { memberInquiryIds?: readonly number[] }) {
-  if (isStaff(user)) return () => true;
-  if (user.role === "member") {
-    const readable = readableInquiries(user);
-    return (p: Problem) => readable === "all" || readable.includes(p.inquiryId);
-  }
-  if (user.role === "department" && user.organizationId !== null) {
-    const org = user.organizationId;
-    return (p: Problem) => p.kind !== "finding" && p.issued && p.departmentIds.includes(org);
-  }
-  return () => false;
+  return (p: Problem) => canReadProblem(user, p);
 }
 
 /** Computes every group of the whole corpus (the same for every reader), before any reader's filter. */
@@ -499,4 +490,33 @@ export async function splitGroup(db: Db, actor: Actor, input: { keys: string[]; 
     });
     return { ok: true };
   });
+}
+
+/** A group as the pages show it: each member with its kind's label and the page it links to. */
+export function toGroupView(g: RecurringGroup) {
+  return {
+    keys: g.keys,
+    inquiryCount: g.inquiryCount,
+    timesRaised: g.timesRaised,
+    topics: g.topics,
+    keywords: g.keywords,
+    departments: g.departments,
+    confirmed: g.confirmed,
+    open: g.open,
+    overdue: g.overdue,
+    members: g.members.map((m) => ({
+      key: m.key,
+      kind: m.kind,
+      kindLabel: PROBLEM_KIND_LABELS[m.kind],
+      text: m.text,
+      inquiryId: m.inquiryId,
+      inquiryTitle: m.inquiryTitle,
+      year: m.year,
+      keyword: m.keyword,
+      departmentNames: m.departmentNames,
+      outcome: m.outcome,
+      confirmed: m.confirmed,
+      href: m.kind === "item" ? `/rectification/${m.id}` : m.kind === "question" ? `/inquiries/${m.inquiryId}/outline/questions/${m.id}` : `/inquiries/${m.inquiryId}/research`,
+    })),
+  };
 }
