@@ -81,6 +81,11 @@ test("the gap list flags 正在核实。 and a missing answer; the live entry ma
 
   await login(page, "staff");
   await page.goto(`/inquiries/${inquiryId}/outline`);
+  // drafting: the question resembles the demo's 2020 item on 签约服务; it is suggested with its outcome
+  const similar = page.getByTestId(`question-${q1}`).getByTestId("similar-earlier");
+  await similar.locator("summary").click();
+  await expect(similar).toContainText("2020年");
+  await expect(similar).toContainText("结果：");
   await page.getByRole("link", { name: "查看答复缺口" }).click();
   await expect(page.getByRole("heading", { name: "书面准备答复缺口" })).toBeVisible();
   const row1 = page.getByTestId(`gap-${q1}`);
