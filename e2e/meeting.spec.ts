@@ -299,6 +299,9 @@ test.describe("a meeting recorded live", () => {
     await page.getByText("编辑标题、导语、结语和收录内容").click();
     await page.getByLabel("摘要标题").fill(`${title}摘要`);
     await page.getByRole("button", { name: "保存摘要" }).click();
+    // the saved title equals the default one: wait for the save itself (its toast), so the publish form
+    // carries the digest's new version
+    await expect(page.locator(".toast").filter({ hasText: "摘要已保存" })).toBeVisible();
     await expect(page.getByTestId("digest-title")).toHaveText(`${title}摘要`);
     await page.getByRole("button", { name: "公开发布" }).click();
     await expect(page.getByTestId("digest-status")).toContainText("已公开发布");
