@@ -484,6 +484,52 @@ export async function inquiryManagerIds(db: Kysely<Database> | Transaction<Datab
   return [...new Set(rows.map((r) => r.id))];
 }
 
+// ---- insight (issue 22): recurring problems, answer gaps, personal data before publication, annual report ----
+/** The recurring-problems pages at all: staff, members and departments (each then sees only canReadProblem's). */
+export function canUseRecurringProblems(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user) || user.role === "member" || user.role === "department";
+}
+
+/**
+ * One problem of the recurring-problem analysis (an item, outline question or research finding): staff all; a
+ * member those of the inquiries they take part in; a department its own items (lead or co-department) and the
+ * questions issued to it — never a finding, never another department's.
+ */
+export function canReadProblem(
+  user: InquiryReader & Pick<CurrentUser, "organizationId">,
+  problem: { kind: "item" | "question" | "finding"; inquiryId: number; issued: boolean; departmentIds: number[] },
+): boolean {
+  if (canReadInquiry(user, problem.inquiryId)) return true;
+  if (user.role !== "department" || user.organizationId === null || problem.kind === "finding") return false;
+  return problem.issued && problem.departmentIds.includes(user.organizationId);
+}
+
+/** A department's page of recurring problems: staff, members, and the department itself. */
+export function canReadDepartmentProblems(user: Pick<CurrentUser, "role" | "organizationId">, organizationId: number): boolean {
+  if (isStaff(user) || user.role === "member") return true;
+  return user.role === "department" && user.organizationId === organizationId;
+}
+
+/** Confirming or splitting a group of recurring problems: congress staff. */
+export function canManageRecurringGroups(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** The answer-gap list of an inquiry (for preparing follow-up questions): staff and the inquiry's members. */
+export function canReadAnswerGaps(user: InquiryReader, inquiryId: number): boolean {
+  return canReadInquiry(user, inquiryId);
+}
+
+/** Reviewing personal data before publication (redact / not personal): congress staff. */
+export function canReviewPersonalData(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** The annual report (page and Word): congress staff and administrators. */
+export function canReadAnnualReport(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
 /** Throws a 403 page with a Chinese message. */
 export function forbidden(message = "您没有权限访问此页面或执行此操作。"): never {
   throw new Response(message, { status: 403, statusText: "Forbidden", headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -520,6 +566,8 @@ export function navigationFor(user: Pick<CurrentUser, "role"> | null): NavItem[]
   if (can(user, "inquiry:list")) items.push({ to: "/inquiries", label: "专题询问" });
   if (user.role === "department" || user.role === "county") items.push({ to: "/my", label: "我的待办" });
   if (user.role === "member") items.push({ to: "/votes", label: "满意度测评" });
+  if (canUseRecurringProblems(user)) items.push({ to: "/insight/recurring", label: "反复出现的问题" });
+  if (canReadAnnualReport(user)) items.push({ to: "/insight/annual", label: "年度报告" });
   items.push({ to: "/search", label: "搜索" });
   if (can(user, "roster:manage")) items.push({ to: "/roster", label: "组成人员名册" });
   if (can(user, "admin:users")) items.push({ to: "/admin/users", label: "用户管理" });

@@ -53,6 +53,8 @@ export interface Database {
   letters: LetterTable;
   calendar_years: CalendarYearTable;
   calendar_days: CalendarDayTable;
+  recurring_links: RecurringLinkTable;
+  pii_reviews: PiiReviewTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -816,4 +818,27 @@ export interface CalendarDayTable {
   year: number;
   kind: "holiday" | "workday";
   name: Generated<string>;
+}
+
+// ---- insight (migration 0030, issue 22) ----
+/** A staff decision on two problems of the recurring-problem analysis (a_key < b_key, keys like "item:12"). */
+export interface RecurringLinkTable {
+  a_key: string;
+  b_key: string;
+  kind: "same" | "different";
+  decided_by: number | null;
+  decided_at: string;
+}
+
+/** A reviewed personal-data hit in a field to be published (source like "turn:12:body"). */
+export interface PiiReviewTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  source: string;
+  match: string;
+  kind: string;
+  decision: "redact" | "not_personal";
+  decided_by: number | null;
+  decided_at: string;
+  version: Generated<number>;
 }

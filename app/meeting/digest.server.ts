@@ -7,6 +7,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
 import { exchangeLeads, paragraphsOf, SEGMENT_KINDS, turnLead } from "./labels";
 import { getMeetingByInquiry, loadRecord } from "./meeting.server";
+import { publicationGate, publicationRedactor, type Redactor } from "../insight/pii.server";
 
 /**
  * 摘要: the published digest, generated from the meeting record — grouped by keyword with a headline, each
@@ -70,14 +71,19 @@ export function parseKinds(json: string): SegmentKind[] {
   return ["exchange"];
 }
 
-/** The digest as it would be published now (whether or not it is). */
-export async function buildDigest(db: DB, inquiryId: number): Promise<Digest | undefined> {
+/**
+ * The digest as it stands now (whether or not it is published). With a redactor (app/insight/pii.server.ts),
+ * its text is the published form: personal data masked unless reviewed as not personal.
+ */
+export async function buildDigest(db: DB, inquiryId: number, redactor?: Redactor): Promise<Digest | undefined> {
   const inquiry = await db.selectFrom("inquiries").select(["id", "title", "congress"]).where("id", "=", inquiryId).where(notVoided("inquiries", { inquiry: true })).executeTakeFirst();
   if (!inquiry) return undefined;
   const meeting = await getMeetingByInquiry(db, inquiryId);
   if (!meeting) return undefined;
   const kinds = parseKinds(meeting.digest_segment_kinds);
   const record = await loadRecord(db, meeting.id);
+  const text = (source: string, value: string) => (redactor ? redactor.text(source, value) : value);
+  const html = (source: string, value: string, markup: string) => (redactor ? redactor.html(source, value, markup) : markup);
   const outlineHeadlines = new Map(
     (await db.selectFrom("outline_keywords").select(["keyword", "headline"]).where("inquiry_id", "=", inquiryId).orderBy("position").execute())
       .filter((k) => k.headline)
@@ -92,17 +98,17 @@ export async function buildDigest(db: DB, inquiryId: number): Promise<Digest | u
     if (!kinds.includes(s.kind)) continue;
     if (s.kind === "exchange") {
       const leads = exchangeLeads(s.turns);
-      const lines = s.turns.map((t, i) => ({ lead: leads[i], paragraphs: paragraphsOf(t.body_text) }));
+      const lines = s.turns.map((t, i) => ({ lead: leads[i], paragraphs: paragraphsOf(text(`turn:${t.id}:body`, t.body_text)) }));
       let group = groups.find((g) => g.keyword === s.keyword);
       if (!group) {
         group = { keyword: s.keyword, headline: "", exchanges: [] };
         groups.push(group);
       }
-      if (!group.headline && s.headline) group.headline = s.headline;
+      if (!group.headline && s.headline) group.headline = text(`segment:${s.id}:headline`, s.headline);
       group.exchanges.push({ id: s.id, lines });
       exchangeCount++;
     } else {
-      const speech = { id: s.id, kind: s.kind, lines: s.turns.map((t) => ({ lead: turnLead(t, s.kind), paragraphs: paragraphsOf(t.body_text) })) };
+      const speech = { id: s.id, kind: s.kind, lines: s.turns.map((t) => ({ lead: turnLead(t, s.kind), paragraphs: paragraphsOf(text(`turn:${t.id}:body`, t.body_text)) })) };
       (s.kind === "opening" || s.kind === "report" ? before : after).push(speech);
     }
   }
@@ -114,12 +120,12 @@ export async function buildDigest(db: DB, inquiryId: number): Promise<Digest | u
     congress: inquiry.congress,
     meetingId: meeting.id,
     meetingDate: meeting.meeting_date,
-    title: meeting.digest_title || `${inquiry.title}摘要`,
+    title: text(`meeting:${meeting.id}:title`, meeting.digest_title) || `${inquiry.title}摘要`,
     reporter: meeting.digest_reporter,
-    introHtml: meeting.digest_intro_html,
-    introText: meeting.digest_intro_text,
-    closingHtml: meeting.digest_closing_html,
-    closingText: meeting.digest_closing_text,
+    introHtml: html(`meeting:${meeting.id}:intro`, meeting.digest_intro_text, meeting.digest_intro_html),
+    introText: text(`meeting:${meeting.id}:intro`, meeting.digest_intro_text),
+    closingHtml: html(`meeting:${meeting.id}:closing`, meeting.digest_closing_text, meeting.digest_closing_html),
+    closingText: text(`meeting:${meeting.id}:closing`, meeting.digest_closing_text),
     kinds,
     before,
     groups,
@@ -130,11 +136,14 @@ export async function buildDigest(db: DB, inquiryId: number): Promise<Digest | u
   };
 }
 
-/** The digest only if it is published: the one door to the public pages. */
+/**
+ * The digest only if it is published, in its published form (personal data masked unless reviewed as not
+ * personal): the one door to the public pages and the published Word document.
+ */
 export async function getPublishedDigest(db: DB, inquiryId: number): Promise<Digest | undefined> {
   const meeting = await getMeetingByInquiry(db, inquiryId);
   if (!meeting || !meeting.digest_published_at) return undefined;
-  return buildDigest(db, inquiryId);
+  return buildDigest(db, inquiryId, await publicationRedactor(db, inquiryId));
 }
 
 export async function isDigestPublished(db: DB, inquiryId: number): Promise<boolean> {
@@ -205,6 +214,8 @@ export async function setDigestPublished(db: DB, actor: Actor, inquiryId: number
     if (publish) {
       const exchange = await trx.selectFrom("meeting_segments").select("id").where("meeting_id", "=", before.id).where("kind", "=", "exchange").executeTakeFirst();
       if (!exchange) return { ok: false, field: "_form", message: "询问会记录中还没有问答，不能发布摘要" };
+      const refused = await publicationGate(trx, inquiryId, "digest");
+      if (refused) return { ok: false, field: "_form", message: refused };
     }
     const at = publish ? nowIso() : null;
     await trx

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { isDigestPublished } from "../meeting/digest.server";
+import { publicationGate, publicationRedactor } from "../insight/pii.server";
 import type { RichText } from "../richtext/richtext.server";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_STATUS_LABELS } from "./labels";
@@ -156,6 +157,8 @@ export async function setHandlingReportPublished(
         return { ok: false, field: "_form", message: "询问会摘要尚未公开：请先公开摘要，研究处理情况报告将与摘要显示在同一公开页面" };
       }
       if (!input.confirmed) return { ok: false, field: "confirmed", message: "请确认已核对报告和审议意见中不含不宜公开的内容（如个人信息）" };
+      const refused = await publicationGate(trx, report.inquiry_id, `handling_report:${report.id}`);
+      if (refused) return { ok: false, field: "_form", message: refused };
     } else if (!report.published_at) {
       return { ok: false, field: "_form", message: "该报告尚未公开" };
     }
@@ -188,9 +191,13 @@ export async function publishedHandlingReports(db: Db, inquiryId: number) {
     .selectFrom("handling_reports as h")
     .leftJoin("handling_report_reviews as r", "r.report_id", "h.id")
     .select([
+      "h.id",
+      "r.id as review_id",
       "h.round",
       "h.status",
       "h.body_html",
+      "h.body_text",
+      "r.opinion_text",
       "h.submitted_at",
       "h.published_at",
       "r.reviewed_on",
@@ -203,13 +210,20 @@ export async function publishedHandlingReports(db: Db, inquiryId: number) {
     .where("h.submitted_at", "is not", null)
     .orderBy("h.round")
     .execute();
+  // the published form: personal data masked unless reviewed as not personal (app/insight/pii.server.ts)
+  const redactor = await publicationRedactor(db, inquiryId);
   return rows.map((r) => ({
     round: r.round,
     statusLabel: HANDLING_REPORT_STATUS_LABELS[r.status],
-    bodyHtml: r.body_html,
+    bodyHtml: redactor.html(`handling:${r.id}:body`, r.body_text, r.body_html),
     submittedOn: todayInShanghai(new Date(r.submitted_at!)),
     review: r.reviewed_on
-      ? { reviewedOn: r.reviewed_on, sessionName: r.session_name ?? "", opinionHtml: r.opinion_html ?? "", resolution: r.resolution ?? "" }
+      ? {
+          reviewedOn: r.reviewed_on,
+          sessionName: r.session_name ?? "",
+          opinionHtml: redactor.html(`review:${r.review_id}:opinion`, r.opinion_text ?? "", r.opinion_html ?? ""),
+          resolution: redactor.text(`review:${r.review_id}:resolution`, r.resolution ?? ""),
+        }
       : null,
   }));
 }

@@ -1,4 +1,5 @@
 import { percentOf } from "../utils/percent";
+import { publicationGate, publicationRedactor } from "../insight/pii.server";
 import { advanceStage } from "../inquiries/inquiries.server";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
@@ -1157,6 +1158,10 @@ export async function setRectificationPublic(db: Kysely<Database>, actor: Actor,
     const before = await trx.selectFrom("inquiries").select(["id", "title", "version", "rectification_public"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: "该专题询问已被他人修改，请刷新页面后再操作。" };
+    if (input.isPublic) {
+      const refused = await publicationGate(trx, input.inquiryId, "rectification");
+      if (refused) return { ok: false, field: "_form", message: refused };
+    }
     const value = input.isPublic ? 1 : 0;
     await trx.updateTable("inquiries").set({ rectification_public: value, version: before.version + 1, updated_at: nowIso() }).where("id", "=", input.inquiryId).execute();
     await recordAudit(trx, actor, {
@@ -1185,10 +1190,12 @@ export async function publicRectificationStatus(db: Db, inquiryId: number, today
   if (!inquiry || inquiry.rectification_public !== 1) return null;
   const days = await getWarningDays(db);
   const ledger = await listLedger(db, inquiryId, {}, null, today, days);
+  // the published form: personal data masked unless reviewed as not personal (app/insight/pii.server.ts)
+  const redactor = await publicationRedactor(db, inquiryId);
   const items = ledger.rows.map((r) => ({
     number: r.number,
-    problem: r.problem,
-    requirement: r.requirement,
+    problem: redactor.text(`item:${r.id}:problem`, r.problem),
+    requirement: redactor.text(`item:${r.id}:requirement`, r.requirement),
     leadDepartment: r.lead_name,
     coDepartments: r.codepartments.map((c) => c.name),
     deadline: r.deadline,

@@ -1,3 +1,5 @@
+import { PiiNotice } from "~/insight/PiiNotice";
+import { publicationHits } from "~/insight/pii.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { PrintButton } from "~/components/icons";
@@ -35,7 +37,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   if (!meeting) notFound("该询问会尚未设置，暂无摘要");
   const digest = (await buildDigest(db, inquiry.id))!;
+  const hits = canManageMeeting(user) ? await publicationHits(db, inquiry.id, "digest") : [];
   return {
+    pii: { open: hits.filter((h) => h.decision === null).length, total: hits.length },
     inquiry: { id: inquiry.id, title: inquiry.title },
     canManage: canManageMeeting(user),
     edit: {
@@ -90,7 +94,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function DigestPage() {
-  const { inquiry, canManage, edit, digest } = useLoaderData<typeof loader>();
+  const { inquiry, canManage, edit, digest, pii } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -121,11 +125,13 @@ export default function DigestPage() {
             {published ? (
               <>
                 <p>摘要已在公开页面发布，任何人无需登录即可查看。</p>
+                <PiiNotice inquiryId={inquiry.id} scope="digest" open={pii.open} total={pii.total} />
                 <button type="submit" name="intent" value="unpublish" className="secondary" disabled={busy}>撤回发布</button>
               </>
             ) : (
               <>
                 <p>摘要尚未发布，只有人大工作人员和委员可以看到。</p>
+                <PiiNotice inquiryId={inquiry.id} scope="digest" open={pii.open} total={pii.total} />
                 <button type="submit" name="intent" value="publish" disabled={busy}>公开发布</button>
               </>
             )}

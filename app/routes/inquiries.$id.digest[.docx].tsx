@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getCurrentUser, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { digestToDocx, docxFileName } from "~/meeting/digest-docx.server";
-import { buildDigest } from "~/meeting/digest.server";
+import { buildDigest, getPublishedDigest } from "~/meeting/digest.server";
 import { parseId } from "~/meeting/forms.server";
 import { getMeetingByInquiry } from "~/meeting/meeting.server";
 import { canReadDigest, forbidden, notFound } from "~/policy.server";
@@ -21,7 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!user) await requireUser(request);
     forbidden("询问会摘要发布前仅供人大工作人员和委员查阅。");
   }
-  const digest = meeting ? await buildDigest(db, inquiryId) : undefined;
+  // once published, the document is the published one (personal data masked); before that, the internal draft
+  const digest = !meeting ? undefined : published ? await getPublishedDigest(db, inquiryId) : await buildDigest(db, inquiryId);
   if (!digest) notFound("该询问会尚无摘要");
   const buffer = await digestToDocx(digest);
   return new Response(new Uint8Array(buffer), {

@@ -557,6 +557,9 @@ function ReviewPanel({
           ) : (
             <>
               <input type="hidden" name="intent" value="publish" />
+              <p className="rs-small">
+                公开前，系统检查报告和审议意见中的个人信息，须逐处审查：<Link to={`/inquiries/${inquiryId}/privacy?scope=handling_report:${round.id}`}>发布前个人信息审查</Link>
+              </p>
               <div className="field">
                 <label>
                   <input type="checkbox" name="confirmed" value="1" aria-describedby={firstError(publishFeedback, "confirmed") ? `${prefix}-confirmed-error` : undefined} />{" "}

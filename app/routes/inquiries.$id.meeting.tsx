@@ -1,3 +1,5 @@
+import { todayInShanghai } from "~/utils/time";
+import { answerGaps } from "~/insight/gaps.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { itemsForSegments } from "~/rectification/rectification.server";
 import { PrintButton } from "~/components/icons";
@@ -82,7 +84,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     for (const m of roster) if (!questioners.has(m.name)) questioners.set(m.name, { role: m.title, onRoster: true });
     for (const q of remaining) if (q.questionerName && !questioners.has(q.questionerName)) questioners.set(q.questionerName, { role: q.questionerRole, onRoster: false });
     for (const s of record) if (s.questioner_name && !questioners.has(s.questioner_name)) questioners.set(s.questioner_name, { role: s.questioner_role, onRoster: false });
+    // the written preparation answer's gap of each outline question, marked on the live entry (issue 22)
+    const gapRows = (await answerGaps(db, inquiry.id, todayInShanghai()))?.rows ?? [];
     entry = {
+      gaps: Object.fromEntries(gapRows.filter((g) => g.rating.kinds.length).map((g) => [g.questionId, { kinds: g.rating.kinds, reasons: g.rating.reasons }])),
       proposal: remaining[0] ?? null,
       remaining,
       serverDraft: draft ? { content: draft.content_json, updatedAt: draft.updated_at } : null,
@@ -366,6 +371,7 @@ function MeetingBody({ loaded, feedback }: { loaded: Extract<Loaded, { meeting: 
             storageKey={entry.storageKey}
             proposal={entry.proposal}
             remaining={entry.remaining}
+            gaps={entry.gaps}
             organizations={organizations}
             officials={officials}
             questioners={entry.questioners}

@@ -1,3 +1,4 @@
+import { PROBLEM_KIND_LABELS, similarEarlier } from "~/insight/recurring.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { InquiryNav } from "~/components/PageNav";
@@ -135,6 +136,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const showNotes = canSeeOutlineNotes(user);
   const proposals = isStaff ? await listProposals(db, head.id) : [];
   const myProposals = canProposeQuestion(user, head.id) ? await memberProposals(db, user.id, head.id) : [];
+  // earlier questions, items and findings like each question, with their outcome (issue 22): for drafting
+  const questionList = outline.flatMap((k) => k.questions);
+  const similar = isStaff ? await similarEarlier(db, user, head.id, questionList.map((q) => q.text), todayInShanghai()) : [];
+  const similarById = new Map(
+    questionList.map((q, i) => [
+      q.id,
+      (similar[i] ?? []).map((p) => ({ key: p.key, kindLabel: PROBLEM_KIND_LABELS[p.kind], text: p.text, year: p.year, inquiryId: p.inquiryId, inquiryTitle: p.inquiryTitle, outcome: p.outcome.label, similarity: p.similarity })),
+    ]),
+  );
   return {
     view: "full" as const,
     inquiry,
@@ -151,6 +161,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ...q,
         staff_notes: showNotes ? q.staff_notes : "",
         answer: issuedIds.has(q.id) ? (answers.get(q.id)?.state ?? ("none" as AnswerState)) : null,
+        similar: similarById.get(q.id) ?? [],
       })),
     })),
     coverage: computeCoverage(outline, responding, sources),
@@ -471,6 +482,19 @@ function FullView({ data: d }: { data: FullData }) {
                         ) : null}
                       </p>
                       {q.staff_notes ? <p className="ol-notes">备注：{q.staff_notes}</p> : null}
+                      {q.similar.length ? (
+                        <details className="in-similar no-print" data-testid="similar-earlier">
+                          <summary>往届类似问题 {q.similar.length} 条</summary>
+                          <ul>
+                            {q.similar.map((p) => (
+                              <li key={p.key}>
+                                {p.year}年《<Link to={`/inquiries/${p.inquiryId}`}>{p.inquiryTitle}</Link>》{p.kindLabel}：{p.text}
+                                <span className="muted">（结果：{p.outcome}；相似度 {p.similarity}%）</span>
+                              </li>
+                            ))}
+                          </ul>
+                        </details>
+                      ) : null}
                       <div className="ol-q-actions no-print">
                         <Link to={`/inquiries/${d.inquiry.id}/outline/questions/${q.id}`} aria-label={`${d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}（第 ${number} 题）`}>
                           {d.editable ? "编辑" : q.answer === "submitted" ? "查看书面准备答复" : "详情"}
@@ -677,7 +701,7 @@ function FlowCard({ d, result, busy, questionCount }: { d: FullData; result: Out
       ) : null}
       {d.issuedAnswers ? (
         <p className="ol-small" data-testid="answer-summary">
-          书面准备答复：已提交 {d.issuedAnswers.submitted} / {d.issuedAnswers.total} 个问题
+          书面准备答复：已提交 {d.issuedAnswers.submitted} / {d.issuedAnswers.total} 个问题　<Link to={`/inquiries/${d.inquiry.id}/gaps`}>查看答复缺口</Link>
         </p>
       ) : null}
 

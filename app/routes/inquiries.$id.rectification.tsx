@@ -1,3 +1,5 @@
+import { PiiNotice } from "~/insight/PiiNotice";
+import { publicationHits } from "~/insight/pii.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
@@ -41,7 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const page = pageFrom(url);
   const { filter, summary, ledger, departments, pendingExtensions } = await ledgerPageData(db, inquiry.id, url, page, PAGE_SIZE);
+  const piiHits = canManageRectification(user) ? await publicationHits(db, inquiry.id, "rectification") : [];
   return {
+    pii: { open: piiHits.filter((h) => h.decision === null).length, total: piiHits.length },
     inquiry: { id: inquiry.id, title: inquiry.title, version: inquiry.version, stage: inquiry.stage, rectification_public: inquiry.rectification_public === 1 },
     summary,
     pendingExtensions,
@@ -101,7 +105,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function LedgerPage() {
-  const { inquiry, summary, pendingExtensions, filter, page, total, rows, departments, canManage, canLetters } = useLoaderData<typeof loader>();
+  const { inquiry, summary, pendingExtensions, filter, page, total, rows, departments, canManage, canLetters, pii } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const location = useLocation();
@@ -305,6 +309,7 @@ export default function LedgerPage() {
             <p className="rs-small">
               当前：<strong data-testid="public-state">{inquiry.rectification_public ? "已公开" : "未公开"}</strong>。公开后，公众无需登录即可查看各整改事项的责任单位、整改要求、时限、状态和销号日期，以及逾期事项；不公开任何个人信息。
             </p>
+            <PiiNotice inquiryId={inquiry.id} scope="rectification" open={pii.open} total={pii.total} />
             <Form method="post">
               <input type="hidden" name="intent" value="public" />
               <input type="hidden" name="version" value={inquiry.version} />

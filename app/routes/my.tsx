@@ -23,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: "我的待办 · 询问" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "county" && user.role !== "department") throw redirect("/");
-  return { ...(await loadInbox(getDb(), user, new URL(request.url))), role: user.role, nearDays: SURVEY_NEAR_DAYS, organizationName: user.organizationName };
+  return { ...(await loadInbox(getDb(), user, new URL(request.url))), role: user.role, nearDays: SURVEY_NEAR_DAYS, organizationName: user.organizationName, organizationId: user.organizationId };
 }
 
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
@@ -31,7 +31,7 @@ const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted:
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
 
 export default function MyInbox() {
-  const { role, nearDays, organizationName, open, done, outlineQuestions, meeting, rectification } = useLoaderData<typeof loader>();
+  const { role, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification } = useLoaderData<typeof loader>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -42,6 +42,12 @@ export default function MyInbox() {
 
       {role === "department" ? (
         <div data-testid="department-inbox">
+          {organizationId ? (
+            <p>
+              <Link to={`/insight/departments/${organizationId}`}>本单位反复出现的问题</Link>
+              <span className="muted rs-small">（历次专题询问中反复提出的问题及整改结果）</span>
+            </p>
+          ) : null}
           {rectification ? <MyRectificationSection data={rectification} /> : null}
           <MyOutlineQuestionsSection data={outlineQuestions} />
           {meeting ? <MyMeetingSection data={meeting} /> : null}

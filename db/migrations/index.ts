@@ -16,6 +16,7 @@ import * as m0014 from "./0014_staff_queue";
 import * as m0015 from "./0015_history";
 import * as m0020 from "./0020_roster";
 import * as m0025 from "./0025_documents";
+import * as m0030 from "./0030_insight";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "0015_history": m0015,
   "0020_roster": m0020,
   "0025_documents": m0025,
+  "0030_insight": m0030,
 };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ENTRY_SHORTCUTS, TURN_KIND_LABELS } from "../labels";
 import { useCongressTerms } from "~/settings/useCongressTerms";
+import { GapBadges } from "../../insight/GapBadges";
 
 /**
  * The live entry form of the meeting record: prefilled with the next outline question, keyboard-driven
@@ -176,6 +177,8 @@ export interface EntryFormProps {
   storageKey: string;
   proposal: EntryProposal | null;
   remaining: EntryProposal[];
+  /** per outline question id: the gap of its written preparation answer (app/insight/gaps.server.ts), if any */
+  gaps?: Record<string, { kinds: string[]; reasons: string[] }>;
   organizations: EntryOrganization[];
   officials: EntryOfficial[];
   /** officials remembered from earlier meetings, offered for the responder (most recent first) */
@@ -542,6 +545,12 @@ export function EntryForm(props: EntryFormProps) {
       {err("_form") ? <div className="form-error" role="alert">{err("_form")}</div> : null}
       {err("outlineQuestionId") ? <div className="form-error" role="alert">{err("outlineQuestionId")}</div> : null}
 
+      {state.outlineQuestionId !== null && props.gaps?.[String(state.outlineQuestionId)] ? (
+        <p className="mt-gap" role="note" data-testid="entry-gap">
+          <GapBadges kinds={props.gaps[String(state.outlineQuestionId)].kinds} reasons={props.gaps[String(state.outlineQuestionId)].reasons} />
+          <span className="muted">（书面准备答复的缺口，可作追问参考）</span>
+        </p>
+      ) : null}
       {remaining.length > 0 ? (
         <div className="field mt-outline-pick">
           <label htmlFor="mt-pick" className="field-label">提纲问题（按提纲顺序自动带出，可另选）</label>
