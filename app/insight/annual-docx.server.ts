@@ -1,13 +1,12 @@
 import { AlignmentType, BorderStyle, Packer, Paragraph, Table, TableCell, TableRow, WidthType } from "docx";
-import { LINE, officialDocument, OUTLINE_FONTS, PT, run } from "../outline/docx.server";
+import { bodyParagraph, FONTS, headingParagraph, officialDocument, PT, run, subtitleParagraph, titleParagraph } from "../documents/official-docx.server";
 import { VOTE_CHOICE_LABELS } from "../meeting/labels";
 import { xmlSafeDeep } from "../utils/text";
 import { formatDate } from "../utils/time";
 import type { AnnualReport } from "./annual.server";
 
 /**
- * The annual report as a Word document, in the official layout the outline export defines (app/outline/docx.server.ts:
- * officialDocument, run, LINE — not copied): title, the year's figures in prose, the per-department table, votes
+ * The annual report as a Word document, in the one GB/T 9704 layout of every Word export (app/documents/official-docx.server.ts): title, the year's figures in prose, the per-department table, votes
  * and accountability steps. Its input passes through xmlSafeDeep: the file opens whatever text is stored.
  */
 export function annualTitle(congress: string, year: number): string {
@@ -18,22 +17,18 @@ const border = { style: BorderStyle.SINGLE, size: 4, color: "000000" };
 const cell = (text: string, bold = false) =>
   new TableCell({
     borders: { top: border, bottom: border, left: border, right: border },
-    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [run(text, bold ? OUTLINE_FONTS.heading : OUTLINE_FONTS.body, { size: PT(12) })] })],
+    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [run(text, bold ? FONTS.heading : FONTS.body, { size: PT(12) })] })],
   });
 
-const para = (text: string) => new Paragraph({ spacing: LINE, indent: { firstLine: 640 }, alignment: AlignmentType.JUSTIFIED, children: [run(text, OUTLINE_FONTS.body)] });
-const heading = (text: string) => new Paragraph({ spacing: { ...LINE, before: 120 }, indent: { firstLine: 640 }, keepNext: true, children: [run(text, OUTLINE_FONTS.heading)] });
+const para = (text: string) => bodyParagraph(text);
+const heading = (text: string) => headingParagraph(text);
 
 export async function annualDocx(congress: string, input: AnnualReport): Promise<Buffer> {
   const r = xmlSafeDeep(input);
   const t = r.totals;
   const children: (Paragraph | Table)[] = [
-    new Paragraph({
-      alignment: AlignmentType.CENTER,
-      spacing: { before: 0, after: 240, line: 700, lineRule: LINE.lineRule },
-      children: [run(annualTitle(congress, r.year), OUTLINE_FONTS.title, { size: PT(22) })],
-    }),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { ...LINE, after: 280 }, children: [run(`（数据截至${formatDate(r.asOf)}）`, OUTLINE_FONTS.kai)] }),
+    titleParagraph(annualTitle(congress, r.year)),
+    subtitleParagraph(`（数据截至${formatDate(r.asOf)}）`),
     heading("一、专题询问开展情况"),
     para(
       r.inquiries.length
