@@ -90,9 +90,16 @@ describe("back-entry of a 2020 inquiry (real database)", () => {
     expect(audit.summary).toContain("【补录】");
   });
 
-  it("no reminder goes out for back-entered history; live work with the same items is reminded", async () => {
-    await makeItem(w, { deadline: addDays(today, 3) });
+  it("no reminder or notice goes out for back-entered history; live work with the same items is reminded", async () => {
     await toBackEntry();
+    const notices = async () => (await w.t.db.selectFrom("notifications").select("id").execute()).length;
+    await makeItem(w, { deadline: "2020-12-31" });
+    expect(await notices()).toBe(0);
+    await w.t.db.updateTable("inquiries").set({ back_entry: 0 }).execute();
+    await makeItem(w, { problem: "日常工作的事项", deadline: addDays(today, 3) });
+    expect(await notices()).toBeGreaterThan(0);
+    await toBackEntry();
+    await w.t.db.deleteFrom("notifications").execute();
     await w.t.db.updateTable("rectification_items").set({ deadline: "2020-12-31" }).execute();
     expect((await runReminders(w.t.db, today)).created).toBe(0);
     await w.t.db.updateTable("inquiries").set({ back_entry: 0 }).execute();
