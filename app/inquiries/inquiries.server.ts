@@ -138,7 +138,8 @@ export async function createInquiry(db: Kysely<Database>, actor: Actor, input: I
         meeting_date: input.meetingDate,
         legal_basis: input.legalBasis,
         notes: input.notes,
-        back_entry: input.backEntry ? 1 : 0,
+        // only when set: the column's default is live work (older databases in migration tests lack it)
+        ...(input.backEntry ? { back_entry: 1 } : {}),
         created_by: actor.id,
         created_at: now,
         updated_at: now,
@@ -323,7 +324,8 @@ export async function recordPlanDecision(
       .where("action", "=", "submitted")
       .orderBy("id", "desc")
       .executeTakeFirst();
-    const late = decisionDateProblem(ctx, input.decidedOn, "审议日期", submitted?.created_at);
+    // live work: the form refuses a future date (the route's schema), as before; back-entry: the one rule
+    const late = ctx.backEntry ? decisionDateProblem(ctx, input.decidedOn, "审议日期", submitted?.created_at) : null;
     if (late) return { ok: false, field: "decidedOn", message: late };
     const now = nowIso();
     await trx

@@ -357,7 +357,7 @@ describe("rectification items against the database", () => {
       { row: 2, problem: "一", requirement: "", leadDepartmentId: w.orgA, coDepartmentIds: [w.orgB], deadline },
       { row: 3, problem: "二", requirement: "", leadDepartmentId: w.orgB, coDepartmentIds: [], deadline },
     ]);
-    expect(good).toEqual({ ok: true, count: 2, numbers: [1, 2] });
+    expect(good).toEqual({ ok: true, count: 2, numbers: [1, 2], skipped: [] });
   });
 
   it("attachments of progress reports: the item's departments, staff and members; not a third department", async () => {

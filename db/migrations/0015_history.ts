@@ -13,6 +13,33 @@ import { sql, type Kysely } from "kysely";
  */
 const VOIDABLE = ["inquiries", "rectification_items", "survey_delegations", "outline_questions", "meeting_segments"] as const;
 
+/**
+ * The notification triggers of migration 0007 and the inquiry each one's row belongs to: in back-entry they notify
+ * no one (a 2020 item is not news to its department), so each gets a WHEN condition on its inquiry.
+ */
+const NOTIFY_TRIGGERS: [string, string][] = [
+  ["notify_survey_delegated", "new.inquiry_id"],
+  ["notify_survey_returned", "new.inquiry_id"],
+  ["notify_outline_issued", "new.inquiry_id"],
+  ["notify_item_assigned", "new.inquiry_id"],
+  ["notify_item_codepartment", "(select ri.inquiry_id from rectification_items ri where ri.id = new.item_id)"],
+  ["notify_item_returned", "new.inquiry_id"],
+  ["notify_extension_decided", "(select ri.inquiry_id from rectification_items ri where ri.id = new.item_id)"],
+  ["notify_vote_opened", "new.inquiry_id"],
+  ["notify_written_reply", "new.inquiry_id"],
+];
+const liveCondition = (inquiryExpr: string) => `not exists (select 1 from inquiries bq where bq.id = ${inquiryExpr} and (bq.back_entry = 1 or bq.voided_at is not null))`;
+
+/** Adds `condition` to a trigger's WHEN clause (or gives it one), keeping its body as it is. */
+export function withCondition(triggerSql: string, condition: string): string {
+  const at = triggerSql.search(/\sbegin\s/i);
+  const head = triggerSql.slice(0, at);
+  const body = triggerSql.slice(at);
+  const when = head.search(/\swhen\s/i);
+  if (when < 0) return `${head} when ${condition}${body}`;
+  return `${head.slice(0, when)} when (${condition}) and (${head.slice(when).replace(/^\s+when\s+/i, "")})${body}`;
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("inquiries").addColumn("back_entry", "integer", (c) => c.notNull().defaultTo(0)).execute();
   for (const table of VOIDABLE) {
@@ -25,6 +52,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("rectification_items").addColumn("import_key", "text").execute();
   await sql`create unique index rectification_items_import_key on rectification_items (inquiry_id, import_key)
             where import_key is not null and voided_at is null`.execute(db);
+  for (const [name, inquiryExpr] of NOTIFY_TRIGGERS) {
+    const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'trigger' and name = ${name}`.execute(db);
+    if (!rows[0]) continue;
+    await sql.raw(`drop trigger ${name}`).execute(db);
+    await sql.raw(withCondition(rows[0].sql, liveCondition(inquiryExpr))).execute(db);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
