@@ -47,6 +47,8 @@ export interface Database {
   handling_report_reviews: HandlingReportReviewTable;
   notifications: NotificationTable;
   chase_ups: ChaseUpTable;
+  action_plans: ActionPlanTable;
+  organization_aliases: OrganizationAliasTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -584,7 +586,7 @@ export interface RectificationItemTable {
   deadline: string;
   original_deadline: string;
   status: Generated<ItemStatus>;
-  source_type: Generated<"exchange" | "finding" | "manual">;
+  source_type: Generated<"exchange" | "finding" | "manual" | "plan">;
   source_id: number | null;
   carried_over_reason: Generated<string>;
   return_comment: Generated<string>;
@@ -595,6 +597,9 @@ export interface RectificationItemTable {
   created_by: number | null;
   created_at: string;
   updated_at: string;
+  /** migration 0035: an item imported from an action plan keeps its task's numbering and source paragraph */
+  plan_label: Generated<string>;
+  plan_paragraph: Generated<string>;
 }
 
 export interface RectificationCodepartmentTable {
@@ -709,4 +714,24 @@ export interface ChaseUpTable {
   note: Generated<string>;
   sent_by: number | null;
   sent_at: string;
+}
+
+// ---- 行动计划 (migration 0035) ----
+export interface ActionPlanTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  title: string;
+  file_name: Generated<string>;
+  text: string;
+  task_count: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A name staff mapped to an organisation (folded, see app/followup/action-plan.server.ts foldName). */
+export interface OrganizationAliasTable {
+  alias: string;
+  organization_id: number;
+  created_by: number | null;
+  created_at: string;
 }

@@ -13,6 +13,7 @@ import * as m0011 from "./0011_one_meeting_date";
 import * as m0012 from "./0012_handling_review";
 import * as m0013 from "./0013_sign_in_devices";
 import * as m0014 from "./0014_staff_queue";
+import * as m0035 from "./0035_action_plans";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "0012_handling_review": m0012,
   "0013_sign_in_devices": m0013,
   "0014_staff_queue": m0014,
+  "0035_action_plans": m0035,
 };
