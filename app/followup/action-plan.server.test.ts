@@ -3,7 +3,7 @@ import { makeOrganization } from "../test/db";
 import { makeWorld, type World } from "../rectification/fixtures.test-helpers";
 import { addDays } from "../rectification/rectification.server";
 import { todayInShanghai } from "../utils/time";
-import { foldName, importPlan, previewPlan, type NameChoice } from "./action-plan.server";
+import { foldName, guessPlanTitle, importPlan, previewPlan, type NameChoice } from "./action-plan.server";
 import { parsePlan } from "./plan-parser";
 import { seed004 } from "./fixtures.test-helpers";
 
@@ -32,6 +32,12 @@ async function itemsWithUnits(inquiryId: number) {
 }
 
 describe("importing seed 004 as rectification items", () => {
+  it("takes the plan's title, not the covering notice's", () => {
+    expect(guessPlanTitle(seed004())).toBe("焦作市打好精准脱贫攻坚战三年行动计划（2018—2020年）");
+    expect(guessPlanTitle("关于印发《某方案》的通知\n某市教育提升实施方案\n一、总体要求")).toBe("某市教育提升实施方案");
+    expect(guessPlanTitle("一、任务")).toBe("");
+  });
+
   it("gives every task with a 负责 clause an item with its lead and co-units, its numbering and paragraph", async () => {
     // the world has 市卫生健康委员会 and 市教育局; the plan's old names are mapped, its collectives left out
     const office = await makeOrganization(w.t.db, { name: "市脱贫攻坚办", kind: "department" });

@@ -34,6 +34,20 @@ export function foldName(name: string): string {
     .replace(/和/g, "");
 }
 
+/**
+ * The plan's title as the document gives it: the first short line that ends with 计划/方案/意见/规划 (with a
+ * following “（2018—2020年）” line joined), not the covering notice (关于印发《…》的通知); "" when none.
+ */
+export function guessPlanTitle(text: string): string {
+  const lines = text.split("\n").map((l) => l.replace(/^[\s\u3000]+|[\s\u3000]+$/g, ""));
+  for (const [i, line] of lines.entries()) {
+    if (line.length > 80 || /[《》]|通知$|^关于/.test(line) || !/(?:计划|方案|意见|规划|清单)(?:（[^）]*）)?$/.test(line)) continue;
+    const next = lines.slice(i + 1).find((l) => l) ?? "";
+    return /^[（(]\d{4}\s*[—–-]+\s*\d{4}年[）)]$/.test(next) ? `${line}${next}` : line;
+  }
+  return "";
+}
+
 export interface OrgRef {
   id: number;
   name: string;

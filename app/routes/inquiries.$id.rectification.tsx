@@ -120,6 +120,7 @@ export default function LedgerPage() {
             <>
               <Link className="button" to={`/inquiries/${inquiry.id}/rectification/new`}>新增整改事项</Link>
               <Link className="button secondary" to={`/inquiries/${inquiry.id}/rectification/import`}>批量导入</Link>
+              <Link className="button secondary" to={`/inquiries/${inquiry.id}/rectification/plan`}>从行动计划导入</Link>
             </>
           ) : null}
           <a className="button secondary" href={exportHref} download>导出 Excel</a>

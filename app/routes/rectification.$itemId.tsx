@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { ChasePanel } from "~/queue/ChasePanel";
 import { chasePanelData } from "~/queue/chase.server";
+import { planSource } from "~/followup/action-plan.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -72,6 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, item } = await load(request, params);
   const warningDays = await getWarningDays(db);
   const source = await itemSource(db, item);
+  const plan = await planSource(db, item);
   const reports = await itemProgressReports(db, item.id);
   const files = await listAttachments(db, "progress_report", reports.map((r) => r.id));
   const extensions = await itemExtensions(db, item.id);
@@ -118,7 +120,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           }
         : source?.type === "finding"
           ? { type: "finding" as const, id: source.finding.id, text: source.finding.text, activity_title: source.finding.activity_title }
-          : null,
+          : plan
+            ? { type: "plan" as const, title: plan.title, label: plan.label, paragraph: plan.paragraph }
+            : null,
     reports: reports.map((r) => ({ ...r, body_text: undefined, attachments: files.filter((f) => f.owner_id === r.id) })),
     extensions,
     history,
@@ -282,6 +286,11 @@ export default function ItemPage() {
                 {SOURCE_LABELS.finding}
                 {source.activity_title ? `（${source.activity_title}）` : ""}
                 <blockquote className="rect-quote">{source.text}</blockquote>
+              </>
+            ) : source?.type === "plan" ? (
+              <>
+                {SOURCE_LABELS.plan}《{source.title}》{source.label}
+                <blockquote className="rect-quote rs-pre" data-testid="item-plan-paragraph">{source.paragraph}</blockquote>
               </>
             ) : (
               SOURCE_LABELS.manual
