@@ -49,6 +49,7 @@ export interface Database {
   chase_ups: ChaseUpTable;
   action_plans: ActionPlanTable;
   organization_aliases: OrganizationAliasTable;
+  accountability_steps: AccountabilityStepTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -734,4 +735,30 @@ export interface OrganizationAliasTable {
   organization_id: number;
   created_by: number | null;
   created_at: string;
+}
+
+// ---- 问责措施 (migration 0036) ----
+export type AccountabilityKind = "interview" | "notice" | "review" | "referral";
+export type AccountabilityTrigger = "vote" | "handling_report" | "overdue";
+
+export interface AccountabilityStepTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  item_id: number | null;
+  organization_id: number;
+  trigger_type: AccountabilityTrigger;
+  trigger_id: number;
+  kind: AccountabilityKind;
+  step_date: string;
+  decision: string;
+  status: Generated<"pending" | "done">;
+  outcome: Generated<string>;
+  done_at: string | null;
+  done_by: number | null;
+  published_at: string | null;
+  published_by: number | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -48,6 +48,8 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   extension_approved: "批准延期",
   extension_denied: "不予延期",
   chased: "催办",
+  accountability: "问责措施",
+  accountability_done: "问责措施落实",
 };
 
 export const EXTENSION_STATUS_LABELS: Record<"pending" | "approved" | "denied", string> = {

@@ -125,6 +125,7 @@ export default function LedgerPage() {
           ) : null}
           <a className="button secondary" href={exportHref} download>导出 Excel</a>
           <Link to={`/inquiries/${inquiry.id}/handling-report`}>研究处理情况报告</Link>
+          <Link to={`/inquiries/${inquiry.id}/accountability`}>问责措施</Link>
           {canManage ? <Link to={`/inquiries/${inquiry.id}/close`}>{closed ? "办结记录" : "办结"}</Link> : null}
         </div>
       </div>

@@ -501,6 +501,11 @@ export default function ItemPage() {
       <ChasePanel data={loaded.chase} />
 
       <h2>办理记录</h2>
+      {loaded.canManage || loaded.canOverview ? (
+        <p className="rs-small no-print">
+          <Link to={`/inquiries/${item.inquiry_id}/accountability${loaded.canManage ? `?item=${item.id}#record` : ""}`}>{loaded.canManage ? "记录问责措施（约谈、通报、提请审议、移交）" : "问责措施"}</Link>
+        </p>
+      ) : null}
       <table className="data" data-testid="history">
         <thead>
           <tr>
