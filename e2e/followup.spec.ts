@@ -3,7 +3,7 @@ import { Document, Packer, Paragraph } from "docx";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { approvePlan, login, queryAll, shanghaiDate, signedIn, unique } from "./fixtures";
+import { approvePlan, insert, queryAll, shanghaiDate, signedIn, unique } from "./fixtures";
 
 /**
  * Issue 21: supervision beyond one meeting — action plans as items, accountability steps, follow-up rounds,
@@ -88,4 +88,81 @@ test("seed 004 uploaded as .docx becomes 24 items with its units; unknown names 
   expect(get.status()).toBe(403);
   const post = await health.request.post(`/inquiries/${inquiryId}/rectification/plan`, { form: { intent: "preview", text: "1.测试。（市教育局负责）" } });
   expect(post.status()).toBe(403);
+});
+
+/** An item of the inquiry led by `lead`, written directly (its creation is tested in rectification.spec.ts). */
+async function makeItem(inquiryId: number, problem: string, lead: string, deadline: string): Promise<number> {
+  const now = new Date().toISOString();
+  const [org] = await queryAll<{ id: number }>("SELECT id FROM organizations WHERE name = ?", [lead]);
+  const [{ n }] = await queryAll<{ n: number }>("SELECT coalesce(max(number), 0) + 1 AS n FROM rectification_items WHERE inquiry_id = ?", [inquiryId]);
+  return insert(
+    "INSERT INTO rectification_items (inquiry_id, number, problem, lead_department_id, deadline, original_deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [inquiryId, n, problem, org.id, deadline, deadline, now, now],
+  );
+}
+
+test("after a failed vote staff record a 约谈: it waits in the queue and shows in the item's and the department's history until carried out; others get 403", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await signedIn(browser, "staff");
+  const inquiryId = await createInquiry(page, unique("问责措施专题询问"), shanghaiDate(-60));
+  const problem = unique("家庭医生签约服务履约率低");
+  const itemId = await makeItem(inquiryId, problem, "市卫生健康委员会", shanghaiDate(30));
+  // the satisfaction vote on the department's answers did not pass (votes are tested in votes.spec.ts)
+  const [health] = await queryAll<{ id: number }>("SELECT id FROM organizations WHERE name = '市卫生健康委员会'");
+  const voteTitle = unique("对市卫生健康委员会的满意度测评");
+  const now = new Date().toISOString();
+  await insert(
+    "INSERT INTO votes (inquiry_id, target_type, department_id, title, status, opened_at, closed_at, result) VALUES (?, 'department', ?, ?, 'closed', ?, ?, 'not_passed')",
+    [inquiryId, health.id, voteTitle, now, now],
+  );
+
+  await page.goto(`/rectification/${itemId}`);
+  await page.getByRole("link", { name: /记录问责措施/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/inquiries/${inquiryId}/accountability\\?item=${itemId}`));
+  const form = page.getByTestId("step-form");
+  await form.getByRole("button", { name: "记录" }).click();
+  await expect(form.locator("#f-trigger-error")).toHaveText("请选择依据");
+  await expect(page.getByTestId("steps")).toHaveCount(0);
+
+  await form.getByLabel("依据").selectOption({ label: `满意度测评未通过：${voteTitle}（市卫生健康委员会）` });
+  await form.getByLabel("措施").selectOption({ label: "约谈" });
+  await form.getByLabel("所涉单位").selectOption({ label: "市卫生健康委员会" });
+  await expect(form.getByLabel("涉及的整改事项")).toHaveValue(String(itemId));
+  const decision = unique("约谈市卫生健康委员会主要负责人，一个月内报送整改方案");
+  await form.getByLabel("决定内容").fill(decision);
+  await form.getByRole("button", { name: "记录" }).click();
+  await expect(page.getByText("已记录约谈")).toBeVisible();
+  const step = page.getByTestId("step").filter({ hasText: decision });
+  await expect(step).toContainText("待落实");
+  const [{ id: stepId }] = await queryAll<{ id: number }>("SELECT id FROM accountability_steps WHERE decision = ?", [decision]);
+
+  // the staff queue holds it while pending, one click from its page
+  await page.goto("/queue?kind=accountability");
+  const row = page.getByTestId(`queue-row-accountability-${stepId}`);
+  await expect(row).toContainText("约谈");
+  await expect(row).toContainText("市卫生健康委员会");
+  // the item's history
+  await page.goto(`/rectification/${itemId}`);
+  await expect(page.getByTestId("history")).toContainText("问责措施");
+  await expect(page.getByTestId("history")).toContainText(decision.slice(0, 30));
+
+  // the department concerned sees it in its own history; another department may not open the page or record one
+  const dept = await signedIn(browser, "health");
+  await dept.goto("/my");
+  await expect(dept.getByTestId("my-accountability")).toContainText(decision);
+  const other = await signedIn(browser, "education");
+  await other.goto("/my");
+  await expect(other.getByTestId("my-accountability")).toHaveCount(0);
+  expect((await other.request.get(`/inquiries/${inquiryId}/accountability`)).status()).toBe(403);
+  const forged = await dept.request.post(`/inquiries/${inquiryId}/accountability`, { form: { intent: "complete", stepId: String(stepId), version: "1", outcome: "" } });
+  expect(forged.status()).toBe(403);
+  expect((await queryAll<{ status: string }>("SELECT status FROM accountability_steps WHERE id = ?", [stepId]))[0].status).toBe("pending");
+
+  // carried out: it leaves the queue
+  await page.goto(`/inquiries/${inquiryId}/accountability`);
+  await step.getByLabel("落实情况").fill("已于当日约谈，部门已报送整改方案");
+  await step.getByRole("button", { name: "记为已落实" }).click();
+  await expect(page.getByTestId("step").filter({ hasText: decision })).toContainText("已落实");
+  await page.goto("/queue?kind=accountability");
+  await expect(page.getByTestId(`queue-row-accountability-${stepId}`)).toHaveCount(0);
 });
