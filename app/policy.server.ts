@@ -356,6 +356,11 @@ export function canManageAccountability(user: Pick<CurrentUser, "role">): boolea
   return isStaff(user);
 }
 
+/** Staff start a follow-up round (跟踪监督 / 回头看) of an inquiry and choose the items it continues. */
+export function canStartRound(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
 /**
  * One accountability step: anyone once published (the public page); before that staff and the inquiry's members,
  * and the accounts of the organisation it concerns (their own history on /my).

@@ -154,8 +154,13 @@ export interface InquiryTable {
   closing_record_json: Generated<string>;
   closing_record_text: Generated<string>;
   closing_record_html: Generated<string>;
+  /** migration 0037: follow-up rounds (跟踪监督 / 回头看) */
+  previous_round_id: number | null;
+  round_number: Generated<number>;
+  round_kind: Generated<RoundKind>;
 }
 export type Inquiry = Selectable<InquiryTable>;
+export type RoundKind = "inquiry" | "followup_meeting" | "inspection" | "new_inquiry";
 export type PlanStatus = "draft" | "submitted" | "approved" | "rejected";
 export type InquiryUpdate = Updateable<InquiryTable>;
 
@@ -601,6 +606,8 @@ export interface RectificationItemTable {
   /** migration 0035: an item imported from an action plan keeps its task's numbering and source paragraph */
   plan_label: Generated<string>;
   plan_paragraph: Generated<string>;
+  /** migration 0037: the item of the earlier round this one continues */
+  carried_from_item_id: number | null;
 }
 
 export interface RectificationCodepartmentTable {

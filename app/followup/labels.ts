@@ -1,4 +1,4 @@
-import type { AccountabilityKind, AccountabilityTrigger } from "../../db/schema";
+import type { AccountabilityKind, AccountabilityTrigger, RoundKind } from "../../db/schema";
 
 /** UI labels of issue 21's follow-up work, shared by server and browser code (no server imports here). */
 export const ACCOUNTABILITY_KINDS: AccountabilityKind[] = ["interview", "notice", "review", "referral"];
@@ -23,3 +23,11 @@ export const ACCOUNTABILITY_STATUS_LABELS: Record<"pending" | "done", string> = 
 
 /** Days past its deadline after which an open item calls for an accountability step (default of the setting). */
 export const DEFAULT_ACCOUNTABILITY_OVERDUE_DAYS = 30;
+
+export const ROUND_KINDS: RoundKind[] = ["followup_meeting", "inspection", "new_inquiry"];
+export const ROUND_KIND_LABELS: Record<RoundKind, string> = {
+  inquiry: "专题询问",
+  followup_meeting: "跟踪询问会",
+  inspection: "回头看",
+  new_inquiry: "再次专题询问",
+};

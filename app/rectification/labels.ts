@@ -49,6 +49,8 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   extension_denied: "不予延期",
   chased: "催办",
   accountability: "问责措施",
+  carried_in: "承接上一轮",
+  continued: "转入下一轮",
   accountability_done: "问责措施落实",
 };
 

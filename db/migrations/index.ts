@@ -15,6 +15,7 @@ import * as m0013 from "./0013_sign_in_devices";
 import * as m0014 from "./0014_staff_queue";
 import * as m0035 from "./0035_action_plans";
 import * as m0036 from "./0036_accountability_steps";
+import * as m0037 from "./0037_follow_up_rounds";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "0014_staff_queue": m0014,
   "0035_action_plans": m0035,
   "0036_accountability_steps": m0036,
+  "0037_follow_up_rounds": m0037,
 };
