@@ -166,3 +166,61 @@ test("after a failed vote staff record a 约谈: it waits in the queue and shows
   await page.goto("/queue?kind=accountability");
   await expect(page.getByTestId(`queue-row-accountability-${stepId}`)).toHaveCount(0);
 });
+
+test("a second round of the demo inquiry continues its open item with its history and records its own follow-up meeting; departments get 403", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await signedIn(browser, "staff");
+  const problem = unique("贫困村饮水工程管护不到位");
+  const oldItem = await makeItem(1, problem, "市水利局", shanghaiDate(20));
+
+  const health = await signedIn(browser, "health");
+  expect((await health.request.get("/inquiries/1/rounds/new")).status()).toBe(403);
+  expect((await health.request.post("/inquiries/1/rounds/new", { form: { kind: "inspection", title: "x" } })).status()).toBe(403);
+
+  await page.goto("/inquiries/1");
+  await expect(page.getByTestId("rounds").getByRole("link", { name: "开展跟踪监督（第 2 轮）" })).toHaveAttribute("href", "/inquiries/1/rounds/new");
+  const response = await page.goto("/inquiries/1/rounds/new");
+  expect(response?.status()).toBe(200);
+  // other tests add items to the demo inquiry at the same time: continue only this test's item
+  await page.locator("[data-testid=round-items] input[type=checkbox]").evaluateAll((boxes) => boxes.forEach((b) => ((b as HTMLInputElement).checked = false)));
+  await page.getByRole("checkbox", { name: new RegExp(problem) }).check();
+  const title = unique("全市脱贫攻坚工作跟踪询问");
+  await page.getByLabel("本轮名称").fill(title);
+  await page.getByLabel("询问会或检查日期（计划）").fill(shanghaiDate(0));
+  await page.getByRole("button", { name: "开展跟踪监督" }).click();
+  await expect(page).toHaveURL(/\/inquiries\/\d+$/);
+  await expect(page.getByText("已开展第 2 轮跟踪监督，承接整改事项 1 项")).toBeVisible();
+  const roundId = Number(new URL(page.url()).pathname.split("/").pop());
+  const rounds = page.getByTestId("rounds");
+  await expect(rounds.getByTestId("round-1")).toContainText("全市脱贫攻坚工作专题询问");
+  await expect(rounds.getByTestId("round-2")).toContainText(title);
+
+  // the item: carried over in round 1, continued in round 2, every round shown with its history
+  const [old] = await queryAll<{ status: string; carried_over_reason: string }>("SELECT status, carried_over_reason FROM rectification_items WHERE id = ?", [oldItem]);
+  expect(old).toEqual({ status: "carried_over", carried_over_reason: `转入第 2 轮「${title}」继续督办` });
+  const [continued] = await queryAll<{ id: number }>("SELECT id FROM rectification_items WHERE carried_from_item_id = ? AND inquiry_id = ?", [oldItem, roundId]);
+  await page.goto(`/inquiries/${roundId}/rectification`);
+  await expect(page.getByTestId("ledger")).toContainText(problem);
+  await page.goto(`/rectification/${continued.id}`);
+  const itemRounds = page.getByTestId("item-rounds");
+  await expect(itemRounds).toContainText("第 1 轮 · 专题询问「全市脱贫攻坚工作专题询问」");
+  await expect(itemRounds).toContainText(`第 2 轮 · 跟踪询问会「${title}」第 1 项`);
+  await itemRounds.getByText(/该轮办理记录/).click();
+  await expect(itemRounds).toContainText(`转入第 2 轮「${title}」继续督办`);
+  await expect(page.getByTestId("history")).toContainText("承接第 1 轮");
+
+  // the follow-up meeting is the round's own; round 1's stands beside it
+  await approvePlan(roundId);
+  await page.goto(`/inquiries/${roundId}/meeting`);
+  const setup = page.getByTestId("setup-form");
+  await setup.getByLabel("会议日期").fill(shanghaiDate(0));
+  await setup.getByLabel("会议地点").fill("市人大常委会第二会议室");
+  await setup.getByRole("button", { name: "设置询问会" }).click();
+  await expect(page.getByTestId("meeting-date")).toBeVisible();
+  const meetings = await queryAll<{ inquiry_id: number; place: string }>("SELECT inquiry_id, place FROM meetings WHERE inquiry_id IN (1, ?) ORDER BY inquiry_id", [roundId]);
+  expect(meetings.map((m) => m.inquiry_id)).toEqual([1, roundId]);
+  expect(meetings[1].place).toBe("市人大常委会第二会议室");
+  await page.goto("/inquiries/1");
+  await expect(page.getByTestId("rounds").getByRole("link", { name: title })).toBeVisible();
+  await expect(page.getByTestId("rounds").getByRole("link", { name: "开展跟踪监督（第 3 轮）" })).toHaveAttribute("href", `/inquiries/${roundId}/rounds/new`);
+});

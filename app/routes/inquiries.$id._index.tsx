@@ -10,7 +10,9 @@ import { getDb } from "~/db.server";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
 import { MANUAL_STAGES, PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
-import { canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
+import { canManageInquiry, canReadInquiry, canStartRound, forbidden, notFound, requirePermission } from "~/policy.server";
+import { roundChain } from "~/followup/rounds.server";
+import { RoundsCard } from "~/followup/RoundsCard";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -42,7 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   if (!summary) notFound("该专题询问不存在");
   const { plan_json: _json, plan_html: _html, ...rest } = inquiry;
-  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user) };
+  const rounds = await roundChain(db, inquiry.id);
+  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user), rounds, canStartRound: canStartRound(user) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -192,6 +195,8 @@ export default function InquiryOverview() {
           )}
         </div>
       </div>
+
+      <RoundsCard rounds={loaded.rounds} currentId={inquiry.id} canStart={loaded.canStartRound} />
 
       <ol className="inq-timeline" aria-label="阶段进程" data-testid="stage-timeline">
         {summary.stages.map((s, i) => (
