@@ -356,6 +356,11 @@ export function canManageAccountability(user: Pick<CurrentUser, "role">): boolea
   return isStaff(user);
 }
 
+/** The year's chronicle (大事记) across inquiries: staff and members (each then sees only the inquiries they may read). */
+export function canUseYearChronicle(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user) || user.role === "member";
+}
+
 /** Staff start a follow-up round (跟踪监督 / 回头看) of an inquiry and choose the items it continues. */
 export function canStartRound(user: Pick<CurrentUser, "role">): boolean {
   return isStaff(user);

@@ -19,7 +19,7 @@ export interface RoundCardRow {
  */
 export function RoundsCard({ rounds, currentId, canStart }: { rounds: RoundCardRow[]; currentId: number; canStart: boolean }) {
   const latest = rounds[rounds.length - 1];
-  if (rounds.length < 2 && !canStart) return null;
+  if (rounds.length < 2 && !canStart) return <p className="rs-small"><Link to={`/inquiries/${currentId}/chronicle`}>大事记</Link></p>;
   return (
     <div className="card" data-testid="rounds">
       <h2 className="rs-card-title">监督轮次</h2>
@@ -34,6 +34,9 @@ export function RoundsCard({ rounds, currentId, canStart }: { rounds: RoundCardR
           </li>
         ))}
       </ol>
+      <p className="rs-small">
+        <Link to={`/inquiries/${currentId}/chronicle`}>大事记（全部轮次）</Link>
+      </p>
       {canStart && latest ? (
         <p className="rs-actions">
           <Link className="button secondary" to={`/inquiries/${latest.id}/rounds/new`}>开展跟踪监督（第 {latest.roundNumber + 1} 轮）</Link>
