@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Document, Packer, Paragraph } from "docx";
+import JSZip from "jszip";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -223,4 +224,40 @@ test("a second round of the demo inquiry continues its open item with its histor
   await page.goto("/inquiries/1");
   await expect(page.getByTestId("rounds").getByRole("link", { name: title })).toBeVisible();
   await expect(page.getByTestId("rounds").getByRole("link", { name: "开展跟踪监督（第 3 轮）" })).toHaveAttribute("href", `/inquiries/${roundId}/rounds/new`);
+});
+
+test("the chronicle of the demo inquiry is edited and exported to Word; the year's chronicle too; departments get 403", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const page = await signedIn(browser, "staff");
+  await page.goto("/inquiries/1/chronicle");
+  const rows = page.getByTestId("chronicle-entry");
+  // the meeting of 2020-09-22 is among the recorded events
+  const meetingRow = rows.filter({ has: page.locator('input[type=date][value="2020-09-22"]') }).first();
+  await expect(meetingRow.getByLabel(/内容/)).toHaveValue(/举行全市脱贫攻坚工作专题询问/);
+  const edited = unique("市人大常委会举行全市脱贫攻坚工作专题询问会（已核对）");
+  await meetingRow.getByLabel(/内容/).fill(edited);
+  // an event not recorded in Xunwen, added by hand in an empty row
+  const added = unique("市委书记到修武县暗访脱贫攻坚工作");
+  const empty = rows.last();
+  await empty.getByLabel(/日期/).fill("2020-11-16");
+  await empty.getByLabel(/内容/).fill(added);
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "导出 Word" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("全市脱贫攻坚工作专题询问大事记.docx");
+  const zip = await JSZip.loadAsync(readFileSync((await download.path())!));
+  const xml = await zip.file("word/document.xml")!.async("string");
+  expect(xml).toContain("全市脱贫攻坚工作专题询问大事记");
+  expect(xml).toContain(edited);
+  expect(xml).toContain(added);
+  expect(xml).toMatch(/•(2020年)?9月22日，/);
+
+  await page.goto("/chronicle?year=2020");
+  await expect(page.getByRole("heading", { name: "2020年监督工作大事记" })).toBeVisible();
+  await expect(page.getByTestId("chronicle-entries")).toBeVisible();
+
+  const dept = await signedIn(browser, "health");
+  expect((await dept.request.get("/inquiries/1/chronicle")).status()).toBe(403);
+  expect((await dept.request.get("/chronicle?year=2020")).status()).toBe(403);
+  expect((await dept.request.post("/inquiries/1/chronicle.docx", { form: { title: "x", "date-0": "2020-01-01", "text-0": "x", "include-0": "1" } })).status()).toBe(403);
 });

@@ -10,15 +10,10 @@ export interface ChronicleRow {
  * The chronicle, editable before export (issue 21): each entry's date and text, kept or left out, and empty rows
  * to add events not recorded in Xunwen (e.g. a 暗访 by the city's leaders). Posting exports it to Word.
  */
-export function ChronicleForm({ title, subtitle, rows, error }: { title: string; subtitle: string; rows: ChronicleRow[]; error?: { field: string; message: string } }) {
+export function ChronicleForm({ action, title, subtitle, rows }: { action: string; title: string; subtitle: string; rows: ChronicleRow[] }) {
   const all = [...rows, ...Array.from({ length: 3 }, () => ({ date: "", text: "", source: "" }))];
   return (
-    <Form method="post" reloadDocument noValidate data-testid="chronicle-form">
-      {error ? (
-        <p className="field-error" role="alert">
-          {error.message}
-        </p>
-      ) : null}
+    <Form method="post" action={action} reloadDocument noValidate data-testid="chronicle-form">
       <div className="rs-row">
         <div className="field">
           <label htmlFor="f-title" className="field-label">标题<span className="required">*</span></label>

@@ -1,14 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { ChronicleForm } from "~/followup/ChronicleForm";
-import { chronicleDocx, chronicleEntries, chronicleResponse } from "~/followup/chronicle.server";
-import { chronicleFormFrom } from "~/followup/forms.server";
+import { chronicleEntries } from "~/followup/chronicle.server";
 import { canUseYearChronicle, forbidden, readableInquiries } from "~/policy.server";
-import { readFormData } from "~/utils/forms.server";
 import { todayInShanghai } from "~/utils/time";
 
 /**
@@ -35,16 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { year, entries: await chronicleEntries(db, ids, year) };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { year } = await load(request);
-  const form = chronicleFormFrom(await readFormData(request));
-  if (!form.ok) return data({ error: { field: form.field, message: form.message } }, { status: 400 });
-  return chronicleResponse(await chronicleDocx(form), `${form.title}.docx`, `chronicle-${year}.docx`);
-}
-
 export default function YearChronicle() {
   const { year, entries } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -56,7 +45,7 @@ export default function YearChronicle() {
         </Form>
       </div>
       <div className="card">
-        <ChronicleForm key={year} title={`${year}年专题询问监督工作大事记`} subtitle="" rows={entries} error={result?.error} />
+        <ChronicleForm key={year} action="/chronicle.docx" title={`${year}年专题询问监督工作大事记`} subtitle="" rows={entries} />
       </div>
     </section>
   );

@@ -1,17 +1,14 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { ChronicleForm } from "~/followup/ChronicleForm";
-import { chronicleDocx, chronicleEntries, chronicleResponse } from "~/followup/chronicle.server";
-import { chronicleFormFrom } from "~/followup/forms.server";
+import { chronicleEntries } from "~/followup/chronicle.server";
 import { roundChain } from "~/followup/rounds.server";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canReadInquiry } from "~/policy.server";
-import { readFormData } from "~/utils/forms.server";
 
 /**
  * 大事记 of one inquiry and its rounds: built from the recorded history, edited here, exported to Word in the shape
- * of a published chronicle. Staff and the inquiry's members (403 otherwise).
+ * of a published chronicle (the export posts to /inquiries/:id/chronicle.docx). Staff and the inquiry's members (403 otherwise).
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `大事记 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
@@ -24,17 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { inquiry: { id: inquiry.id, title: rounds[0].title }, rounds: rounds.length, entries };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { inquiry } = await load(request, params);
-  const form = chronicleFormFrom(await readFormData(request));
-  if (!form.ok) return data({ error: { field: form.field, message: form.message } }, { status: 400 });
-  const buffer = await chronicleDocx(form);
-  return chronicleResponse(buffer, `${form.title}.docx`, `chronicle-${inquiry.id}.docx`);
-}
-
 export default function InquiryChronicle() {
   const { inquiry, rounds, entries } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -49,7 +37,7 @@ export default function InquiryChronicle() {
         由系统记录的工作（工作方案审批、调研、委托调研、提纲下发、询问会、测评、研究处理情况报告、催办、问责措施、销号{rounds > 1 ? `及全部 ${rounds} 轮跟踪监督` : ""}）自动生成，可修改、删减或补充后导出 Word。
       </p>
       <div className="card">
-        <ChronicleForm title={`${inquiry.title}大事记`} subtitle="" rows={entries} error={result?.error} />
+        <ChronicleForm action={`/inquiries/${inquiry.id}/chronicle.docx`} title={`${inquiry.title}大事记`} subtitle="" rows={entries} />
       </div>
     </section>
   );
