@@ -373,6 +373,36 @@ export function canReadRectificationAttachment(
   return user.role === "department" && user.organizationId !== null && (owner.rectificationOrganizationIds ?? []).includes(user.organizationId);
 }
 
+// ---- 问责措施 and 行动计划 (issue 21, app/followup) ----
+/** Staff record accountability steps (约谈, 通报, 提请审议, 移交), mark them carried out and publish them. */
+export function canManageAccountability(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/** The year's chronicle (大事记) across inquiries: staff and members (each then sees only the inquiries they may read). */
+export function canUseYearChronicle(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user) || user.role === "member";
+}
+
+/** Staff start a follow-up round (跟踪监督 / 回头看) of an inquiry and choose the items it continues. */
+export function canStartRound(user: Pick<CurrentUser, "role">): boolean {
+  return isStaff(user);
+}
+
+/**
+ * One accountability step: anyone once published (the public page); before that staff and the inquiry's members,
+ * and the accounts of the organisation it concerns (their own history on /my).
+ */
+export function canReadAccountabilityStep(
+  user: (InquiryReader & Pick<CurrentUser, "organizationId">) | null,
+  step: { inquiry_id: number; organization_id: number; published_at: string | null },
+): boolean {
+  if (step.published_at) return true;
+  if (!user) return false;
+  if (canReadInquiry(user, step.inquiry_id)) return true;
+  return (user.role === "department" || user.role === "county") && user.organizationId !== null && user.organizationId === step.organization_id;
+}
+
 // ---- the supervising office: who manages an inquiry (staff queue, notifications to staff, 催办) ----
 /**
  * The staff who manage an inquiry (docs/decisions/0050-who-manages-an-inquiry.md): an administrator (every

@@ -55,6 +55,9 @@ export interface Database {
   calendar_days: CalendarDayTable;
   recurring_links: RecurringLinkTable;
   pii_reviews: PiiReviewTable;
+  action_plans: ActionPlanTable;
+  organization_aliases: OrganizationAliasTable;
+  accountability_steps: AccountabilityStepTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -165,8 +168,13 @@ export interface InquiryTable {
   voided_at: string | null;
   voided_by: number | null;
   void_reason: Generated<string>;
+  /** migration 0037: follow-up rounds (跟踪监督 / 回头看) */
+  previous_round_id: number | null;
+  round_number: Generated<number>;
+  round_kind: Generated<RoundKind>;
 }
 export type Inquiry = Selectable<InquiryTable>;
+export type RoundKind = "inquiry" | "followup_meeting" | "inspection" | "new_inquiry";
 export type PlanStatus = "draft" | "submitted" | "approved" | "rejected";
 export type InquiryUpdate = Updateable<InquiryTable>;
 
@@ -612,7 +620,7 @@ export interface RectificationItemTable {
   deadline: string;
   original_deadline: string;
   status: Generated<ItemStatus>;
-  source_type: Generated<"exchange" | "finding" | "manual">;
+  source_type: Generated<"exchange" | "finding" | "manual" | "plan">;
   source_id: number | null;
   carried_over_reason: Generated<string>;
   return_comment: Generated<string>;
@@ -631,6 +639,11 @@ export interface RectificationItemTable {
   deadline_workdays: number | null;
   created_at: string;
   updated_at: string;
+  /** migration 0035: an item imported from an action plan keeps its task's numbering and source paragraph */
+  plan_label: Generated<string>;
+  plan_paragraph: Generated<string>;
+  /** migration 0037: the item of the earlier round this one continues */
+  carried_from_item_id: number | null;
 }
 
 export interface RectificationCodepartmentTable {
@@ -802,6 +815,16 @@ export interface LetterTable {
   sender: string;
   letter_date: string;
   chase_up_id: number | null;
+}
+
+// ---- 行动计划 (migration 0035) ----
+export interface ActionPlanTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  title: string;
+  file_name: Generated<string>;
+  text: string;
+  task_count: number;
   created_by: number | null;
   created_at: string;
 }
@@ -841,4 +864,38 @@ export interface PiiReviewTable {
   decided_by: number | null;
   decided_at: string;
   version: Generated<number>;
+}
+
+/** A name staff mapped to an organisation (folded, see app/followup/action-plan.server.ts foldName). */
+export interface OrganizationAliasTable {
+  alias: string;
+  organization_id: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+// ---- 问责措施 (migration 0036) ----
+export type AccountabilityKind = "interview" | "notice" | "review" | "referral";
+export type AccountabilityTrigger = "vote" | "handling_report" | "overdue";
+
+export interface AccountabilityStepTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  item_id: number | null;
+  organization_id: number;
+  trigger_type: AccountabilityTrigger;
+  trigger_id: number;
+  kind: AccountabilityKind;
+  step_date: string;
+  decision: string;
+  status: Generated<"pending" | "done">;
+  outcome: Generated<string>;
+  done_at: string | null;
+  done_by: number | null;
+  published_at: string | null;
+  published_by: number | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
 }

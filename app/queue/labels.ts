@@ -10,6 +10,7 @@ export const QUEUE_KINDS = [
   "extension",
   "closure",
   "handling_report",
+  "accountability",
 ] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 
@@ -24,6 +25,7 @@ export const QUEUE_KIND_LABELS: Record<QueueKind, string> = {
   extension: "延期申请待审批",
   closure: "销号申请待审核",
   handling_report: "研究处理情况报告待审议",
+  accountability: "问责措施待落实",
 };
 
 /** One row of the queue, as the server builds it and the table shows it. */

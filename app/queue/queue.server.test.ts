@@ -12,6 +12,7 @@ import { actOnDelegation, createSurveyRequest } from "../surveys/surveys.server"
 import { makeOrganization, makeUser, type TestUser } from "../test/db";
 import { todayInShanghai, nowIso } from "../utils/time";
 import { listQueue, queueCount, QUEUE_KINDS, type QueueKind } from "./queue.server";
+import { completeStep, recordStep } from "../followup/accountability.server";
 
 const COMMITTEE = "市人大常委会农业农村工作委员会";
 
@@ -94,6 +95,19 @@ async function fillEveryKind() {
   const failed = ok(await openVote(db, w.staff.actor, { inquiryId: w.inquiryId, target: { type: "department", departmentId: w.orgB }, secret: true }));
   ok(await castBallot(db, w.member.actor, { voteId: failed, memberId: w.member.id, choice: "unsatisfied" }));
   ok(await closeVote(db, w.staff.actor, failed));
+  // the committee's next step after it (约谈), pending until carried out
+  const step = ok(
+    await recordStep(db, w.staff.actor, {
+      inquiryId: w.inquiryId,
+      trigger: { type: "vote", id: failed },
+      kind: "interview",
+      stepDate: todayInShanghai(),
+      decision: "约谈市教育局主要负责人",
+      organizationId: w.orgB,
+      itemId: null,
+      publish: false,
+    }),
+  );
   // rectification: an extension request and a closure request
   const itemX = await makeItem(w);
   ok(await requestExtension(db, w.deptA.actor, { itemId: itemX, organizationId: w.orgA, requestedDeadline: addDays(todayInShanghai(), 120), reason: "资金未到位" }));
@@ -106,7 +120,7 @@ async function fillEveryKind() {
   // the items moved the inquiry on to 整改督办, which overtakes preparation answers: for this set-up, every kind
   // waiting at once, put it back before its meeting
   await db.updateTable("inquiries").set({ stage: "outline", meeting_date: addDays(todayInShanghai(), 10) }).where("id", "=", w.inquiryId).execute();
-  return { delegation: delegation.id, vote, machine, failed, itemX, itemC, segment };
+  return { delegation: delegation.id, vote, machine, failed, itemX, itemC, segment, step };
 }
 
 describe("the staff queue (待我办理)", () => {
@@ -132,6 +146,7 @@ describe("the staff queue (待我办理)", () => {
     expect(by.handling_report).toMatchObject({ href: `/inquiries/${w.inquiryId}/handling-report`, organization: "市政府" });
     expect(by.preparation_answer.href).toMatch(new RegExp(`^/inquiries/${w.inquiryId}/outline/questions/\\d+$`));
     expect(by.proposal.href).toBe(`/inquiries/${w.inquiryId}/outline#proposals`);
+    expect(by.accountability).toMatchObject({ href: `/inquiries/${w.inquiryId}/accountability#step-${made.step}`, organization: "市教育局" });
     expect(await queueCount(w.t.db, me())).toBe(QUEUE_KINDS.length);
     // the registering account and an administrator manage it as well
     expect(await queueCount(w.t.db, asUser(w.staff, null))).toBe(QUEUE_KINDS.length);
@@ -182,6 +197,7 @@ describe("the staff queue (待我办理)", () => {
     expect((await rowsOf(me(), "vote")).map((r) => r.recordId)).toEqual([made.machine]);
     ok(await closeVote(db, manager.actor, made.machine));
     ok(await resolveFollowup(db, manager.actor, { voteId: made.failed, note: "已于次月重新报告" }));
+    ok(await completeStep(db, manager.actor, { id: made.step, version: 1, outcome: "已约谈" }));
     const left = (await rowsOf(me())).map((r) => r.kind).sort();
     expect(left).toEqual(["correction", "handling_report", "preparation_answer", "proposal"]);
     // the preparation answer is overtaken by the meeting: its date passed, or the inquiry reached it

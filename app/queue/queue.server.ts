@@ -28,7 +28,9 @@ export { QUEUE_KIND_LABELS, QUEUE_KINDS, type QueueKind, type QueueRow };
  * - re_report: a vote that did not pass, whose re-report by the department is not yet recorded (… recorded);
  * - extension: a deadline extension request (… approved or denied);
  * - closure: an item whose closure (销号) was requested (… closed or returned);
- * - handling_report: the government's handling report submitted, with no vote open on it (… accepted, voted on).
+ * - handling_report: the government's handling report submitted, with no vote open on it (… accepted, voted on);
+ * - accountability: an accountability step (约谈, 通报, …) recorded and not yet carried out (… marked 已落实);
+ *   app/followup/accountability.server.ts.
  */
 type Db = Kysely<Database> | Transaction<Database>;
 type QueueUser = Pick<CurrentUser, "role" | "id" | "organizationName">;
@@ -195,6 +197,19 @@ const KIND_SPECS: Record<QueueKind, KindSpec> = {
         .leftJoin("organizations as o", "o.id", "u.organization_id")
         .select(["h.id as target_id", sql<string>`'第 ' || h.round || ' 轮研究处理情况报告'`.as("title"), sql<string>`coalesce(o.name, '')`.as("organization")]),
   },
+  accountability: {
+    waiting: (db) => db.selectFrom("accountability_steps as a").innerJoin("inquiries", "inquiries.id", "a.inquiry_id").where("a.status", "=", "pending"),
+    record: "a.id",
+    since: "a.created_at",
+    shown: (q) =>
+      q
+        .innerJoin("organizations as o", "o.id", "a.organization_id")
+        .select([
+          "a.id as target_id",
+          sql<string>`case a.kind when 'interview' then '约谈' when 'notice' then '通报' when 'review' then '提请常委会审议' else '移交' end || '（' || a.step_date || '）：' || substr(a.decision, 1, 50)`.as("title"),
+          "o.name as organization",
+        ]),
+  },
 };
 
 /** A vote's row: its page, its title, the organisation it rates. */
@@ -270,6 +285,8 @@ export function queueHref(kind: QueueKind, row: { record_id: number; target_id: 
       return `/rectification/${row.target_id}`;
     case "handling_report":
       return `/inquiries/${row.inquiry_id}/handling-report`;
+    case "accountability":
+      return `/inquiries/${row.inquiry_id}/accountability#step-${row.record_id}`;
   }
 }
 

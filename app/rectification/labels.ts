@@ -26,16 +26,18 @@ export const ITEM_STATUS_CLASS: Record<ItemStatus, string> = {
 export const OPEN_ITEM_STATUSES: ItemStatus[] = ["todo", "in_progress", "closure_requested"];
 export const FINAL_ITEM_STATUSES: ItemStatus[] = ["closed", "carried_over"];
 
-export type SourceType = "exchange" | "finding" | "manual";
+export type SourceType = "exchange" | "finding" | "manual" | "plan";
 export const SOURCE_LABELS: Record<SourceType, string> = {
   exchange: "询问会问答",
   finding: "调研问题线索",
   manual: "直接录入",
+  plan: "行动计划",
 };
 
 export const ITEM_EVENT_LABELS: Record<string, string> = {
   created: "交办整改事项",
   imported: "批量导入",
+  plan_imported: "从行动计划导入",
   edited: "修改事项",
   progress: "报送整改进展",
   closure_requested: "申请销号",
@@ -50,6 +52,10 @@ export const ITEM_EVENT_LABELS: Record<string, string> = {
   carry_over_undone: "撤销结转",
   voided: "作废",
   letter: "发出公文",
+  accountability: "问责措施",
+  carried_in: "承接上一轮",
+  continued: "转入下一轮",
+  accountability_done: "问责措施落实",
 };
 
 export const EXTENSION_STATUS_LABELS: Record<"pending" | "approved" | "denied", string> = {

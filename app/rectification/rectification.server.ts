@@ -580,7 +580,7 @@ function closedInquiryRefusal(stage: string): { ok: false; field: string; messag
   return stage === "closed" ? { ok: false, field: "_form", message: "该专题询问已办结，整改台账不能再变动" } : null;
 }
 
-async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title: string } | { ok: false; field: string; message: string }> {
+export async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title: string } | { ok: false; field: string; message: string }> {
   const inquiry = await db.selectFrom("inquiries").select(["id", "title", "stage", "voided_at"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
   if (inquiry.voided_at) return { ok: false, field: "_form", message: "该专题询问已作废" };
@@ -588,7 +588,7 @@ async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title
 }
 
 /** Checks an item's fields; returns the first problem, or null. Departments must be active government organs. */
-async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew: boolean): Promise<{ field: string; message: string } | null> {
+export async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew: boolean): Promise<{ field: string; message: string } | null> {
   const problem = input.problem.trim();
   if (!problem) return { field: "problem", message: "请填写问题" };
   if (problem.length > MAX_TEXT) return { field: "problem", message: `问题不能超过 ${MAX_TEXT} 个字` };
@@ -609,7 +609,10 @@ async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew
   if (coProblem) return { field: "coDepartmentIds", message: coProblem };
   if (isNew && input.sourceType !== "manual") {
     if (!input.sourceId) return { field: "_form", message: "来源无效，请从询问会问答或调研问题线索重新选择" };
-    if (input.sourceType === "exchange") {
+    if (input.sourceType === "plan") {
+      const p = await db.selectFrom("action_plans").select("id").where("id", "=", input.sourceId).where("inquiry_id", "=", inquiryId).executeTakeFirst();
+      if (!p) return { field: "_form", message: "所选行动计划不存在或不属于本次专题询问" };
+    } else if (input.sourceType === "exchange") {
       const s = await db
         .selectFrom("meeting_segments")
         .select("id")
@@ -626,7 +629,16 @@ async function checkItemInput(db: Db, inquiryId: number, input: ItemInput, isNew
   return null;
 }
 
-async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: number, input: ItemInput, eventAction: "created" | "imported", key: string | null = null) {
+/** Inserts one checked item with its co-departments and first history entry; `plan` for an item from an action plan. */
+export async function insertItem(
+  trx: Transaction<Database>,
+  actor: Actor,
+  inquiryId: number,
+  input: ItemInput,
+  eventAction: "created" | "imported" | "plan_imported",
+  key: string | null = null,
+  plan?: { label: string; paragraph: string },
+) {
   const now = nowIso();
   const max = await trx
     .selectFrom("rectification_items")
@@ -649,6 +661,8 @@ async function insertItem(trx: Transaction<Database>, actor: Actor, inquiryId: n
       source_type: input.sourceType,
       source_id: input.sourceType === "manual" ? null : input.sourceId,
       import_key: key,
+      plan_label: plan?.label ?? "",
+      plan_paragraph: plan?.paragraph ?? "",
       created_by: actor.id,
       created_at: now,
       updated_at: now,

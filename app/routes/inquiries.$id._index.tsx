@@ -11,10 +11,12 @@ import { getDb } from "~/db.server";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { getInquiry, inquiryKeyDates, respondingOrganizations, setStage, stageSummary } from "~/inquiries/inquiries.server";
 import { MANUAL_STAGES, PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "~/labels";
-import { canCorrectRecord, canManageInquiry, canReadInquiry, forbidden, notFound, requirePermission } from "~/policy.server";
+import { canCorrectRecord, canManageInquiry, canReadInquiry, canStartRound, forbidden, notFound, requirePermission } from "~/policy.server";
 import { inquiryChronicle } from "~/history/chronicle.server";
 import { voidRecord } from "~/history/void.server";
 import { VoidedBanner, VoidForm } from "~/components/history";
+import { roundChain } from "~/followup/rounds.server";
+import { RoundsCard } from "~/followup/RoundsCard";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -49,7 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (inquiry.voided_at && !canCorrectRecord(user)) notFound("该专题询问不存在");
   const chronicle = await inquiryChronicle(db, inquiry.id);
   const { plan_json: _json, plan_html: _html, ...rest } = inquiry;
-  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user), canCorrect: canCorrectRecord(user) && !inquiry.voided_at, chronicle };
+  const rounds = await roundChain(db, inquiry.id);
+  return { inquiry: { ...rest, hasPlan: Boolean(inquiry.plan_text) }, summary, organizations, dates, gate, canManage: canManageInquiry(user), canCorrect: canCorrectRecord(user) && !inquiry.voided_at, chronicle, rounds, canStartRound: canStartRound(user) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -210,6 +213,8 @@ export default function InquiryOverview() {
           )}
         </div>
       </div>
+
+      <RoundsCard rounds={loaded.rounds} currentId={inquiry.id} canStart={loaded.canStartRound} />
 
       <ol className="inq-timeline" aria-label="阶段进程" data-testid="stage-timeline">
         {summary.stages.map((s, i) => (

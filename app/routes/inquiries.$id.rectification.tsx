@@ -128,12 +128,14 @@ export default function LedgerPage() {
             <>
               <Link className="button" to={`/inquiries/${inquiry.id}/rectification/new`}>新增整改事项</Link>
               <Link className="button secondary" to={`/inquiries/${inquiry.id}/rectification/import`}>批量导入</Link>
+              <Link className="button secondary" to={`/inquiries/${inquiry.id}/rectification/plan`}>从行动计划导入</Link>
             </>
           ) : null}
           <a className="button secondary" href={exportHref} download>导出 Excel</a>
           <Link to={`/inquiries/${inquiry.id}/handling-report`}>研究处理情况报告</Link>
           <Link to={`/calendar?inquiry=${inquiry.id}`}>期限日历</Link>
           {canLetters ? <Link to={`/inquiries/${inquiry.id}/letters`}>公文</Link> : null}
+          <Link to={`/inquiries/${inquiry.id}/accountability`}>问责措施</Link>
           {canManage ? <Link to={`/inquiries/${inquiry.id}/close`}>{closed ? "办结记录" : "办结"}</Link> : null}
         </div>
       </div>

@@ -12,6 +12,9 @@ import type { DelegationStatus } from "../../db/schema";
 import { MyOutlineQuestionsSection } from "~/outline/MySection";
 import { MyMeetingSection } from "~/meeting/MySection";
 import { MyRectificationSection } from "~/rectification/MySection";
+import { MyAccountabilitySection } from "~/followup/MySection";
+import { listSteps } from "~/followup/accountability.server";
+import { canReadAccountabilityStep } from "~/policy.server";
 
 /**
  * 我的待办: the inbox of a department or a county congress. A county sees its own delegated surveys, nearest
@@ -23,7 +26,17 @@ export const meta: MetaFunction = () => [{ title: "我的待办 · 询问" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "county" && user.role !== "department") throw redirect("/");
-  return { ...(await loadInbox(getDb(), user, new URL(request.url))), role: user.role, nearDays: SURVEY_NEAR_DAYS, organizationName: user.organizationName, organizationId: user.organizationId };
+  const db = getDb();
+  // the accountability steps concerning the user's organisation: its own history (issue 21)
+  const steps = user.organizationId ? (await listSteps(db, { organizationId: user.organizationId })).filter((s) => canReadAccountabilityStep(user, s)) : [];
+  return {
+    ...(await loadInbox(db, user, new URL(request.url))),
+    role: user.role,
+    nearDays: SURVEY_NEAR_DAYS,
+    organizationName: user.organizationName,
+    organizationId: user.organizationId,
+    accountability: steps.map((s) => ({ id: s.id, kind: s.kind, stepDate: s.step_date, inquiryTitle: s.inquiry_title, decision: s.decision, status: s.status, trigger: s.trigger_label, itemId: s.item_id, itemNumber: s.item_number })),
+  };
 }
 
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
@@ -31,7 +44,7 @@ const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted:
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
 
 export default function MyInbox() {
-  const { role, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification } = useLoaderData<typeof loader>();
+  const { role, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification, accountability } = useLoaderData<typeof loader>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -51,6 +64,7 @@ export default function MyInbox() {
           {rectification ? <MyRectificationSection data={rectification} /> : null}
           <MyOutlineQuestionsSection data={outlineQuestions} />
           {meeting ? <MyMeetingSection data={meeting} /> : null}
+          <MyAccountabilitySection steps={accountability} />
         </div>
       ) : (
         <>

@@ -6,7 +6,9 @@ import { getDb } from "~/db.server";
 import { DigestView } from "~/meeting/components/DigestView";
 import { publicDigestPage } from "~/meeting/public.server";
 import { parseId } from "~/meeting/forms.server";
-import { notFound } from "~/policy.server";
+import { canReadAccountabilityStep, notFound } from "~/policy.server";
+import { listSteps } from "~/followup/accountability.server";
+import { ACCOUNTABILITY_KIND_LABELS } from "~/followup/labels";
 import { DeadlineBadge } from "~/components/attachments";
 import { RichTextView } from "~/components/RichTextEditor";
 import { formatDate } from "~/utils/time";
@@ -21,11 +23,16 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const inquiryId = parseId(params.id, "该询问会摘要不存在或尚未公开");
   const page = await publicDigestPage(getDb(), inquiryId);
   if (!page) notFound("该询问会摘要不存在或尚未公开");
-  return { inquiryId, ...page };
+  const steps = (await listSteps(getDb(), { inquiryId, publishedOnly: true })).filter((s) => canReadAccountabilityStep(null, s));
+  return {
+    inquiryId,
+    ...page,
+    accountability: steps.map((s) => ({ id: s.id, kind: s.kind, stepDate: s.step_date, organization: s.organization_name, decision: s.decision, trigger: s.trigger_label })),
+  };
 }
 
 export default function PublicDigest() {
-  const { inquiryId, digest, rectification, handlingReports } = useLoaderData<typeof loader>();
+  const { inquiryId, digest, rectification, handlingReports, accountability } = useLoaderData<typeof loader>();
   return (
     <section className="dg-page print-document">
       <div className="page-head no-print">
@@ -82,6 +89,33 @@ export default function PublicDigest() {
                   </td>
                   <td data-label="状态">{i.statusLabel}</td>
                   <td data-label="销号日期">{i.closedDate ? formatDate(i.closedDate) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {accountability.length ? (
+        <div className="card" data-testid="public-accountability">
+          <h2 style={{ marginTop: 0 }}>问责措施</h2>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>日期</th>
+                <th>措施</th>
+                <th>所涉单位</th>
+                <th>依据</th>
+                <th>决定内容</th>
+              </tr>
+            </thead>
+            <tbody>
+              {accountability.map((s) => (
+                <tr key={s.id}>
+                  <td className="rs-nowrap">{formatDate(s.stepDate)}</td>
+                  <td className="rs-nowrap">{ACCOUNTABILITY_KIND_LABELS[s.kind]}</td>
+                  <td>{s.organization}</td>
+                  <td>{s.trigger}</td>
+                  <td className="rs-pre">{s.decision}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,6 +5,8 @@ import { PrintButton } from "~/components/icons";
 import { itemNumber, itemTitle, personName } from "~/utils/names";
 import { formatDatesInText } from "~/utils/time";
 import { chasePanelData } from "~/queue/chase.server";
+import { planSource } from "~/followup/action-plan.server";
+import { itemRounds } from "~/followup/rounds.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -82,6 +84,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, item } = await load(request, params);
   const warningDays = await getWarningDays(db);
   const source = await itemSource(db, item);
+  const plan = await planSource(db, item);
+  // every round the item went through; another round's history only where the user may read that item
+  const rounds = [];
+  for (const r of await itemRounds(db, item.id)) {
+    const other = r.current ? item : await getItem(db, r.id);
+    const readable = !!other && canReadItem(user, other);
+    rounds.push({
+      id: r.id,
+      number: r.number,
+      roundNumber: r.round_number,
+      kindLabel: r.kindLabel,
+      inquiryId: r.inquiry_id,
+      inquiryTitle: r.inquiry_title,
+      statusLabel: r.statusLabel,
+      deadline: r.deadline,
+      current: r.current,
+      readable,
+      history: readable && !r.current ? r.history.map((e) => ({ id: e.id, at: e.at, action: e.action, actor_label: e.actor_label, comment: e.comment })) : [],
+    });
+  }
   const reports = await itemProgressReports(db, item.id);
   const files = await listAttachments(db, "progress_report", reports.map((r) => r.id));
   const extensions = await itemExtensions(db, item.id);
@@ -132,10 +154,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           }
         : source?.type === "finding"
           ? { type: "finding" as const, id: source.finding.id, text: source.finding.text, activity_title: source.finding.activity_title }
-          : null,
+          : plan
+            ? { type: "plan" as const, title: plan.title, label: plan.label, paragraph: plan.paragraph }
+            : null,
     reports: reports.map((r) => ({ ...r, body_text: undefined, attachments: files.filter((f) => f.owner_id === r.id) })),
     extensions,
     history,
+    rounds,
     warningDays,
     hasEvidence: await hasEvidence(db, item.id),
     departments,
@@ -319,6 +344,11 @@ export default function ItemPage() {
                 {SOURCE_LABELS.finding}
                 {source.activity_title ? `（${source.activity_title}）` : ""}
                 <blockquote className="rect-quote">{source.text}</blockquote>
+              </>
+            ) : source?.type === "plan" ? (
+              <>
+                {SOURCE_LABELS.plan}《{source.title}》{source.label}
+                <blockquote className="rect-quote rs-pre" data-testid="item-plan-paragraph">{source.paragraph}</blockquote>
               </>
             ) : (
               SOURCE_LABELS.manual
@@ -566,7 +596,39 @@ export default function ItemPage() {
 
       <ChasePanel data={loaded.chase} />
 
+      {loaded.rounds.length > 1 ? (
+        <div className="card" data-testid="item-rounds">
+          <h2 className="rs-card-title">历经轮次</h2>
+          <ol className="rs-small">
+            {loaded.rounds.map((r) => (
+              <li key={r.id}>
+                第 {r.roundNumber} 轮 · {r.kindLabel}「{r.inquiryTitle}」第 {r.number} 项 · {r.statusLabel} · 时限 {formatDate(r.deadline)}
+                {r.current ? "（本项）" : r.readable ? <> · <Link to={`/rectification/${r.id}`}>查看</Link></> : null}
+                {r.history.length ? (
+                  <details className="rs-brief">
+                    <summary>该轮办理记录（{r.history.length} 条）</summary>
+                    <ul>
+                      {r.history.map((e) => (
+                        <li key={e.id}>
+                          {formatDateTime(e.at)} {ITEM_EVENT_LABELS[e.action] ?? e.action} · {e.actor_label}
+                          {e.comment ? `：${e.comment}` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
+
       <h2>办理记录</h2>
+      {loaded.canManage || loaded.canOverview ? (
+        <p className="rs-small no-print">
+          <Link to={`/inquiries/${item.inquiry_id}/accountability${loaded.canManage ? `?item=${item.id}#record` : ""}`}>{loaded.canManage ? "记录问责措施（约谈、通报、提请审议、移交）" : "问责措施"}</Link>
+        </p>
+      ) : null}
       <table className="data stack" data-testid="history">
         <thead>
           <tr>

@@ -17,6 +17,9 @@ import * as m0015 from "./0015_history";
 import * as m0020 from "./0020_roster";
 import * as m0025 from "./0025_documents";
 import * as m0030 from "./0030_insight";
+import * as m0035 from "./0035_action_plans";
+import * as m0036 from "./0036_accountability_steps";
+import * as m0037 from "./0037_follow_up_rounds";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -41,4 +44,7 @@ export const migrations: Record<string, Migration> = {
   "0020_roster": m0020,
   "0025_documents": m0025,
   "0030_insight": m0030,
+  "0035_action_plans": m0035,
+  "0036_accountability_steps": m0036,
+  "0037_follow_up_rounds": m0037,
 };
