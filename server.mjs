@@ -125,6 +125,11 @@ if (process.env.XUNWEN_DISABLE_JOBS !== "1") {
 const server = app.listen(port, host, () => {
   console.log(`询问 Xunwen 已启动：http://localhost:${port}`);
 });
+// An idle keep-alive connection stays open longer than clients and proxies keep theirs (nginx 60 s): with
+// Node's 5 s default the server closed sockets just as a client sent its next request on them, and that request
+// failed with ECONNRESET (seen by the e2e suite on a loaded machine). headersTimeout must exceed it.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PassThrough } from "node:stream";
+import { PassThrough, pipeline } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
@@ -7,6 +7,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { sql } from "kysely";
 import { getDb } from "./db.server";
+import { dropNulBytes } from "./utils/html-stream.server";
 import { NonceContext } from "./utils/nonce";
 
 export { prepareDatabase } from "./db.server";
@@ -86,7 +87,11 @@ export default function handleRequest(
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+          // React 18's renderer can send unused zero bytes where a Chinese character crosses its buffer (dropNulBytes)
+          // (pipeline: a response closed early destroys the filter too, so React sees its destination close and stops)
+          const clean = dropNulBytes();
+          pipeline(clean, body, () => {});
+          pipe(clean);
         },
         onShellError(error: unknown) {
           reject(error);
