@@ -141,22 +141,23 @@ describe("QuestionFormSchema", () => {
     for (const [k, v] of entries) raw[k] = k in raw ? [...([] as unknown[]).concat(raw[k]), v] : v;
     return QuestionFormSchema.safeParse(raw);
   };
-  it("reads a member questioner, a named one, or none, and the sources", () => {
+  it("reads a roster questioner, a named one (to be added to the roster or not), or none, and the sources", () => {
     const base: [string, string][] = [["keywordId", "1"], ["text", " 问题 "], ["departmentId", "2"]];
-    expect(form([...base, ["questionerUserId", "7"], ["sources", "finding:3"], ["sources", "survey_report:4"]]).data).toMatchObject({
+    expect(form([...base, ["questionerId", "7"], ["sources", "finding:3"], ["sources", "survey_report:4"]]).data).toMatchObject({
       text: "问题",
-      questioner: { kind: "member", userId: 7 },
+      questioner: { kind: "roster", rosterId: 7 },
       sources: [{ type: "finding", id: 3 }, { type: "survey_report", id: 4 }],
     });
-    expect(form([...base, ["questionerUserId", "named"], ["questionerName", "王保才"], ["questionerRole", "市人大代表"]]).data?.questioner).toEqual({
+    expect(form([...base, ["questionerId", "named"], ["questionerName", "王保才"], ["questionerRole", "市人大代表"], ["addToRoster", "1"]]).data?.questioner).toEqual({
       kind: "named",
       name: "王保才",
       role: "市人大代表",
+      addToRoster: true,
     });
     expect(form(base).data?.questioner).toEqual({ kind: "none" });
   });
   it("refuses a named questioner without a name, a missing department and a forged source", () => {
-    const r = form([["keywordId", "1"], ["text", ""], ["questionerUserId", "named"], ["sources", "activity:1"]]);
+    const r = form([["keywordId", "1"], ["text", ""], ["questionerId", "named"], ["sources", "activity:1"]]);
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => String(i.path[0]));
     expect(paths).toEqual(expect.arrayContaining(["text", "departmentId", "sources", "questionerName"]));
@@ -294,7 +295,7 @@ describe("the outline against the database", () => {
     const r = await rev();
     expect(await addQuestion(t.db, staff.actor, { inquiryId, revision: r, ...question(k1, "x", health, { sources: [{ type: "finding", id: foreign }] }) })).toMatchObject({ ok: false, field: "sources" });
     expect(await addQuestion(t.db, staff.actor, { inquiryId, revision: r, ...question(k1, "x", county) })).toMatchObject({ ok: false, field: "departmentId" });
-    expect(await addQuestion(t.db, staff.actor, { inquiryId, revision: r, ...question(k1, "x", health, { questioner: { kind: "member", userId: staff.id } }) })).toMatchObject({ ok: false, field: "questionerUserId" });
+    expect(await addQuestion(t.db, staff.actor, { inquiryId, revision: r, ...question(k1, "x", health, { questioner: { kind: "member", userId: staff.id } }) })).toMatchObject({ ok: false, field: "questionerId" });
     expect(await snapshot(t.db)).toEqual(before);
   });
 

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
-import { importFromForm, SETUP_SHEETS, type SetupKind } from "~/admin/setup-import.server";
+import { importFromForm } from "~/admin/setup-import.server";
+import { SETUP_SHEETS, type SetupKind } from "~/admin/setup-sheets";
 import { SetupImportCard } from "~/admin/SetupImportCard";
 import { actorOf, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { importFromForm, SETUP_SHEETS } from "~/admin/setup-import.server";
+import { importFromForm } from "~/admin/setup-import.server";
+import { SETUP_SHEETS } from "~/admin/setup-sheets";
 import { SetupImportCard, type SetupImportOutcome } from "~/admin/SetupImportCard";
 import { actorOf } from "~/auth/session.server";
 import { FormError, SelectField, TextField, type FormFeedback } from "~/components/forms";

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
 import { hashPassword } from "../../app/auth/password.server";
 import type { Database, OrganizationKind, Role } from "../schema";
-import { createRosterMember, ensureRosterEntryForAccount, isCommitteeMemberTitle, rosterByName } from "../../app/roster/roster.server";
+import { isCommitteeMemberTitle } from "../../app/roster/roster.server";
 import { CONGRESS_KEY } from "../../app/settings/settings.server";
 import { officialsFromSegment, rememberKnownOfficials } from "../../app/meeting/officials.server";
 
@@ -117,13 +117,24 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
     if (!congress) {
       await trx.insertInto("settings").values({ key: CONGRESS_KEY, value: JSON.stringify({ name: fixture.congress, level: "city", version: 1 }), updated_at: now }).execute();
     }
-    const members = await trx.selectFrom("users").select(["id", "display_name", "title", "role"]).where("role", "=", "member").orderBy("id").execute();
-    for (const m of members) await ensureRosterEntryForAccount(trx, SYSTEM_ACTOR, m);
-    for (const t of fixture.topics) {
-      for (const e of t.exchanges) {
-        if ((await rosterByName(trx, e.questioner.name)).length) continue;
-        await createRosterMember(trx, SYSTEM_ACTOR, { name: e.questioner.name, title: e.questioner.role, voting: isCommitteeMemberTitle(e.questioner.role), userId: null }, "演示数据");
-      }
+    // written directly: the load is audited once, as demo.seed
+    const people: { name: string; title: string; user_id: number | null }[] = (
+      await trx.selectFrom("users").select(["id", "display_name", "title"]).where("role", "=", "member").orderBy("id").execute()
+    ).map((u) => ({ name: u.display_name, title: u.title, user_id: u.id }));
+    for (const t of fixture.topics) for (const e of t.exchanges) people.push({ name: e.questioner.name, title: e.questioner.role, user_id: null });
+    let order = 0;
+    for (const p of people) {
+      order++;
+      const there = await trx
+        .selectFrom("roster_members")
+        .select("id")
+        .where((eb) => (p.user_id === null ? eb("name", "=", p.name) : eb.or([eb("user_id", "=", p.user_id), eb("name", "=", p.name)])))
+        .executeTakeFirst();
+      if (there) continue;
+      await trx
+        .insertInto("roster_members")
+        .values({ name: p.name, title: p.title, voting: isCommitteeMemberTitle(p.title) ? 1 : 0, user_id: p.user_id, sort_order: order, created_at: now, updated_at: now })
+        .execute();
     }
 
     const inquiry = await trx.selectFrom("inquiries").select("id").where("id", "=", 1).executeTakeFirst();
@@ -170,8 +181,9 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
       });
     }
   });
-  // the demo meeting's answering officials on its 应询人员 list and remembered for the next meeting (issue 13)
-  await db.transaction().execute(async (trx) => {
+  // the demo meeting's answering officials on its 应询人员 list and remembered for the next meeting (issue 13);
+  // only on the first load, so that loading again changes nothing
+  if (report.inquiries > 0) await db.transaction().execute(async (trx) => {
     const segments = await trx.selectFrom("meeting_segments").select("id").where("kind", "=", "exchange").execute();
     for (const s of segments) await officialsFromSegment(trx, s.id);
     const officials = await trx.selectFrom("meeting_officials").select(["organization_id", "name", "title"]).execute();
