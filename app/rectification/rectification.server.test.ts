@@ -81,7 +81,7 @@ describe("dates and lights", () => {
     expect(itemLight({ deadline: "2025-02-20", status: "carried_over" }, today, 15).light).toBe("done");
     // a deadline set in 工作日 counts its days in working days when the calendar is loaded; the light stays calendar-based
     const cal = { calendar: { holidays: new Set<string>(), workdays: new Set<string>() }, loaded: new Set([2025]) };
-    expect(itemLight({ deadline: "2025-03-10", status: "todo", deadline_workdays: 5 }, today, 15, cal)).toEqual({ light: "yellow", daysLeft: 5, dayUnit: "workday" });
+    expect(itemLight({ deadline: "2025-03-10", status: "todo", deadline_workdays: 5 }, today, 15, cal)).toEqual({ light: "yellow", daysLeft: 6, dayUnit: "workday" }); // Sat 1 Mar → Mon 3 to Fri 7, Mon 10
     expect(itemLight({ deadline: "2025-03-10", status: "todo", deadline_workdays: null }, today, 15, cal)).toEqual({ light: "yellow", daysLeft: 9, dayUnit: "calendar" });
   });
 });
