@@ -5,6 +5,7 @@ import { parseSheetDate } from "../rectification/excel.server";
 import { DEFAULT_SHEET_LIMITS, readSheet } from "../rectification/sheet-reader.server";
 import { cleanText } from "../utils/text";
 import { addDays, nowIso, todayInShanghai } from "../utils/time";
+import { shiftMonth } from "./labels";
 import { addWorkingDays, weekday, workingDaysBetween, yearsBetween, type WorkCalendar } from "../utils/workdays";
 
 /**
@@ -22,7 +23,7 @@ export interface CalendarEntry {
   name: string;
 }
 
-export const CALENDAR_KIND_LABELS = { holiday: "放假", workday: "调休上班" } as const;
+export { CALENDAR_KIND_LABELS, shiftMonth } from "./labels";
 const HOLIDAY_WORDS = ["休", "放假", "假", "休息", "节假日", "holiday"];
 const WORKDAY_WORDS = ["班", "上班", "调休上班", "补班", "workday"];
 export const MIN_YEAR = 2000;
@@ -202,12 +203,6 @@ export function parseMonth(value: string | null, today = todayInShanghai()): str
   return value;
 }
 
-/** YYYY-MM plus n months. */
-export function shiftMonth(month: string, n: number): string {
-  const [y, m] = month.split("-").map(Number);
-  const total = y * 12 + (m - 1) + n;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, "0")}`;
-}
 
 /**
  * One month of deadlines (the caller checked canSeeDeadlineCalendar): of an inquiry — its rectification items,

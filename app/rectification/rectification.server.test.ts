@@ -73,12 +73,16 @@ describe("dates and lights", () => {
   });
   it("green, yellow within N days, red when overdue (calendar days), none once closed or carried over", () => {
     const today = "2025-03-01";
-    expect(itemLight({ deadline: "2025-03-20", status: "todo" }, today, 15)).toEqual({ light: "green", daysLeft: 19 });
-    expect(itemLight({ deadline: "2025-03-16", status: "in_progress" }, today, 15)).toEqual({ light: "yellow", daysLeft: 15 });
-    expect(itemLight({ deadline: "2025-03-01", status: "todo" }, today, 15)).toEqual({ light: "yellow", daysLeft: 0 });
-    expect(itemLight({ deadline: "2025-02-20", status: "closure_requested" }, today, 15)).toEqual({ light: "red", daysLeft: -9 });
+    expect(itemLight({ deadline: "2025-03-20", status: "todo" }, today, 15)).toEqual({ light: "green", daysLeft: 19, dayUnit: "calendar" });
+    expect(itemLight({ deadline: "2025-03-16", status: "in_progress" }, today, 15)).toEqual({ light: "yellow", daysLeft: 15, dayUnit: "calendar" });
+    expect(itemLight({ deadline: "2025-03-01", status: "todo" }, today, 15)).toEqual({ light: "yellow", daysLeft: 0, dayUnit: "calendar" });
+    expect(itemLight({ deadline: "2025-02-20", status: "closure_requested" }, today, 15)).toEqual({ light: "red", daysLeft: -9, dayUnit: "calendar" });
     expect(itemLight({ deadline: "2025-02-20", status: "closed" }, today, 15).light).toBe("done");
     expect(itemLight({ deadline: "2025-02-20", status: "carried_over" }, today, 15).light).toBe("done");
+    // a deadline set in 工作日 counts its days in working days when the calendar is loaded; the light stays calendar-based
+    const cal = { calendar: { holidays: new Set<string>(), workdays: new Set<string>() }, loaded: new Set([2025]) };
+    expect(itemLight({ deadline: "2025-03-10", status: "todo", deadline_workdays: 5 }, today, 15, cal)).toEqual({ light: "yellow", daysLeft: 6, dayUnit: "workday" }); // Sat 1 Mar → Mon 3 to Fri 7, Mon 10
+    expect(itemLight({ deadline: "2025-03-10", status: "todo", deadline_workdays: null }, today, 15, cal)).toEqual({ light: "yellow", daysLeft: 9, dayUnit: "calendar" });
   });
 });
 

@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { filesFromForm } from "~/attachments/attachments.server";
 import { actorOf } from "~/auth/session.server";
 import { FormError, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
-import { calendarYears, CALENDAR_KIND_LABELS, holidaySheetLines, loadHolidayYear } from "~/calendar/calendar.server";
+import { calendarYears, holidaySheetLines, loadHolidayYear } from "~/calendar/calendar.server";
+import { CALENDAR_KIND_LABELS } from "~/calendar/labels";
 import { getDb } from "~/db.server";
 import { HolidayFormSchema } from "~/documents/forms.server";
 import { requirePermission } from "~/policy.server";

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
-import { deadlineMonth, parseMonth, shiftMonth, type CalendarScope } from "~/calendar/calendar.server";
+import { deadlineMonth, parseMonth, type CalendarScope } from "~/calendar/calendar.server";
+import { shiftMonth } from "~/calendar/labels";
 import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
 import { canSeeDeadlineCalendar, forbidden, isStaff, notFound } from "~/policy.server";
