@@ -815,6 +815,8 @@ export interface LetterTable {
   sender: string;
   letter_date: string;
   chase_up_id: number | null;
+  created_by: number | null;
+  created_at: string;
 }
 
 // ---- 行动计划 (migration 0035) ----

@@ -277,7 +277,12 @@ export async function importPlan(db: Kysely<Database>, actor: Actor, inquiryId: 
           itemProblems.push({ field: `units-${t.index}`, message: `任务 ${t.label}：${problem.message}` });
           continue;
         }
-        numbers.push((await insertItem(trx, actor, inquiryId, item, "plan_imported", { label: t.label, paragraph: t.paragraph })).number);
+        const made = await insertItem(trx, actor, inquiryId, item, "plan_imported", null, { label: t.label, paragraph: t.paragraph });
+        if (!made) {
+          itemProblems.push({ field: `units-${t.index}`, message: `任务 ${t.label}：未能保存，请重试` });
+          continue;
+        }
+        numbers.push(made.number);
       }
       if (itemProblems.length) throw new Refused(itemProblems);
       await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
