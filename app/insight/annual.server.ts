@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { notVoided } from "../history/void.server";
 import type { Database, VoteChoice } from "../../db/schema";
 import { closedResult, CHOICES } from "../meeting/votes.server";
 import { dateInShanghai, todayInShanghai } from "../utils/time";
@@ -53,6 +54,7 @@ export async function annualItemRows(db: Db) {
     .selectFrom("rectification_items as i")
     .innerJoin("organizations as o", "o.id", "i.lead_department_id")
     .select(["i.id", "i.inquiry_id", "i.status", "i.deadline", "i.created_at", "i.closed_at", "i.updated_at", "i.lead_department_id", "o.name as lead_name"])
+    .where(notVoided("i"))
     .execute();
 }
 
@@ -63,6 +65,7 @@ export async function annualQuestionCounts(db: Db, inquiryIds: number[]) {
     .selectFrom("outline_questions")
     .select(["inquiry_id", (eb) => eb.fn.countAll<number>().as("n")])
     .where("inquiry_id", "in", inquiryIds)
+    .where("voided_at", "is", null)
     .groupBy("inquiry_id")
     .execute();
   const e = await db
@@ -70,6 +73,7 @@ export async function annualQuestionCounts(db: Db, inquiryIds: number[]) {
     .select(["inquiry_id", "unplanned", (eb) => eb.fn.countAll<number>().as("n")])
     .where("inquiry_id", "in", inquiryIds)
     .where("kind", "=", "exchange")
+    .where("voided_at", "is", null)
     .groupBy(["inquiry_id", "unplanned"])
     .execute();
   const exchanges = new Map<number, { all: number; unplanned: number }>();
@@ -91,6 +95,7 @@ export async function annualReport(db: Db, year: number, today = todayInShanghai
   const held = await db
     .selectFrom("inquiries")
     .select(["id", "title", "meeting_date"])
+    .where(notVoided("inquiries", { inquiry: true }))
     .where("meeting_date", ">=", first)
     .where("meeting_date", "<=", last)
     .orderBy("meeting_date")

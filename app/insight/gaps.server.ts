@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { notVoided } from "../history/void.server";
 import type { Database } from "../../db/schema";
 import { parseSnapshot } from "../outline/outline.server";
 import { addDays, dateInShanghai } from "../utils/time";
@@ -95,7 +96,7 @@ export interface GapRow {
  * answers. The one read of outline questions and answers for the gap rating.
  */
 export async function gapQuestionRows(db: Kysely<Database>, inquiryId: number) {
-  const inquiry = await db.selectFrom("inquiries").select(["id", "meeting_date", "outline_issued_version_id"]).where("id", "=", inquiryId).executeTakeFirst();
+  const inquiry = await db.selectFrom("inquiries").select(["id", "meeting_date", "outline_issued_version_id"]).where("id", "=", inquiryId).where(notVoided("inquiries", { inquiry: true })).executeTakeFirst();
   if (!inquiry?.outline_issued_version_id) return null;
   const version = await db.selectFrom("outline_versions").select(["number", "snapshot_json"]).where("id", "=", inquiry.outline_issued_version_id).executeTakeFirst();
   if (!version) return null;

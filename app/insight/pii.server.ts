@@ -84,6 +84,7 @@ async function publicItemTexts(db: Db, inquiryId: number): Promise<PublicationFi
     .selectFrom("rectification_items")
     .select(["id", "number", "problem", "requirement"])
     .where("inquiry_id", "=", inquiryId)
+    .where("voided_at", "is", null)
     .orderBy("number")
     .execute();
   return items.flatMap((i) => [

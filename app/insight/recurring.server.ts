@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { liveInquiryOf, notVoided } from "../history/void.server";
 import type { Database, ItemStatus } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import type { CurrentUser } from "../auth/session.server";
@@ -62,6 +63,7 @@ export async function recurringItemRows(db: Db) {
     .innerJoin("organizations as o", "o.id", "i.lead_department_id")
     .leftJoin("meeting_segments as s", (j) => j.onRef("s.id", "=", "i.source_id").on("i.source_type", "=", "exchange"))
     .select(["i.id", "i.inquiry_id", "i.number", "i.problem", "i.status", "i.deadline", "i.closed_at", "i.lead_department_id", "o.name as lead_name", "s.keyword", "i.source_type", "i.source_id"])
+    .where(notVoided("i"))
     .execute();
   const co = await db
     .selectFrom("rectification_codepartments as c")
@@ -86,14 +88,15 @@ export async function recurringQuestionRows(db: Db) {
       "o.name as department_name",
       "k.keyword",
       "inq.outline_issued_version_id",
-      (eb) => eb.selectFrom("meeting_segments as s").select("s.id").whereRef("s.outline_question_id", "=", "q.id").limit(1).as("segment_id"),
+      (eb) => eb.selectFrom("meeting_segments as s").select("s.id").whereRef("s.outline_question_id", "=", "q.id").where("s.voided_at", "is", null).limit(1).as("segment_id"),
     ])
+    .where(notVoided("q"))
     .execute();
 }
 
 /** Every research finding. */
 export async function recurringFindingRows(db: Db) {
-  return db.selectFrom("research_findings").select(["id", "inquiry_id", "text"]).execute();
+  return db.selectFrom("research_findings").select(["id", "inquiry_id", "text"]).where(liveInquiryOf("research_findings.inquiry_id")).execute();
 }
 
 function itemOutcome(i: { status: ItemStatus; deadline: string; closed_at: string | null }, today: string): Problem["outcome"] {
