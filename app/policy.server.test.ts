@@ -72,10 +72,10 @@ describe("navigationFor", () => {
   });
 
   it("per role", () => {
-    expect(paths("admin")).toEqual(["/", "/queue", "/inquiries", "/search", "/roster", "/admin/users", "/admin/organizations", "/admin/audit", "/admin/import", "/admin/settings", "/admin/letters"]);
-    expect(paths("staff")).toEqual(["/", "/queue", "/inquiries", "/search", "/roster"]);
-    expect(paths("member")).toEqual(["/", "/inquiries", "/votes", "/search"]);
-    expect(paths("department")).toEqual(["/", "/my", "/search"]);
+    expect(paths("admin")).toEqual(["/", "/queue", "/inquiries", "/insight/recurring", "/insight/annual", "/search", "/roster", "/admin/users", "/admin/organizations", "/admin/audit", "/admin/import", "/admin/settings", "/admin/letters"]);
+    expect(paths("staff")).toEqual(["/", "/queue", "/inquiries", "/insight/recurring", "/insight/annual", "/search", "/roster"]);
+    expect(paths("member")).toEqual(["/", "/inquiries", "/votes", "/insight/recurring", "/search"]);
+    expect(paths("department")).toEqual(["/", "/my", "/insight/recurring", "/search"]);
     expect(paths("county")).toEqual(["/", "/my", "/search"]);
   });
 

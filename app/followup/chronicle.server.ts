@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { xmlSafeDeep } from "../utils/text";
 import { dateInShanghai } from "../utils/time";
+import { notVoided } from "../history/void.server";
 import { ACCOUNTABILITY_KIND_LABELS, ROUND_KIND_LABELS } from "./labels";
 
 /**
@@ -29,7 +30,10 @@ const day = (iso: string | null | undefined) => (iso ? (iso.length === 10 ? iso 
 export async function chronicleEntries(db: Db, inquiryIds: readonly number[], year?: number): Promise<ChronicleEntry[]> {
   if (inquiryIds.length === 0) return [];
   const ids = [...inquiryIds];
-  const inquiries = await db.selectFrom("inquiries").select(["id", "title", "congress", "session_name", "organizing_body", "closed_at", "round_number", "round_kind", "previous_round_id", "created_at"]).where("id", "in", ids).execute();
+  const inquiries = await db.selectFrom("inquiries").select(["id", "title", "congress", "session_name", "organizing_body", "closed_at", "round_number", "round_kind", "previous_round_id", "created_at"]).where("id", "in", ids).where(notVoided("inquiries", { inquiry: true })).execute();
+  // a voided inquiry leaves the chronicle with everything in it
+  ids.splice(0, ids.length, ...inquiries.map((q) => q.id));
+  if (ids.length === 0) return [];
   const byId = new Map(inquiries.map((q) => [q.id, q]));
   const out: ChronicleEntry[] = [];
   const add = (date: string, text: string, source: string) => {
@@ -49,7 +53,7 @@ export async function chronicleEntries(db: Db, inquiryIds: readonly number[], ye
   }
   const surveys = await db
     .selectFrom("survey_requests as r")
-    .select(["r.id", "r.inquiry_id", "r.title", "r.created_at", (eb) => eb.selectFrom("survey_delegations as d").select(eb.fn.countAll<number>().as("n")).whereRef("d.request_id", "=", "r.id").as("n")])
+    .select(["r.id", "r.inquiry_id", "r.title", "r.created_at", (eb) => eb.selectFrom("survey_delegations as d").select(eb.fn.countAll<number>().as("n")).whereRef("d.request_id", "=", "r.id").where("d.voided_at", "is", null).as("n")])
     .where("r.inquiry_id", "in", ids)
     .execute();
   for (const s of surveys) add(day(s.created_at), `委托${Number(s.n ?? 0)}个县（市）区人大常委会开展“${s.title}”专题调研。`, `survey:${s.id}`);
@@ -64,7 +68,7 @@ export async function chronicleEntries(db: Db, inquiryIds: readonly number[], ye
     .execute();
   for (const m of meetings) {
     const q = byId.get(m.inquiry_id)!;
-    const exchanges = await db.selectFrom("meeting_segments").select((eb) => eb.fn.countAll<number>().as("n")).where("meeting_id", "=", m.id).where("kind", "=", "exchange").executeTakeFirst();
+    const exchanges = await db.selectFrom("meeting_segments").select((eb) => eb.fn.countAll<number>().as("n")).where("meeting_id", "=", m.id).where("kind", "=", "exchange").where("voided_at", "is", null).executeTakeFirst();
     const session = m.session_name || q.session_name;
     add(
       m.meeting_date ?? "",
@@ -92,7 +96,7 @@ export async function chronicleEntries(db: Db, inquiryIds: readonly number[], ye
     add(s.step_date, `${ACCOUNTABILITY_KIND_LABELS[s.kind]}${s.name}：${s.decision.replace(/[。．.]$/, "")}。`, `accountability:${s.id}`);
   }
   // items closed: one entry per inquiry and day
-  const closed = await db.selectFrom("rectification_items").select(["inquiry_id", "closed_at"]).where("inquiry_id", "in", ids).where("status", "=", "closed").where("closed_at", "is not", null).execute();
+  const closed = await db.selectFrom("rectification_items").select(["inquiry_id", "closed_at"]).where("inquiry_id", "in", ids).where("status", "=", "closed").where("closed_at", "is not", null).where("voided_at", "is", null).execute();
   const perDay = new Map<string, number>();
   for (const c of closed) {
     const k = `${c.inquiry_id}|${day(c.closed_at)}`;

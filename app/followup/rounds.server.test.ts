@@ -20,7 +20,7 @@ describe("follow-up rounds", () => {
     const carried = await makeItem(w, { problem: "村卫生室人员不足", leadDepartmentId: w.orgB, coDepartmentIds: [w.orgA] });
     const closed = await makeItem(w, { problem: "已完成的事项" });
     const v = async (id: number) => (await w.t.db.selectFrom("rectification_items").select("version").where("id", "=", id).executeTakeFirstOrThrow()).version;
-    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: carried, version: await v(carried), action: "carry_over", comment: "资金下年度安排" })).toMatchObject({ ok: true });
+    expect(await staffActOnItem(w.t.db, w.staff.actor, { itemId: carried, version: await v(carried), action: "carry_over", comment: "资金下年度安排", confirmed: true })).toMatchObject({ ok: true });
     // closed on evidence (closure is tested in the rectification suite)
     await w.t.db.updateTable("rectification_items").set({ status: "closed", closed_at: new Date().toISOString() }).where("id", "=", closed).execute();
     expect((await inheritableItems(w.t.db, w.inquiryId)).map((i) => i.id)).toEqual([open, carried]);
