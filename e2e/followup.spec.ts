@@ -163,7 +163,9 @@ test("after a failed vote staff record a 约谈: it waits in the queue and shows
   await page.goto(`/inquiries/${inquiryId}/accountability`);
   await step.getByLabel("落实情况").fill("已于当日约谈，部门已报送整改方案");
   await step.getByRole("button", { name: "记为已落实" }).click();
-  await expect(page.getByTestId("step").filter({ hasText: decision })).toContainText("已落实");
+  // the button's own words contain 已落实: wait for the save itself (its toast, and the button gone)
+  await expect(page.getByText("已记录为已落实")).toBeVisible();
+  await expect(page.getByTestId("step").filter({ hasText: decision }).getByRole("button", { name: "记为已落实" })).toHaveCount(0);
   await page.goto("/queue?kind=accountability");
   await expect(page.getByTestId(`queue-row-accountability-${stepId}`)).toHaveCount(0);
 });

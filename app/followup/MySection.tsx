@@ -21,7 +21,7 @@ export function MyAccountabilitySection({ steps }: { steps: MyStep[] }) {
   return (
     <div className="card" data-testid="my-accountability">
       <h2 className="rs-card-title">涉及本单位的问责措施（{steps.length}）</h2>
-      <table className="data rs-table">
+      <table className="data stack rs-table">
         <thead>
           <tr>
             <th>日期</th>
@@ -35,15 +35,15 @@ export function MyAccountabilitySection({ steps }: { steps: MyStep[] }) {
         <tbody>
           {steps.map((s) => (
             <tr key={s.id}>
-              <td className="rs-nowrap">{formatDate(s.stepDate)}</td>
-              <td className="rs-nowrap">{ACCOUNTABILITY_KIND_LABELS[s.kind]}</td>
-              <td>{s.inquiryTitle}</td>
-              <td className="rs-small">
+              <td data-label="日期" className="rs-nowrap">{formatDate(s.stepDate)}</td>
+              <td data-label="措施" className="rs-nowrap">{ACCOUNTABILITY_KIND_LABELS[s.kind]}</td>
+              <td data-label="专题询问">{s.inquiryTitle}</td>
+              <td data-label="依据" className="rs-small">
                 {s.trigger}
                 {s.itemId ? <> · <Link to={`/rectification/${s.itemId}`}>第 {s.itemNumber} 项</Link></> : null}
               </td>
-              <td className="rs-pre">{s.decision}</td>
-              <td>{ACCOUNTABILITY_STATUS_LABELS[s.status]}</td>
+              <td data-label="决定内容" className="rs-pre">{s.decision}</td>
+              <td data-label="状态">{ACCOUNTABILITY_STATUS_LABELS[s.status]}</td>
             </tr>
           ))}
         </tbody>
