@@ -1,4 +1,5 @@
 import { Form, useNavigation } from "@remix-run/react";
+import { SheetRowTable } from "~/components/SheetRows";
 
 /** The import card of one setup kind: template, export, upload; the refused rows or the result. Browser-safe. */
 export type SetupImportOutcome =
@@ -39,22 +40,7 @@ export function SetupImportCard({
       {mine && !mine.ok ? (
         <div className="rect-import-errors" role="alert" data-testid={`setup-errors-${kind}`}>
           <p className="form-error">表格有误，未导入任何内容{mine.fileName ? `（「${mine.fileName}」）` : ""}，请修改以下各行后重新上传：</p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th style={{ width: "6em" }}>行号</th>
-                <th>原因</th>
-              </tr>
-            </thead>
-            <tbody>
-              {mine.errors.map((e, i) => (
-                <tr key={i}>
-                  <td>{e.row > 0 ? `第 ${e.row} 行` : "—"}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SheetRowTable rows={mine.errors} />
         </div>
       ) : null}
       {mine && mine.ok ? (

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { SheetRowTable } from "~/components/SheetRows";
 import { data, redirect } from "@remix-run/node";
 import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -118,22 +119,7 @@ export default function ImportPage() {
         <div className="card rect-import-errors" role="alert" data-testid="import-errors">
           <h2 className="rs-card-title">表格有误，未导入任何事项</h2>
           <p className="rs-small">{result.fileName ? `「${result.fileName}」` : ""}中以下内容需要修改，修改后请重新上传：</p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th style={{ width: "6em" }}>行号</th>
-                <th>原因</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.errors.map((e, i) => (
-                <tr key={i}>
-                  <td>{e.row > 0 ? `第 ${e.row} 行` : "—"}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SheetRowTable rows={result.errors} />
         </div>
       ) : null}
 
