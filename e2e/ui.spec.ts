@@ -101,6 +101,19 @@ test("the ledger prints on A4 landscape: every column inside the printable width
   expect(pages).toBeLessThanOrEqual(4);
 });
 
+test("打印整个台账: a ledger longer than one screen page prints every item on one print view", async ({ page }) => {
+  const { inquiryId, problems } = await makeLedger(23);
+  await login(page, "staff");
+  await page.goto(`/inquiries/${inquiryId}/rectification`);
+  await expect(page.getByTestId("ledger").locator("tbody tr")).toHaveCount(20);
+  await page.getByTestId("print-all").click();
+  await expect(page).toHaveURL(/print=all/);
+  await expect(page.getByTestId("ledger").locator("tbody tr")).toHaveCount(23);
+  for (const p of problems) await expect(page.getByTestId("ledger")).toContainText(p.slice(0, 12));
+  await expect(page.getByTestId("print-all")).toHaveCount(0);
+  await expect(page.getByTestId("print-button")).toBeVisible();
+});
+
 test("phones (390×844): folded header, cards instead of tables on /my, the item page and the public pages", async ({ browser }) => {
   const { itemIds, problems } = await makeLedger(3);
 

@@ -1,4 +1,5 @@
 import { AlignmentType, BorderStyle, Packer, Paragraph, Table, TableCell, TableRow, WidthType } from "docx";
+import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS } from "../followup/labels";
 import { bodyParagraph, FONTS, headingParagraph, officialDocument, PT, run, subtitleParagraph, titleParagraph } from "../documents/official-docx.server";
 import { VOTE_CHOICE_LABELS } from "../meeting/labels";
 import { xmlSafeDeep } from "../utils/text";
@@ -63,7 +64,7 @@ export async function annualDocx(congress: string, input: AnnualReport): Promise
         : "全年未进行满意度测评。",
     ),
     heading("四、跟踪问效情况"),
-    para(`全年发出催办${r.accountability.chaseUps}次；测评未通过、要求重新报告${r.accountability.reReports}次；研究处理情况报告退回重新报送${r.accountability.resubmissions}次。`),
+    para(`全年发出催办${r.accountability.chaseUps}次；测评未通过、要求重新报告${r.accountability.reReports}次；研究处理情况报告退回重新报送${r.accountability.resubmissions}次；${ACCOUNTABILITY_KINDS.map((k) => `${ACCOUNTABILITY_KIND_LABELS[k]}${r.accountability.steps[k]}次`).join("、")}。`),
   );
   // officialDocument is typed for paragraphs; a section takes tables as well
   return Packer.toBuffer(officialDocument({ creator: congress || "询问", title: annualTitle(congress, r.year), description: `${r.year}年度专题询问工作报告` }, children as Paragraph[]));

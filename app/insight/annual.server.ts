@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
-import { notVoided } from "../history/void.server";
-import type { Database, VoteChoice } from "../../db/schema";
+import { liveInquiryOf, notVoided } from "../history/void.server";
+import { ACCOUNTABILITY_KINDS } from "../followup/labels";
+import type { AccountabilityKind, Database, VoteChoice } from "../../db/schema";
 import { closedResult, CHOICES } from "../meeting/votes.server";
 import { dateInShanghai, todayInShanghai } from "../utils/time";
 
@@ -35,7 +36,8 @@ export interface AnnualReport {
   totals: { inquiries: number; questions: number; exchanges: number; raised: number; closed: number; onTime: number; late: number; overdue: number; carriedOver: number };
   departments: DepartmentYear[];
   votes: { count: number; passed: number; notPassed: number; choices: Record<VoteChoice, number>; list: { id: number; title: string; inquiryTitle: string; result: string }[] };
-  accountability: { chaseUps: number; reReports: number; resubmissions: number };
+  /** steps: the recorded 约谈 / 通报 / 提请常委会审议 / 移交 of the year by their date (issue 21), per kind */
+  accountability: { chaseUps: number; reReports: number; resubmissions: number; steps: Record<AccountabilityKind, number> };
 }
 
 type Db = Kysely<Database>;
@@ -173,6 +175,11 @@ export async function annualReport(db: Db, year: number, today = todayInShanghai
     await db.selectFrom("handling_reports").select(["updated_at"]).where("status", "=", "resubmission_required").execute()
   ).filter((r) => inYear(dateInShanghai(r.updated_at))).length;
 
+  const steps = Object.fromEntries(ACCOUNTABILITY_KINDS.map((k) => [k, 0])) as Record<AccountabilityKind, number>;
+  for (const a of await db.selectFrom("accountability_steps").select(["kind", "step_date"]).where(liveInquiryOf("accountability_steps.inquiry_id")).execute()) {
+    if (inYear(a.step_date)) steps[a.kind]++;
+  }
+
   const rows = [...departments.values()]
     .filter((d) => d.raised || d.closed || d.overdue || d.carriedOver || d.chaseUps)
     .sort((a, b) => b.raised + b.overdue - (a.raised + a.overdue) || a.name.localeCompare(b.name, "zh"));
@@ -194,7 +201,7 @@ export async function annualReport(db: Db, year: number, today = todayInShanghai
     },
     departments: rows,
     votes: { count: list.length, passed, notPassed, choices, list },
-    accountability: { chaseUps, reReports, resubmissions },
+    accountability: { chaseUps, reReports, resubmissions, steps },
   };
 }
 

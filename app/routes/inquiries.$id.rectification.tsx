@@ -31,6 +31,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `整改
 
 const IdSchema = idField();
 const PAGE_SIZE = 20;
+/** The print view (?print=all) lists every row of the filter on one page, up to this many (a ledger is far smaller). */
+const PRINT_ALL_MAX = 2000;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -41,8 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const inquiry = await getInquiry(db, id.data);
   if (!inquiry) notFound("该专题询问不存在");
   const url = new URL(request.url);
-  const page = pageFrom(url);
-  const { filter, summary, ledger, departments, pendingExtensions } = await ledgerPageData(db, inquiry.id, url, page, PAGE_SIZE);
+  // ?print=all: the whole ledger (of the filter) on one page, for 打印 (the screen pages it by 20)
+  const printAll = url.searchParams.get("print") === "all";
+  const page = printAll ? 1 : pageFrom(url);
+  const pageSize = printAll ? PRINT_ALL_MAX : PAGE_SIZE;
+  const { filter, summary, ledger, departments, pendingExtensions } = await ledgerPageData(db, inquiry.id, url, page, pageSize);
   const piiHits = canManageRectification(user) ? await publicationHits(db, inquiry.id, "rectification") : [];
   return {
     pii: { open: piiHits.filter((h) => h.decision === null).length, total: piiHits.length },
@@ -51,6 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     pendingExtensions,
     filter,
     page,
+    printAll,
+    pageSize,
     total: ledger.total,
     rows: ledger.rows.map((r) => ({
       id: r.id,
@@ -105,7 +112,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function LedgerPage() {
-  const { inquiry, summary, pendingExtensions, filter, page, total, rows, departments, canManage, canLetters, pii } = useLoaderData<typeof loader>();
+  const { inquiry, summary, pendingExtensions, filter, page, printAll, pageSize, total, rows, departments, canManage, canLetters, pii } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const location = useLocation();
@@ -124,6 +131,9 @@ export default function LedgerPage() {
         </div>
         <div className="rect-head-actions no-print">
           <PrintButton />
+          {total > rows.length && !printAll ? (
+            <Link className="button secondary" to={`?${printAllSearch(location.search)}`} data-testid="print-all">打印整个台账（{total} 项）</Link>
+          ) : null}
           {canManage && !closed ? (
             <>
               <Link className="button" to={`/inquiries/${inquiry.id}/rectification/new`}>新增整改事项</Link>
@@ -283,7 +293,7 @@ export default function LedgerPage() {
         </table>
       )}
       <div className="no-print">
-        <Pagination page={page} pageSize={PAGE_SIZE} total={total} search={location.search} />
+        <Pagination page={page} pageSize={pageSize} total={total} search={location.search} />
       </div>
 
       {canManage ? (
@@ -323,4 +333,12 @@ export default function LedgerPage() {
       ) : null}
     </section>
   );
+}
+
+/** The current filter's query with the page dropped and print=all set. */
+function printAllSearch(search: string): string {
+  const params = new URLSearchParams(search);
+  params.delete("page");
+  params.set("print", "all");
+  return params.toString();
 }

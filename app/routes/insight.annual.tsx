@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS } from "~/followup/labels";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -137,6 +138,7 @@ export default function AnnualPage() {
         <h2>四、跟踪问效情况</h2>
         <p data-testid="annual-accountability">
           发出催办 {r.accountability.chaseUps} 次；测评未通过、要求重新报告 {r.accountability.reReports} 次；研究处理情况报告退回重新报送 {r.accountability.resubmissions} 次。
+          {ACCOUNTABILITY_KINDS.map((k) => `${ACCOUNTABILITY_KIND_LABELS[k]} ${r.accountability.steps[k]} 次`).join("；")}。
         </p>
       </div>
     </section>
