@@ -5,9 +5,6 @@ import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
-import { requireUser, type CurrentUser } from "../auth/session.server";
-import { getDb } from "../db.server";
-import { forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { dateInShanghai, nowIso } from "../utils/time";
 import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../history/dates.server";
@@ -564,29 +561,4 @@ export async function inquiryKeyDates(db: Kysely<Database>, inquiryId: number) {
     surveysDueFirst: surveys?.first ?? null,
     surveysDueLast: surveys?.last ?? null,
   };
-}
-
-const InquiryIdSchema = idField();
-
-/**
- * The loader/action preamble of the pages under /inquiries/:id (调研, 整改, 研究处理情况报告, 办结 …): the signed-in
- * user, who must pass `allowed` (else 403 with `forbiddenMessage`), and the inquiry of params.id (else 404).
- */
-export async function loadInquiryFor(
-  request: Request,
-  params: { id?: string },
-  allowed: (user: CurrentUser, inquiryId: number) => boolean,
-  forbiddenMessage: string,
-) {
-  const user = await requireUser(request);
-  const id = InquiryIdSchema.safeParse(params.id);
-  if (!id.success) {
-    if (!allowed(user, 0)) forbidden(forbiddenMessage);
-    notFound("该专题询问不存在");
-  }
-  if (!allowed(user, id.data)) forbidden(forbiddenMessage);
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
-  return { user, db, inquiry };
 }

@@ -8,11 +8,11 @@ import { FormError, type FormFeedback } from "~/components/forms";
 import { accountabilityTriggers, completeStep, getOverdueThreshold, listSteps, publishStep, recordStep } from "~/followup/accountability.server";
 import { StepCompleteSchema, StepPublishSchema, StepRecordSchema } from "~/followup/forms.server";
 import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_STATUS_LABELS } from "~/followup/labels";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageAccountability, canReadInquiry, forbidden } from "~/policy.server";
 import { parseForm, readFormData, fieldError } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 问责措施: the accountability steps of an inquiry — what failed (a satisfaction vote, the handling report, an

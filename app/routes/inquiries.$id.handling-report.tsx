@@ -22,7 +22,6 @@ import {
 } from "~/policy.server";
 import { acceptHandlingReport, castHandlingReportBallot, closeHandlingReportVote, defaultHandlingDueDate, listHandlingReports, openHandlingReportVote, setHandlingReportDueDate, submitHandlingReport, handlingReportsPublishedAt, isHandlingReportOf } from "~/rectification/handling-report.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_CLASS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, VOTE_CHOICE_LABELS } from "~/rectification/labels";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { addDays } from "~/utils/time";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
@@ -39,6 +38,7 @@ import {
 import { handlingReviews, saveHandlingReview, setHandlingReportPublished } from "~/rectification/handling-review.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 研究处理情况报告: the government's written report on how it handled the inquiry's opinions. Staff set the due

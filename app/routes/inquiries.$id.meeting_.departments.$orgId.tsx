@@ -8,7 +8,7 @@ import { FormError, type FormFeedback } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { SegmentView } from "~/meeting/components/RecordView";
 import { ProposeSchema, DecideSchema } from "~/meeting/schemas.server";
-import { loadInquiryMeeting, parseId, shapeSegment } from "~/meeting/forms.server";
+import { loadInquiryMeeting, shapeSegment } from "~/meeting/forms.server";
 import { CORRECTION_STATUS_LABELS } from "~/meeting/labels";
 import { correctionWindow, decideCorrection, departmentTranscript, isCorrectionOpen, proposeCorrection, turnOfMeeting, turnOfCorrection } from "~/meeting/corrections.server";
 import { canDecideCorrection, canProposeCorrection, canReadDepartmentTranscript, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";
@@ -17,6 +17,7 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { getOrganization } from "~/admin/organizations.server";
+import { idParam } from "~/utils/route.server";
 
 /**
  * The record per department: every exchange one department answered, in order, with its follow-ups — the
@@ -31,7 +32,7 @@ const DENIED = "该询问记录属于其他应询部门；询问会摘要公开�
 async function load(request: Request, params: { id?: string; orgId?: string }) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
-  const orgId = parseId(params.orgId, "该部门不存在");
+  const orgId = idParam(params.orgId, "该部门不存在");
   const found = await getOrganization(db, orgId);
   if (!found) notFound("该部门不存在");
   const organization = { id: found.id, name: found.name };

@@ -7,7 +7,7 @@ import { FormError, SelectField, TextField, type FormFeedback } from "~/componen
 import { getDb } from "~/db.server";
 import { SegmentView } from "~/meeting/components/RecordView";
 import { EditSchema, ReplySchema } from "~/meeting/schemas.server";
-import { loadInquiryMeeting, parseId, shapeSegment } from "~/meeting/forms.server";
+import { loadInquiryMeeting, shapeSegment } from "~/meeting/forms.server";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS, VOTE_STATUS_LABELS, WRITTEN_REPLY_STATUS_LABELS } from "~/meeting/labels";
 import { addDays } from "~/utils/time";
 import { answeringOrganizations } from "~/meeting/setup.server";
@@ -20,6 +20,7 @@ import { formatDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { TurnKind } from "../../db/schema";
 import { parseId as parseIdValue } from "~/utils/ids";
+import { idParam } from "~/utils/route.server";
 
 /**
  * One segment of the record, for staff: correct its wording and speakers afterwards (with the version seen),
@@ -33,7 +34,7 @@ async function load(request: Request, params: { id?: string; segmentId?: string 
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
   if (!canManageMeeting(user)) forbidden("只有人大工作人员可以更正询问会记录。");
   if (!meeting) notFound("该询问会尚未设置");
-  const segment = await getSegment(db, parseId(params.segmentId, "该条记录不存在"));
+  const segment = await getSegment(db, idParam(params.segmentId, "该条记录不存在"));
   if (!segment || segment.meeting_id !== meeting.id) notFound("该条记录不存在");
   return { db, user, inquiry, meeting, segment };
 }

@@ -53,6 +53,7 @@ import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
 import { respondingOrganizations } from "~/inquiries/inquiries.server";
 import type { Result } from "../utils/result";
+import { idParam } from "~/utils/route.server";
 
 /**
  * 询问提纲 of one inquiry. Staff draft it (keywords and questions, with their sources, reordered with buttons
@@ -69,10 +70,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  const id = idParam(params.id, "该专题询问不存在");
   const db = getDb();
-  const head = await getOutlineHead(db, id.data);
+  const head = await getOutlineHead(db, id);
   if (!head) notFound("该专题询问不存在");
   const inquiry = { id: head.id, title: head.title, meeting_date: head.meeting_date };
 
@@ -167,10 +167,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (!canEditOutline(user)) forbidden("只有人大工作人员可以编辑、报送和下发询问提纲。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  const id = idParam(params.id, "该专题询问不存在");
   const db = getDb();
-  const head = await getOutlineHead(db, id.data);
+  const head = await getOutlineHead(db, id);
   if (!head) notFound("该专题询问不存在");
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");

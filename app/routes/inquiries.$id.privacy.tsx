@@ -5,11 +5,11 @@ import { actorOf } from "~/auth/session.server";
 import { FormError } from "~/components/forms";
 import { ReviewSchema } from "~/insight/forms.server";
 import { parseScope, publicationHits, redactAllUnreviewed, reviewHit, scopeLabel, type PublicationScope } from "~/insight/pii.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canReviewPersonalData } from "~/policy.server";
 import { submittedHandlingReports } from "~/rectification/handling-report.server";
 import { readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 发布前个人信息审查: the personal data found in what is about to be published (the digest, the public

@@ -4,13 +4,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
 import { FormError, TextAreaField } from "~/components/forms";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canCorrectRecord, notFound } from "~/policy.server";
 import { isRecordOf, listVoided, voidableRecords, voidRecord, VOID_KINDS } from "~/history/void.server";
 import { formatDateTime } from "~/utils/time";
 import { readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 已作废: what was voided in an inquiry (items, survey delegations, outline questions, exchanges), readable with

@@ -48,6 +48,7 @@ import { idField } from "~/utils/ids";
 import { canCorrectRecord } from "~/policy.server";
 import { voidRecord } from "~/history/void.server";
 import { BackEntryDate, ConfirmStep, VoidedBanner, VoidForm } from "~/components/history";
+import { idParam } from "~/utils/route.server";
 
 /**
  * One rectification item with its history: source, deadline (original and every change, who approved it),
@@ -62,10 +63,9 @@ const DENIED = "该整改事项不属于您所在的单位，您无权查看或�
 
 async function load(request: Request, params: { itemId?: string }) {
   const user = await requireUser(request);
-  const id = IdSchema.safeParse(params.itemId);
-  if (!id.success) notFound("该整改事项不存在");
+  const id = idParam(params.itemId, "该整改事项不存在");
   const db = getDb();
-  const item = await getItem(db, id.data);
+  const item = await getItem(db, id);
   if (!item) notFound("该整改事项不存在");
   if (!canReadItem(user, item)) forbidden(DENIED);
   // a voided item is gone for everyone but staff, who read it in the 已作废 view
