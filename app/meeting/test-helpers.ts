@@ -6,10 +6,11 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { SYSTEM_ACTOR } from "../audit.server";
 import { createInquiry } from "../inquiries/inquiries.server";
-import { approvePlanForTest, makeOrganization, makeUser, tableNames, type TestUser } from "../test/db";
+import { approvePlanForTest, createTestDb, makeOrganization, makeUser, tableNames, type TestDb, type TestUser } from "../test/db";
 import { nowIso } from "../utils/time";
 import { recordExchange, type ExchangeInput } from "./exchanges.server";
 import { saveMeetingSetup, type MeetingSetupInput } from "./setup.server";
+import { afterEach, beforeEach } from "vitest";
 
 export interface MeetingWorld {
   staff: TestUser;
@@ -128,4 +129,17 @@ export async function snapshotAll(db: DB): Promise<Record<string, unknown[]>> {
     }
   }
   return result;
+}
+
+/** Registers a fresh test database and meeting world per test: read `ctx.t` and `ctx.w` inside the tests. */
+export function useMeetingWorld(): { t: TestDb; w: MeetingWorld } {
+  const ctx = {} as { t: TestDb; w: MeetingWorld };
+  beforeEach(async () => {
+    ctx.t = await createTestDb();
+    ctx.w = await makeMeetingWorld(ctx.t.db);
+  });
+  afterEach(async () => {
+    await ctx.t.cleanup();
+  });
+  return ctx;
 }
