@@ -16,34 +16,38 @@ import type { Result } from "../utils/result";
 
 const SEGMENT_CONFLICT = "该条记录已被他人修改，请刷新页面查看最新内容后再保存。";
 
+/** Segments with their department's name: the one query behind the record and a single segment. */
+function segmentQuery(db: DB | Trx) {
+  return db.selectFrom("meeting_segments as s").leftJoin("organizations as o", "o.id", "s.department_id").selectAll("s").select("o.name as department_name");
+}
+
+/** The turns of the given segments with their organisation's name, in segment and turn order. */
+async function turnsOf(db: DB | Trx, segmentIds: number[]) {
+  if (!segmentIds.length) return [];
+  return db
+    .selectFrom("meeting_turns as t")
+    .leftJoin("organizations as o", "o.id", "t.organization_id")
+    .selectAll("t")
+    .select("o.name as organization_name")
+    .where("t.segment_id", "in", segmentIds)
+    .orderBy("t.segment_id")
+    .orderBy("t.position")
+    .orderBy("t.id")
+    .execute();
+}
+
 export async function loadRecord(db: DB | Trx, meetingId: number) {
-  const segments = await db
-    .selectFrom("meeting_segments as s")
-    .leftJoin("organizations as o", "o.id", "s.department_id")
-    .selectAll("s")
-    .select("o.name as department_name")
+  const segments = await segmentQuery(db)
     .where("s.meeting_id", "=", meetingId)
     // a voided exchange leaves the record, the digest and the Word document (the 已作废 view keeps it)
     .where(notVoided("s"))
     .orderBy("s.position")
     .orderBy("s.id")
     .execute();
-  const turns = segments.length
-    ? await db
-        .selectFrom("meeting_turns as t")
-        .leftJoin("organizations as o", "o.id", "t.organization_id")
-        .selectAll("t")
-        .select("o.name as organization_name")
-        .where(
-          "t.segment_id",
-          "in",
-          segments.map((s) => s.id),
-        )
-        .orderBy("t.segment_id")
-        .orderBy("t.position")
-        .orderBy("t.id")
-        .execute()
-    : [];
+  const turns = await turnsOf(
+    db,
+    segments.map((s) => s.id),
+  );
   return segments.map((s) => ({ ...s, turns: turns.filter((t) => t.segment_id === s.id) }));
 }
 
@@ -51,24 +55,9 @@ export type RecordSegment = Awaited<ReturnType<typeof loadRecord>>[number];
 export type RecordTurn = RecordSegment["turns"][number];
 
 export async function getSegment(db: DB | Trx, segmentId: number) {
-  const segment = await db
-    .selectFrom("meeting_segments as s")
-    .leftJoin("organizations as o", "o.id", "s.department_id")
-    .selectAll("s")
-    .select("o.name as department_name")
-    .where("s.id", "=", segmentId)
-    .executeTakeFirst();
+  const segment = await segmentQuery(db).where("s.id", "=", segmentId).executeTakeFirst();
   if (!segment) return undefined;
-  const turns = await db
-    .selectFrom("meeting_turns as t")
-    .leftJoin("organizations as o", "o.id", "t.organization_id")
-    .selectAll("t")
-    .select("o.name as organization_name")
-    .where("t.segment_id", "=", segmentId)
-    .orderBy("t.position")
-    .orderBy("t.id")
-    .execute();
-  return { ...segment, turns };
+  return { ...segment, turns: await turnsOf(db, [segment.id]) };
 }
 
 export interface TurnEdit {
