@@ -1,5 +1,7 @@
 // The production server: Express in front of the Remix build. It applies the database migrations before it
 // listens, caps request bodies, refuses cross-site form posts, and serves /healthz.
+// first: it adjusts how the router is loaded, before anything imports it
+import "./route-match-cache.mjs";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 
