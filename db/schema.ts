@@ -61,6 +61,8 @@ export interface Database {
   // issue 19 (branch perf): counters kept by triggers, migration 0050
   organization_item_counts: OrganizationItemCountTable;
   organization_open_deadlines: OrganizationOpenDeadlineTable;
+  segment_answerers: SegmentAnswererTable;
+  organization_meetings: OrganizationMeetingTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -920,4 +922,17 @@ export interface OrganizationOpenDeadlineTable {
   deadline: string;
   live_work: number;
   items: number;
+}
+/** Who answered an exchange (migration 0051): its department (1) plus each turn by the organisation's people. */
+export interface SegmentAnswererTable {
+  segment_id: number;
+  organization_id: number;
+  refs: number;
+}
+/** The live exchanges of a meeting an organisation answered (migration 0051); a row only where there is one. */
+export interface OrganizationMeetingTable {
+  organization_id: number;
+  meeting_id: number;
+  meeting_date: string | null;
+  exchanges: number;
 }

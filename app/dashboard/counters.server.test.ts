@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { createInquiry, updateInquiry } from "../inquiries/inquiries.server";
 import { voidRecord } from "../history/void.server";
-import { evidence, makeItem, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
+import { evidence, makeExchange, makeItem, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
 import { addDays, addProgressReport, getItem, requestClosure, staffActOnItem, updateItem } from "../rectification/rectification.server";
 import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { approvePlanForTest } from "../test/db";
-import { todayInShanghai } from "../utils/time";
+import { nowIso, todayInShanghai } from "../utils/time";
 import type { DB } from "../../db/client";
 
 /**
@@ -166,5 +166,72 @@ describe("item counters kept by triggers", () => {
     await w.t.db.deleteFrom("rectification_items").where("id", "=", pastItem).execute();
     kept = await expectInStep();
     expect(kept.counts.filter((r) => r.startsWith(`${w.orgC}|co|`))).toEqual([]);
+  });
+
+  /** organization_meetings (migration 0051) against its definition: live exchanges the organisation answered, per meeting. */
+  async function meetingsRecount(db: DB) {
+    const rows = await db
+      .selectFrom("meeting_segments as s")
+      .innerJoin("organizations as o", (join) =>
+        join.on((eb) => eb.or([eb("o.id", "=", eb.ref("s.department_id")), eb.exists(eb.selectFrom("meeting_turns as t").select("t.id").whereRef("t.segment_id", "=", "s.id").whereRef("t.organization_id", "=", "o.id"))])),
+      )
+      .innerJoin("meetings as m", "m.id", "s.meeting_id")
+      .select(["o.id", "s.meeting_id", "m.meeting_date", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("s.kind", "=", "exchange")
+      .where("s.voided_at", "is", null)
+      .where(sql<boolean>`not exists (select 1 from inquiries q where q.id = s.inquiry_id and q.voided_at is not null)`)
+      .groupBy(["o.id", "s.meeting_id", "m.meeting_date"])
+      .execute();
+    return rows.map((r) => `${r.id}|${r.meeting_id}|${r.meeting_date}|${r.n}`).sort();
+  }
+  async function meetingsKept(db: DB) {
+    return (await db.selectFrom("organization_meetings").selectAll().execute()).map((r) => `${r.organization_id}|${r.meeting_id}|${r.meeting_date}|${r.exchanges}`).sort();
+  }
+  const meetingsInStep = async () => {
+    const kept = await meetingsKept(w.t.db);
+    expect(kept).toEqual(await meetingsRecount(w.t.db));
+    return kept;
+  };
+
+  it("keep each organisation's meetings in step with the exchanges it answered", async () => {
+    const now = nowIso();
+    const s1 = await makeExchange(w, w.inquiryId, w.orgA);
+    const s2 = await makeExchange(w, w.inquiryId, w.orgA);
+    const s3 = await makeExchange(w, w.inquiryId, w.orgB);
+    let kept = await meetingsInStep();
+    const meeting = (await w.t.db.selectFrom("meeting_segments").select("meeting_id").where("id", "=", s1).executeTakeFirstOrThrow()).meeting_id;
+    expect(kept).toContain(`${w.orgA}|${meeting}|2020-09-22|2`);
+    // one of C's people speaks in A's exchange; a second turn by C in it counts the exchange once
+    const turn = { position: 3, kind: "answer" as const, speaker_name: "王", speaker_title: "局长", created_at: now, updated_at: now };
+    await w.t.db.insertInto("meeting_turns").values([{ ...turn, segment_id: s1, organization_id: w.orgC }, { ...turn, position: 4, segment_id: s1, organization_id: w.orgC }]).execute();
+    kept = await meetingsInStep();
+    expect(kept).toContain(`${w.orgC}|${meeting}|2020-09-22|1`);
+    // one of C's turns deleted: still answered; its organisation changed to nobody: C no longer answered
+    const cTurns = await w.t.db.selectFrom("meeting_turns").select("id").where("segment_id", "=", s1).where("organization_id", "=", w.orgC).execute();
+    await w.t.db.deleteFrom("meeting_turns").where("id", "=", cTurns[0].id).execute();
+    await meetingsInStep();
+    await w.t.db.updateTable("meeting_turns").set({ organization_id: null }).where("id", "=", cTurns[1].id).execute();
+    kept = await meetingsInStep();
+    expect(kept.filter((r) => r.startsWith(`${w.orgC}|`))).toEqual([]);
+    // the exchange's department changed; a segment re-kinded; the meeting's date moved
+    await w.t.db.updateTable("meeting_segments").set({ department_id: w.orgC }).where("id", "=", s2).execute();
+    await w.t.db.updateTable("meeting_segments").set({ kind: "commitment" }).where("id", "=", s3).execute();
+    // (the meeting's date is a copy of the inquiry's, migration 0011: changed through the inquiry)
+    await w.t.db.updateTable("inquiries").set({ meeting_date: "2020-10-01" }).where("id", "=", w.inquiryId).execute();
+    expect(await meetingsInStep()).toContain(`${w.orgC}|${meeting}|2020-10-01|1`);
+    await meetingsInStep();
+    await w.t.db.updateTable("meeting_segments").set({ kind: "exchange" }).where("id", "=", s3).execute();
+    await meetingsInStep();
+    // a segment voided; the inquiry voided and restored; a segment deleted (its turns go with it)
+    ok(await voidRecord(w.t.db, w.staff.actor, { kind: "segment", id: s2, reason: "重复录入" }));
+    await meetingsInStep();
+    ok(await voidRecord(w.t.db, w.staff.actor, { kind: "inquiry", id: w.inquiryId, reason: "录入错误" }));
+    expect(await meetingsInStep()).toEqual([]);
+    await w.t.db.updateTable("inquiries").set({ voided_at: null }).where("id", "=", w.inquiryId).execute();
+    expect((await meetingsInStep()).length).toBeGreaterThan(0);
+    await w.t.db.deleteFrom("meeting_segments").where("id", "=", s1).execute();
+    await meetingsInStep();
+    await w.t.db.deleteFrom("meeting_segments").where("id", "=", s3).execute();
+    expect(await meetingsInStep()).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import * as m0036 from "./0036_accountability_steps";
 import * as m0037 from "./0037_follow_up_rounds";
 // issue 19 (branch perf)
 import * as m0050 from "./0050_item_counters";
+import * as m0051 from "./0051_organization_meetings";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   "0037_follow_up_rounds": m0037,
   // issue 19 (branch perf)
   "0050_item_counters": m0050,
+  "0051_organization_meetings": m0051,
 };
