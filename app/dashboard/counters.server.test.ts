@@ -3,10 +3,11 @@ import { sql } from "kysely";
 import { createInquiry, updateInquiry } from "../inquiries/inquiries.server";
 import { voidRecord } from "../history/void.server";
 import { evidence, makeExchange, makeItem, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
-import { addDays, addProgressReport, getItem, requestClosure, staffActOnItem, updateItem } from "../rectification/rectification.server";
+import { getItem, updateItem } from "../rectification/items.server";
+import { addProgressReport, requestClosure, staffActOnItem } from "../rectification/progress.server";
 import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { approvePlanForTest } from "../test/db";
-import { nowIso, todayInShanghai } from "../utils/time";
+import { addDays, nowIso, todayInShanghai } from "../utils/time";
 import type { DB } from "../../db/client";
 
 /**

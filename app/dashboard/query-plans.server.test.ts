@@ -6,7 +6,7 @@ import { generate, type GenerateReport } from "../../scripts/bench/generate";
 import type { CurrentUser } from "../auth/session.server";
 import { loadInbox } from "../inbox.server";
 import { listQueue } from "../queue/queue.server";
-import { ledgerPageData } from "../rectification/rectification.server";
+import { ledgerPageData } from "../rectification/ledger.server";
 import { createTestDb, type TestDb } from "../test/db";
 import { homeData } from "./dashboard.server";
 
