@@ -7,11 +7,13 @@
  *   npx tsx scripts/bench/profile-top.ts /tmp/prof/CPU.*.cpuprofile [--top 15] [--inclusive matchRoutes,action]
  *
  * --inclusive: the share of samples whose stack holds a function of that name (its own time and its callees').
+ * Samples before the first one inside Remix's request handler (the server's start: loading modules, migrations)
+ * are left out unless --no-from-first-request.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "15" }, inclusive: { type: "string", default: "" } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "15" }, inclusive: { type: "string", default: "" }, "from-first-request": { type: "boolean", default: true } } });
 const TOP = Number(values.top) || 15;
 
 interface Node {
@@ -42,7 +44,15 @@ for (const file of positionals) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   let total = 0;
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const inHandler = (id: number) => {
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) if (byId.get(at)!.callFrame.functionName === "requestHandler") return true;
+    return false;
+  };
+  const first = values["from-first-request"] ? profile.samples.findIndex(inHandler) : 0;
   profile.samples.forEach((id, i) => {
+    if (i < first) return;
     const dt = profile.timeDeltas[i] ?? 0;
     self.set(id, (self.get(id) ?? 0) + dt);
     total += dt;
