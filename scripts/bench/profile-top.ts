@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "15" }, inclusive: { type: "string", default: "" }, "from-first-request": { type: "boolean", default: true } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, allowNegative: true, options: { top: { type: "string", default: "15" }, inclusive: { type: "string", default: "" }, "from-first-request": { type: "boolean", default: true } } });
 const TOP = Number(values.top) || 15;
 
 interface Node {
