@@ -58,6 +58,11 @@ export interface Database {
   action_plans: ActionPlanTable;
   organization_aliases: OrganizationAliasTable;
   accountability_steps: AccountabilityStepTable;
+  // issue 19 (branch perf): counters kept by triggers, migration 0050
+  organization_item_counts: OrganizationItemCountTable;
+  organization_open_deadlines: OrganizationOpenDeadlineTable;
+  segment_answerers: SegmentAnswererTable;
+  organization_meetings: OrganizationMeetingTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -900,4 +905,34 @@ export interface AccountabilityStepTable {
   created_by: number | null;
   created_at: string;
   updated_at: string;
+}
+
+// issue 19 (branch perf): counters kept by triggers (migration 0050_item_counters; never written by the app)
+/** Live items per organisation, role (lead, or co-department not leading) and status; on_time: lead items closed by their deadline. */
+export interface OrganizationItemCountTable {
+  organization_id: number;
+  role: "lead" | "co";
+  status: ItemStatus;
+  items: number;
+  on_time: number;
+}
+/** Live open items per lead department and deadline; live_work 0 for items of a back-entered inquiry. */
+export interface OrganizationOpenDeadlineTable {
+  organization_id: number;
+  deadline: string;
+  live_work: number;
+  items: number;
+}
+/** Who answered an exchange (migration 0051): its department (1) plus each turn by the organisation's people. */
+export interface SegmentAnswererTable {
+  segment_id: number;
+  organization_id: number;
+  refs: number;
+}
+/** The live exchanges of a meeting an organisation answered (migration 0051); a row only where there is one. */
+export interface OrganizationMeetingTable {
+  organization_id: number;
+  meeting_id: number;
+  meeting_date: string | null;
+  exchanges: number;
 }

@@ -361,6 +361,37 @@ describe("Sqlite3Dialect", () => {
     });
   });
 
+  describe("prepared statements kept per connection", () => {
+    it("reuses a statement with new values, survives errors and schema changes, keeps working past the cache size, and closes", async () => {
+      const db = connect();
+      for (let i = 0; i < 5; i++) await db.insertInto("items").values({ label: `x${i}`, at: null, big: null }).execute();
+      // the same SQL text with other values: the kept statement binds them afresh
+      for (let i = 0; i < 5; i++) expect((await db.selectFrom("items").select("label").where("id", "=", i + 1).executeTakeFirst())?.label).toBe(`x${i}`);
+      // a failing statement (constraint) and a statement that cannot be prepared: errors, and the connection goes on
+      await expect(db.insertInto("items").values({ id: 1, label: "dup", at: null, big: null }).execute()).rejects.toThrow(/UNIQUE/);
+      await expect(sql`select * from no_such_table`.execute(db)).rejects.toThrow(/no such table/);
+      await expect(sql`select * from no_such_table`.execute(db)).rejects.toThrow(/no such table/);
+      // a column added after the statement was prepared: it is seen (SQLite prepares the statement again)
+      await db.schema.alterTable("items").addColumn("extra", "text", (c) => c.notNull().defaultTo("e")).execute();
+      expect(await sql<{ extra: string }>`select * from items where id = ${1}`.execute(db).then((r) => r.rows[0].extra)).toBe("e");
+      // more distinct statements than are kept, at once
+      const results = await Promise.all(Array.from({ length: 450 }, (_, i) => sql<{ v: number }>`select ${i} + ${sql.raw(String(i))} as v`.execute(db)));
+      expect(results.map((r) => r.rows[0].v)).toEqual(Array.from({ length: 450 }, (_, i) => 2 * i));
+      // transactions (BEGIN/COMMIT/ROLLBACK are kept too)
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx.updateTable("counter").set({ n: 5 }).where("id", "=", 1).execute();
+          throw new Error("undo");
+        }),
+      ).rejects.toThrow("undo");
+      await db.transaction().execute((trx) => trx.updateTable("counter").set({ n: 7 }).where("id", "=", 1).execute());
+      expect(await counterValue(db)).toBe(7);
+      // a connection with kept statements still closes (unfinalized statements would refuse)
+      await db.destroy();
+      open.splice(open.indexOf(db), 1);
+    });
+  });
+
   describe("destroy", () => {
     it("closes the file; destroying twice is harmless", async () => {
       const db = connect();

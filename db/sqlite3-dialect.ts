@@ -90,6 +90,9 @@ class ReaderPool {
   get size(): number {
     return this.#connections.length;
   }
+  get connections(): Sqlite3Connection[] {
+    return this.#connections.map((c) => c.connection);
+  }
   add(connection: Sqlite3Connection) {
     this.#connections.push({ connection, inFlight: 0 });
   }
@@ -240,6 +243,9 @@ class Sqlite3Driver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    const connections = [...(this.#readers?.connections ?? []), ...(this.#writer ? [this.#writer] : [])];
+    this.#writer = undefined;
+    await Promise.all(connections.map((c) => c.finalizeAll()));
     const dbs = [...this.#readerDbs, ...(this.#writerDb ? [this.#writerDb] : [])];
     this.#readerDbs = [];
     this.#writerDb = undefined;
@@ -285,27 +291,88 @@ function returnsRows(query: CompiledQuery): boolean {
   return Boolean(node.returning);
 }
 
+/** Statements kept prepared per connection (the most recently used; the least recently used is finalized). */
+const STATEMENT_CACHE_SIZE = 200;
+/** Statements worth keeping prepared: the application's queries and transaction control, not DDL or pragmas. */
+const CACHEABLE = /^\s*(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i;
+
+/**
+ * One sqlite3 connection. Its statements stay prepared, keyed by their SQL text (Kysely compiles the same text
+ * for the same query shape; values are bound): sqlite3's Database#all/run prepares, runs and finalizes a new
+ * statement on every call, three round trips through the thread pool and back to the main thread for each
+ * query, which a CPU profile of the write path showed as the largest part of its main-thread time (issue 19,
+ * docs/benchmarks/profiles.md). sqlite3 queues the calls on one statement, so concurrent uses run in turn.
+ * A statement that ran to completion holds no lock or snapshot.
+ */
 class Sqlite3Connection implements DatabaseConnection {
+  readonly #statements = new Map<string, sqlite3.Statement>();
+  readonly #preparing = new Map<string, Promise<sqlite3.Statement>>();
   constructor(private readonly db: sqlite3.Database) {}
+
+  /** The prepared statement for this SQL, from the cache when it is there (synchronously), else prepared. */
+  #statement(sql: string): sqlite3.Statement | Promise<sqlite3.Statement> {
+    const cached = this.#statements.get(sql);
+    if (cached) {
+      // most recently used last
+      this.#statements.delete(sql);
+      this.#statements.set(sql, cached);
+      return cached;
+    }
+    let pending = this.#preparing.get(sql);
+    if (!pending) {
+      pending = new Promise<sqlite3.Statement>((resolve, reject) => {
+        const statement: sqlite3.Statement = this.db.prepare(sql, (err: Error | null) => {
+          this.#preparing.delete(sql);
+          if (err) return reject(err);
+          this.#statements.set(sql, statement);
+          if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+            const [oldest, stale] = this.#statements.entries().next().value as [string, sqlite3.Statement];
+            this.#statements.delete(oldest);
+            // queued after whatever still runs on it
+            stale.finalize();
+          }
+          resolve(statement);
+        });
+      });
+      this.#preparing.set(sql, pending);
+    }
+    return pending;
+  }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const parameters = compiledQuery.parameters.map(toSqliteParameter);
     const { sql } = compiledQuery;
-    if (returnsRows(compiledQuery)) {
+    const rows = returnsRows(compiledQuery);
+    if (!CACHEABLE.test(sql)) {
+      if (rows) return new Promise((resolve, reject) => this.db.all(sql, parameters, (err, result) => (err ? reject(err) : resolve({ rows: result as R[] }))));
       return new Promise((resolve, reject) => {
-        this.db.all(sql, parameters, (err, rows) => (err ? reject(err) : resolve({ rows: rows as R[] })));
-      });
-    }
-    return new Promise((resolve, reject) => {
-      this.db.run(sql, parameters, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) return reject(err);
-        resolve({
-          rows: [],
-          numAffectedRows: BigInt(this.changes),
-          insertId: this.lastID !== undefined ? BigInt(this.lastID) : undefined,
+        this.db.run(sql, parameters, function (this: sqlite3.RunResult, err: Error | null) {
+          if (err) return reject(err);
+          resolve({ rows: [], numAffectedRows: BigInt(this.changes), insertId: this.lastID !== undefined ? BigInt(this.lastID) : undefined });
         });
       });
-    });
+    }
+    const run = (statement: sqlite3.Statement) =>
+      new Promise<QueryResult<R>>((resolve, reject) => {
+        if (rows) {
+          statement.all(parameters, (err: Error | null, result: unknown[]) => (err ? reject(err) : resolve({ rows: result as R[] })));
+          return;
+        }
+        statement.run(parameters, function (this: sqlite3.RunResult, err: Error | null) {
+          if (err) return reject(err);
+          resolve({ rows: [], numAffectedRows: BigInt(this.changes), insertId: this.lastID !== undefined ? BigInt(this.lastID) : undefined });
+        });
+      });
+    const statement = this.#statement(sql);
+    return statement instanceof Promise ? statement.then(run) : run(statement);
+  }
+
+  /** Finalizes the kept statements (a connection with unfinalized statements cannot close). */
+  async finalizeAll(): Promise<void> {
+    await Promise.allSettled([...this.#preparing.values()]);
+    const statements = [...this.#statements.values()];
+    this.#statements.clear();
+    await Promise.all(statements.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve()))));
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {

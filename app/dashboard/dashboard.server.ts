@@ -1,7 +1,6 @@
 import { inLiveWork, liveInquiryOf, liveSegmentRef, notVoided } from "../history/void.server";
-import { shanghaiDateSql } from "../../db/dates";
 import { percentOf } from "../utils/percent";
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, InquiryStage, ItemStatus } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { STAGES } from "../labels";
@@ -12,7 +11,7 @@ import { loadMemberOutlineHome } from "../outline/my.server";
 import { PREPARATION_STAGES } from "../outline/preparation-answers.server";
 import { isStaff } from "../policy.server";
 import { deadlineLight, type Light } from "../utils/deadline";
-import { todayInShanghai } from "../utils/time";
+import { addDays, todayInShanghai } from "../utils/time";
 
 /** The role dashboards of the home page. Counts come from SQL aggregates, lists are capped. */
 
@@ -104,7 +103,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     // deadlines of live work only: nothing is near or overdue in a voided record or in back-entered history
     .where(notVoided("d"))
     .where(inLiveWork("d.inquiry_id"))
-    .where("r.due_date", "<=", sql<string>`date(${today}, '+${sql.raw(String(SURVEY_NEAR_DAYS))} days')`)
+    .where("r.due_date", "<=", addDays(today, SURVEY_NEAR_DAYS))
     .orderBy("r.due_date")
     .limit(50)
     .execute();
@@ -115,7 +114,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .where("w.status", "=", "open")
     .where(inLiveWork("w.inquiry_id"))
     .where(liveSegmentRef("w.segment_id"))
-    .where("w.due_date", "<=", sql<string>`date(${today}, '+7 days')`)
+    .where("w.due_date", "<=", addDays(today, 7))
     .orderBy("w.due_date")
     .limit(50)
     .execute();
@@ -126,17 +125,17 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .where("i.status", "in", OPEN_ITEM_STATUSES)
     .where(notVoided("i"))
     .where(inLiveWork("i.inquiry_id"))
-    .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
+    .where("i.deadline", "<=", addDays(today, warn))
     .orderBy("i.deadline")
     .limit(50)
     .execute();
+  // counted from the counters of migration 0050 (live open items per lead department and deadline): a few rows
+  // per department, however many items the archive holds
   const urgentItems = await db
-    .selectFrom("rectification_items as i")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("i.status", "in", OPEN_ITEM_STATUSES)
-    .where(notVoided("i"))
-    .where(inLiveWork("i.inquiry_id"))
-    .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
+    .selectFrom("organization_open_deadlines")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("items"), eb.lit(0)).as("n"))
+    .where("live_work", "=", 1)
+    .where("deadline", "<=", addDays(today, warn))
     .executeTakeFirstOrThrow();
   const reports = await db
     .selectFrom("handling_reports as h")
@@ -144,7 +143,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .select(["h.inquiry_id", "h.round", "h.due_date", "q.title"])
     .where("h.status", "=", "pending")
     .where(inLiveWork("h.inquiry_id"))
-    .where("h.due_date", "<=", sql<string>`date(${today}, '+15 days')`)
+    .where("h.due_date", "<=", addDays(today, 15))
     .execute();
   const deadlines = keepUrgent([
     ...surveys.map((s) => ({ kind: "委托调研", title: s.title, organization: s.name, dueDate: s.due_date, href: `/surveys/${s.id}`, ...deadlineLight(s.due_date, today, SURVEY_NEAR_DAYS) })),
@@ -153,27 +152,28 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     ...reports.map((h) => ({ kind: "处理情况报告", title: `${h.title}（第${h.round}次）`, organization: "市政府", dueDate: h.due_date, href: `/inquiries/${h.inquiry_id}/handling-report`, ...deadlineLight(h.due_date, today, 15) })),
   ]);
 
-  // item status by lead department, and closure on time (closed on or before the deadline in force)
+  // item status by lead department, and closure on time (closed on or before the deadline in force): the
+  // counters kept by triggers (migration 0050), not an aggregate over the items
   const statusRows = await db
-    .selectFrom("rectification_items as i")
-    .innerJoin("organizations as o", "o.id", "i.lead_department_id")
-    .select([
-      "o.id",
-      "o.name",
-      "i.status",
-      (eb) => eb.fn.countAll<number>().as("n"),
-      sql<number>`sum(case when i.status = 'closed' and ${shanghaiDateSql("i.closed_at")} <= i.deadline then 1 else 0 end)`.as("on_time"),
-      sql<number>`sum(case when i.status in ('todo','in_progress','closure_requested') and i.deadline < ${today} then 1 else 0 end)`.as("overdue"),
-    ])
-    .where(notVoided("i"))
-    .groupBy(["o.id", "o.name", "i.status"])
+    .selectFrom("organization_item_counts as c")
+    .innerJoin("organizations as o", "o.id", "c.organization_id")
+    .select(["o.id", "o.name", "c.status", "c.items as n", "c.on_time"])
+    .where("c.role", "=", "lead")
+    .where("c.items", ">", 0)
     .execute();
+  const overdueRows = await db
+    .selectFrom("organization_open_deadlines")
+    .select(["organization_id", (eb) => eb.fn.sum<number>("items").as("n")])
+    .where("deadline", "<", today)
+    .groupBy("organization_id")
+    .execute();
+  const overdueOf = new Map(overdueRows.map((r) => [r.organization_id, Number(r.n)]));
   const departments = new Map<number, { name: string; counts: Record<ItemStatus, number>; onTime: number; overdue: number }>();
   for (const r of statusRows) {
     const d = departments.get(r.id) ?? { name: r.name, counts: { todo: 0, in_progress: 0, closure_requested: 0, closed: 0, carried_over: 0 }, onTime: 0, overdue: 0 };
     d.counts[r.status] += Number(r.n);
     d.onTime += Number(r.on_time);
-    d.overdue += Number(r.overdue);
+    d.overdue = overdueOf.get(r.id) ?? 0;
     departments.set(r.id, d);
   }
   const byDepartment = [...departments.entries()]

@@ -1,5 +1,4 @@
-import { notVoided } from "../history/void.server";
-import type { ExpressionBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { todayInShanghai } from "../utils/time";
@@ -27,39 +26,23 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
     daysLeft: r.daysLeft,
     answered_at: r.answered_at,
   }));
-  // the exchanges the department answered: its own, and those where one of its people spoke
-  const answeredByDepartment = (eb: ExpressionBuilder<Database & { s: Database["meeting_segments"] }, "s">) =>
-    eb.or([
-      eb("s.department_id", "=", orgId),
-      eb("s.id", "in", eb.selectFrom("meeting_turns").select("segment_id").where("organization_id", "=", orgId)),
-    ]);
-  const meetingsOfDepartment = db.selectFrom("meeting_segments as s").select("s.meeting_id").where("s.kind", "=", "exchange").where(notVoided("s")).where(answeredByDepartment);
-  // the most recent ones by the meetings' date index; details and exchange counts only for those
+  // the meetings where the department answered an exchange (its own, or one where one of its people spoke),
+  // kept by triggers (migration 0051, organization_meetings): the most recent ones from its index
   const recent = await db
-    .selectFrom("meetings as m")
+    .selectFrom("organization_meetings as om")
+    .innerJoin("meetings as m", "m.id", "om.meeting_id")
     .innerJoin("inquiries as i", "i.id", "m.inquiry_id")
-    .select(["m.id as meeting_id", "m.inquiry_id", "i.title as inquiry_title", "m.meeting_date", "m.correction_days"])
-    .where("m.id", "in", meetingsOfDepartment)
-    .orderBy("m.meeting_date", "desc")
-    .orderBy("m.id", "desc")
+    .select(["om.meeting_id", "m.inquiry_id", "i.title as inquiry_title", "om.meeting_date", "m.correction_days", "om.exchanges"])
+    .where("om.organization_id", "=", orgId)
+    .orderBy("om.meeting_date", "desc")
+    .orderBy("om.meeting_id", "desc")
     .limit(MY_TRANSCRIPTS_LIMIT)
     .execute();
-  const exchangeCounts = recent.length
-    ? await db
-        .selectFrom("meeting_segments as s")
-        .select(["s.meeting_id", (eb) => eb.fn.countAll<number>().as("n")])
-        .where("s.kind", "=", "exchange")
-        .where("s.meeting_id", "in", recent.map((r) => r.meeting_id))
-        .where(notVoided("s"))
-        .where(answeredByDepartment)
-        .groupBy("s.meeting_id")
-        .execute()
-    : [];
   const total =
     recent.length < MY_TRANSCRIPTS_LIMIT
       ? recent.length
-      : Number((await db.selectFrom(meetingsOfDepartment.distinct().as("d")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-  const rows = recent.map((r) => ({ ...r, exchanges: Number(exchangeCounts.find((c) => c.meeting_id === r.meeting_id)?.n ?? 0) }));
+      : Number((await db.selectFrom("organization_meetings").select((eb) => eb.fn.countAll<number>().as("n")).where("organization_id", "=", orgId).executeTakeFirstOrThrow()).n);
+  const rows = recent;
   const today = todayInShanghai();
   const transcripts = rows.map((r) => ({
     inquiry_id: r.inquiry_id,

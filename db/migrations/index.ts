@@ -20,6 +20,9 @@ import * as m0030 from "./0030_insight";
 import * as m0035 from "./0035_action_plans";
 import * as m0036 from "./0036_accountability_steps";
 import * as m0037 from "./0037_follow_up_rounds";
+// issue 19 (branch perf)
+import * as m0050 from "./0050_item_counters";
+import * as m0051 from "./0051_organization_meetings";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -47,4 +50,7 @@ export const migrations: Record<string, Migration> = {
   "0035_action_plans": m0035,
   "0036_accountability_steps": m0036,
   "0037_follow_up_rounds": m0037,
+  // issue 19 (branch perf)
+  "0050_item_counters": m0050,
+  "0051_organization_meetings": m0051,
 };
