@@ -130,3 +130,8 @@ export function treeOrder<T extends { id: number; parent_id: number | null }>(ro
   for (const r of rows) if (!seen.has(r.id)) out.push({ ...r, depth: 0 });
   return out;
 }
+
+/** An item's policy scope with the organisations above its lead and co-departments (policy ItemScope.ancestor_ids). */
+export async function withAncestors<T extends { lead_department_id: number; codepartment_ids: number[] }>(db: Db, item: T): Promise<T & { ancestor_ids: number[] }> {
+  return { ...item, ancestor_ids: await ancestorIds(db, [item.lead_department_id, ...item.codepartment_ids]) };
+}

@@ -14,6 +14,7 @@ import {
 } from "../policy.server";
 import { makeItem, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
 import { parseSearchQuery, search } from "../search/search.server";
+import { runReminders } from "../notifications/reminders.server";
 import { createSurveyRequest } from "../surveys/surveys.server";
 import { auditSince, lastAuditId, makeOrganization, makeUser, snapshot, type TestUser } from "../test/db";
 import { addDays, todayInShanghai } from "../utils/time";
@@ -193,6 +194,18 @@ describe("forwarding an item and rolling it up", () => {
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["forwarded", "forward_submit", "forward_accept", "progress", "forward_compiled"]));
     const actions = (await auditSince(w.t.db, mark)).map((a) => a.action);
     expect(actions).toEqual(["forwarding.create", "forwarding.save_draft", "forwarding.submit", "forwarding.accept", "rectification.progress", "forwarding.compile"]);
+  });
+
+  it("the township is reminded of its report before the due date; a back-entered inquiry's are not (app/history)", async () => {
+    const f = await forward(w.t.db, county, county.actor, { subject: { type: "item", id: itemCounty }, toOrganizationId: township, brief: "", dueDate: addDays(todayInShanghai(), 3) });
+    if (!f.ok) throw new Error(f.message);
+    const reminders = () => w.t.db.selectFrom("notifications").select(["user_id", "link"]).where("link", "=", `/forwarded/${f.id}`).execute();
+    await w.t.db.updateTable("inquiries").set({ back_entry: 1 }).where("id", "=", w.inquiryId).execute();
+    await runReminders(w.t.db);
+    expect(await reminders()).toEqual([]);
+    await w.t.db.updateTable("inquiries").set({ back_entry: 0 }).where("id", "=", w.inquiryId).execute();
+    await runReminders(w.t.db);
+    expect(await reminders()).toEqual([{ user_id: townshipUser.id, link: `/forwarded/${f.id}` }]);
   });
 
   it("a back-entered inquiry's forwardings leave /my lists (no reminders for history)", async () => {

@@ -31,12 +31,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 type User = Pick<CurrentUser, "role" | "organizationId">;
 export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
-export const FORWARDING_STATUS_LABELS: Record<ForwardingStatus, string> = {
-  pending: "待报送",
-  submitted: "已报送",
-  accepted: "已采纳",
-  returned: "已退回修改",
-};
 /** Days before a forwarded due date when the roll-up marks it near (as delegated surveys). */
 const NEAR_DAYS = 3;
 
