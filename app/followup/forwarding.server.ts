@@ -13,7 +13,7 @@ import {
   type ForwardingScope,
   type LevelScope,
 } from "../policy.server";
-import { addProgressReport } from "../rectification/rectification.server";
+import { addProgressReport } from "../rectification/progress.server";
 import { parseRichText, plainTextToLexical, renderStoredRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
