@@ -10,7 +10,7 @@ import { AccountabilityTable } from "~/followup/AccountabilityTable";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageAccountability, canReadInquiry, forbidden } from "~/policy.server";
 import { parseForm, readFormData, fieldError } from "~/utils/forms.server";
-import { formatDate, todayInShanghai } from "~/utils/time";
+import { todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 
 /**
