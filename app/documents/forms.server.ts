@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { fields } from "../utils/forms.server";
-import { idField } from "../utils/ids";
+import { idField, optionalIdField } from "../utils/ids";
 import { LETTER_KINDS } from "./letter-kinds";
 
 /** The zod schemas of the letter, template and calendar forms (server only: routes use them in actions). */
-const optionalId = z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), idField().nullable());
 
 export const IssueLetterSchema = z.object({
   kind: z.enum(["assign_outline", "assign_items", "supervise", "opinion"], { error: "请选择公文种类" }),
-  organizationId: optionalId,
+  organizationId: optionalIdField(),
   note: fields.optionalText("意见", 3000),
 });
 

@@ -14,6 +14,7 @@ import {
   type LevelScope,
 } from "../policy.server";
 import { addProgressReport } from "../rectification/progress.server";
+import { nextDelegationStatus } from "../surveys/surveys.server";
 import { parseRichText, plainTextToLexical, renderStoredRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
@@ -191,11 +192,12 @@ export type ForwardingRow = NonNullable<Awaited<ReturnType<typeof getForwarding>
 
 export type ForwardingAction = "save_draft" | "submit" | "accept" | "return";
 
-/** pending/returned → save_draft (stays), submit → submitted; submitted → accept | return. */
+/**
+ * pending/returned → save_draft (stays), submit → submitted; submitted → accept | return: the delegated survey's
+ * own cycle (a forwarded report is handed in and reviewed as the county's is), so one function decides both.
+ */
 export function nextForwardingStatus(current: ForwardingStatus, action: ForwardingAction): ForwardingStatus | null {
-  if (action === "save_draft") return current === "pending" || current === "returned" ? current : null;
-  if (action === "submit") return current === "pending" || current === "returned" ? "submitted" : null;
-  return current === "submitted" ? (action === "accept" ? "accepted" : "returned") : null;
+  return nextDelegationStatus(current, action);
 }
 
 const REFUSALS: Record<ForwardingAction, string> = {

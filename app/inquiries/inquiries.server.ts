@@ -5,9 +5,6 @@ import type { Database, InquiryStage, PlanStatus } from "../../db/schema";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
-import { requireUser, type CurrentUser } from "../auth/session.server";
-import { getDb } from "../db.server";
-import { forbidden, notFound } from "../policy.server";
 import type { RichText } from "../richtext/richtext.server";
 import { dateInShanghai, nowIso } from "../utils/time";
 import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../history/dates.server";
@@ -17,11 +14,10 @@ import { notVoided } from "../history/void.server";
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
 import { idField } from "../utils/ids";
+import type { Result } from "../utils/result";
 export { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES };
 
 const CONFLICT = "该专题询问已被他人修改，请刷新页面查看最新内容后再保存。";
-
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 export interface InquiryInput {
   title: string;
@@ -107,7 +103,12 @@ export async function writeMeetingDate(trx: Kysely<Database>, inquiryId: number,
   return true;
 }
 
-export async function respondingOrganizations(db: Kysely<Database>, inquiryId: number) {
+/**
+ * The inquiry's responding organisations (应询部门, inquiry_organizations), 人民政府 first, then in their sort
+ * order. The one reader of this list: the outline's department choices and the meeting's answering
+ * organisations are built on it.
+ */
+export async function respondingOrganizations(db: Kysely<Database> | Transaction<Database>, inquiryId: number) {
   return db
     .selectFrom("inquiry_organizations")
     .innerJoin("organizations", "organizations.id", "inquiry_organizations.organization_id")
@@ -115,7 +116,14 @@ export async function respondingOrganizations(db: Kysely<Database>, inquiryId: n
     .where("inquiry_organizations.inquiry_id", "=", inquiryId)
     .orderBy("organizations.kind", "desc")
     .orderBy("organizations.sort_order")
+    .orderBy("organizations.id")
     .execute();
+}
+
+/** Every inquiry id a reader may see: all of them for "all", else the given ones. */
+export async function readableInquiryIds(db: Kysely<Database>, readable: "all" | readonly number[]): Promise<number[]> {
+  if (readable !== "all") return [...readable];
+  return (await db.selectFrom("inquiries").select("id").execute()).map((r) => r.id);
 }
 
 function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
@@ -449,7 +457,6 @@ export async function advanceStage(trx: Transaction<Database>, actor: Actor, inq
   return to;
 }
 
-
 /**
  * Staff correct the stage by hand, with a reason (recorded in the audit log). Moving backwards needs
  * `confirmBackwards` (the page asks first). 办结 is refused here: only closeInquiry (the close page, with its
@@ -554,29 +561,4 @@ export async function inquiryKeyDates(db: Kysely<Database>, inquiryId: number) {
     surveysDueFirst: surveys?.first ?? null,
     surveysDueLast: surveys?.last ?? null,
   };
-}
-
-const InquiryIdSchema = idField();
-
-/**
- * The loader/action preamble of the pages under /inquiries/:id (调研, 整改, 研究处理情况报告, 办结 …): the signed-in
- * user, who must pass `allowed` (else 403 with `forbiddenMessage`), and the inquiry of params.id (else 404).
- */
-export async function loadInquiryFor(
-  request: Request,
-  params: { id?: string },
-  allowed: (user: CurrentUser, inquiryId: number) => boolean,
-  forbiddenMessage: string,
-) {
-  const user = await requireUser(request);
-  const id = InquiryIdSchema.safeParse(params.id);
-  if (!id.success) {
-    if (!allowed(user, 0)) forbidden(forbiddenMessage);
-    notFound("该专题询问不存在");
-  }
-  if (!allowed(user, id.data)) forbidden(forbiddenMessage);
-  const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
-  if (!inquiry) notFound("该专题询问不存在");
-  return { user, db, inquiry };
 }

@@ -12,26 +12,18 @@ import { getMeetingByInquiry } from "./setup.server";
 import { recordExchange, remainingOutlineQuestions, type ChainRow, type ExchangeInput } from "./exchanges.server";
 import { type RecordSegment } from "./segments.server";
 import { idField, optionalIdField } from "../utils/ids";
+import { idParam } from "../utils/route.server";
 
 /** What the meeting routes share: loading the inquiry and its meeting, parsing the entry form, shaping the record. */
-export const IdSchema = idField();
-
-export function parseId(value: string | undefined, message: string): number {
-  const id = IdSchema.safeParse(value);
-  if (!id.success) notFound(message);
-  return id.data;
-}
 
 export async function loadInquiryMeeting(db: Kysely<Database>, request: Request, params: { id?: string }) {
   const user = await requireUser(request);
-  const inquiryId = parseId(params.id, "该专题询问不存在");
+  const inquiryId = idParam(params.id, "该专题询问不存在");
   const inquiry = await getInquiry(db, inquiryId);
   if (!inquiry) notFound("该专题询问不存在");
   const meeting = await getMeetingByInquiry(db, inquiry.id);
   return { user, inquiry, meeting };
 }
-
-const optionalId = optionalIdField();
 
 const ChainSchema = z
   .array(
@@ -39,14 +31,14 @@ const ChainSchema = z
       kind: z.enum(["follow_up", "answer", "supplementary"]),
       speakerName: cleanString().trim().max(40, "发言人姓名不能超过 40 个字").default(""),
       speakerTitle: cleanString().trim().max(60, "职务不能超过 60 个字").default(""),
-      organizationId: optionalId,
+      organizationId: optionalIdField(),
       body: cleanString().max(50_000, "发言内容过长").default(""),
     }),
   )
   .max(30, "追问和补充回答最多 30 条");
 
 export const ExchangeFormSchema = z.object({
-  outlineQuestionId: optionalId,
+  outlineQuestionId: optionalIdField(),
   keyword: fields.optionalText("关键词", 60),
   headline: fields.optionalText("标题", 120),
   questionerName: fields.requiredText("询问人", 40),

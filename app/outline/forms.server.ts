@@ -16,7 +16,6 @@ export const MoveSchema = z.object({ id: fields.id("项目"), direction: z.enum(
 export const IdOnlySchema = z.object({ id: fields.id("项目") });
 export const RelocateSchema = z.object({ id: fields.id("问题"), keywordId: fields.id("目标关键词") });
 
-const optionalId = (label: string) => optionalIdField(`请选择${label}`);
 
 export const KeywordFormSchema = z.object({
   keyword: fields.requiredText("关键词", 40),
@@ -85,7 +84,7 @@ export const DecisionFormSchema = z.object({
 export const ProposalFormSchema = z.object({
   text: fields.requiredText("问题内容", 1000),
   keyword: fields.optionalText("建议关键词", 40),
-  departmentId: optionalId("建议应询部门"),
+  departmentId: optionalIdField("请选择建议应询部门"),
   sourceNote: fields.optionalText("问题来源或依据", 500),
 });
 

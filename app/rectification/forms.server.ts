@@ -3,7 +3,7 @@ import type { VoteChoice } from "../../db/schema";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate } from "../utils/time";
 import { VOTE_CHOICES } from "./labels";
-import { idField, versionField } from "../utils/ids";
+import { idField, versionField, optionalIdField, idListField } from "../utils/ids";
 
 /**
  * The zod schemas of the rectification forms. They live in a server module (not at the top of the route
@@ -16,8 +16,6 @@ const date = (label: string) =>
     .min(1, `请填写${label}`)
     .refine(isCalendarDate, `${label}格式不正确，请按“年-月-日”填写`);
 
-const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(idField()));
-const optionalId = z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), idField().nullable());
 
 /** 整改时限 as a date, or as N 工作日 from today (deadlineWorkdays; then the date is computed and may be empty). */
 export const ItemCreateSchema = z
@@ -25,7 +23,7 @@ export const ItemCreateSchema = z
     problem: fields.requiredText("问题", 2000),
     requirement: fields.optionalText("整改要求", 2000),
     leadDepartmentId: fields.id("牵头单位"),
-    coDepartmentIds: idList,
+    coDepartmentIds: idListField(),
     deadlineMode: z.enum(["date", "workdays"]).default("date"),
     deadline: z.string().trim().default(""),
     deadlineWorkdays: z.string().trim().default(""),
@@ -46,7 +44,7 @@ export const ItemEditSchema = z.object({
   problem: fields.requiredText("问题", 2000),
   requirement: fields.optionalText("整改要求", 2000),
   leadDepartmentId: fields.id("牵头单位"),
-  coDepartmentIds: idList,
+  coDepartmentIds: idListField(),
 });
 
 export const CommentSchema = fields.optionalText("意见", 2000);
@@ -68,9 +66,9 @@ export const WarningDaysSchema = z.object({
 });
 export const PublicSchema = z.object({ version: fields.version(), public: z.enum(["0", "1"]) });
 
-export const DueDateSchema = z.object({ dueDate: date("报送期限"), reportId: optionalId, version: optionalId });
+export const DueDateSchema = z.object({ dueDate: date("报送期限"), reportId: optionalIdField(), version: optionalIdField() });
 export const ReportRefSchema = z.object({ reportId: idField(), version: versionField() });
-export const OptionalReportRefSchema = z.object({ reportId: optionalId, version: optionalId });
+export const OptionalReportRefSchema = z.object({ reportId: optionalIdField(), version: optionalIdField() });
 export const BallotSchema = z.object({
   reportId: idField(),
   choice: z.enum(VOTE_CHOICES as [VoteChoice, ...VoteChoice[]], { error: "请选择测评意见" }),
@@ -81,7 +79,7 @@ export const AcceptReportSchema = ReportRefSchema.extend({ note: fields.optional
 /** 审议 of a round of the handling report (the opinion is rich text, read with richTextFromForm). */
 export const HandlingReviewSchema = z.object({
   reportId: z.coerce.number().int().positive(),
-  version: optionalId,
+  version: optionalIdField(),
   reviewedOn: date("审议日期"),
   sessionName: fields.requiredText("审议的会议", 100),
   resolution: fields.optionalText("决议", 5000),

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { UserFields, UserProfileSchema, organizationOptions } from "~/admin/user-form";
-import { getUser, resetPassword, setUserActive, updateUser } from "~/admin/users.server";
+import { UserFields, UserProfileSchema } from "~/admin/user-form";
+import { getUser, resetPassword, setUserActive, updateUser, organizationOptions } from "~/admin/users.server";
 import { actorOf } from "~/auth/session.server";
 import { FormError, TextField, type FormFeedback } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -13,6 +13,7 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField, versionField } from "~/utils/ids";
+import { idParam } from "~/utils/route.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.display_name ?? "账号"} · 用户管理 · 询问` }];
 
@@ -20,10 +21,9 @@ const IdSchema = idField();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "admin:users");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该账号不存在");
+  const id = idParam(params.id, "该账号不存在");
   const db = getDb();
-  const user = await getUser(db, id.data);
+  const user = await getUser(db, id);
   if (!user) notFound("该账号不存在");
   return { user, organizations: await organizationOptions(db) };
 }
@@ -36,8 +36,7 @@ const PasswordSchema = z.object({
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "admin:users");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该账号不存在");
+  const id = idParam(params.id, "该账号不存在");
   const formData = await readFormData(request, 32 * 1024);
   const intent = formData.get("intent");
   const db = getDb();
@@ -48,23 +47,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "profile") {
     const parsed = parseForm(formData, UserProfileSchema);
     if (!parsed.ok) return refuse("profile", parsed.fieldErrors, parsed.values);
-    const result = await updateUser(db, actor, { id: id.data, ...parsed.data });
+    const result = await updateUser(db, actor, { id: id, ...parsed.data });
     if (!result.ok) return refuse("profile", { [result.field]: [result.message] }, parsed.values);
-    return redirectWithToast(`/admin/users/${id.data}`, "账号信息已保存");
+    return redirectWithToast(`/admin/users/${id}`, "账号信息已保存");
   }
   if (intent === "active") {
     const parsed = parseForm(formData, ActiveSchema);
     if (!parsed.ok) return refuse("active", { _form: ["请求无效，请刷新页面后重试"] }, {});
-    const result = await setUserActive(db, actor, { id: id.data, version: parsed.data.version, active: parsed.data.active === "1" });
+    const result = await setUserActive(db, actor, { id: id, version: parsed.data.version, active: parsed.data.active === "1" });
     if (!result.ok) return refuse("active", { _form: [result.message] }, {});
-    return redirectWithToast(`/admin/users/${id.data}`, parsed.data.active === "1" ? "账号已启用" : "账号已停用，其登录已全部退出");
+    return redirectWithToast(`/admin/users/${id}`, parsed.data.active === "1" ? "账号已启用" : "账号已停用，其登录已全部退出");
   }
   if (intent === "password") {
     const parsed = parseForm(formData, PasswordSchema);
     if (!parsed.ok) return refuse("password", parsed.fieldErrors, {});
-    const result = await resetPassword(db, actor, { id: id.data, ...parsed.data });
+    const result = await resetPassword(db, actor, { id: id, ...parsed.data });
     if (!result.ok) return refuse("password", { [result.field]: [result.message] }, {});
-    return redirectWithToast(`/admin/users/${id.data}`, "密码已重置，该账号在所有设备上的登录已退出");
+    return redirectWithToast(`/admin/users/${id}`, "密码已重置，该账号在所有设备上的登录已退出");
   }
   return refuse("", { _form: ["未知的操作"] }, {});
 }

@@ -7,14 +7,14 @@ import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { canReadAttachment, forbidden, notFound } from "~/policy.server";
 import { idField } from "~/utils/ids";
+import { idParam } from "~/utils/route.server";
 
 /** Downloads an attachment after checking the same permission as the record it belongs to. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = idField().safeParse(params.id);
-  if (!id.success) notFound("该附件不存在");
+  const id = idParam(params.id, "该附件不存在");
   const db = getDb();
-  const attachment = await getAttachment(db, id.data);
+  const attachment = await getAttachment(db, id);
   if (!attachment) notFound("该附件不存在");
   if (!canReadAttachment(user, await attachmentOwner(db, attachment))) forbidden("您无权下载该附件。");
   const path = attachmentFilePath(attachment.sha256);

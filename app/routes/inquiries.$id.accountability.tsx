@@ -1,17 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { activeOrganizations, RESPONDING_KINDS } from "~/admin/organizations.server";
 import { actorOf } from "~/auth/session.server";
+import { itemChoices } from "~/rectification/items.server";
 import { FormError, type FormFeedback } from "~/components/forms";
 import { accountabilityTriggers, completeStep, getOverdueThreshold, listSteps, publishStep, recordStep } from "~/followup/accountability.server";
 import { StepCompleteSchema, StepPublishSchema, StepRecordSchema } from "~/followup/forms.server";
 import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS } from "~/followup/labels";
 import { AccountabilityTable } from "~/followup/AccountabilityTable";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageAccountability, canReadInquiry, forbidden } from "~/policy.server";
 import { parseForm, readFormData, fieldError } from "~/utils/forms.server";
 import { todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 问责措施: the accountability steps of an inquiry — what failed (a satisfaction vote, the handling report, an
@@ -29,10 +31,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const steps = await listSteps(db, { inquiryId: inquiry.id });
   const triggers = canManage ? await accountabilityTriggers(db, inquiry.id) : [];
   const organizations = canManage
-    ? await db.selectFrom("organizations").select(["id", "name"]).where("active", "=", 1).where("kind", "in", ["government", "department", "county_congress"]).orderBy("kind", "desc").orderBy("sort_order").execute()
+    ? await activeOrganizations(db, [...RESPONDING_KINDS, "county_congress"])
     : [];
   const items = canManage
-    ? await db.selectFrom("rectification_items").select(["id", "number", "problem", "lead_department_id"]).where("inquiry_id", "=", inquiry.id).orderBy("number").execute()
+    ? await itemChoices(db, inquiry.id)
     : [];
   const itemParam = Number(url.searchParams.get("item"));
   const preset = url.searchParams.get("trigger") ?? (itemParam ? `overdue:${itemParam}` : "");

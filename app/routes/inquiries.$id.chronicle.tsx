@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ChronicleForm } from "~/followup/ChronicleForm";
 import { chronicleEntries } from "~/followup/chronicle.server";
 import { roundChain } from "~/followup/rounds.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canReadInquiry } from "~/policy.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 大事记 of one inquiry and its rounds: built from the recorded history, edited here, exported to Word in the shape

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { chronicleDocx, chronicleResponse } from "~/followup/chronicle.server";
 import { chronicleFormFrom } from "~/followup/forms.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canReadInquiry } from "~/policy.server";
 import { readFormData } from "~/utils/forms.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * The inquiry's chronicle as edited on /inquiries/:id/chronicle, exported to Word (a resource route: the file is

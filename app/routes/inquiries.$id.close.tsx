@@ -6,7 +6,6 @@ import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
 import { firstError, FormError, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification, canReadInquiry, forbidden } from "~/policy.server";
 import { ProgressBar } from "~/rectification/components";
 import { HANDLING_REPORT_STATUS_LABELS } from "~/rectification/labels";
@@ -16,6 +15,7 @@ import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 办结: when every item is closed or carried over and the government's handling report is accepted, staff

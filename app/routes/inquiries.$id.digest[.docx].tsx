@@ -3,9 +3,9 @@ import { getCurrentUser, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { digestToDocx, docxFileName } from "~/meeting/digest-docx.server";
 import { buildDigest, getPublishedDigest } from "~/meeting/digest.server";
-import { parseId } from "~/meeting/forms.server";
 import { getMeetingByInquiry } from "~/meeting/setup.server";
 import { canReadDigest, forbidden, notFound } from "~/policy.server";
+import { idParam } from "~/utils/route.server";
 
 /**
  * The digest as a Word document. Anyone may download a published digest (as they may read it on /public);
@@ -13,7 +13,7 @@ import { canReadDigest, forbidden, notFound } from "~/policy.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
-  const inquiryId = parseId(params.id, "该专题询问不存在");
+  const inquiryId = idParam(params.id, "该专题询问不存在");
   const meeting = await getMeetingByInquiry(db, inquiryId);
   const published = !!meeting?.digest_published_at;
   const user = await getCurrentUser(request);

@@ -12,6 +12,7 @@ import { notFound, requirePermission } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { idParam } from "~/utils/route.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `修改 ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 
@@ -19,10 +20,9 @@ const IdSchema = idField();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "inquiry:manage");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  const id = idParam(params.id, "该专题询问不存在");
   const db = getDb();
-  const inquiry = await getInquiry(db, id.data);
+  const inquiry = await getInquiry(db, id);
   if (!inquiry) notFound("该专题询问不存在");
   const chosen = (await respondingOrganizations(db, inquiry.id)).map((o) => o.id);
   return {
@@ -46,8 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "inquiry:manage");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  const id = idParam(params.id, "该专题询问不存在");
   const formData = await readFormData(request, 64 * 1024);
   const parsed = parseForm(formData, InquiryUpdateSchema);
   if (!parsed.ok) {
@@ -55,12 +54,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return data({ fieldErrors, values: parsed.values }, { status: 400 });
   }
   const { version, ...input } = parsed.data;
-  const result = await updateInquiry(getDb(), actorOf(user, context), id.data, version, input);
+  const result = await updateInquiry(getDb(), actorOf(user, context), id, version, input);
   if (!result.ok) {
     if (result.message === "该专题询问不存在") notFound(result.message);
     return data({ fieldErrors: { [result.field]: [result.message] }, values: parsed.values }, { status: result.field === "_form" ? 409 : 400 });
   }
-  return redirectWithToast(`/inquiries/${id.data}`, "基本信息已保存");
+  return redirectWithToast(`/inquiries/${id}`, "基本信息已保存");
 }
 
 export default function EditInquiry() {

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GapBadges } from "~/insight/GapBadges";
 import { answerGaps, ANSWER_LEAD_DAYS, MIN_ANSWER_LENGTH } from "~/insight/gaps.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canReadAnswerGaps } from "~/policy.server";
 import { formatDate, todayInShanghai } from "~/utils/time";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 答复缺口: each question of the issued outline rated by its department's written preparation answer (missing, late,

@@ -6,11 +6,11 @@ import { firstError, type FormFeedback } from "~/components/forms";
 import { IssueLetterSchema } from "~/documents/forms.server";
 import { LETTER_KIND_LABELS, type LetterKind } from "~/documents/letter-kinds";
 import { issueLetter, letterChoices, listLetters } from "~/documents/letters.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canIssueLetters, canManageInquiry, forbidden } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 公文: the formal letters of an inquiry (app/documents/letters.server.ts) — 交办函 to each department for the

@@ -43,7 +43,7 @@ import {
   sourceOptions,
 } from "~/outline/drafting.server";
 import { decideOutline, issueOutline, listVersions, reopenOutline, submitOutline } from "~/outline/versions.server";
-import { outlineEditable, type Result } from "~/outline/workflow.server";
+import { outlineEditable } from "~/outline/workflow.server";
 import { dateContext } from "~/history/dates.server";
 import { BackEntryDate } from "~/components/history";
 import { canEditOutline, canProposeQuestion, canReadWholeOutline, canSeeOutlineNotes, forbidden, notFound } from "~/policy.server";
@@ -51,6 +51,9 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { respondingOrganizations } from "~/inquiries/inquiries.server";
+import type { Result } from "../utils/result";
+import { idParam } from "~/utils/route.server";
 
 /**
  * 询问提纲 of one inquiry. Staff draft it (keywords and questions, with their sources, reordered with buttons
@@ -67,10 +70,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  const id = idParam(params.id, "该专题询问不存在");
   const db = getDb();
-  const head = await getOutlineHead(db, id.data);
+  const head = await getOutlineHead(db, id);
   if (!head) notFound("该专题询问不存在");
   const inquiry = { id: head.id, title: head.title, meeting_date: head.meeting_date };
 
@@ -104,14 +106,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [outline, departments, responding, sources, versions, answers] = await Promise.all([
     loadOutline(db, head.id),
     departmentOptions(db, head.id),
-    db
-      .selectFrom("inquiry_organizations")
-      .innerJoin("organizations", "organizations.id", "inquiry_organizations.organization_id")
-      .select(["organizations.id", "organizations.name"])
-      .where("inquiry_organizations.inquiry_id", "=", head.id)
-      .orderBy("organizations.kind", "desc")
-      .orderBy("organizations.sort_order")
-      .execute(),
+    respondingOrganizations(db, head.id),
     sourceOptions(db, head.id),
     listVersions(db, head.id),
     answerStates(db, head.id),
@@ -172,10 +167,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (!canEditOutline(user)) forbidden("只有人大工作人员可以编辑、报送和下发询问提纲。");
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该专题询问不存在");
+  const id = idParam(params.id, "该专题询问不存在");
   const db = getDb();
-  const head = await getOutlineHead(db, id.data);
+  const head = await getOutlineHead(db, id);
   if (!head) notFound("该专题询问不存在");
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");

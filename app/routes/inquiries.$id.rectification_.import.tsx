@@ -5,7 +5,6 @@ import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { filesFromForm } from "~/attachments/attachments.server";
 import { actorOf } from "~/auth/session.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification } from "~/policy.server";
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS } from "~/rectification/labels";
 import { checkImportSheet, MAX_IMPORT_BYTES } from "~/rectification/excel.server";
@@ -13,6 +12,7 @@ import { departmentOptions } from "~/rectification/items.server";
 import { importItems } from "~/rectification/ledger.server";
 import { readFormData } from "~/utils/forms.server";
 import { dateContext } from "~/history/dates.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 批量导入: staff upload an Excel sheet filled from the template. Every bad row is listed with its row number

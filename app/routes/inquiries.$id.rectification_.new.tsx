@@ -5,7 +5,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
 import { FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification } from "~/policy.server";
 import { DeadlineFields, DepartmentChoices } from "~/rectification/components";
 import { SOURCE_LABELS } from "~/rectification/labels";
@@ -15,6 +14,7 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { ItemCreateSchema } from "~/rectification/forms.server";
 import { todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 新增整改事项: staff turn an exchange of the meeting record (or a research finding) into an item in one step —

@@ -6,13 +6,13 @@ import { actorOf } from "~/auth/session.server";
 import { guessPlanTitle, importPlan, MAX_PLAN_CHARS, previewPlan, type PlanPreview } from "~/followup/action-plan.server";
 import { planFileText } from "~/followup/docx-text.server";
 import { planFormFrom, type PlanForm } from "~/followup/plan-form.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification } from "~/policy.server";
 import { addMonths } from "~/utils/time";
 import { departmentOptions } from "~/rectification/items.server";
 import { readFormData } from "~/utils/forms.server";
 import { todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 从行动计划导入: staff paste or upload (.docx, .txt) a government action plan; Xunwen splits it into tasks by

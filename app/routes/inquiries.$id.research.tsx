@@ -7,13 +7,13 @@ import { actorOf } from "~/auth/session.server";
 import { AttachmentField, AttachmentList } from "~/components/attachments";
 import { firstError, FormError, SelectField, TextAreaField, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor } from "~/components/RichTextEditor";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { RESEARCH_KINDS } from "~/labels";
 import { canManageInquiry, canReadInquiry } from "~/policy.server";
 import { addFinding, createActivity, FindingFormSchema, listActivities, listFindings, readActivityForm } from "~/research/research.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `会前调研 · ${data?.inquiry.title ?? "专题询问"} · 询问` }];
 

@@ -6,7 +6,6 @@ import { actorOf } from "~/auth/session.server";
 import { FormError, type FormFeedback } from "~/components/forms";
 import { ROUND_KIND_LABELS, ROUND_KINDS } from "~/followup/labels";
 import { inheritableItems, roundChain, startRound } from "~/followup/rounds.server";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canStartRound } from "~/policy.server";
 import { ITEM_STATUS_LABELS } from "~/rectification/labels";
 import { addMonths } from "~/utils/time";
@@ -14,6 +13,7 @@ import { fieldError, fields, parseForm, readFormData } from "~/utils/forms.serve
 import { idField } from "~/utils/ids";
 import { formatDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 开展跟踪监督: staff start the next round of an inquiry (a follow-up meeting, a 回头看 inspection, or a new inquiry

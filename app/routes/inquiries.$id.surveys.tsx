@@ -9,7 +9,6 @@ import { actorOf } from "~/auth/session.server";
 import { AttachmentField, AttachmentList, DeadlineBadge } from "~/components/attachments";
 import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
-import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { planGate } from "~/inquiries/plan-gate.server";
 import { PlanGateNotice } from "~/inquiries/PlanGateNotice";
 import { DELEGATION_STATUS_LABELS } from "~/labels";
@@ -21,6 +20,8 @@ import { formatDate, formatDateTime, isCalendarDate, todayInShanghai } from "~/u
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
 import { idField, parseId } from "~/utils/ids";
+import { activeOrganizations } from "~/admin/organizations.server";
+import { loadInquiryFor } from "~/utils/route.server";
 
 /**
  * 委托调研 of one inquiry: staff delegate a survey to several county congresses at once, see every delegation's
@@ -68,14 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
   const canManage = canManageInquiry(user);
   const counties = canManage
-    ? await db
-        .selectFrom("organizations")
-        .select(["id", "name"])
-        .where("kind", "=", "county_congress")
-        .where("active", "=", 1)
-        .orderBy("sort_order")
-        .orderBy("id")
-        .execute()
+    ? (await activeOrganizations(db, ["county_congress"])).map(({ id, name }) => ({ id, name }))
     : [];
   return {
     inquiry: { id: inquiry.id, title: inquiry.title },

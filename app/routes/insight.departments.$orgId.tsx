@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { getOrganization } from "~/admin/organizations.server";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { RecurringGroups } from "~/insight/RecurringGroups";
@@ -7,6 +8,7 @@ import { recurringProblems, toGroupView } from "~/insight/recurring.server";
 import { canReadDepartmentProblems, forbidden, notFound } from "~/policy.server";
 import { idField } from "~/utils/ids";
 import { todayInShanghai } from "~/utils/time";
+import { idParam } from "~/utils/route.server";
 
 /**
  * One department's recurring problems: the groups of problems it was asked about or had to rectify in two or more
@@ -18,12 +20,12 @@ const OrgId = idField();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = OrgId.safeParse(params.orgId);
-  if (!id.success) notFound("该部门不存在");
-  if (!canReadDepartmentProblems(user, id.data)) forbidden("应询部门只能查看本单位反复出现的问题。");
+  const id = idParam(params.orgId, "该部门不存在");
+  if (!canReadDepartmentProblems(user, id)) forbidden("应询部门只能查看本单位反复出现的问题。");
   const db = getDb();
-  const organization = await db.selectFrom("organizations").select(["id", "name"]).where("id", "=", id.data).executeTakeFirst();
-  if (!organization) notFound("该部门不存在");
+  const found = await getOrganization(db, id);
+  if (!found) notFound("该部门不存在");
+  const organization = { id: found.id, name: found.name };
   const result = await recurringProblems(db, user, { departmentId: organization.id }, todayInShanghai());
   const mine = result.departments.find((d) => d.id === organization.id) ?? null;
   return { organization, summary: mine, groups: result.groups.map(toGroupView) };

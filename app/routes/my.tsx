@@ -14,7 +14,7 @@ import { MyMeetingSection } from "~/meeting/MySection";
 import { MyRectificationSection } from "~/rectification/MySection";
 import { MyAccountabilitySection } from "~/followup/MySection";
 import { listSteps } from "~/followup/accountability.server";
-import { canReadAccountabilityStep } from "~/policy.server";
+import { canReadAccountabilityStep, canReadDepartmentProblems, canSeeDeadlineCalendar } from "~/policy.server";
 import { myForwardings } from "~/followup/forwarding.server";
 import { MyForwardingSection } from "~/followup/ForwardingMySection";
 
@@ -33,7 +33,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const steps = user.organizationId ? (await listSteps(db, { organizationId: user.organizationId })).filter((s) => canReadAccountabilityStep(user, s)) : [];
   return {
     ...(await loadInbox(db, user, new URL(request.url))),
-    role: user.role,
+    // what the page offers, decided here from the policy: the components read flags, never the role
+    departmentInbox: user.role === "department",
+    canSeeCalendar: user.organizationId !== null && canSeeDeadlineCalendar(user, { departmentId: user.organizationId }),
+    canSeeRecurring: user.organizationId !== null && canReadDepartmentProblems(user, user.organizationId),
     nearDays: SURVEY_NEAR_DAYS,
     organizationName: user.organizationName,
     organizationId: user.organizationId,
@@ -48,18 +51,18 @@ const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted:
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
 
 export default function MyInbox() {
-  const { role, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification, accountability, forwarding } = useLoaderData<typeof loader>();
+  const { departmentInbox, canSeeCalendar, canSeeRecurring, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification, accountability, forwarding } = useLoaderData<typeof loader>();
   return (
     <section className="rs-page">
       <div className="page-head">
         <h1>我的待办</h1>
         {organizationName ? <span className="muted">{organizationName}</span> : null}
-        {role === "department" ? <Link to="/calendar">期限日历</Link> : null}
+        {canSeeCalendar ? <Link to="/calendar">期限日历</Link> : null}
       </div>
 
-      {role === "department" ? (
+      {departmentInbox ? (
         <div data-testid="department-inbox">
-          {organizationId ? (
+          {canSeeRecurring ? (
             <p>
               <Link to={`/insight/departments/${organizationId}`}>本单位反复出现的问题</Link>
               <span className="muted rs-small">（历次专题询问中反复提出的问题及整改结果）</span>

@@ -5,13 +5,13 @@ import { PrintButton } from "~/components/icons";
 import { getDb } from "~/db.server";
 import { DigestView } from "~/meeting/components/DigestView";
 import { publicDigestPage } from "~/meeting/public.server";
-import { parseId } from "~/meeting/forms.server";
 import { canReadAccountabilityStep, notFound } from "~/policy.server";
 import { listSteps } from "~/followup/accountability.server";
 import { AccountabilityTable } from "~/followup/AccountabilityTable";
 import { DeadlineBadge } from "~/components/attachments";
 import { RichTextView } from "~/components/RichTextEditor";
 import { formatDate } from "~/utils/time";
+import { idParam } from "~/utils/route.server";
 
 /**
  * A published digest, for anyone without signing in; with a print view and the Word document. An inquiry whose
@@ -20,7 +20,7 @@ import { formatDate } from "~/utils/time";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.digest.title ?? "询问会摘要"} · 公开信息 · 询问` }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const inquiryId = parseId(params.id, "该询问会摘要不存在或尚未公开");
+  const inquiryId = idParam(params.id, "该询问会摘要不存在或尚未公开");
   const page = await publicDigestPage(getDb(), inquiryId);
   if (!page) notFound("该询问会摘要不存在或尚未公开");
   const steps = (await listSteps(getDb(), { inquiryId, publishedOnly: true })).filter((s) => canReadAccountabilityStep(null, s));

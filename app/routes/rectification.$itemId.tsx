@@ -39,7 +39,7 @@ import {
   requestClosure,
   staffActOnItem,
 } from "~/rectification/progress.server";
-import { decideExtension, itemExtensions, requestExtension } from "~/rectification/extensions.server";
+import { decideExtension, itemExtensions, requestExtension, isExtensionOf } from "~/rectification/extensions.server";
 import { calendarAround, getWarningDays, itemLight } from "~/rectification/status.server";
 import { departmentOptions, getItem, itemSource, updateItem } from "~/rectification/items.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
@@ -51,6 +51,7 @@ import { idField } from "~/utils/ids";
 import { canCorrectRecord } from "~/policy.server";
 import { voidRecord } from "~/history/void.server";
 import { BackEntryDate, ConfirmStep, VoidedBanner, VoidForm } from "~/components/history";
+import { idParam } from "~/utils/route.server";
 
 /**
  * One rectification item with its history: source, deadline (original and every change, who approved it),
@@ -65,10 +66,9 @@ const DENIED = "该整改事项不属于您所在的单位，您无权查看或�
 
 async function load(request: Request, params: { itemId?: string }) {
   const user = await requireUser(request);
-  const id = IdSchema.safeParse(params.itemId);
-  if (!id.success) notFound("该整改事项不存在");
+  const id = idParam(params.itemId, "该整改事项不存在");
   const db = getDb();
-  const found = await getItem(db, id.data);
+  const found = await getItem(db, id);
   if (!found) notFound("该整改事项不存在");
   // a county reads the items of the organisations under it (issue 21)
   const item = await withAncestors(db, found);
@@ -222,8 +222,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!canManageRectification(user)) forbidden("只有人大工作人员可以审批延期申请。");
     const parsed = parseForm(formData, ExtensionDecisionSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
-    const ext = await db.selectFrom("deadline_extensions").select("item_id").where("id", "=", parsed.data.extensionId).executeTakeFirst();
-    if (!ext || ext.item_id !== item.id) notFound("该延期申请不存在");
+    if (!(await isExtensionOf(db, item.id, parsed.data.extensionId))) notFound("该延期申请不存在");
     const result = await decideExtension(db, actor, parsed.data);
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(here, parsed.data.decision === "approve" ? "已批准延期，整改时限已更新" : "已决定不予延期");

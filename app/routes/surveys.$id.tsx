@@ -24,6 +24,7 @@ import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
 import { idField } from "~/utils/ids";
+import { idParam } from "~/utils/route.server";
 
 /**
  * One delegated survey. The county it is delegated to writes, saves and submits the report; staff read it and
@@ -38,10 +39,9 @@ const DENIED = "该委托调研不属于您所在的单位，您无权查看或�
 
 async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);
-  const id = IdSchema.safeParse(params.id);
-  if (!id.success) notFound("该委托调研不存在");
+  const id = idParam(params.id, "该委托调研不存在");
   const db = getDb();
-  const delegation = await getDelegation(db, id.data);
+  const delegation = await getDelegation(db, id);
   if (!delegation) notFound("该委托调研不存在");
   if (!canReadDelegation(user, delegation)) forbidden(DENIED);
   return { user, db, delegation };

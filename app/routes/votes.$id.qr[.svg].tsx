@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import QRCode from "qrcode";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { parseId } from "~/meeting/forms.server";
 import { getVote } from "~/meeting/votes.server";
 import { canManageVotes, forbidden, notFound } from "~/policy.server";
+import { idParam } from "~/utils/route.server";
 
 /**
  * The QR code (SVG, made on the server by the `qrcode` library) that opens a vote's ballot page on a member's
@@ -13,7 +13,7 @@ import { canManageVotes, forbidden, notFound } from "~/policy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!canManageVotes(user)) forbidden("只有人大工作人员可以展示测评二维码。");
-  const vote = await getVote(getDb(), parseId(params.id, "该测评不存在"));
+  const vote = await getVote(getDb(), idParam(params.id, "该测评不存在"));
   if (!vote) notFound("该测评不存在");
   const url = new URL(`/votes/${vote.id}`, request.url).toString();
   const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });

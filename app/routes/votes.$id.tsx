@@ -6,7 +6,6 @@ import { LiveNoScriptRefresh } from "~/components/LiveNoScriptRefresh";
 import { firstError, FormError, TextAreaField, type FormFeedback } from "~/components/forms";
 import { useLiveRevalidate } from "~/components/useLiveRevalidate";
 import { getDb } from "~/db.server";
-import { parseId } from "~/meeting/forms.server";
 import { VOTE_CHOICE_LABELS, VOTE_CHOICES, VOTE_METHOD_LABELS, VOTE_RESULT_LABELS, VOTE_STATUS_LABELS, VOTE_TARGET_LABELS } from "~/meeting/labels";
 import { AttendanceSchema, ChoiceSchema, FollowupSchema, TotalsSchema, VersionSchema } from "~/meeting/schemas.server";
 import {
@@ -29,6 +28,7 @@ import { canManageVotes, canSeeBallotChoices, canSeeVoteResults, canUseVotes, ca
 import { formValues, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idParam } from "~/utils/route.server";
 
 /**
  * One satisfaction vote. A member's phone: what is rated (department, official, keyword) and four large
@@ -43,7 +43,7 @@ async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);
   if (!canUseVotes(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
   const db = getDb();
-  const vote = await getVote(db, parseId(params.id, "该测评不存在"));
+  const vote = await getVote(db, idParam(params.id, "该测评不存在"));
   if (!vote) notFound("该测评不存在");
   if (!canSeeVoteResults(user, vote.inquiry_id)) forbidden("该测评所属的专题询问不在您参与的范围内。");
   return { user, db, vote };

@@ -8,7 +8,6 @@ import { AttachmentField, AttachmentList, DeadlineBadge } from "~/components/att
 import { firstError, FormError, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
-import { parseId } from "~/meeting/forms.server";
 import { WRITTEN_REPLY_STATUS_LABELS } from "~/meeting/labels";
 import { answerWrittenReply, getWrittenReply, WRITTEN_REPLY_NEAR_DAYS } from "~/meeting/written-replies.server";
 import { canAnswerWrittenReply, canReadMeetingRecord, canReadWrittenReply, forbidden, notFound } from "~/policy.server";
@@ -16,6 +15,7 @@ import { richTextFromForm } from "~/richtext/richtext.server";
 import { fields, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { idParam } from "~/utils/route.server";
 
 /**
  * A question not answered on the spot: the department answers it in writing by the due date (rich text and
@@ -26,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `书面
 async function load(request: Request, params: { id?: string }) {
   const user = await requireUser(request);
   const db = getDb();
-  const reply = await getWrittenReply(db, parseId(params.id, "该书面答复事项不存在"));
+  const reply = await getWrittenReply(db, idParam(params.id, "该书面答复事项不存在"));
   if (!reply) notFound("该书面答复事项不存在");
   if (!canReadWrittenReply(user, reply)) forbidden("该书面答复事项不属于您所在的单位，您无权查看或办理。");
   return { user, db, reply };
