@@ -77,7 +77,7 @@ export default function AdminSettings() {
           <input type="hidden" name="intent" value="overdue" />
           <input type="hidden" name="version" value={overdue.version} />
           <TextField name="days" label="逾期天数" idPrefix="overdue" feedback={overdueFeedback} defaultValue={String(overdue.days)} required hint="按自然日计算，0 至 365 天；默认 30 天。" />
-          <button type="submit">保存</button>
+          <button type="submit">更新逾期天数</button>
         </Form>
       </div>
     </section>
