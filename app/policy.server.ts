@@ -300,6 +300,8 @@ export interface ItemScope {
   lead_department_id: number;
   codepartment_ids: number[];
   inquiry_id: number;
+  /** the organisations above the lead and co-departments (app/admin/organization-tree.server.ts); absent: none */
+  ancestor_ids?: readonly number[];
 }
 
 /** The item's lead department (牵头单位), signed in through a department account. */
@@ -312,9 +314,12 @@ export function isItemDepartment(user: Pick<CurrentUser, "role" | "organizationI
   return isItemLead(user, item) || (user.role === "department" && user.organizationId !== null && item.codepartment_ids.includes(user.organizationId));
 }
 
-/** Staff and the inquiry's members read its items; a department only the items it leads or co-operates on. */
+/**
+ * Staff and the inquiry's members read its items; a department only the items it leads or co-operates on; a
+ * county (or any organisation with sub-organisations) the items of the organisations under it (issue 21).
+ */
 export function canReadItem(user: InquiryReader & Pick<CurrentUser, "organizationId">, item: ItemScope): boolean {
-  return canReadInquiry(user, item.inquiry_id) || isItemDepartment(user, item);
+  return canReadInquiry(user, item.inquiry_id) || isItemDepartment(user, item) || isAboveAddressee(user, item);
 }
 
 /** Staff create, edit, close, return and carry over items, decide extensions, run the handling report. */
@@ -401,6 +406,73 @@ export function canReadAccountabilityStep(
   if (!user) return false;
   if (canReadInquiry(user, step.inquiry_id)) return true;
   return (user.role === "department" || user.role === "county") && user.organizationId !== null && user.organizationId === step.organization_id;
+}
+
+// ---- 下转 and roll-up: scope by level (issue 21, docs/decisions/0160) ----
+/**
+ * A record addressed to organisations (a delegated survey's county, an item's lead and co-departments) and the
+ * organisations above them in the tree. The city's staff and members read by canReadInquiry as before.
+ */
+export interface LevelScope {
+  /** the organisations the record is addressed to */
+  addressed_ids: readonly number[];
+  /** every organisation above one of them (app/admin/organization-tree.server.ts ancestorIds) */
+  ancestor_ids?: readonly number[];
+}
+
+/** The user's organisation is above an organisation the record is addressed to (a county over its departments and townships). */
+export function isAboveAddressee(user: Pick<CurrentUser, "role" | "organizationId">, scope: { ancestor_ids?: readonly number[] }): boolean {
+  return (user.role === "county" || user.role === "department") && user.organizationId !== null && (scope.ancestor_ids ?? []).includes(user.organizationId);
+}
+
+/**
+ * 下转: an account of the organisation a record is addressed to, or of one above it (a county congress over
+ * its county's government), forwards it to organisations under its own (the domain checks the target is below).
+ * Staff, members and the public never forward; a township does not forward what was forwarded to it.
+ */
+export function canForward(user: Pick<CurrentUser, "role" | "organizationId">, scope: LevelScope): boolean {
+  if (user.role !== "county" && user.role !== "department") return false;
+  if (user.organizationId === null) return false;
+  return scope.addressed_ids.includes(user.organizationId) || isAboveAddressee(user, scope);
+}
+
+/** What the forwarding rules need of one forwarding. */
+export interface ForwardingScope {
+  inquiry_id: number;
+  from_organization_id: number;
+  to_organization_id: number;
+  status: string;
+}
+
+const isOrgAccount = (user: Pick<CurrentUser, "role" | "organizationId">, orgId: number) =>
+  (user.role === "county" || user.role === "department") && user.organizationId !== null && user.organizationId === orgId;
+
+/**
+ * One forwarding's page: the organisation it was forwarded to (a township sees only what was forwarded to it),
+ * the organisation that forwarded it, and — for the roll-up (who answered, who is late) — whoever reads the
+ * inquiry (the city's staff and members). Another county or township: 403.
+ */
+export function canReadForwarding(user: InquiryReader & Pick<CurrentUser, "organizationId">, f: ForwardingScope): boolean {
+  return canReadInquiry(user, f.inquiry_id) || isOrgAccount(user, f.from_organization_id) || isOrgAccount(user, f.to_organization_id);
+}
+
+/**
+ * A forwarded report's text: the organisation writing it (its draft too) and, once handed in, the organisation
+ * that forwarded it. The city sees the county's compiled answer, not its internal drafts or sub-reports.
+ */
+export function canReadForwardingReport(user: Pick<CurrentUser, "role" | "organizationId">, f: ForwardingScope): boolean {
+  if (isOrgAccount(user, f.to_organization_id)) return true;
+  return isOrgAccount(user, f.from_organization_id) && f.status !== "pending";
+}
+
+/** Only the organisation a record was forwarded to writes and submits its report. */
+export function canWriteForwardingReport(user: Pick<CurrentUser, "role" | "organizationId">, f: ForwardingScope): boolean {
+  return isOrgAccount(user, f.to_organization_id);
+}
+
+/** The organisation that forwarded a record accepts or returns the reports and compiles them into its own answer. */
+export function canDecideForwarding(user: Pick<CurrentUser, "role" | "organizationId">, f: Pick<ForwardingScope, "from_organization_id">): boolean {
+  return isOrgAccount(user, f.from_organization_id);
 }
 
 // ---- the supervising office: who manages an inquiry (staff queue, notifications to staff, 催办) ----

@@ -63,6 +63,7 @@ export interface Database {
   organization_open_deadlines: OrganizationOpenDeadlineTable;
   segment_answerers: SegmentAnswererTable;
   organization_meetings: OrganizationMeetingTable;
+  forwardings: ForwardingTable;
 }
 
 export type OrganizationKind = "government" | "department" | "county_congress" | "congress_office";
@@ -77,6 +78,8 @@ export interface OrganizationTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** the organisation above it (migration 0045): a county's departments and townships under the county */
+  parent_id: number | null;
 }
 export type Organization = Selectable<OrganizationTable>;
 
@@ -935,4 +938,31 @@ export interface OrganizationMeetingTable {
   meeting_id: number;
   meeting_date: string | null;
   exchanges: number;
+}
+
+// ---- 下转 and roll-up (migration 0045, issue 21) ----
+export type ForwardingSubject = "delegation" | "item";
+export type ForwardingStatus = "pending" | "submitted" | "accepted" | "returned";
+
+export interface ForwardingTable {
+  id: Generated<number>;
+  subject_type: ForwardingSubject;
+  subject_id: number;
+  inquiry_id: number;
+  from_organization_id: number;
+  to_organization_id: number;
+  brief: Generated<string>;
+  due_date: string;
+  status: Generated<ForwardingStatus>;
+  report_json: Generated<string>;
+  report_text: Generated<string>;
+  report_html: Generated<string>;
+  return_comment: Generated<string>;
+  submitted_at: string | null;
+  accepted_at: string | null;
+  compiled_at: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
 }

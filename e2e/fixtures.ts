@@ -421,3 +421,25 @@ export async function makeOutline(
   }
   return ids;
 }
+
+/**
+ * A county of the test's own (issue 21): its congress with a county account, the county's government and a
+ * township under it (parent set in the database), each with an account. Other spec files never see its records.
+ */
+export async function makeCounty(prefix = "测试县"): Promise<{
+  congress: { id: number; name: string };
+  government: { id: number; name: string };
+  township: { id: number; name: string };
+  county: string;
+  governmentAccount: string;
+  townshipAccount: string;
+}> {
+  const congress = await makeOrganization("county_congress", `${prefix}人大常委会`);
+  const government = await makeOrganization("department", `${prefix}人民政府`);
+  const township = await makeOrganization("department", `${prefix}城关镇`);
+  await execute("update organizations set parent_id = ? where id in (?, ?)", [congress.id, government.id, township.id]);
+  const county = (await makeAccount("county", { organizationId: congress.id, prefix: "countyx" })).username;
+  const governmentAccount = (await makeAccount("department", { organizationId: government.id, prefix: "countygov" })).username;
+  const townshipAccount = (await makeAccount("department", { organizationId: township.id, prefix: "township" })).username;
+  return { congress, government, township, county, governmentAccount, townshipAccount };
+}

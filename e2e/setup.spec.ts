@@ -72,7 +72,7 @@ test("the admin imports organisations and accounts from Excel: row errors, a sec
   expect(template.headers()["content-type"]).toContain("spreadsheetml");
 
   // a bad sheet: every bad row named, nothing imported
-  const bad = await sheet("组织机构", ["名称", "类别"], [[dept, "政府部门"], ["", "政府部门"], [county, "乡镇"]]);
+  const bad = await sheet("组织机构", ["名称", "类别", "上级单位"], [[dept, "政府部门"], ["", "政府部门"], [county, "乡镇"]]);
   let card = await upload(page, "organizations", bad, "bad.xlsx");
   const errors = card.getByTestId("setup-errors-organizations");
   await expect(errors).toContainText("第 3 行");
@@ -80,7 +80,7 @@ test("the admin imports organisations and accounts from Excel: row errors, a sec
   await expect(errors).toContainText("类别「乡镇」应为");
   expect(await queryAll("select id from organizations where name = ?", [dept])).toHaveLength(0);
 
-  const good = await sheet("组织机构", ["名称", "类别"], [[dept, "政府部门"], [county, "县区人大常委会"]]);
+  const good = await sheet("组织机构", ["名称", "类别", "上级单位"], [[dept, "政府部门"], [county, "县区人大常委会"]]);
   card = await upload(page, "organizations", good, "orgs.xlsx");
   await expect(card.getByTestId("setup-done-organizations")).toContainText("已导入 2 条");
   card = await upload(page, "organizations", good, "orgs.xlsx");

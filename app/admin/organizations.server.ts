@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
+import { loadTree, parentProblem, requeueSubtreeDocuments } from "./organization-tree.server";
 import type { Result } from "../utils/result";
 
 export async function listOrganizations(db: Kysely<Database>, opts: { kind?: OrganizationKind; includeInactive?: boolean } = {}) {
@@ -43,7 +44,7 @@ export async function getOrganization(db: Kysely<Database>, id: number) {
 export async function createOrganization(
   db: Kysely<Database>,
   actor: Actor,
-  input: { name: string; kind: OrganizationKind },
+  input: { name: string; kind: OrganizationKind; parentId?: number | null },
 ): Promise<Result> {
   return db.transaction().execute((trx) => insertOrganization(trx, actor, input));
 }
@@ -52,16 +53,19 @@ export async function createOrganization(
 export async function insertOrganization(
   trx: Transaction<Database>,
   actor: Actor,
-  input: { name: string; kind: OrganizationKind },
+  input: { name: string; kind: OrganizationKind; parentId?: number | null },
 ): Promise<Result> {
   const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
   if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
+  const parentId = input.parentId ?? null;
+  const badParent = parentProblem(await loadTree(trx), null, parentId);
+  if (badParent) return { ok: false, field: "parentId", message: badParent };
   const now = nowIso();
   const max = await trx.selectFrom("organizations").select((eb) => eb.fn.max("sort_order").as("m")).executeTakeFirst();
   const row = await trx
     .insertInto("organizations")
-    .values({ name: input.name, kind: input.kind, sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
-    .returning(["id", "name", "kind"])
+    .values({ name: input.name, kind: input.kind, parent_id: parentId, sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
+    .returning(["id", "name", "kind", "parent_id"])
     .executeTakeFirstOrThrow();
   await recordAudit(trx, actor, {
     action: "organization.create",
@@ -74,13 +78,14 @@ export async function insertOrganization(
 }
 
 /**
- * Renames an organisation, or changes its kind. `version` is the one the editor saw: if someone else saved
- * in between, the change is refused rather than silently overwriting theirs.
+ * Renames an organisation, changes its kind or its parent (上级单位; `parentId` undefined leaves it as it is).
+ * `version` is the one the editor saw: if someone else saved in between, the change is refused rather than
+ * silently overwriting theirs. A parent that is the organisation itself or one of its descendants is refused.
  */
 export async function updateOrganization(
   db: Kysely<Database>,
   actor: Actor,
-  input: { id: number; version: number; name: string; kind: OrganizationKind },
+  input: { id: number; version: number; name: string; kind: OrganizationKind; parentId?: number | null },
 ): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
@@ -95,6 +100,11 @@ export async function updateOrganization(
       .where("id", "!=", input.id)
       .executeTakeFirst();
     if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
+    const parentId = input.parentId === undefined ? before.parent_id : input.parentId;
+    if (parentId !== before.parent_id) {
+      const badParent = parentProblem(await loadTree(trx), input.id, parentId);
+      if (badParent) return { ok: false, field: "parentId", message: badParent };
+    }
     if (input.kind !== before.kind) {
       // accounts must stay in an organisation their role may belong to
       const allowedRole = input.kind === "county_congress" ? "county" : input.kind === "congress_office" ? null : "department";
@@ -111,16 +121,18 @@ export async function updateOrganization(
     }
     await trx
       .updateTable("organizations")
-      .set({ name: input.name, kind: input.kind, version: before.version + 1, updated_at: nowIso() })
+      .set({ name: input.name, kind: input.kind, parent_id: parentId, version: before.version + 1, updated_at: nowIso() })
       .where("id", "=", input.id)
       .execute();
+    // who may read a rectification item follows the tree (a county reads its sub-organisations' items)
+    if (parentId !== before.parent_id) await requeueSubtreeDocuments(trx, input.id);
     await recordAudit(trx, actor, {
       action: "organization.update",
       entityType: "organization",
       entityId: input.id,
       summary: before.name === input.name ? `修改组织机构「${input.name}」` : `组织机构「${before.name}」更名为「${input.name}」`,
-      before: { name: before.name, kind: before.kind },
-      after: { name: input.name, kind: input.kind },
+      before: { name: before.name, kind: before.kind, parent_id: before.parent_id },
+      after: { name: input.name, kind: input.kind, parent_id: parentId },
     });
     return { ok: true, id: input.id };
   });
@@ -163,6 +175,37 @@ export async function setOrganizationActive(
     });
     return { ok: true, id: input.id };
   });
+}
+
+/**
+ * Sets an organisation's parent (上级单位) in the caller's transaction (the bulk import); refused as
+ * updateOrganization refuses it (itself, a descendant, a disabled or unknown parent). Audited; the version moves.
+ */
+export async function moveOrganizationIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { id: number; parentId: number | null },
+): Promise<Result> {
+  const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
+  if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
+  if (before.parent_id === input.parentId) return { ok: true, id: input.id };
+  const badParent = parentProblem(await loadTree(trx), input.id, input.parentId);
+  if (badParent) return { ok: false, field: "parentId", message: badParent };
+  await trx
+    .updateTable("organizations")
+    .set({ parent_id: input.parentId, version: before.version + 1, updated_at: nowIso() })
+    .where("id", "=", input.id)
+    .execute();
+  await requeueSubtreeDocuments(trx, input.id);
+  await recordAudit(trx, actor, {
+    action: "organization.update",
+    entityType: "organization",
+    entityId: input.id,
+    summary: `调整组织机构「${before.name}」的上级单位`,
+    before: { parent_id: before.parent_id },
+    after: { parent_id: input.parentId },
+  });
+  return { ok: true, id: input.id };
 }
 
 /**

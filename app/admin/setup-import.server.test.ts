@@ -118,6 +118,36 @@ describe("bulk setup from Excel", () => {
     expect(rows.slice(1).map((r) => r.slice(0, 3))).toEqual([["张三", "市人大常委会委员", "是"], ["李四", "市人大代表", "否"], ["王五", "市人大代表", "是"]]);
   });
 
+  it("the parent column (上级单位, issue 21): a parent in the system or on an earlier row; a bad parent refuses the sheet; an existing organisation moves; the export carries it", async () => {
+    const before = await snapshot(t.db);
+    const bad = await importSetupSheet(t.db, admin.actor, "organizations", await filled("organizations", [
+      ["孟州市人大常委会", "县区人大常委会", ""],
+      ["西虢镇", "政府部门", "不存在的单位"],
+      ["化工镇", "政府部门", "化工镇"],
+    ]));
+    expect(bad).toMatchObject({ ok: false, errors: [
+      { row: 3, message: "上级单位「不存在的单位」不是系统中或本表前面各行的单位名称" },
+      { row: 4, message: "上级单位不能是本单位" },
+    ] });
+    expect(await snapshot(t.db)).toEqual(before);
+    const ok = await importSetupSheet(t.db, admin.actor, "organizations", await filled("organizations", [
+      ["孟州市人大常委会", "县区人大常委会", ""],
+      ["西虢镇", "政府部门", "孟州市人大常委会"],
+      ["化工镇", "政府部门", ""],
+    ]));
+    expect(ok).toMatchObject({ ok: true, created: 3 });
+    const moved = await importSetupSheet(t.db, admin.actor, "organizations", await filled("organizations", [
+      ["化工镇", "政府部门", "孟州市人大常委会"],
+      ["西虢镇", "政府部门", "孟州市人大常委会"],
+    ]));
+    expect(moved).toMatchObject({ ok: true, created: 1, skipped: [{ row: 3, message: "「西虢镇」已在系统中，跳过" }] });
+    const parent = await t.db.selectFrom("organizations as o").innerJoin("organizations as p", "p.id", "o.parent_id").select(["o.name", "p.name as parent"]).orderBy("o.name").execute();
+    expect(parent).toEqual([{ name: "化工镇", parent: "孟州市人大常委会" }, { name: "西虢镇", parent: "孟州市人大常委会" }].sort((a, b) => (a.name < b.name ? -1 : 1)));
+    const rows = await readBack(await setupExport(t.db, "organizations"), "组织机构");
+    expect(rows[0]).toEqual(["名称", "类别", "上级单位", "状态"]);
+    expect(rows).toContainEqual(["西虢镇", "政府部门", "孟州市人大常委会", ""]);
+  });
+
   it("initial passwords are of four kinds and differ", () => {
     const a = initialPassword();
     expect(a).toMatch(/^[a-z]{4}-[A-Z]{4}-[2-9]{4}$/);

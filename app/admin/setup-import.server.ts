@@ -11,7 +11,7 @@ import { cellText, openImportSheet, type SheetError } from "../utils/sheet-impor
 import { xmlSafeDeep } from "../utils/text";
 import { SETUP_KINDS, SETUP_SHEETS, type SetupKind } from "./setup-sheets";
 import { formatDate, todayInShanghai } from "../utils/time";
-import { insertOrganization } from "./organizations.server";
+import { insertOrganization, moveOrganizationIn } from "./organizations.server";
 import { insertUser } from "./users.server";
 
 /**
@@ -75,8 +75,9 @@ const HELP: Record<SetupKind, string[]> = {
     "组织机构批量导入模板 填写说明",
     "1. 在“组织机构”表中每行填写一个单位，第 1 行表头请勿修改，从第 2 行起填写。",
     `2. 名称：必填，2–60 字，不能与系统中其他单位重名。类别：必填，填写 ${ORGANIZATION_KINDS.map((k) => ORGANIZATION_KIND_LABELS[k]).join("、")} 之一。`,
-    "3. 系统中已有的同名同类别单位会被跳过，不会重复创建。",
-    "4. 表格中任何一行有误，系统将列出出错的行号和原因，全部单位均不导入；请修改后重新上传。",
+    "3. 上级单位：选填，填写系统中已有的单位或本表中前面各行的单位名称（如乡镇、县直部门的上级为县区人大常委会）。",
+    "4. 系统中已有的同名同类别单位不会重复创建；若填写的上级单位与系统中不同，将改为所填的上级单位。",
+    "5. 表格中任何一行有误，系统将列出出错的行号和原因，全部单位均不导入；请修改后重新上传。",
   ],
   accounts: [
     "用户账号批量导入模板 填写说明",
@@ -151,8 +152,16 @@ export async function setupTemplate(kind: SetupKind): Promise<Buffer> {
  */
 export async function setupExport(db: DB, kind: SetupKind): Promise<Buffer> {
   if (kind === "organizations") {
-    const rows = await db.selectFrom("organizations").select(["name", "kind", "active"]).orderBy("kind").orderBy("sort_order").orderBy("id").execute();
-    return exportBook(kind, rows.map((o) => [o.name, ORGANIZATION_KIND_LABELS[o.kind], o.active ? "" : "已停用"]));
+    const rows = await db
+      .selectFrom("organizations as o")
+      .leftJoin("organizations as p", "p.id", "o.parent_id")
+      .select(["o.name", "o.kind", "o.active", "p.name as parent_name"])
+      .orderBy("o.kind")
+      .orderBy("o.sort_order")
+      .orderBy("o.id")
+      .execute();
+    // a parent listed below its child is still found on import: the system already holds it
+    return exportBook(kind, rows.map((o) => [o.name, ORGANIZATION_KIND_LABELS[o.kind], o.parent_name ?? "", o.active ? "" : "已停用"]));
   }
   if (kind === "accounts") {
     const rows = await db
@@ -223,13 +232,15 @@ async function writeAll<T>(db: DB, planned: Planned<T>[], write: (trx: Trx, p: P
 }
 
 async function importOrganizations(db: DB, actor: Actor, rows: { row: number; texts: string[] }[]): Promise<SetupImportResult> {
-  const existing = new Map((await db.selectFrom("organizations").select(["name", "kind"]).execute()).map((o) => [o.name, o.kind]));
+  const existing = new Map((await db.selectFrom("organizations").select(["id", "name", "kind", "parent_id", "active"]).execute()).map((o) => [o.name, o]));
+  const nameOf = new Map([...existing.values()].map((o) => [o.id, o.name]));
   const errors: SheetError[] = [];
   const skipped: SheetError[] = [];
-  const planned: Planned<{ name: string; kind: OrganizationKind }>[] = [];
+  // a new organisation, or the new parent of one already there (上级单位, issue 21)
+  const planned: Planned<{ name: string; kind: OrganizationKind; parentName: string; existingId: number | null }>[] = [];
   const inSheet = new Map<string, number>();
   for (const { row, texts } of rows) {
-    const [name, kindText] = texts;
+    const [name, kindText, parentName = ""] = texts;
     const reasons: string[] = [];
     if (!name) reasons.push("缺少名称");
     else if (name.length < 2 || name.length > 60) reasons.push("名称应为 2–60 个字");
@@ -237,20 +248,29 @@ async function importOrganizations(db: DB, actor: Actor, rows: { row: number; te
     if (!kindText) reasons.push("缺少类别");
     else if (!kind) reasons.push(`类别「${kindText}」应为${ORGANIZATION_KINDS.map((k) => ORGANIZATION_KIND_LABELS[k]).join("、")}之一`);
     if (name && inSheet.has(name)) reasons.push(`与第 ${inSheet.get(name)} 行重名`);
+    if (parentName && parentName === name) reasons.push("上级单位不能是本单位");
+    else if (parentName && !inSheet.has(parentName) && !existing.get(parentName)?.active) {
+      reasons.push(existing.has(parentName) ? `上级单位「${parentName}」已停用` : `上级单位「${parentName}」不是系统中或本表前面各行的单位名称`);
+    }
     if (reasons.length) {
       errors.push({ row, message: reasons.join("；") });
       continue;
     }
     inSheet.set(name, row);
     const there = existing.get(name);
-    if (there === kind) skipped.push({ row, message: `「${name}」已在系统中，跳过` });
-    else if (there) errors.push({ row, message: `系统中已有同名单位「${name}」，类别为${ORGANIZATION_KIND_LABELS[there]}` });
-    else planned.push({ row, value: { name, kind: kind! } });
+    if (there && there.kind !== kind) errors.push({ row, message: `系统中已有同名单位「${name}」，类别为${ORGANIZATION_KIND_LABELS[there.kind]}` });
+    else if (there && (!parentName || nameOf.get(there.parent_id ?? 0) === parentName)) skipped.push({ row, message: `「${name}」已在系统中，跳过` });
+    else planned.push({ row, value: { name, kind: kind!, parentName, existingId: there?.id ?? null } });
   }
   const refused = finish(errors, planned, skipped);
   if (refused) return refused;
   const failed = await writeAll(db, planned, async (trx, p) => {
-    const r = await insertOrganization(trx, actor, p.value);
+    const parent = p.value.parentName ? await trx.selectFrom("organizations").select("id").where("name", "=", p.value.parentName).executeTakeFirst() : undefined;
+    const parentId = parent?.id ?? null;
+    const r =
+      p.value.existingId !== null
+        ? await moveOrganizationIn(trx, actor, { id: p.value.existingId, parentId })
+        : await insertOrganization(trx, actor, { name: p.value.name, kind: p.value.kind, parentId });
     return r.ok ? { ok: true } : { ok: false, message: r.message };
   });
   if (failed) return { ok: false, errors: [failed] };

@@ -95,3 +95,23 @@ describe("accountability steps", () => {
     for (const role of ["member", "department", "county"] as const) expect(canManageAccountability({ role })).toBe(false);
   });
 });
+
+describe("the overdue threshold (系统设置, issue 21)", () => {
+  it("an item overdue by more than the saved threshold is a trigger; the setting is versioned and audited", async () => {
+    const { getOverdueDaysSetting, saveOverdueDays } = await import("../settings/settings.server");
+    const itemId = await makeItem(w);
+    const today = todayInShanghai();
+    // 20 days past its deadline: not a trigger at the default 30, a trigger at 10
+    await w.t.db.updateTable("rectification_items").set({ deadline: addDays(today, -20) }).where("id", "=", itemId).execute();
+    expect((await accountabilityTriggers(w.t.db, w.inquiryId)).filter((t) => t.type === "overdue")).toEqual([]);
+    expect(await getOverdueDaysSetting(w.t.db)).toEqual({ days: 30, version: 0 });
+    expect(await saveOverdueDays(w.t.db, w.staff.actor, { days: 10, version: 0 })).toEqual({ ok: true, version: 1 });
+    expect((await accountabilityTriggers(w.t.db, w.inquiryId)).filter((t) => t.type === "overdue").map((t) => t.id)).toEqual([itemId]);
+    // a stale form and a bad number are refused, nothing changed
+    expect(await saveOverdueDays(w.t.db, w.staff.actor, { days: 40, version: 0 })).toMatchObject({ ok: false, field: "_form" });
+    expect(await saveOverdueDays(w.t.db, w.staff.actor, { days: 400, version: 1 })).toMatchObject({ ok: false, field: "days" });
+    expect(await getOverdueDaysSetting(w.t.db)).toEqual({ days: 10, version: 1 });
+    const audit = await w.t.db.selectFrom("audit_log").select(["action", "after_json"]).where("action", "=", "setting.accountability_overdue_days").execute();
+    expect(audit).toEqual([{ action: "setting.accountability_overdue_days", after_json: JSON.stringify({ days: 10 }) }]);
+  });
+});

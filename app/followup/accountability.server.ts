@@ -2,7 +2,8 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { AccountabilityKind, AccountabilityTrigger, Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { addDays, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
-import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_TRIGGER_LABELS, DEFAULT_ACCOUNTABILITY_OVERDUE_DAYS } from "./labels";
+import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_TRIGGER_LABELS } from "./labels";
+import { getOverdueDaysSetting } from "../settings/settings.server";
 import type { Result } from "../utils/result";
 
 /**
@@ -16,14 +17,12 @@ import type { Result } from "../utils/result";
  */
 type Db = Kysely<Database> | Transaction<Database>;
 
-export const OVERDUE_DAYS_KEY = "accountability_overdue_days";
 const CONFLICT = "该问责措施已被他人修改，请刷新页面查看最新状态后再操作。";
 const MAX_TEXT = 2000;
 
+/** The threshold set on /admin/settings (app/settings/settings.server.ts), in calendar days. */
 export async function getOverdueThreshold(db: Db): Promise<number> {
-  const row = await db.selectFrom("settings").select("value").where("key", "=", OVERDUE_DAYS_KEY).executeTakeFirst();
-  const n = row ? Number(row.value) : NaN;
-  return Number.isInteger(n) && n >= 0 && n <= 365 ? n : DEFAULT_ACCOUNTABILITY_OVERDUE_DAYS;
+  return (await getOverdueDaysSetting(db)).days;
 }
 
 /** One reason a step may be taken: what failed, when, and whom it concerns (the proposed organisation and item). */

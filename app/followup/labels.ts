@@ -31,3 +31,11 @@ export const ROUND_KIND_LABELS: Record<RoundKind, string> = {
   inspection: "回头看",
   new_inquiry: "再次专题询问",
 };
+
+/** 下转 (issue 21): the status of a report forwarded to a sub-organisation. */
+export const FORWARDING_STATUS_LABELS: Record<"pending" | "submitted" | "accepted" | "returned", string> = {
+  pending: "待报送",
+  submitted: "已报送",
+  accepted: "已采纳",
+  returned: "已退回修改",
+};

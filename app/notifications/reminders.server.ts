@@ -6,7 +6,7 @@ import { addDays } from "../utils/time";
 import { getWarningDays } from "../rectification/status.server";
 import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
-import { inLiveWork, liveSegmentRef, notVoided } from "../history/void.server";
+import { inLiveWork, liveDelegationRef, liveItemRef, liveSegmentRef, notVoided } from "../history/void.server";
 import { notifyManagers } from "./notifications.server";
 
 /**
@@ -55,6 +55,19 @@ async function openDeadlines(db: Kysely<Database>): Promise<OpenDeadline[]> {
     .where("handling_reports.status", "=", "pending")
     .where(inLiveWork("handling_reports.inquiry_id"))
     .execute();
+  // 下转 (issue 21): the receiving organisation is reminded of its report, like a delegated survey
+  const forwarded = await db
+    .selectFrom("forwardings as f")
+    .select(["f.id", "f.to_organization_id", "f.due_date", "f.subject_type"])
+    .where("f.status", "in", ["pending", "returned"])
+    .where(inLiveWork("f.inquiry_id"))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("f.subject_type", "=", "delegation"), liveDelegationRef("f.subject_id")]),
+        eb.and([eb("f.subject_type", "=", "item"), liveItemRef("f.subject_id")]),
+      ]),
+    )
+    .execute();
   const governments = await db.selectFrom("organizations").select("id").where("kind", "=", "government").where("active", "=", 1).execute();
   return [
     ...surveys.map((s) => ({ kind: "survey", recordId: s.id, organizationId: s.organization_id, dueDate: s.due_date, label: `委托调研「${s.title}」`, link: `/surveys/${s.id}` })),
@@ -73,6 +86,14 @@ async function openDeadlines(db: Kysely<Database>): Promise<OpenDeadline[]> {
       dueDate: i.deadline,
       label: `整改事项 ${i.number}「${i.problem.slice(0, 30)}」`,
       link: `/rectification/${i.id}`,
+    })),
+    ...forwarded.map((f) => ({
+      kind: "forwarding",
+      recordId: f.id,
+      organizationId: f.to_organization_id,
+      dueDate: f.due_date,
+      label: `下转的${f.subject_type === "item" ? "整改事项" : "委托调研"}`,
+      link: `/forwarded/${f.id}`,
     })),
     ...reports.flatMap((r) =>
       governments.map((g) => ({

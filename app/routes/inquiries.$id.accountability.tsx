@@ -7,10 +7,11 @@ import { itemChoices } from "~/rectification/items.server";
 import { FormError, type FormFeedback } from "~/components/forms";
 import { accountabilityTriggers, completeStep, getOverdueThreshold, listSteps, publishStep, recordStep } from "~/followup/accountability.server";
 import { StepCompleteSchema, StepPublishSchema, StepRecordSchema } from "~/followup/forms.server";
-import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_STATUS_LABELS } from "~/followup/labels";
+import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS } from "~/followup/labels";
+import { AccountabilityTable } from "~/followup/AccountabilityTable";
 import { canManageAccountability, canReadInquiry, forbidden } from "~/policy.server";
 import { parseForm, readFormData, fieldError } from "~/utils/forms.server";
-import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
+import { todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { loadInquiryFor } from "~/utils/route.server";
 
@@ -132,36 +133,16 @@ export default function AccountabilityPage() {
         {steps.length === 0 ? (
           <p className="muted">尚未记录问责措施。</p>
         ) : (
-          <table className="data rs-table" data-testid="steps">
-            <thead>
-              <tr>
-                <th>日期</th>
-                <th>措施</th>
-                <th>所涉单位</th>
-                <th>依据</th>
-                <th>决定内容</th>
-                <th>状态</th>
-                {canManage ? <th>办理</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {steps.map((s) => (
-                <tr key={s.id} id={`step-${s.id}`} data-testid="step">
-                  <td className="rs-nowrap">{formatDate(s.step_date)}</td>
-                  <td className="rs-nowrap">{ACCOUNTABILITY_KIND_LABELS[s.kind]}</td>
-                  <td>{s.organization_name}</td>
-                  <td className="rs-small">
-                    {s.trigger_label}
-                    {s.item_id ? <> · <Link to={`/rectification/${s.item_id}`}>第 {s.item_number} 项</Link></> : null}
-                  </td>
-                  <td className="rs-pre">{s.decision}</td>
-                  <td className="rs-small">
-                    <span className={`badge ${s.status === "done" ? "ok" : "warn"}`}>{ACCOUNTABILITY_STATUS_LABELS[s.status]}</span>
-                    {s.status === "done" && s.outcome ? <p className="rs-pre">{s.outcome}</p> : null}
-                    <p className="muted">{s.published_at ? `已公开（${formatDateTime(s.published_at)}）` : "未公开"}</p>
-                  </td>
-                  {canManage ? (
-                    <td className="rs-small">
+          <AccountabilityTable
+            testId="steps"
+            rowTestId="step"
+            steps={steps.map((s) => ({ id: s.id, kind: s.kind, stepDate: s.step_date, organization: s.organization_name, trigger: s.trigger_label, itemId: s.item_id, itemNumber: s.item_number, decision: s.decision, status: s.status, outcome: s.outcome, publishedAt: s.published_at }))}
+            actions={
+              canManage
+                ? (row) => {
+                    const s = steps.find((x) => x.id === row.id)!;
+                    return (
+                      <>
                       {s.status === "pending" ? (
                         <Form method="post" className="rs-actions">
                           <input type="hidden" name="intent" value="complete" />
@@ -179,12 +160,12 @@ export default function AccountabilityPage() {
                         <input type="hidden" name="publish" value={s.published_at ? "0" : "1"} />
                         <button type="submit" className="secondary" disabled={busy}>{s.published_at ? "撤下公开" : "在公开页面发布"}</button>
                       </Form>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      </>
+                    );
+                  }
+                : undefined
+            }
+          />
         )}
       </div>
 

@@ -15,6 +15,8 @@ import { MyRectificationSection } from "~/rectification/MySection";
 import { MyAccountabilitySection } from "~/followup/MySection";
 import { listSteps } from "~/followup/accountability.server";
 import { canReadAccountabilityStep, canReadDepartmentProblems, canSeeDeadlineCalendar } from "~/policy.server";
+import { myForwardings } from "~/followup/forwarding.server";
+import { MyForwardingSection } from "~/followup/ForwardingMySection";
 
 /**
  * 我的待办: the inbox of a department or a county congress. A county sees its own delegated surveys, nearest
@@ -38,6 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nearDays: SURVEY_NEAR_DAYS,
     organizationName: user.organizationName,
     organizationId: user.organizationId,
+    // 下转 (issue 21): forwarded to us, forwarded by us, our sub-organisations' items
+    forwarding: await myForwardings(db, user),
     accountability: steps.map((s) => ({ id: s.id, kind: s.kind, stepDate: s.step_date, inquiryTitle: s.inquiry_title, decision: s.decision, status: s.status, trigger: s.trigger_label, itemId: s.item_id, itemNumber: s.item_number })),
   };
 }
@@ -47,7 +51,7 @@ const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted:
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["open"][number];
 
 export default function MyInbox() {
-  const { departmentInbox, canSeeCalendar, canSeeRecurring, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification, accountability } = useLoaderData<typeof loader>();
+  const { departmentInbox, canSeeCalendar, canSeeRecurring, nearDays, organizationName, organizationId, open, done, outlineQuestions, meeting, rectification, accountability, forwarding } = useLoaderData<typeof loader>();
   return (
     <section className="rs-page">
       <div className="page-head">
@@ -64,6 +68,7 @@ export default function MyInbox() {
               <span className="muted rs-small">（历次专题询问中反复提出的问题及整改结果）</span>
             </p>
           ) : null}
+          <MyForwardingSection data={forwarding} />
           {rectification ? <MyRectificationSection data={rectification} /> : null}
           <MyOutlineQuestionsSection data={outlineQuestions} />
           {meeting ? <MyMeetingSection data={meeting} /> : null}
@@ -82,6 +87,7 @@ export default function MyInbox() {
           )}
           <h2>已提交的调研报告（{done.length}）</h2>
           {done.length === 0 ? <p className="muted">暂无。</p> : <DelegationTable rows={done} testId="my-done" />}
+          <MyForwardingSection data={forwarding} />
         </>
       )}
     </section>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Breadcrumbs } from "~/components/PageNav";
 import { PrintButton } from "~/components/icons";
 import { getDb } from "~/db.server";
@@ -7,7 +7,7 @@ import { DigestView } from "~/meeting/components/DigestView";
 import { publicDigestPage } from "~/meeting/public.server";
 import { canReadAccountabilityStep, notFound } from "~/policy.server";
 import { listSteps } from "~/followup/accountability.server";
-import { ACCOUNTABILITY_KIND_LABELS } from "~/followup/labels";
+import { AccountabilityTable } from "~/followup/AccountabilityTable";
 import { DeadlineBadge } from "~/components/attachments";
 import { RichTextView } from "~/components/RichTextEditor";
 import { formatDate } from "~/utils/time";
@@ -98,28 +98,7 @@ export default function PublicDigest() {
       {accountability.length ? (
         <div className="card" data-testid="public-accountability">
           <h2 style={{ marginTop: 0 }}>问责措施</h2>
-          <table className="data">
-            <thead>
-              <tr>
-                <th>日期</th>
-                <th>措施</th>
-                <th>所涉单位</th>
-                <th>依据</th>
-                <th>决定内容</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accountability.map((s) => (
-                <tr key={s.id}>
-                  <td className="rs-nowrap">{formatDate(s.stepDate)}</td>
-                  <td className="rs-nowrap">{ACCOUNTABILITY_KIND_LABELS[s.kind]}</td>
-                  <td>{s.organization}</td>
-                  <td>{s.trigger}</td>
-                  <td className="rs-pre">{s.decision}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AccountabilityTable steps={accountability} />
         </div>
       ) : null}
       {handlingReports.length ? (

@@ -7,6 +7,9 @@ import { formatDatesInText } from "~/utils/time";
 import { chasePanelData } from "~/queue/chase.server";
 import { planSource } from "~/followup/action-plan.server";
 import { itemRounds } from "~/followup/rounds.server";
+import { withAncestors } from "~/admin/organization-tree.server";
+import { forwardingAction, forwardingPanelData } from "~/followup/forwarding-panel.server";
+import { ForwardingPanel } from "~/followup/ForwardingPanel";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -65,8 +68,10 @@ async function load(request: Request, params: { itemId?: string }) {
   const user = await requireUser(request);
   const id = idParam(params.itemId, "该整改事项不存在");
   const db = getDb();
-  const item = await getItem(db, id);
-  if (!item) notFound("该整改事项不存在");
+  const found = await getItem(db, id);
+  if (!found) notFound("该整改事项不存在");
+  // a county reads the items of the organisations under it (issue 21)
+  const item = await withAncestors(db, found);
   if (!canReadItem(user, item)) forbidden(DENIED);
   // a voided item is gone for everyone but staff, who read it in the 已作废 view
   if ((item.voided_at || item.inquiry_voided_at) && !canCorrectRecord(user)) notFound("该整改事项不存在");
@@ -82,7 +87,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rounds = [];
   for (const r of await itemRounds(db, item.id)) {
     const other = r.current ? item : await getItem(db, r.id);
-    const readable = !!other && canReadItem(user, other);
+    const readable = !!other && canReadItem(user, await withAncestors(db, other));
     rounds.push({
       id: r.id,
       number: r.number,
@@ -106,8 +111,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // a voided item (or an item of a voided inquiry) is read-only: staff open it from the 已作废 view
   const inquiryClosed = item.inquiry_stage === "closed" || item.voided_at !== null || item.inquiry_voided_at !== null;
   const chase = await chasePanelData(db, user, { type: "item", id: item.id });
+  const forwarding = await forwardingPanelData(db, user, { type: "item", id: item.id }, !inquiryClosed && item.status !== "closed" && item.status !== "carried_over");
   return {
     chase,
+    forwarding,
     item: {
       id: item.id,
       number: item.number,
@@ -177,6 +184,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const refuse = (fieldErrors: Record<string, string[]>, values: Record<string, string> = {}) => data({ intent, fieldErrors, values }, { status: 400 });
   const version = VersionSchema.safeParse(formData.get("version"));
 
+  if (intent === "forward" || intent === "compile") return forwardingAction(db, user, actor, { type: "item", id: item.id }, formData, here);
   if (intent === "progress") {
     if (!canReportItemProgress(user, item)) forbidden("只有该事项的牵头单位和配合单位可以报送整改进展。");
     const values = { body: String(formData.get("body") ?? "") };
@@ -586,6 +594,7 @@ export default function ItemPage() {
 
       {inquiryClosed && !item.voided_at ? <p className="muted">该专题询问已办结，本事项仅供查阅。</p> : null}
 
+      <ForwardingPanel panel={loaded.forwarding} what="整改事项" />
       <ChasePanel data={loaded.chase} />
 
       {loaded.rounds.length > 1 ? (

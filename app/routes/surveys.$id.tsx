@@ -4,6 +4,8 @@ import { personName } from "~/utils/names";
 import { formatDatesInText } from "~/utils/time";
 import { InquiryNav } from "~/components/PageNav";
 import { chasePanelData } from "~/queue/chase.server";
+import { forwardingAction, forwardingPanelData } from "~/followup/forwarding-panel.server";
+import { ForwardingPanel } from "~/followup/ForwardingPanel";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -57,8 +59,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Staff and members read what the county handed in; a draft stays the county's until it is submitted.
   const showReport = canReadDelegationReport(user, d);
   const chase = await chasePanelData(db, user, { type: "survey", id: d.id });
+  const forwarding = await forwardingPanelData(db, user, { type: "delegation", id: d.id }, d.status === "pending" || d.status === "returned");
   return {
     chase,
+    forwarding,
     delegation: {
       id: d.id,
       inquiry_id: d.inquiry_id,
@@ -99,6 +103,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const version = fields.version().safeParse(formData.get("version"));
   const actor = actorOf(user, context);
   const here = `/surveys/${delegation.id}`;
+  if ((intent as string) === "forward" || (intent as string) === "compile") return forwardingAction(db, user, actor, { type: "delegation", id: delegation.id }, formData, here);
 
   if (intent === "save_draft" || intent === "submit") {
     if (!canWriteDelegationReport(user, delegation)) forbidden("只有承担该委托调研的县区人大可以填写和提交报告。");
@@ -131,7 +136,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
 
 export default function DelegationPage() {
-  const { delegation: d, history, requestFiles, reportFiles, isCounty, canEdit, canReview, canOverview, chase } = useLoaderData<typeof loader>();
+  const { delegation: d, history, requestFiles, reportFiles, isCounty, canEdit, canReview, canOverview, chase, forwarding } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -250,6 +255,7 @@ export default function DelegationPage() {
         </div>
       ) : null}
 
+      <ForwardingPanel panel={forwarding} what="委托调研" />
       <ChasePanel data={chase} />
 
       <h2>办理记录</h2>

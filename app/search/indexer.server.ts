@@ -1,5 +1,6 @@
 import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
+import { ancestorsIn } from "../admin/organization-tree.server";
 import { attachmentOwner } from "../attachments/attachments.server";
 import type { CurrentUser } from "../auth/session.server";
 import { parseKinds } from "../meeting/digest.server";
@@ -132,8 +133,11 @@ export function readerFilterOf(user: Reader): { exclude: string; inquiries?: num
 }
 
 interface Context {
-  organizations: Map<number, { name: string; kind: OrganizationKind }>;
+  organizations: Map<number, { name: string; kind: OrganizationKind; parent_id: number | null }>;
 }
+
+/** The organisations above the given ones (issue 21: a county reads its sub-organisations' items). */
+const ancestorsOf = (ctx: Context, ids: number[]) => unique(ids.flatMap((id) => ancestorsIn(ctx.organizations, id)));
 
 const orgName = (ctx: Context, id: number | null | undefined) => (id ? ctx.organizations.get(id)?.name ?? "" : "");
 const joinText = (...parts: (string | null | undefined | false)[]) => parts.filter((p): p is string => !!p && p.trim() !== "").join(" ");
@@ -318,7 +322,8 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       .execute();
     const co = await db.selectFrom("rectification_codepartments").select(["item_id", "organization_id"]).where("item_id", "in", ids).execute();
     return rows.map((r) => {
-      const scope = { inquiry_id: r.inquiry_id, lead_department_id: r.lead_department_id, codepartment_ids: co.filter((c) => c.item_id === r.id).map((c) => c.organization_id) };
+      const codepartment_ids = co.filter((c) => c.item_id === r.id).map((c) => c.organization_id);
+      const scope = { inquiry_id: r.inquiry_id, lead_department_id: r.lead_department_id, codepartment_ids, ancestor_ids: ancestorsOf(ctx, [r.lead_department_id, ...codepartment_ids]) };
       return {
         code: 8,
         recordId: r.id,
@@ -331,7 +336,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
           scope.codepartment_ids.length > 0 && `配合单位：${scope.codepartment_ids.map((o) => orgName(ctx, o)).join("、")}`,
         ),
         at: r.deadline,
-        organizationIds: unique([r.lead_department_id, ...scope.codepartment_ids]),
+        organizationIds: unique([r.lead_department_id, ...scope.codepartment_ids, ...scope.ancestor_ids]),
         canRead: (u) => canReadItem(u, scope),
       };
     });
@@ -349,7 +354,8 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
       ? await db.selectFrom("rectification_codepartments").select(["item_id", "organization_id"]).where("item_id", "in", unique(rows.map((r) => r.item_id))).execute()
       : [];
     return rows.map((r) => {
-      const scope = { inquiry_id: r.inquiry_id, lead_department_id: r.lead_department_id, codepartment_ids: co.filter((c) => c.item_id === r.item_id).map((c) => c.organization_id) };
+      const codepartment_ids = co.filter((c) => c.item_id === r.item_id).map((c) => c.organization_id);
+      const scope = { inquiry_id: r.inquiry_id, lead_department_id: r.lead_department_id, codepartment_ids, ancestor_ids: ancestorsOf(ctx, [r.lead_department_id, ...codepartment_ids]) };
       return {
         code: 9,
         recordId: r.id,
@@ -357,7 +363,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
         title: r.kind === "closure_request" ? "销号申请" : "整改进展",
         body: joinText(r.body_text, `报送单位：${orgName(ctx, r.organization_id)}`),
         at: dateInShanghai(r.created_at),
-        organizationIds: unique([r.organization_id, r.lead_department_id, ...scope.codepartment_ids]),
+        organizationIds: unique([r.organization_id, r.lead_department_id, ...scope.codepartment_ids, ...scope.ancestor_ids]),
         canRead: (u) => canReadItem(u, scope),
       };
     });
@@ -489,7 +495,7 @@ async function deleteRowids(db: Db, rowids: number[]): Promise<void> {
 /** Rebuilds the documents of the given queue entries (inside the caller's transaction). */
 async function indexQueued(db: Db, queued: number[]): Promise<void> {
   const organizations = new Map(
-    (await db.selectFrom("organizations").select(["id", "name", "kind"]).execute()).map((o) => [o.id, { name: o.name, kind: o.kind }]),
+    (await db.selectFrom("organizations").select(["id", "name", "kind", "parent_id"]).execute()).map((o) => [o.id, { name: o.name, kind: o.kind, parent_id: o.parent_id }]),
   );
   const ctx: Context = { organizations };
   const byCode = new Map<number, number[]>();

@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { cleanString } from "../utils/text";
 import { nowIso } from "../utils/time";
+import { DEFAULT_ACCOUNTABILITY_OVERDUE_DAYS } from "../followup/labels";
 import { CONGRESS_LEVEL_LABELS, CONGRESS_LEVELS, EMPTY_CONGRESS, type CongressLevel, type CongressSetting } from "./terms";
 
 /**
@@ -86,4 +87,68 @@ export async function saveCongress(db: Kysely<Database>, actor: Actor, input: { 
 export async function congressForPages(db: Db): Promise<{ name: string; level: CongressLevel }> {
   const c = await getCongress(db);
   return { name: c.name, level: c.level };
+}
+
+// ---- 问责 threshold (issue 21, docs/decisions/0131 and 0161) ----
+export const OVERDUE_DAYS_KEY = "accountability_overdue_days";
+/** 30 calendar days past the deadline: the default before the administrator sets it (docs/decisions/0131). */
+export const DEFAULT_OVERDUE_DAYS = DEFAULT_ACCOUNTABILITY_OVERDUE_DAYS;
+export const MAX_OVERDUE_DAYS = 365;
+
+/**
+ * How many calendar days past its deadline an open item must be before staff may record an accountability step
+ * for it (约谈, 通报 …), with the setting's version (0 until first saved). Stored as JSON {days, version}; a bare
+ * number (as earlier builds wrote it) reads as version 0.
+ */
+export async function getOverdueDaysSetting(db: Db): Promise<{ days: number; version: number }> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", OVERDUE_DAYS_KEY).executeTakeFirst();
+  let days: unknown = row?.value;
+  let version = 0;
+  try {
+    const parsed = row ? (JSON.parse(row.value) as unknown) : undefined;
+    if (parsed && typeof parsed === "object") {
+      days = (parsed as { days?: unknown }).days;
+      version = Number((parsed as { version?: unknown }).version) || 0;
+    } else days = parsed;
+  } catch {
+    // not JSON: read as missing
+    days = undefined;
+  }
+  const n = Number(days);
+  return { days: Number.isInteger(n) && n >= 0 && n <= MAX_OVERDUE_DAYS ? n : DEFAULT_OVERDUE_DAYS, version };
+}
+
+export const OverdueDaysFormSchema = z.object({
+  days: z
+    .string({ error: "请填写天数" })
+    .trim()
+    .regex(/^\d{1,3}$/, "请填写 0 至 365 之间的整数天数")
+    .transform(Number)
+    .refine((n) => n <= MAX_OVERDUE_DAYS, "请填写 0 至 365 之间的整数天数"),
+  version: z.coerce.number({ error: "请刷新页面后重试" }).int().min(0),
+});
+
+/** Saves the threshold; a save in between (another version) is refused rather than overwritten. Audited. */
+export async function saveOverdueDays(db: Kysely<Database>, actor: Actor, input: { days: number; version: number }): Promise<SettingResult> {
+  if (!Number.isInteger(input.days) || input.days < 0 || input.days > MAX_OVERDUE_DAYS) return { ok: false, field: "days", message: "请填写 0 至 365 之间的整数天数" };
+  return db.transaction().execute(async (trx) => {
+    const before = await getOverdueDaysSetting(trx);
+    if (before.version !== input.version) return { ok: false, field: "_form", message: "系统设置已被他人修改，请刷新页面查看最新内容后再保存。" };
+    const value = JSON.stringify({ days: input.days, version: before.version + 1 });
+    const now = nowIso();
+    await trx
+      .insertInto("settings")
+      .values({ key: OVERDUE_DAYS_KEY, value, updated_at: now })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: now }))
+      .execute();
+    await recordAudit(trx, actor, {
+      action: "setting.accountability_overdue_days",
+      entityType: "setting",
+      entityId: OVERDUE_DAYS_KEY,
+      summary: `问责措施的逾期天数由 ${before.days} 天改为 ${input.days} 天`,
+      before: { days: before.days },
+      after: { days: input.days },
+    });
+    return { ok: true, version: before.version + 1 };
+  });
 }
