@@ -20,6 +20,7 @@ import * as m0030 from "./0030_insight";
 import * as m0035 from "./0035_action_plans";
 import * as m0036 from "./0036_accountability_steps";
 import * as m0037 from "./0037_follow_up_rounds";
+import * as m0040 from "./0040_stamps_and_initial_passwords";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   "0035_action_plans": m0035,
   "0036_accountability_steps": m0036,
   "0037_follow_up_rounds": m0037,
+  "0040_stamps_and_initial_passwords": m0040,
 };
