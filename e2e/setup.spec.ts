@@ -109,6 +109,9 @@ test("the admin imports organisations and accounts from Excel: row errors, a sec
   const fresh = await browser.newPage();
   await loginThroughForm(fresh, username, password);
   await expect(fresh.getByTestId("current-user")).toContainText(dept);
+  // a one-time password: the first sign-in asks for the person's own
+  await expect(fresh).toHaveURL(/\/account\?first=1$/);
+  await expect(fresh.getByTestId("must-change-password")).toBeVisible();
   await fresh.close();
 });
 
