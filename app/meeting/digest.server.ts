@@ -8,7 +8,8 @@ import { nowIso } from "../utils/time";
 import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
 import { auditMark, stampEvent } from "../history/dates.server";
 import { exchangeLeads, paragraphsOf, SEGMENT_KINDS, turnLead } from "./labels";
-import { getMeetingByInquiry, loadRecord } from "./meeting.server";
+import { getMeetingByInquiry } from "./setup.server";
+import { loadRecord } from "./segments.server";
 import { publicationGate, publicationRedactor, type Redactor } from "../insight/pii.server";
 
 /**

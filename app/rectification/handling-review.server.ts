@@ -7,7 +7,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_STATUS_LABELS } from "./labels";
 import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
-import type { Result } from "./rectification.server";
+import type { Result } from "./status.server";
 
 /**
  * 审议 and publication of the government's handling report (研究处理情况报告), issue 23 item 5,
