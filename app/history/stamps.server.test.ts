@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setDigestPublished } from "../meeting/digest.server";
-import { makeExchange, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
+import { makeExchange, makeItem, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
 import { acceptHandlingReport, submitHandlingReport } from "../rectification/handling-report.server";
+import { closeInquiry, publicRectificationStatus, setRectificationPublic } from "../rectification/closing.server";
+import { getItem } from "../rectification/items.server";
+import { staffActOnItem } from "../rectification/progress.server";
 import { actOnDelegation, createSurveyRequest } from "../surveys/surveys.server";
 import { makeUser } from "../test/db";
 import { inquiryChronicle } from "./chronicle.server";
@@ -93,5 +96,53 @@ describe("back-entered stamps of the events that were still stamped now", () => 
     expect((await w.t.db.selectFrom("meetings").select("digest_published_at").executeTakeFirstOrThrow()).digest_published_at).toBe("2020-09-30T04:00:00.000Z");
     expect(await audits("digest.publish")).toEqual([expect.stringMatching(/^【补录】发布询问会摘要.*（2020-09-30）$/)]);
     expect((await inquiryChronicle(w.t.db, w.inquiryId)).find((e) => e.label === "发布询问会摘要")).toEqual({ date: "2020-09-30", label: "发布询问会摘要", backEntered: true });
+  });
+
+  it("办结: on its real date, not before the handling report's acceptance; marked, last in the timeline", async () => {
+    const id = await makeItem(w, { deadline: "2020-12-31" });
+    const item = (await getItem(w.t.db, id))!;
+    expect((await staffActOnItem(w.t.db, w.staff.actor, { itemId: id, version: item.version, action: "close", comment: "销号文件", on: "2020-12-20", confirmed: true })).ok).toBe(true);
+    expect((await submitHandlingReport(w.t.db, w.liaison.actor, { inquiryId: w.inquiryId, organizationId: w.gov, reportId: null, version: null, body: rich("报告"), files: [], on: "2020-12-15" })).ok).toBe(true);
+    const r = await w.t.db.selectFrom("handling_reports").selectAll().executeTakeFirstOrThrow();
+    expect((await acceptHandlingReport(w.t.db, w.staff.actor, { reportId: r.id, version: r.version, note: "", on: "2020-12-28" })).ok).toBe(true);
+    const version = async () => (await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;
+    const v = await version();
+    expect(await closeInquiry(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, record: rich("办结"), on: "2020-12-27" })).toEqual({
+      ok: false,
+      field: "on",
+      message: "办结日期不能早于研究处理情况报告通过日期（2020年12月28日）",
+    });
+    expect(await version()).toBe(v);
+    expect((await closeInquiry(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, record: rich("办结"), on: "2021-01-10" })).ok).toBe(true);
+    expect((await w.t.db.selectFrom("inquiries").select("closed_at").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).closed_at).toBe("2021-01-10T04:00:00.000Z");
+    expect(await audits("inquiry.close")).toEqual([expect.stringMatching(/^【补录】.*办结（2021-01-10）/)]);
+    const chronicle = await inquiryChronicle(w.t.db, w.inquiryId);
+    expect(chronicle.at(-1)).toEqual({ date: "2021-01-10", label: "专题询问办结", backEntered: true });
+    expect(chronicle.map((e) => e.date)).toEqual([...chronicle.map((e) => e.date)].sort());
+  });
+});
+
+describe("publishing asks first (the one confirmation of app/history/confirm.server.ts)", () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await makeWorld();
+  });
+  afterEach(async () => w.cleanup());
+
+  it("the rectification status: unconfirmed, nothing changes; confirmed, public; taking it back asks too", async () => {
+    await makeItem(w, { deadline: "2099-12-31" });
+    const version = async () => (await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;
+    const v = await version();
+    expect(await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, isPublic: true })).toEqual({
+      ok: false,
+      field: "confirm",
+      message: expect.stringContaining("确认公开吗"),
+    });
+    expect(await version()).toBe(v);
+    expect(await publicRectificationStatus(w.t.db, w.inquiryId)).toBeNull();
+    expect((await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, isPublic: true, confirmed: true })).ok).toBe(true);
+    expect(await publicRectificationStatus(w.t.db, w.inquiryId)).not.toBeNull();
+    expect(await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await version(), isPublic: false })).toMatchObject({ field: "confirm" });
+    expect(await publicRectificationStatus(w.t.db, w.inquiryId)).not.toBeNull();
   });
 });

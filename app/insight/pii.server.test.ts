@@ -77,10 +77,10 @@ describe("personal data before publication (digest)", () => {
       .values({ inquiry_id: w.inquiryId, number: 1, problem: `患者李大山（${ID}）报销未到位`, lead_department_id: w.health, deadline: "2030-01-01", original_deadline: "2030-01-01", created_at: now, updated_at: now })
       .execute();
     const inquiryVersion = async () => (await t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;
-    const refused = await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true });
+    const refused = await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true, confirmed: true });
     expect(refused.ok).toBe(false);
     await redactAllUnreviewed(t.db, w.staff.actor, { inquiryId: w.inquiryId, scope: "rectification" });
-    expect((await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true })).ok).toBe(true);
+    expect((await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true, confirmed: true })).ok).toBe(true);
     const status = await publicRectificationStatus(t.db, w.inquiryId);
     expect(status!.items[0].problem).toBe("患者李某（＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊）报销未到位");
   });
