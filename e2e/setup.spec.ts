@@ -36,7 +36,7 @@ test("the admin names the congress; the examples follow it, bad input is refused
     const name = page.getByLabel("名称");
     await name.fill("洛阳");
     await page.getByRole("button", { name: "保存" }).click();
-    await expect(page.getByText("请填写完整的名称，以“人大常委会”结尾，如：洛阳市人大常委会")).toBeVisible();
+    await expect(page.getByText("请填写完整的名称，以“人大常委会”结尾，如：××市人大常委会")).toBeVisible();
     await expect(name).toHaveValue("洛阳");
     await name.fill("洛阳市人大常委会");
     await page.getByLabel("层级").selectOption("city");
