@@ -180,9 +180,9 @@ test("an administrator creates an account that can then sign in, and the audit l
   await expect(newcomer.getByTestId("must-change-password")).toBeVisible();
   await newcomer.goto("/inquiries");
   await expect(newcomer).toHaveURL(/\/account\?first=1$/);
-  await newcomer.getByLabel("当前密码").fill(initial);
-  await newcomer.getByLabel("新密码", { exact: true }).fill("Water-Liaison-2026");
-  await newcomer.getByLabel("再次输入新密码").fill("Water-Liaison-2026");
+  await newcomer.locator("input[name=currentPassword]").fill(initial);
+  await newcomer.locator("input[name=newPassword]").fill("Water-Liaison-2026");
+  await newcomer.locator("input[name=confirmPassword]").fill("Water-Liaison-2026");
   await newcomer.getByRole("button", { name: "保存新密码" }).click();
   await expect(newcomer.getByTestId("home-role")).toHaveText("应询部门 · 市水利局");
   await newcomer.goto("/inquiries");
