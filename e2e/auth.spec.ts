@@ -189,7 +189,8 @@ test("an administrator creates an account that can then sign in, and the audit l
   await expect(newcomer).toHaveURL(/\/inquiries$/);
   await other.close();
 
-  // Deactivate: the account's sessions end at once.
+  // Deactivate: the account's sessions end at once (the page read again: the password change moved the version).
+  await page.reload();
   await page.getByRole("button", { name: "停用账号" }).click();
   await expect(page.getByRole("status")).toContainText("账号已停用");
 
