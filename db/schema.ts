@@ -96,6 +96,8 @@ export interface UserTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** migration 0040: 1 while the account still has its initial password (change it at first sign-in) */
+  must_change_password: Generated<number>;
 }
 export type UserRow = Selectable<UserTable>;
 export type NewUserRow = Insertable<UserTable>;
@@ -716,6 +718,8 @@ export interface HandlingReportTable {
   /** migration 0010: shown on the public page while set */
   published_at: string | null;
   published_by: number | null;
+  /** migration 0040: when staff confirmed the round 通过 (back-entered in a record of past work) */
+  accepted_at: string | null;
 }
 
 /** 审议 of one round of the handling report (migration 0010). */

@@ -57,6 +57,7 @@ test("staff enter a 2020 inquiry as back-entry with its real dates; the timeline
   await page.getByLabel("问题").fill("家庭医生签约服务履约不到位");
   await page.getByLabel("牵头单位").selectOption({ label: "市卫生健康委员会" });
   await page.getByLabel("整改时限").fill("2020-09-01");
+  await page.getByLabel("交办日期（补录）").fill("2020-10-08");
   await page.getByRole("button", { name: "交办整改事项" }).click();
   await expect(page.getByText("整改时限不能早于询问会日期（2020年9月22日）")).toBeVisible();
   await expect(page.getByLabel("问题")).toHaveValue("家庭医生签约服务履约不到位");
@@ -74,7 +75,8 @@ test("staff enter a 2020 inquiry as back-entry with its real dates; the timeline
   await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
   await expect(page.getByTestId("item-status-box")).toContainText("已销号");
   await expect(page.getByTestId("history")).toContainText("2020年12月20日");
-  await expect(page.getByTestId("history").getByTestId("back-entered")).toBeVisible();
+  // both the 交办 and the 销号 were back-entered
+  await expect(page.getByTestId("history").getByTestId("back-entered")).toHaveCount(2);
 
   // the timeline reads in order
   await page.goto(`/inquiries/${id}`);

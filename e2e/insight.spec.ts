@@ -144,6 +144,7 @@ test("publishing the digest is refused until every personal-data hit is reviewed
 
   await page.goto(`/inquiries/${inquiryId}/digest`);
   await page.getByRole("button", { name: "公开发布" }).click();
+  await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
   await expect(page).toHaveURL(new RegExp(`/inquiries/${inquiryId}/digest`));
   await expect(page.getByTestId("digest-status")).toContainText("已公开发布");
 

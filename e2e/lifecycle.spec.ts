@@ -237,13 +237,12 @@ test("the handling report and the committee's opinion appear on the public page 
   await anonymous.reload();
   await expect(anonymous.getByTestId("public-handling-reports")).toHaveCount(0);
 
-  // the publish step asks for the confirmation
+  // the publish step asks first (the one confirmation step of every publication)
   const publish = page.getByTestId("publish-form");
   await publish.getByRole("button", { name: /在公开页面发布/ }).click();
-  await expect(publish).toContainText("请确认已核对报告和审议意见中不含不宜公开的内容");
+  await expect(page.getByTestId("confirm-step")).toContainText("请确认已核对其中不含不宜公开的内容");
   await expect(page.getByTestId("publish-state")).toContainText("未公开");
-  await publish.getByRole("checkbox").check();
-  await publish.getByRole("button", { name: /在公开页面发布/ }).click();
+  await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
   await expect(page.getByTestId("publish-state")).toContainText("已公开");
 
   await anonymous.reload();
@@ -255,6 +254,7 @@ test("the handling report and the committee's opinion appear on the public page 
 
   // taken back: gone from the public page again
   await page.getByTestId("publish-form").getByRole("button", { name: "取消公开" }).click();
+  await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
   await expect(page.getByTestId("publish-state")).toContainText("未公开");
   await anonymous.reload();
   await expect(anonymous.getByTestId("public-handling-reports")).toHaveCount(0);

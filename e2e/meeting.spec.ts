@@ -313,6 +313,9 @@ test.describe("a meeting recorded live", () => {
     await saved;
     await expect(page.getByTestId("digest-title")).toHaveText(digestTitle);
     await page.getByRole("button", { name: "公开发布" }).click();
+    await expect(page.getByTestId("confirm-step")).toContainText("确认发布吗");
+    await expect(page.getByTestId("digest-status")).toHaveText("未发布");
+    await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
     await expect(page.getByTestId("digest-status")).toContainText("已公开发布");
 
     await anonymous.goto("/public");
@@ -328,6 +331,7 @@ test.describe("a meeting recorded live", () => {
     expect((await education.goto(`/inquiries/${inquiryId}/meeting/departments/${healthOrgId}`))?.status()).toBe(200);
 
     await page.getByRole("button", { name: "撤回发布" }).click();
+    await page.getByTestId("confirm-step").getByRole("button", { name: "确认" }).click();
     await expect(page.getByTestId("digest-status")).toHaveText("未发布");
     expect((await anonymous.goto(`/public/inquiries/${inquiryId}`))?.status()).toBe(404);
     await anonymous.goto("/public");

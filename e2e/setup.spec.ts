@@ -36,7 +36,7 @@ test("the admin names the congress; the examples follow it, bad input is refused
     const name = page.getByLabel("名称");
     await name.fill("洛阳");
     await page.getByRole("button", { name: "保存" }).click();
-    await expect(page.getByText("请填写完整的名称，以“人大常委会”结尾，如：洛阳市人大常委会")).toBeVisible();
+    await expect(page.getByText("请填写完整的名称，以“人大常委会”结尾，如：××市人大常委会")).toBeVisible();
     await expect(name).toHaveValue("洛阳");
     await name.fill("洛阳市人大常委会");
     await page.getByLabel("层级").selectOption("city");
@@ -109,6 +109,9 @@ test("the admin imports organisations and accounts from Excel: row errors, a sec
   const fresh = await browser.newPage();
   await loginThroughForm(fresh, username, password);
   await expect(fresh.getByTestId("current-user")).toContainText(dept);
+  // a one-time password: the first sign-in asks for the person's own
+  await expect(fresh).toHaveURL(/\/account\?first=1$/);
+  await expect(fresh.getByTestId("must-change-password")).toBeVisible();
   await fresh.close();
 });
 

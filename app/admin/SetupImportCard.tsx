@@ -1,5 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { SheetRowTable } from "~/components/SheetRows";
+import { InitialPasswords } from "./InitialPasswords";
 
 /** The import card of one setup kind: template, export, upload; the refused rows or the result. Browser-safe. */
 export type SetupImportOutcome =
@@ -57,34 +58,7 @@ export function SetupImportCard({
               ))}
             </ul>
           ) : null}
-          {mine.passwords.length ? (
-            <div className="card" data-testid="initial-passwords">
-              <p className="form-error">以下初始密码只显示这一次，系统不保存明文。请立即打印或抄录，分发本人，并提醒本人登录后在“修改密码”中改为自己的密码。</p>
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>用户名</th>
-                    <th>姓名</th>
-                    <th>初始密码</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {mine.passwords.map((p) => (
-                    <tr key={p.username}>
-                      <td>{p.username}</td>
-                      <td>{p.displayName}</td>
-                      <td>
-                        <code>{p.password}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <button type="button" className="secondary no-print" onClick={() => window.print()}>
-                打印账号通知
-              </button>
-            </div>
-          ) : null}
+          <InitialPasswords rows={mine.passwords} />
         </div>
       ) : null}
       <Form method="post" encType="multipart/form-data" noValidate>

@@ -52,8 +52,10 @@ describe("bulk setup from Excel", () => {
     expect(accounts.created).toBe(3);
     expect(accounts.passwords.map((p) => p.username)).toEqual(["jiaoyu", "yanshi", "wangwei"]);
     for (const p of accounts.passwords) expect(passwordWeakness(p.password, p.username)).toBeNull();
-    const stored = await t.db.selectFrom("users").select(["password_hash"]).where("username", "=", "jiaoyu").executeTakeFirstOrThrow();
+    const stored = await t.db.selectFrom("users").select(["password_hash", "must_change_password"]).where("username", "=", "jiaoyu").executeTakeFirstOrThrow();
     expect(await verifyPassword(accounts.passwords[0].password, stored.password_hash)).toBe(true);
+    // a one-time initial password: changed at the first sign-in
+    expect(stored.must_change_password).toBe(1);
     expect(stored.password_hash).not.toContain(accounts.passwords[0].password);
     // the member account is on the roster
     expect((await listRoster(t.db)).map((r) => r.name)).toEqual(["王伟"]);

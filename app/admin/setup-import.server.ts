@@ -1,9 +1,8 @@
 import ExcelJS from "exceljs";
-import { randomInt } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import type { Actor } from "../audit.server";
-import { hashPassword, passwordWeakness } from "../auth/password.server";
+import { hashPassword, initialPassword, passwordWeakness } from "../auth/password.server";
 import { normalizeUsername } from "../auth/login.server";
 import { ORGANIZATION_KIND_LABELS, ORGANIZATION_KINDS, ROLE_LABELS, ROLES } from "../labels";
 import { createRosterMember, isCommitteeMemberTitle, ROSTER_LIMITS } from "../roster/roster.server";
@@ -55,14 +54,8 @@ const ROLE_ORG_KINDS: Record<Role, readonly OrganizationKind[] | null> = {
   county: ["county_congress"],
 };
 
-/**
- * A random initial password an office can read out or print: four lower-case letters, four capitals and four
- * digits in groups (e.g. kmrt-QWXZ-4827), 14 characters of four kinds; letters and digits that look alike are left out.
- */
-export function initialPassword(): string {
-  const pick = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join("");
-  return `${pick("abcdefghjkmnpqrstuvwxyz", 4)}-${pick("ABCDEFGHJKLMNPQRSTUVWXYZ", 4)}-${pick("23456789", 4)}`;
-}
+/** The one-time initial password of an account (app/auth/password.server.ts), re-exported for the import's tests. */
+export { initialPassword };
 
 // ---------------------------------------------------------------------------------------------------------
 // Templates and exports
@@ -332,7 +325,7 @@ async function importAccounts(db: DB, actor: Actor, rows: { row: number; texts: 
   const hashes = new Map<number, string>();
   for (const p of planned) hashes.set(p.row, await hashPassword(p.value.password));
   const failed = await writeAll(db, planned, async (trx, p) => {
-    const r = await insertUser(trx, actor, p.value, hashes.get(p.row)!);
+    const r = await insertUser(trx, actor, p.value, hashes.get(p.row)!, { initialPassword: true });
     return r.ok ? { ok: true } : { ok: false, message: r.message };
   });
   if (failed) return { ok: false, errors: [failed] };

@@ -26,7 +26,6 @@ export const UserCreateSchema = z.object({
     .max(32, "用户名不能超过 32 个字符")
     .regex(/^[A-Za-z0-9_-]+$/, "用户名只能包含字母、数字、下划线和短横线"),
   ...profileShape,
-  password: z.string({ error: "请设置初始密码" }).min(1, "请设置初始密码").max(128, "密码不能超过 128 个字符"),
 });
 
 

@@ -20,6 +20,7 @@ import {
 import { setOrganizationActive } from "./organizations.server";
 import {
   changeOwnPassword,
+  createAccount,
   createUser,
   getUser,
   listUsers,
@@ -454,7 +455,7 @@ describe("resetPassword", () => {
       action: "user.reset_password",
       entity_type: "user",
       entity_id: String(member.id),
-      summary: "重置账号「member1」的密码，并使其在所有设备上退出登录",
+      summary: "重置账号「member1」的密码（须在下次登录时修改），并使其在所有设备上退出登录",
       before_json: null,
       after_json: null,
     });
@@ -593,5 +594,37 @@ describe("listUsers / getUser", () => {
     expect(user).toMatchObject({ id: a.id, username: "county_c", organization_name: "温县人大常委会", version: 1 });
     expect(user).not.toHaveProperty("password_hash");
     expect(await getUser(t.db, 9999)).toBeUndefined();
+  });
+});
+
+describe("initial passwords (issue 13, docs/decisions/0152)", () => {
+  it("an account the admin creates gets a one-time initial password: returned once, stored hashed, never logged, to be changed at first sign-in", async () => {
+    const { result, audit } = await withAudit(() => createAccount(t.db, admin.actor, { username: " WangWu ", displayName: "王五", role: "department", organizationId: orgs.department, title: "" }));
+    expect(result).toEqual({ ok: true, id: expect.any(Number), username: "wangwu", password: expect.stringMatching(/^[a-z]{4}-[A-Z]{4}-[2-9]{4}$/) });
+    if (!result.ok) return;
+    const stored = await row(result.id);
+    expect(stored.must_change_password).toBe(1);
+    expect(await verifyPassword(result.password, stored.password_hash)).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain(result.password);
+    // the person changes it: the mark goes
+    expect((await changeOwnPassword(t.db, admin.actor, { userId: result.id, currentPassword: result.password, newPassword: NEW_PASSWORD })).ok).toBe(true);
+    expect((await row(result.id)).must_change_password).toBe(0);
+    // an admin's reset is again a password someone else knows: changed at the next sign-in
+    expect((await resetPassword(t.db, admin.actor, { id: result.id, version: (await row(result.id)).version, password: "Reset-By-Admin-42" })).ok).toBe(true);
+    expect((await row(result.id)).must_change_password).toBe(1);
+  });
+
+  it("a refused account gets no password and changes nothing", async () => {
+    await createAccount(t.db, admin.actor, { username: "taken", displayName: "甲", role: "staff", organizationId: null, title: "" });
+    expect(await expectRefusedWithoutChange(() => createAccount(t.db, admin.actor, { username: "TAKEN", displayName: "乙", role: "staff", organizationId: null, title: "" }))).toEqual({
+      ok: false,
+      field: "username",
+      message: "该用户名已被使用",
+    });
+  });
+
+  it("accounts created by their own password (the create-admin command, tests) are not asked to change it", async () => {
+    const result = await createUser(t.db, SYSTEM_ACTOR, input({ username: "root3", role: "admin" }));
+    expect(result.ok && (await row(result.id)).must_change_password).toBe(0);
   });
 });

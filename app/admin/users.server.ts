@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { normalizeUsername } from "../auth/login.server";
-import { hashPassword, passwordWeakness, verifyPassword } from "../auth/password.server";
+import { hashPassword, initialPassword, passwordWeakness, verifyPassword } from "../auth/password.server";
 import { deleteAllSessions } from "../auth/session.server";
 import { ORGANIZATION_KIND_LABELS, ROLE_LABELS } from "../labels";
 import { nowIso } from "../utils/time";
@@ -120,7 +120,7 @@ export async function createUser(
   db: Kysely<Database>,
   actor: Actor,
   input: NewAccount,
-  options: { skipStrengthCheck?: boolean } = {},
+  options: { skipStrengthCheck?: boolean; initialPassword?: boolean } = {},
 ): Promise<Result> {
   const username = normalizeUsername(input.username);
   if (!options.skipStrengthCheck) {
@@ -128,7 +128,25 @@ export async function createUser(
     if (weakness) return { ok: false, field: "password", message: weakness };
   }
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute((trx) => insertUser(trx, actor, { ...input, username }, passwordHash));
+  return db.transaction().execute((trx) => insertUser(trx, actor, { ...input, username }, passwordHash, { initialPassword: options.initialPassword }));
+}
+
+/**
+ * The administrator creates one account (issue 13, docs/decisions/0152): the system draws a one-time initial
+ * password (`initialPassword`, e.g. kmrt-QWXZ-4827) that the page shows once for the admin to hand over; it is
+ * stored only hashed, never logged, and the account must change it at its first sign-in.
+ * Returns the password with the id, or the refusal (user name taken, organisation unfit for the role).
+ */
+export async function createAccount(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: Omit<NewAccount, "password">,
+): Promise<{ ok: true; id: number; username: string; password: string } | { ok: false; field: string; message: string }> {
+  let password = initialPassword();
+  // the drawn password always passes the strength rule unless it happens to contain the user name
+  while (passwordWeakness(password, normalizeUsername(input.username))) password = initialPassword();
+  const result = await createUser(db, actor, { ...input, password }, { initialPassword: true });
+  return result.ok ? { ok: true, id: result.id, username: normalizeUsername(input.username), password } : result;
 }
 
 /**
@@ -136,7 +154,13 @@ export async function createUser(
  * and the organisation fit the role; audited; a member account goes on the roster. Used by createUser and the
  * bulk import (app/admin/setup-import.server.ts), which creates a whole sheet in one transaction.
  */
-export async function insertUser(trx: Transaction<Database>, actor: Actor, input: NewAccount, passwordHash: string): Promise<Result> {
+export async function insertUser(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: NewAccount,
+  passwordHash: string,
+  options: { initialPassword?: boolean } = {},
+): Promise<Result> {
   const username = normalizeUsername(input.username);
   const clash = await trx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
   if (clash) return { ok: false, field: "username", message: "该用户名已被使用" };
@@ -153,6 +177,8 @@ export async function insertUser(trx: Transaction<Database>, actor: Actor, input
       title: input.title,
       password_hash: passwordHash,
       password_changed_at: now,
+      // an initial password handed over by the admin is changed at the first sign-in (requireUser)
+      must_change_password: options.initialPassword ? 1 : 0,
       created_at: now,
       updated_at: now,
     })
@@ -262,12 +288,13 @@ export async function resetPassword(
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirstOrThrow();
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
-    await setPassword(trx, input.id, before.version, passwordHash);
+    // the admin knows the new password: the account changes it at its next sign-in
+    await setPassword(trx, input.id, before.version, passwordHash, true);
     await recordAudit(trx, actor, {
       action: "user.reset_password",
       entityType: "user",
       entityId: input.id,
-      summary: `重置账号「${before.username}」的密码，并使其在所有设备上退出登录`,
+      summary: `重置账号「${before.username}」的密码（须在下次登录时修改），并使其在所有设备上退出登录`,
     });
     return { ok: true, id: input.id };
   });
@@ -288,7 +315,7 @@ export async function changeOwnPassword(
   if (weakness) return { ok: false, field: "newPassword", message: weakness };
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction().execute(async (trx) => {
-    await setPassword(trx, user.id, user.version, passwordHash);
+    await setPassword(trx, user.id, user.version, passwordHash, false);
     await recordAudit(trx, actor, {
       action: "user.change_password",
       entityType: "user",
@@ -299,12 +326,12 @@ export async function changeOwnPassword(
   });
 }
 
-async function setPassword(trx: Transaction<Database>, userId: number, _version: number, passwordHash: string) {
+async function setPassword(trx: Transaction<Database>, userId: number, _version: number, passwordHash: string, mustChange: boolean) {
   const now = nowIso();
   await trx
     .updateTable("users")
     // incremented in SQL: the version read before hashing may be stale by now, and must never go back
-    .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, version: sql`version + 1` })
+    .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now, version: sql`version + 1`, must_change_password: mustChange ? 1 : 0 })
     .where("id", "=", userId)
     .execute();
   await deleteAllSessions(trx, userId);

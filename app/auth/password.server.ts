@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
 
 /**
  * Passwords are hashed with scrypt (memory-hard, in node:crypto). The parameters are stored with the hash
@@ -83,4 +83,15 @@ export function passwordWeakness(password: string, username = ""): string | null
   if (username && lower.includes(username.toLowerCase())) return "密码不能包含用户名";
   if (COMMON_PASSWORDS.has(lower)) return "该密码过于常见，请换一个";
   return null;
+}
+
+/**
+ * A random one-time initial password an office can read out or print (issue 13, docs/decisions/0091, 0152): four
+ * lower-case letters, four capitals and four digits in groups (e.g. kmrt-QWXZ-4827), 14 characters of four kinds;
+ * letters and digits that look alike are left out. Shown once, stored only hashed; the account changes it at its
+ * first sign-in (users.must_change_password).
+ */
+export function initialPassword(): string {
+  const pick = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join("");
+  return `${pick("abcdefghjkmnpqrstuvwxyz", 4)}-${pick("ABCDEFGHJKLMNPQRSTUVWXYZ", 4)}-${pick("23456789", 4)}`;
 }

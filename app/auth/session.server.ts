@@ -31,6 +31,8 @@ export interface CurrentUser {
   sessionHash: string;
   /** For a member account: the inquiries they take part in (docs/decisions/0031); absent for other roles. */
   memberInquiryIds?: readonly number[];
+  /** The account still has the initial password the admin handed over (docs/decisions/0152). */
+  mustChangePassword?: boolean;
 }
 
 export interface RequestContext {
@@ -112,6 +114,7 @@ async function lookUpCurrentUser(request: Request): Promise<CurrentUser | null> 
       "organizations.name as organization_name",
       "organizations.kind as organization_kind",
       "users.active",
+      "users.must_change_password",
     ])
     .where("sessions.id_hash", "=", idHash)
     .executeTakeFirst();
@@ -135,6 +138,7 @@ async function lookUpCurrentUser(request: Request): Promise<CurrentUser | null> 
     organizationName: row.organization_name,
     organizationKind: row.organization_kind,
     sessionHash: idHash,
+    ...(row.must_change_password === 1 ? { mustChangePassword: true } : {}),
     ...(row.role === "member" ? { memberInquiryIds: await memberInquiryIds(db, { id: row.id, organizationId: row.organization_id }) } : {}),
   };
 }
@@ -147,8 +151,14 @@ export async function requireUser(request: Request): Promise<CurrentUser> {
     const back = url.pathname + url.search;
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
   }
+  // an initial password is changed before anything else (issue 13): every signed-in page and action asks here
+  if (user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(new URL(request.url).pathname)) throw redirect(FIRST_SIGN_IN_PATH);
   return user;
 }
+
+/** Where an account with an initial password is sent at its first sign-in, and the paths it may still use. */
+export const FIRST_SIGN_IN_PATH = "/account?first=1";
+const PASSWORD_CHANGE_PATHS = new Set(["/account", "/logout"]);
 
 export function actorOf(user: CurrentUser | null, context: unknown): Actor {
   const ip = clientIp(context);

@@ -22,6 +22,18 @@ export function ConfirmStep({ question, intent, values, busy }: { question: stri
   );
 }
 
+/**
+ * The question an action answered with (app/history/confirm.server.ts confirmAnswer), if any: pass it to
+ * ConfirmStep. `intents` limits it to the forms of one place on a page.
+ */
+export function confirmOf(result: unknown, intents?: string[]): { question: string; intent: string; values: Record<string, string> } | null {
+  if (!result || typeof result !== "object") return null;
+  const r = result as { confirm?: unknown; intent?: unknown; values?: unknown };
+  if (typeof r.confirm !== "string" || typeof r.intent !== "string") return null;
+  if (intents && !intents.includes(r.intent)) return null;
+  return { question: r.confirm, intent: r.intent, values: (r.values ?? {}) as Record<string, string> };
+}
+
 /** 作废: a reason (required) and a button; the record leaves every list and count, and stays in the audit log. */
 export function VoidForm({
   what,

@@ -61,7 +61,10 @@ describe("accountability steps", () => {
     expect((await listQueue(w.t.db, staffUser(), { kind: "accountability" }, { page: 1, pageSize: 30 })).rows).toEqual([]);
     const done = (await listSteps(w.t.db, { itemId }))[0];
     expect(done.status).toBe("done");
-    expect(await publishStep(w.t.db, w.staff.actor, { id: done.id, version: done.version, publish: true })).toMatchObject({ ok: true });
+    // publishing asks first: unconfirmed, nothing changes
+    expect(await publishStep(w.t.db, w.staff.actor, { id: done.id, version: done.version, publish: true })).toMatchObject({ ok: false, field: "confirm" });
+    expect(await listSteps(w.t.db, { inquiryId: w.inquiryId, publishedOnly: true })).toEqual([]);
+    expect(await publishStep(w.t.db, w.staff.actor, { id: done.id, version: done.version, publish: true, confirmed: true })).toMatchObject({ ok: true });
     const published = (await listSteps(w.t.db, { inquiryId: w.inquiryId, publishedOnly: true }))[0];
     expect(canReadAccountabilityStep(null, published)).toBe(true);
     const audits = await w.t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "accountability_step").orderBy("id").execute();

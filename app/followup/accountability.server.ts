@@ -5,6 +5,7 @@ import { addDays, isCalendarDate, nowIso, todayInShanghai } from "../utils/time"
 import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_TRIGGER_LABELS } from "./labels";
 import { getOverdueDaysSetting } from "../settings/settings.server";
 import type { Result } from "../utils/result";
+import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
 
 /**
  * 问责措施 — accountability steps (issue 21, docs/decisions/0131). When a satisfaction vote fails, when the
@@ -125,6 +126,8 @@ export interface StepInput {
   organizationId: number;
   itemId: number | null;
   publish: boolean;
+  /** publishing asks first (app/history/confirm.server.ts) */
+  confirmed?: boolean;
 }
 
 /**
@@ -132,13 +135,13 @@ export interface StepInput {
  * beyond the threshold), the organisation must exist and be active, the item (optional; an overdue item's own)
  * must belong to the inquiry. Writes the step, an item_events entry when it concerns an item, and the audit.
  */
-export async function recordStep(db: Kysely<Database>, actor: Actor, input: StepInput): Promise<Result> {
+export async function recordStep(db: Kysely<Database>, actor: Actor, input: StepInput): Promise<Result | AskFirst> {
   const decision = input.decision.trim();
   if (!ACCOUNTABILITY_KINDS.includes(input.kind)) return { ok: false, field: "kind", message: "请选择问责措施" };
   if (!isCalendarDate(input.stepDate)) return { ok: false, field: "stepDate", message: "日期格式不正确，请按“年-月-日”填写" };
   if (!decision) return { ok: false, field: "decision", message: "请填写决定内容" };
   if (decision.length > MAX_TEXT) return { ok: false, field: "decision", message: `决定内容不能超过 ${MAX_TEXT} 个字` };
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title", "stage"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const trigger = (await accountabilityTriggers(trx, input.inquiryId)).find((t) => t.type === input.trigger.type && t.id === input.trigger.id);
@@ -150,6 +153,10 @@ export async function recordStep(db: Kysely<Database>, actor: Actor, input: Step
     if (itemId !== null) {
       item = await trx.selectFrom("rectification_items").select(["id", "number"]).where("id", "=", itemId).where("inquiry_id", "=", input.inquiryId).executeTakeFirst();
       if (!item) return { ok: false, field: "itemId", message: "所选整改事项不属于本次专题询问" };
+    }
+    if (input.publish) {
+      const asked = askFirst(input.confirmed, PUBLISH_QUESTIONS.accountability_publish);
+      if (asked) return asked;
     }
     const now = nowIso();
     const row = await trx
@@ -223,12 +230,18 @@ export async function completeStep(db: Kysely<Database>, actor: Actor, input: { 
   });
 }
 
-/** Publishes a step on the inquiry's public page, or withdraws it. */
-export async function publishStep(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; publish: boolean }): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
+/** Publishes a step on the inquiry's public page, or withdraws it; both ask first (`confirmed`). */
+export async function publishStep(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { id: number; version: number; publish: boolean; confirmed?: boolean },
+): Promise<Result | AskFirst> {
+  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
     const step = await getStep(trx, input.id);
     if (!step) return { ok: false, field: "_form", message: "该问责措施不存在" };
     if (step.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
+    const asked = askFirst(input.confirmed, input.publish ? PUBLISH_QUESTIONS.accountability_publish : PUBLISH_QUESTIONS.accountability_unpublish);
+    if (asked) return asked;
     const now = nowIso();
     await trx
       .updateTable("accountability_steps")

@@ -104,3 +104,29 @@ export function instantOfDate(date: string): string {
 
 /** The mark on a back-entered value in the timeline and the audit summary. */
 export const BACK_ENTRY_MARK = "【补录】";
+
+/**
+ * `stampFor` for an event of one inquiry, reading its date context in the same transaction: the one call every
+ * domain write that stamps a user-visible event makes (county report 报送 / 采纳, the handling report's 报送 and
+ * 确认通过, the digest's 发布, 登记 of an item, 办结 …). Live work: now; back-entry: the entered date, checked.
+ */
+export async function stampEvent(
+  db: Db,
+  inquiryId: number,
+  entered: string | null | undefined,
+  label: string,
+  notBefore?: (ctx: DateContext) => { date: string | null | undefined; label: string } | undefined,
+): Promise<Stamp> {
+  const ctx = await dateContext(db, inquiryId);
+  return stampFor(ctx, entered, label, notBefore?.(ctx));
+}
+
+/**
+ * How a stamped event is marked in its audit entry: 【补录】 before the summary and the real date after it, and
+ * `backEntered: true, on: YYYY-MM-DD` in the after-JSON. Live stamps are unmarked.
+ */
+export function auditMark(stamp: { at: string; backEntered: boolean }): { prefix: string; suffix: string; after: Record<string, unknown> } {
+  if (!stamp.backEntered) return { prefix: "", suffix: "", after: {} };
+  const on = dateInShanghai(stamp.at);
+  return { prefix: BACK_ENTRY_MARK, suffix: `（${on}）`, after: { backEntered: true, on } };
+}

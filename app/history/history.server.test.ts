@@ -59,7 +59,23 @@ describe("back-entry of a 2020 inquiry (real database)", () => {
       message: "整改时限不能早于询问会日期（2020年9月22日）",
     });
     expect(await w.t.db.selectFrom("rectification_items").select("id").execute()).toHaveLength(0);
-    expect(await createItem(w.t.db, w.staff.actor, w.inquiryId, itemInput(w, { deadline: "2020-12-31" }))).toMatchObject({ ok: true });
+    // its 交办 (登记) is a stamped event too: the real date, not before the meeting
+    expect(await createItem(w.t.db, w.staff.actor, w.inquiryId, itemInput(w, { deadline: "2020-12-31" }))).toEqual({ ok: false, field: "on", message: "补录须填写实际的交办日期" });
+    expect(await createItem(w.t.db, w.staff.actor, w.inquiryId, itemInput(w, { deadline: "2020-12-31" }), { on: "2020-09-01" })).toEqual({
+      ok: false,
+      field: "on",
+      message: "交办日期不能早于询问会日期（2020年9月22日）",
+    });
+    expect(await w.t.db.selectFrom("rectification_items").select("id").execute()).toHaveLength(0);
+    const made = await createItem(w.t.db, w.staff.actor, w.inquiryId, itemInput(w, { deadline: "2020-12-31" }), { on: "2020-10-08" });
+    expect(made).toMatchObject({ ok: true });
+    const item = await w.t.db.selectFrom("rectification_items").select(["id", "created_at"]).executeTakeFirstOrThrow();
+    expect(item.created_at).toBe("2020-10-08T04:00:00.000Z");
+    expect(await w.t.db.selectFrom("item_events").select(["action", "at", "back_entered"]).where("item_id", "=", item.id).execute()).toEqual([
+      { action: "created", at: "2020-10-08T04:00:00.000Z", back_entered: 1 },
+    ]);
+    const audit = await w.t.db.selectFrom("audit_log").select("summary").where("action", "=", "rectification.create").executeTakeFirstOrThrow();
+    expect(audit.summary).toMatch(/^【补录】.*（2020-10-08）/);
   });
 
   it("the plan is submitted and decided on its real dates; a decision before its submission is refused and changes nothing", async () => {
@@ -121,7 +137,7 @@ describe("void and undo (real database)", () => {
     const keep = await makeItem(w, { problem: "保留的问题" });
     const gone = await makeItem(w, { problem: "误录的问题" });
     const v = (await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;
-    expect((await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, isPublic: true })).ok).toBe(true);
+    expect((await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, isPublic: true, confirmed: true })).ok).toBe(true);
     const version = (await getItem(w.t.db, gone))!.version;
     expect(await voidRecord(w.t.db, w.staff.actor, { kind: "item", id: gone, reason: "  ", version })).toEqual({ ok: false, field: "reason", message: "请填写作废理由" });
     expect((await getItem(w.t.db, gone))!.voided_at).toBeNull();
@@ -140,7 +156,7 @@ describe("void and undo (real database)", () => {
   it("a voided inquiry leaves the public page", async () => {
     await makeItem(w);
     const v = (await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;
-    await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, isPublic: true });
+    await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: v, isPublic: true, confirmed: true });
     expect(await publicRectificationStatus(w.t.db, w.inquiryId)).not.toBeNull();
     expect((await voidRecord(w.t.db, w.staff.actor, { kind: "inquiry", id: w.inquiryId, reason: "测试数据" })).ok).toBe(true);
     expect(await publicRectificationStatus(w.t.db, w.inquiryId)).toBeNull();

@@ -30,7 +30,7 @@ describe("personal data before publication (digest)", () => {
     expect(hits.map((h) => h.kind)).toEqual(["name", "id_number", "mobile", "bank_card"]);
     expect(hits[1].context.before).toContain("身份证号");
 
-    const refused = await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true);
+    const refused = await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true, { confirmed: true });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.message).toContain("4 处");
     expect((await getMeetingByInquiry(t.db, w.inquiryId))!.digest_published_at).toBeNull();
@@ -47,9 +47,9 @@ describe("personal data before publication (digest)", () => {
     const stale = await reviewHit(t.db, w.staff.actor, { inquiryId: w.inquiryId, scope: "digest", source: name.source, match: name.match, decision: "not_personal", version: 0 });
     expect(stale.ok).toBe(false);
 
-    expect((await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true)).ok).toBe(false);
+    expect((await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true, { confirmed: true })).ok).toBe(false);
     expect(await redactAllUnreviewed(t.db, w.staff.actor, { inquiryId: w.inquiryId, scope: "digest" })).toBe(2);
-    expect((await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true)).ok).toBe(true);
+    expect((await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true, { confirmed: true })).ok).toBe(true);
 
     const published = JSON.stringify(await getPublishedDigest(t.db, w.inquiryId));
     expect(published).toContain("贫困户王某");
@@ -62,7 +62,7 @@ describe("personal data before publication (digest)", () => {
 
   it("masks a hit that appears after publication, unreviewed", async () => {
     const turnSegment = await recordOne(t.db, w, { answer: "已按政策落实。" });
-    expect((await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true)).ok).toBe(true);
+    expect((await setDigestPublished(t.db, w.staff.actor, w.inquiryId, await version(), true, { confirmed: true })).ok).toBe(true);
     const turn = await t.db.selectFrom("meeting_turns").select("id").where("segment_id", "=", turnSegment).where("kind", "=", "answer").executeTakeFirstOrThrow();
     await t.db.updateTable("meeting_turns").set({ body_text: `已按政策落实，联系人电话13800138000。`, updated_at: nowIso() }).where("id", "=", turn.id).execute();
     const published = JSON.stringify(await getPublishedDigest(t.db, w.inquiryId));
@@ -77,10 +77,10 @@ describe("personal data before publication (digest)", () => {
       .values({ inquiry_id: w.inquiryId, number: 1, problem: `患者李大山（${ID}）报销未到位`, lead_department_id: w.health, deadline: "2030-01-01", original_deadline: "2030-01-01", created_at: now, updated_at: now })
       .execute();
     const inquiryVersion = async () => (await t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow()).version;
-    const refused = await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true });
+    const refused = await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true, confirmed: true });
     expect(refused.ok).toBe(false);
     await redactAllUnreviewed(t.db, w.staff.actor, { inquiryId: w.inquiryId, scope: "rectification" });
-    expect((await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true })).ok).toBe(true);
+    expect((await setRectificationPublic(t.db, w.staff.actor, { inquiryId: w.inquiryId, version: await inquiryVersion(), isPublic: true, confirmed: true })).ok).toBe(true);
     const status = await publicRectificationStatus(t.db, w.inquiryId);
     expect(status!.items[0].problem).toBe("患者李某（＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊）报销未到位");
   });

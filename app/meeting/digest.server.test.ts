@@ -102,20 +102,20 @@ describe("the digest of a meeting", () => {
   it("is public only while published; publishing needs an exchange; publish and unpublish are audited", async () => {
     let meeting = (await getMeetingByInquiry(t.db, w.inquiryId))!;
     const snap = await snapshotAll(t.db);
-    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, true)).toMatchObject({ ok: false });
-    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, false)).toMatchObject({ ok: false });
+    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, true, { confirmed: true })).toMatchObject({ ok: false });
+    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, false, { confirmed: true })).toMatchObject({ ok: false });
     expect(await snapshotAll(t.db)).toEqual(snap);
     await recordOne(t.db, w);
     expect(await getPublishedDigest(t.db, w.inquiryId)).toBeUndefined();
     expect(await listPublishedDigests(t.db)).toEqual([]);
     const before = await lastAuditId(t.db);
-    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, true)).toMatchObject({ ok: true });
+    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, true, { confirmed: true })).toMatchObject({ ok: true });
     expect((await getPublishedDigest(t.db, w.inquiryId))?.exchangeCount).toBe(1);
     expect((await listPublishedDigests(t.db)).map((d) => d.inquiry_id)).toEqual([w.inquiryId]);
     // stale
-    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, false)).toMatchObject({ ok: false });
+    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, false, { confirmed: true })).toMatchObject({ ok: false });
     meeting = (await getMeetingByInquiry(t.db, w.inquiryId))!;
-    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, false)).toMatchObject({ ok: true });
+    expect(await setDigestPublished(t.db, w.staff.actor, w.inquiryId, meeting.version, false, { confirmed: true })).toMatchObject({ ok: true });
     expect(await getPublishedDigest(t.db, w.inquiryId)).toBeUndefined();
     expect(await listPublishedDigests(t.db)).toEqual([]);
     expect((await auditSince(t.db, before)).map((a) => a.action)).toEqual(["digest.publish", "digest.unpublish"]);

@@ -5,6 +5,8 @@ import type { Database, SegmentKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
+import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
+import { auditMark, stampEvent } from "../history/dates.server";
 import { exchangeLeads, paragraphsOf, SEGMENT_KINDS, turnLead } from "./labels";
 import { getMeetingByInquiry } from "./setup.server";
 import { loadRecord } from "./segments.server";
@@ -204,8 +206,19 @@ export async function updateDigest(db: DB, actor: Actor, inquiryId: number, vers
   });
 }
 
-/** Publishes (or withdraws) the digest; publishing needs at least one exchange in the record. */
-export async function setDigestPublished(db: DB, actor: Actor, inquiryId: number, version: number, publish: boolean): Promise<Result> {
+/**
+ * Publishes (or withdraws) the digest; publishing needs at least one exchange in the record. Both ask first
+ * (`confirmed`, app/history/confirm.server.ts). The publication is a stamped event: in back-entry (补录) its
+ * real date `on`, not before the meeting (app/history/dates.server.ts).
+ */
+export async function setDigestPublished(
+  db: DB,
+  actor: Actor,
+  inquiryId: number,
+  version: number,
+  publish: boolean,
+  opts: { confirmed?: boolean; on?: string } = {},
+): Promise<Result | AskFirst> {
   return db.transaction().execute(async (trx): Promise<Result> => {
     const before = await trx.selectFrom("meetings").selectAll().where("inquiry_id", "=", inquiryId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该询问会尚未设置" };
@@ -218,7 +231,14 @@ export async function setDigestPublished(db: DB, actor: Actor, inquiryId: number
       const refused = await publicationGate(trx, inquiryId, "digest");
       if (refused) return { ok: false, field: "_form", message: refused };
     }
-    const at = publish ? nowIso() : null;
+    const stamp = publish
+      ? await stampEvent(trx, inquiryId, opts.on, "发布日期", (ctx) => ({ date: ctx.meetingDate, label: "询问会日期" }))
+      : ({ ok: true, at: nowIso(), backEntered: false } as const);
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const asked = askFirst(opts.confirmed, publish ? PUBLISH_QUESTIONS.digest_publish : PUBLISH_QUESTIONS.digest_unpublish);
+    if (asked) return asked;
+    const mark = auditMark(stamp);
+    const at = publish ? stamp.at : null;
     await trx
       .updateTable("meetings")
       .set({ digest_published_at: at, digest_published_by: publish ? actor.id : null, version: before.version + 1, updated_at: nowIso() })
@@ -228,9 +248,11 @@ export async function setDigestPublished(db: DB, actor: Actor, inquiryId: number
       action: publish ? "digest.publish" : "digest.unpublish",
       entityType: "digest",
       entityId: inquiryId,
-      summary: publish ? `发布询问会摘要「${before.digest_title || "（未命名）"}」` : `撤回已发布的询问会摘要「${before.digest_title || "（未命名）"}」`,
+      summary: publish
+        ? `${mark.prefix}发布询问会摘要「${before.digest_title || "（未命名）"}」${mark.suffix}`
+        : `撤回已发布的询问会摘要「${before.digest_title || "（未命名）"}」`,
       before: { published_at: before.digest_published_at },
-      after: { published_at: at },
+      after: { published_at: at, ...mark.after },
     });
     if (publish) await advanceStage(trx, actor, inquiryId, "meeting", "digest_published");
     return { ok: true, id: before.id };

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeUser } from "../test/db";
-import { deleteSegment, getSegment, loadRecord, moveSegment, updateSegment } from "./segments.server";
+import { getSegment, loadRecord, moveSegment, updateSegment } from "./segments.server";
+import { voidRecord } from "../history/void.server";
 import { recordSpeech } from "./exchanges.server";
-import { openVote } from "./votes.server";
 import { recordOne, snapshotAll, useMeetingWorld } from "./test-helpers";
 
 const ctx = useMeetingWorld();
@@ -74,14 +73,17 @@ describe("the live record", () => {
     expect((await getSegment(ctx.t.db, id))!.turns).toHaveLength(2);
   });
 
-  it("deletes a mistaken segment with its version, but not one with a vote", async () => {
+  it("a mistaken segment is voided with a reason, never deleted: it leaves the record and stays in the database and the audit log", async () => {
     const a = await recordOne(ctx.t.db, ctx.w);
     const b = await recordOne(ctx.t.db, ctx.w);
-    expect(await deleteSegment(ctx.t.db, ctx.w.staff.actor, a, 99)).toMatchObject({ ok: false });
-    expect(await deleteSegment(ctx.t.db, ctx.w.staff.actor, a, 1)).toMatchObject({ ok: true });
-    await makeUser(ctx.t.db, { role: "member" }); // a vote needs someone on its roll
-    expect(await openVote(ctx.t.db, ctx.w.staff.actor, { inquiryId: ctx.w.inquiryId, target: { type: "answer", segmentId: b }, secret: true })).toMatchObject({ ok: true });
-    expect(await deleteSegment(ctx.t.db, ctx.w.staff.actor, b, 1)).toMatchObject({ ok: false, field: "_form" });
+    expect(await voidRecord(ctx.t.db, ctx.w.staff.actor, { kind: "segment", id: a, reason: "", version: 1 })).toEqual({ ok: false, field: "reason", message: "请填写作废理由" });
+    expect(await voidRecord(ctx.t.db, ctx.w.staff.actor, { kind: "segment", id: a, reason: "误录", version: 99 })).toMatchObject({ ok: false });
+    expect(await voidRecord(ctx.t.db, ctx.w.staff.actor, { kind: "segment", id: a, reason: "误录", version: 1 })).toMatchObject({ ok: true });
     expect((await loadRecord(ctx.t.db, ctx.w.meetingId)).map((s) => s.id)).toEqual([b]);
+    expect(await ctx.t.db.selectFrom("meeting_segments").select(["id", "void_reason"]).where("id", "=", a).execute()).toEqual([{ id: a, void_reason: "误录" }]);
+    expect((await ctx.t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "meeting_segment").where("entity_id", "=", String(a)).execute()).map((r) => r.action)).toEqual([
+      "meeting.exchange_record",
+      "meeting_segment.void",
+    ]);
   });
 });

@@ -233,29 +233,6 @@ export async function moveSegment(db: DB, actor: Actor, segmentId: number, direc
   });
 }
 
-/** Removes a segment entered by mistake; not once it has votes or correction proposals. */
-export async function deleteSegment(db: DB, actor: Actor, segmentId: number, version: number): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
-    const before = await getSegment(trx, segmentId);
-    if (!before) return { ok: false, field: "_form", message: "该条记录不存在" };
-    if (before.version !== version) return { ok: false, field: "_form", message: SEGMENT_CONFLICT };
-    const vote = await trx.selectFrom("votes").select("id").where("segment_id", "=", segmentId).executeTakeFirst();
-    if (vote) return { ok: false, field: "_form", message: "该条记录已开展满意度测评，不能删除" };
-    const ids = before.turns.map((t) => t.id);
-    const corrected = ids.length ? await trx.selectFrom("turn_corrections").select("id").where("turn_id", "in", ids).executeTakeFirst() : undefined;
-    if (corrected) return { ok: false, field: "_form", message: "该条记录已有部门提出的更正，不能删除" };
-    await trx.deleteFrom("meeting_segments").where("id", "=", segmentId).execute();
-    await recordAudit(trx, actor, {
-      action: "meeting.segment_delete",
-      entityType: "meeting_segment",
-      entityId: segmentId,
-      summary: `删除询问会记录 #${segmentId}（${SEGMENT_KIND_LABELS[before.kind]}${before.questioner_name ? `·${before.questioner_name}` : ""}）`,
-      before: { ...pick(before, ["kind", "keyword", "headline", "questioner_name", "department_id", "position"]), turns: before.turns.map((t) => `${t.speaker_name}：${t.body_text}`) },
-    });
-    return { ok: true, id: segmentId };
-  });
-}
-
 /** Whether the segment belongs to the meeting: the guard of every segment write on a posted segment id. */
 export async function isSegmentOf(db: DB | Trx, meetingId: number, segmentId: number): Promise<boolean> {
   const segment = await db.selectFrom("meeting_segments").select("meeting_id").where("id", "=", segmentId).executeTakeFirst();

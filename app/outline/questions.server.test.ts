@@ -16,6 +16,8 @@ import {
   relocateQuestion,
 } from "./questions.server";
 import { loadOutline } from "./drafting.server";
+import { decideOutline, submitOutline } from "./versions.server";
+import { todayInShanghai } from "../utils/time";
 import { ok, useOutlineWorld } from "./test-helpers";
 
 describe("the outline against the database", () => {
@@ -86,6 +88,23 @@ describe("the outline against the database", () => {
     expect((await w.order())[0]).toBe("健康:健康问二");
     const rows = await w.t.db.selectFrom("outline_questions").select("position").where("keyword_id", "=", k1).execute();
     expect(rows.map((r) => r.position)).toEqual([1]);
+  });
+
+  it("a question that went to the council is never deleted (void it with a reason); a never-submitted draft question may be", async () => {
+    const { k1, q1 } = await w.buildOutline();
+    ok(await submitOutline(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, revision: await w.rev() }));
+    ok(await decideOutline(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, revision: await w.rev(), decision: "reject", decidedOn: todayInShanghai(), note: "请修改" }));
+    const before = await snapshot(w.t.db);
+    expect(await deleteQuestion(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, revision: await w.rev(), id: q1 })).toEqual({
+      ok: false,
+      field: "_form",
+      message: "该问题已随询问提纲第 1 版提请审定，不能删除；如需撤下，请在“已作废”中作废该问题（须填写理由）",
+    });
+    expect(await snapshot(w.t.db)).toEqual(before);
+    const added = await addQuestion(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, revision: await w.rev(), ...w.question(k1, "新写的草稿问题", w.health) });
+    if (!added.ok) throw new Error(added.message);
+    ok(await deleteQuestion(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, revision: await w.rev(), id: added.id }));
+    expect(await w.t.db.selectFrom("outline_questions").select("id").where("id", "=", added.id).execute()).toEqual([]);
   });
 
   it("stores an outline question typed with control characters without them (issue 15.1)", async () => {

@@ -8,6 +8,7 @@ import { outlineChange, type OutlineHead, refuse, type Trx } from "./workflow.se
 import { findKeyword } from "./keywords.server";
 import { describeSources, moved, questionIds, renumber } from "./drafting.server";
 import type { Result } from "../utils/result";
+import { parseSnapshot } from "./versions.server";
 
 /**
  * 询问提纲 questions: add, edit, delete, reorder and move between keywords, with their sources (research
@@ -190,14 +191,23 @@ export async function updateQuestion(db: Kysely<Database>, actor: Actor, input: 
   });
 }
 
+/**
+ * Deletes a question of the working draft that was never submitted (docs/decisions/0153): a draft line nobody
+ * but its editors has seen. A question that was part of a version submitted to the council (or issued), or that
+ * a department answered, is never deleted — it is voided with a reason (app/history/void.server.ts), so the
+ * record of what was asked stays.
+ */
 export async function deleteQuestion(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; revision: number; id: number }): Promise<Result> {
   return outlineChange(db, { ...input, action: "edit" }, async (trx, head) => {
     const before = await findQuestion(trx, head.id, input.id);
     const answer = await trx.selectFrom("preparation_answers").select("id").where("question_id", "=", input.id).executeTakeFirst();
-    if (answer) refuse("_form", "应询部门已就该问题撰写书面准备答复，不能删除；如需调整，请修改问题内容");
-    const issued = await trx.selectFrom("outline_versions").select("number").where("inquiry_id", "=", head.id).where("issued_at", "is not", null).execute();
+    if (answer) refuse("_form", "应询部门已就该问题撰写书面准备答复，不能删除；如需撤下，请在“已作废”中作废该问题（须填写理由）");
+    // every version holds a snapshot of the questions it was submitted with (read by id: in back-entry the
+    // versions carry their real, earlier dates)
+    const versions = await trx.selectFrom("outline_versions").select(["number", "snapshot_json"]).where("inquiry_id", "=", head.id).orderBy("number").execute();
+    const submitted = versions.find((v) => parseSnapshot(v.snapshot_json).keywords.some((k) => k.questions.some((q) => q.id === input.id)));
+    if (submitted) refuse("_form", `该问题已随询问提纲第 ${submitted.number} 版提请审定，不能删除；如需撤下，请在“已作废”中作废该问题（须填写理由）`);
     const description = await describeQuestion(trx, head.id, before);
-    // A question that is part of a frozen version stays referenced by its id there; the row itself goes.
     await trx.updateTable("outline_proposals").set({ question_id: null }).where("question_id", "=", input.id).execute();
     await trx.deleteFrom("outline_questions").where("id", "=", input.id).execute();
     await renumber(trx, "outline_questions", await questionIds(trx, before.keyword_id));
@@ -205,7 +215,7 @@ export async function deleteQuestion(db: Kysely<Database>, actor: Actor, input: 
       action: "outline.question_delete",
       entityType: "outline_question",
       entityId: input.id,
-      summary: `删除询问提纲问题：${before.text.slice(0, 40)}${issued.length ? "（已下发的版本中仍保留该问题）" : ""}`,
+      summary: `删除未提请审定的询问提纲草稿问题：${before.text.slice(0, 40)}`,
       before: description,
     });
     return input.id;

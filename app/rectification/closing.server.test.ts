@@ -25,8 +25,8 @@ describe("rectification items against the database", () => {
     await makeItem(w);
     expect(await publicRectificationStatus(w.t.db, w.inquiryId)).toBeNull();
     const inquiry = await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow();
-    expect(await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version + 1, isPublic: true })).toMatchObject({ ok: false });
-    expect(await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version, isPublic: true })).toMatchObject({ ok: true });
+    expect(await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version + 1, isPublic: true, confirmed: true })).toMatchObject({ ok: false });
+    expect(await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version, isPublic: true, confirmed: true })).toMatchObject({ ok: true });
     const pub = await publicRectificationStatus(w.t.db, w.inquiryId);
     expect(pub?.items).toHaveLength(1);
     expect(pub?.items[0]).toMatchObject({ number: 1, leadDepartment: "市卫生健康委员会", statusLabel: "待整改", closedDate: null });
@@ -36,7 +36,7 @@ describe("rectification items against the database", () => {
   it("public status shows the Beijing date of a closing at 00:30 on 1 July as 1 July (issue 15.3)", async () => {
     const id = await makeItem(w);
     const inquiry = await w.t.db.selectFrom("inquiries").select("version").where("id", "=", w.inquiryId).executeTakeFirstOrThrow();
-    await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version, isPublic: true });
+    await setRectificationPublic(w.t.db, w.staff.actor, { inquiryId: w.inquiryId, version: inquiry.version, isPublic: true, confirmed: true });
     await w.t.db.updateTable("rectification_items").set({ status: "closed", closed_at: "2026-06-30T16:30:00.000Z" }).where("id", "=", id).execute();
     const pub = await publicRectificationStatus(w.t.db, w.inquiryId);
     expect(pub?.items[0]).toMatchObject({ closedDate: "2026-07-01" });

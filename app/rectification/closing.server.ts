@@ -9,14 +9,21 @@ import { notVoided } from "../history/void.server";
 import { type Db, getWarningDays } from "./status.server";
 import { listLedger } from "./ledger.server";
 import type { Result } from "../utils/result";
+import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
+import { auditMark, stampEvent } from "../history/dates.server";
 
 /**
  * The inquiry's end of rectification: the public status toggle and what the public sees, the closing
  * checklist and closing the inquiry (办结).
  */
 
-export async function setRectificationPublic(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; version: number; isPublic: boolean }): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+/** Makes the rectification status public, or takes it back; both ask first (`confirmed`, app/history/confirm.server.ts). */
+export async function setRectificationPublic(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { inquiryId: number; version: number; isPublic: boolean; confirmed?: boolean },
+): Promise<Result | AskFirst> {
+  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
     const before = await trx.selectFrom("inquiries").select(["id", "title", "version", "rectification_public"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: "该专题询问已被他人修改，请刷新页面后再操作。" };
@@ -24,6 +31,8 @@ export async function setRectificationPublic(db: Kysely<Database>, actor: Actor,
       const refused = await publicationGate(trx, input.inquiryId, "rectification");
       if (refused) return { ok: false, field: "_form", message: refused };
     }
+    const asked = askFirst(input.confirmed, input.isPublic ? PUBLISH_QUESTIONS.rectification_public : PUBLISH_QUESTIONS.rectification_private);
+    if (asked) return asked;
     const value = input.isPublic ? 1 : 0;
     await trx.updateTable("inquiries").set({ rectification_public: value, version: before.version + 1, updated_at: nowIso() }).where("id", "=", input.inquiryId).execute();
     await recordAudit(trx, actor, {
@@ -104,11 +113,15 @@ export async function closingChecklist(db: Db, inquiryId: number) {
   return { total, open, closed: by.closed ?? 0, carriedOver: by.carried_over ?? 0, report: report ?? null, reasons, canClose: reasons.length === 0 };
 }
 
-/** 办结: every item closed or carried over and the handling report accepted; staff write the closing record. */
+/**
+ * 办结: every item closed or carried over and the handling report accepted; staff write the closing record.
+ * 办结 is a stamped event: in back-entry its real date `on`, not before the handling report's acceptance
+ * (app/history/dates.server.ts).
+ */
 export async function closeInquiry(
   db: Kysely<Database>,
   actor: Actor,
-  input: { inquiryId: number; version: number; record: RichText },
+  input: { inquiryId: number; version: number; record: RichText; on?: string },
 ): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("inquiries").select(["id", "title", "stage", "version"]).where("id", "=", input.inquiryId).executeTakeFirst();
@@ -118,12 +131,21 @@ export async function closeInquiry(
     const check = await closingChecklist(trx, input.inquiryId);
     if (!check.canClose) return { ok: false, field: "_form", message: `暂不能办结：${check.reasons.join("；")}` };
     if (!input.record.text) return { ok: false, field: "record", message: "请填写办结记录" };
+    const accepted = check.report?.id
+      ? await trx.selectFrom("handling_reports").select(["accepted_at", "submitted_at"]).where("id", "=", check.report.id).executeTakeFirst()
+      : undefined;
+    const stamp = await stampEvent(trx, input.inquiryId, input.on, "办结日期", () => ({
+      date: accepted?.accepted_at ?? accepted?.submitted_at,
+      label: accepted?.accepted_at ? "研究处理情况报告通过日期" : "研究处理情况报告报送日期",
+    }));
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const mark = auditMark(stamp);
     const now = nowIso();
     await trx
       .updateTable("inquiries")
       .set({
         stage: "closed",
-        closed_at: now,
+        closed_at: stamp.at,
         closing_record_json: input.record.json,
         closing_record_text: input.record.text,
         closing_record_html: input.record.html,
@@ -136,9 +158,9 @@ export async function closeInquiry(
       action: "inquiry.close",
       entityType: "inquiry",
       entityId: input.inquiryId,
-      summary: `「${before.title}」办结：整改事项 ${check.total} 项（销号 ${check.closed} 项，结转 ${check.carriedOver} 项）`,
+      summary: `${mark.prefix}「${before.title}」办结${mark.suffix}：整改事项 ${check.total} 项（销号 ${check.closed} 项，结转 ${check.carriedOver} 项）`,
       before: { stage: before.stage },
-      after: { stage: "closed", closing_record: input.record.text },
+      after: { stage: "closed", closing_record: input.record.text, ...mark.after },
     });
     return { ok: true, id: input.inquiryId };
   });

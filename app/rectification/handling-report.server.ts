@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
-import { dateContext, deadlineProblem } from "../history/dates.server";
+import { auditMark, dateContext, deadlineProblem, stampEvent } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, type HandlingReportStatus } from "./labels";
 import { addMonths } from "../utils/time";
@@ -192,7 +192,7 @@ export async function setHandlingReportDueDate(
 export async function submitHandlingReport(
   db: Kysely<Database>,
   actor: Actor,
-  input: { inquiryId: number; organizationId: number | null; reportId: number | null; version: number | null; body: RichText; files: CheckedUpload[] },
+  input: { inquiryId: number; organizationId: number | null; reportId: number | null; version: number | null; body: RichText; files: CheckedUpload[]; on?: string },
 ): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const found = await inquiryOf(trx, input.inquiryId);
@@ -202,6 +202,10 @@ export async function submitHandlingReport(
       : undefined;
     if (!org || org.kind !== "government") return { ok: false, field: "_form", message: "研究处理情况报告由人民政府报送" };
     if (!input.body.text) return { ok: false, field: "body", message: "请填写研究处理情况报告" };
+    // 报送 is a stamped event: in back-entry its real date, not before the meeting (app/history/dates.server.ts)
+    const stamp = await stampEvent(trx, input.inquiryId, input.on, "报送日期", (ctx) => ({ date: ctx.meetingDate, label: "询问会日期" }));
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const mark = auditMark(stamp);
     const now = nowIso();
     let report = await trx.selectFrom("handling_reports").selectAll().where("inquiry_id", "=", input.inquiryId).orderBy("round", "desc").executeTakeFirst();
     if (!report) {
@@ -225,7 +229,7 @@ export async function submitHandlingReport(
         body_text: input.body.text,
         body_html: input.body.html,
         status: next,
-        submitted_at: now,
+        submitted_at: stamp.at,
         submitted_by: actor.id,
         version: report.version + 1,
         updated_at: now,
@@ -237,11 +241,11 @@ export async function submitHandlingReport(
       action: "handling_report.submit",
       entityType: "handling_report",
       entityId: report.id,
-      summary: `${org.name}报送「${found.inquiry.title}」研究处理情况报告（第 ${report.round} 轮）`,
+      summary: `${mark.prefix}${org.name}报送「${found.inquiry.title}」研究处理情况报告（第 ${report.round} 轮）${mark.suffix}`,
       before: { status: report.status },
-      after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName) },
+      after: { status: next, body: input.body.text, files: input.files.map((f) => f.fileName), ...mark.after },
     });
-    await staffEvents.handlingReportSubmitted(trx, report.id, now);
+    await staffEvents.handlingReportSubmitted(trx, report.id, stamp.at);
     return { ok: true, id: report.id };
   });
 }
@@ -359,7 +363,7 @@ export async function closeHandlingReportVote(
 }
 
 /** Staff accept a submitted report without a satisfaction vote (the vote is optional). */
-export async function acceptHandlingReport(db: Kysely<Database>, actor: Actor, input: { reportId: number; version: number; note: string }): Promise<Result> {
+export async function acceptHandlingReport(db: Kysely<Database>, actor: Actor, input: { reportId: number; version: number; note: string; on?: string }): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const found = await reportFor(trx, input.reportId, input.version);
     if (!found.ok) return found;
@@ -367,14 +371,22 @@ export async function acceptHandlingReport(db: Kysely<Database>, actor: Actor, i
     const next = nextHandlingReportStatus(report.status, "accept");
     if (!next) return { ok: false, field: "_form", message: `报告当前状态为「${HANDLING_REPORT_STATUS_LABELS[report.status]}」，不能确认通过` };
     if (report.vote_id) return { ok: false, field: "_form", message: "该报告正在进行满意度测评，请以测评结果为准" };
-    await trx.updateTable("handling_reports").set({ status: next, version: report.version + 1, updated_at: nowIso() }).where("id", "=", report.id).execute();
+    // 确认通过 is a stamped event: in back-entry its real date, not before the report's submission
+    const stamp = await stampEvent(trx, report.inquiry_id, input.on, "确认通过日期", () => ({ date: report.submitted_at, label: "报告报送日期" }));
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const mark = auditMark(stamp);
+    await trx
+      .updateTable("handling_reports")
+      .set({ status: next, accepted_at: stamp.at, version: report.version + 1, updated_at: nowIso() })
+      .where("id", "=", report.id)
+      .execute();
     await recordAudit(trx, actor, {
       action: "handling_report.accept",
       entityType: "handling_report",
       entityId: report.id,
-      summary: `确认「${inquiry.title}」研究处理情况报告（第 ${report.round} 轮）通过（未进行满意度测评）${input.note ? `：${input.note}` : ""}`,
+      summary: `${mark.prefix}确认「${inquiry.title}」研究处理情况报告（第 ${report.round} 轮）通过（未进行满意度测评）${mark.suffix}${input.note ? `：${input.note}` : ""}`,
       before: { status: report.status },
-      after: { status: next, note: input.note },
+      after: { status: next, note: input.note, ...mark.after },
     });
     return { ok: true, id: report.id };
   });

@@ -35,7 +35,7 @@ describe("审议 and publication of the handling report", () => {
   const publishDigest = async () => {
     await makeExchange(w);
     const meeting = await w.t.db.selectFrom("meetings").select("version").where("inquiry_id", "=", w.inquiryId).executeTakeFirstOrThrow();
-    const r = await setDigestPublished(w.t.db, w.staff.actor, w.inquiryId, meeting.version, true);
+    const r = await setDigestPublished(w.t.db, w.staff.actor, w.inquiryId, meeting.version, true, { confirmed: true });
     if (!r.ok) throw new Error(r.message);
   };
   const today = todayInShanghai();
@@ -90,7 +90,7 @@ describe("审议 and publication of the handling report", () => {
     await publishDigest();
     expect((await publicDigestPage(w.t.db, w.inquiryId))!.handlingReports).toEqual([]);
     // the confirmation is required
-    expect(await setHandlingReportPublished(w.t.db, w.staff.actor, { reportId: r.id, version: r.version, publish: true, confirmed: false })).toMatchObject({ ok: false, field: "confirmed" });
+    expect(await setHandlingReportPublished(w.t.db, w.staff.actor, { reportId: r.id, version: r.version, publish: true, confirmed: false })).toMatchObject({ ok: false, field: "confirm" });
     expect((await publicDigestPage(w.t.db, w.inquiryId))!.handlingReports).toEqual([]);
 
     const before = await lastAuditId(w.t.db);
@@ -103,7 +103,10 @@ describe("审议 and publication of the handling report", () => {
 
     // a stale version cannot take it back; the current one can
     expect(await setHandlingReportPublished(w.t.db, w.staff.actor, { reportId: r.id, version: r.version, publish: false, confirmed: false })).toMatchObject({ ok: false });
-    expect(await setHandlingReportPublished(w.t.db, w.staff.actor, { reportId: r.id, version: (await report()).version, publish: false, confirmed: false })).toMatchObject({ ok: true });
+    // taking it back asks first too
+    expect(await setHandlingReportPublished(w.t.db, w.staff.actor, { reportId: r.id, version: (await report()).version, publish: false, confirmed: false })).toMatchObject({ ok: false, field: "confirm" });
+    expect(await publishedHandlingReports(w.t.db, w.inquiryId)).toHaveLength(1);
+    expect(await setHandlingReportPublished(w.t.db, w.staff.actor, { reportId: r.id, version: (await report()).version, publish: false, confirmed: true })).toMatchObject({ ok: true });
     expect(await publishedHandlingReports(w.t.db, w.inquiryId)).toEqual([]);
     expect((await auditSince(w.t.db, before)).map((a) => a.action)).toEqual(["handling_report.publish", "handling_report.unpublish"]);
   });

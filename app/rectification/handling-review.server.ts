@@ -7,6 +7,7 @@ import type { RichText } from "../richtext/richtext.server";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_STATUS_LABELS } from "./labels";
 import type { Result } from "../utils/result";
+import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
 
 /**
  * 审议 and publication of the government's handling report (研究处理情况报告), issue 23 item 5,
@@ -136,15 +137,16 @@ export async function handlingReviews(db: Db, inquiryId: number) {
 
 /**
  * Staff publish a round of the report (with its 审议意见, if recorded) on the inquiry's public page, or take it
- * back. Publishing needs a submitted report, the meeting digest already public (the page it appears on) and the
- * staff member's confirmation that the texts were checked for what must not be made public.
+ * back. Publishing needs a submitted report and the meeting digest already public (the page it appears on);
+ * publishing and taking back both ask first (`confirmed`; the question asks that the texts were checked for
+ * what must not be made public) — else `{ field: "confirm" }` with the question, nothing changed.
  */
 export async function setHandlingReportPublished(
   db: Db,
   actor: Actor,
   input: { reportId: number; version: number; publish: boolean; confirmed: boolean },
-): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
+): Promise<Result | AskFirst> {
+  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
     const report = await reportWithInquiry(trx, input.reportId);
     if (!report) return { ok: false, field: "_form", message: "该研究处理情况报告不存在" };
     if (report.version !== input.version) return { ok: false, field: "_form", message: REPORT_CONFLICT };
@@ -156,12 +158,14 @@ export async function setHandlingReportPublished(
       if (!(await isDigestPublished(trx, report.inquiry_id))) {
         return { ok: false, field: "_form", message: "询问会摘要尚未公开：请先公开摘要，研究处理情况报告将与摘要显示在同一公开页面" };
       }
-      if (!input.confirmed) return { ok: false, field: "confirmed", message: "请确认已核对报告和审议意见中不含不宜公开的内容（如个人信息）" };
       const refused = await publicationGate(trx, report.inquiry_id, `handling_report:${report.id}`);
       if (refused) return { ok: false, field: "_form", message: refused };
     } else if (!report.published_at) {
       return { ok: false, field: "_form", message: "该报告尚未公开" };
     }
+    // both ask first, the one way every publication does (app/history/confirm.server.ts)
+    const asked = askFirst(input.confirmed, input.publish ? PUBLISH_QUESTIONS.handling_publish : PUBLISH_QUESTIONS.handling_unpublish);
+    if (asked) return asked;
     const now = nowIso();
     const published_at = input.publish ? now : null;
     await trx

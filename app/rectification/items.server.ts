@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from "../audit.server";
 import { workdayDeadline } from "../calendar/calendar.server";
 import { formatDate, nowIso } from "../utils/time";
 import type { SourceType } from "./labels";
-import { dateContext, deadlineProblem } from "../history/dates.server";
+import { auditMark, dateContext, deadlineProblem, stampEvent } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
 import { CONFLICT, type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
 import type { Result } from "../utils/result";
@@ -195,7 +195,11 @@ export async function checkItemInput(db: Db, inquiryId: number, input: ItemInput
   return null;
 }
 
-/** Inserts one checked item with its co-departments and first history entry; `plan` for an item from an action plan. */
+/**
+ * Inserts one checked item with its co-departments and first history entry; `plan` for an item from an action
+ * plan. `stamp` is the 交办 (登记) instant from app/history/dates.server.ts stampEvent: a back-entered item keeps
+ * its real date (created_at and its first history entry, marked); by default now.
+ */
 export async function insertItem(
   trx: Transaction<Database>,
   actor: Actor,
@@ -204,8 +208,9 @@ export async function insertItem(
   eventAction: "created" | "imported" | "plan_imported",
   key: string | null = null,
   plan?: { label: string; paragraph: string },
+  stamp: { at: string; backEntered: boolean } = { at: nowIso(), backEntered: false },
 ) {
-  const now = nowIso();
+  const now = stamp.at;
   const max = await trx
     .selectFrom("rectification_items")
     .select((eb) => eb.fn.max<number | null>("number").as("n"))
@@ -250,12 +255,18 @@ export async function insertItem(
       actor_id: actor.id,
       actor_label: actor.label,
       at: now,
+      back_entered: stamp.backEntered ? 1 : 0,
     })
     .execute();
   return { id: row.id, number };
 }
 
-export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: number, given: ItemInput): Promise<Result> {
+/** The 交办 stamp of new items: in back-entry the real date, not before the meeting (issue 13). */
+export function assignStamp(trx: Transaction<Database>, inquiryId: number, on: string | undefined) {
+  return stampEvent(trx, inquiryId, on, "交办日期", (ctx) => ({ date: ctx.meetingDate, label: "询问会日期" }));
+}
+
+export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: number, given: ItemInput, opts: { on?: string } = {}): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const inquiry = await openInquiry(trx, inquiryId);
     if (!inquiry.ok) return inquiry;
@@ -268,15 +279,18 @@ export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: 
     }
     const problem = await checkItemInput(trx, inquiryId, input, true);
     if (problem) return { ok: false, ...problem };
-    const made = await insertItem(trx, actor, inquiryId, input, "created");
+    const stamp = await assignStamp(trx, inquiryId, opts.on);
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const mark = auditMark(stamp);
+    const made = await insertItem(trx, actor, inquiryId, input, "created", null, undefined, stamp);
     if (!made) return { ok: false, field: "_form", message: "该整改事项未能保存，请重试" };
     const { id, number } = made;
     await recordAudit(trx, actor, {
       action: "rectification.create",
       entityType: "rectification_item",
       entityId: id,
-      summary: `「${inquiry.title}」交办整改事项 #${number}：${input.problem.trim().slice(0, 60)}`,
-      after: { number, ...input, problem: input.problem.trim(), requirement: input.requirement.trim() },
+      summary: `${mark.prefix}「${inquiry.title}」交办整改事项 #${number}${mark.suffix}：${input.problem.trim().slice(0, 60)}`,
+      after: { number, ...input, problem: input.problem.trim(), requirement: input.requirement.trim(), ...mark.after },
     });
     await advanceStage(trx, actor, inquiryId, "rectification", "first_item");
     return { ok: true, id };

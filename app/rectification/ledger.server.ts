@@ -10,7 +10,8 @@ import { FINAL_ITEM_STATUSES, ITEM_STATUSES, LIGHT_FILTERS, OPEN_ITEM_STATUSES, 
 import { idField } from "../utils/ids";
 import { notVoided } from "../history/void.server";
 import { calendarAround, type Db, getWarningDays, itemLight } from "./status.server";
-import { checkItemInput, insertItem, type ItemInput, openInquiry } from "./items.server";
+import { assignStamp, checkItemInput, insertItem, type ItemInput, openInquiry } from "./items.server";
+import { auditMark } from "../history/dates.server";
 
 /**
  * 整改台账 (the ledger): the filtered, paged list of an inquiry's items with their lights and latest progress,
@@ -244,7 +245,7 @@ export function importKey(row: { problem: string; leadDepartmentId: number; dead
 
 export type ImportOutcome =
   | { ok: true; count: number; numbers: number[]; skipped: { row: number; message: string }[] }
-  | { ok: false; errors: { row: number; message: string }[] };
+  | { ok: false; errors: { row: number; message: string }[]; field?: "on" };
 
 /**
  * Imports checked rows in one transaction. A row bad in itself stops the whole import (every problem listed).
@@ -253,7 +254,13 @@ export type ImportOutcome =
  * is named in `skipped`; the others are created. Two identical uploads at the same moment create the items once:
  * the second transaction sees the first's rows, and the unique index on import_key refuses what slips past.
  */
-export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId: number, rows: (Omit<ItemInput, "sourceType" | "sourceId"> & { row: number })[]) {
+export async function importItems(
+  db: Kysely<Database>,
+  actor: Actor,
+  inquiryId: number,
+  rows: (Omit<ItemInput, "sourceType" | "sourceId"> & { row: number })[],
+  opts: { on?: string } = {},
+) {
   return db.transaction().execute(async (trx): Promise<ImportOutcome> => {
     const inquiry = await openInquiry(trx, inquiryId);
     if (!inquiry.ok) return { ok: false, errors: [{ row: 0, message: inquiry.message }] };
@@ -264,6 +271,10 @@ export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId:
       if (problem) errors.push({ row: r.row, message: problem.message });
     }
     if (errors.length) return { ok: false, errors };
+    // one 交办 date for the sheet: in back-entry the real one (row 0: the form's date field)
+    const stamp = await assignStamp(trx, inquiryId, opts.on);
+    if (!stamp.ok) return { ok: false, errors: [{ row: 0, message: stamp.message }], field: "on" };
+    const mark = auditMark(stamp);
     const existing = await trx
       .selectFrom("rectification_items as i")
       .select(["i.number", "i.problem", "i.lead_department_id", "i.original_deadline"])
@@ -280,7 +291,7 @@ export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId:
         skipped.push({ row: r.row, message: `${seen}，相同问题、牵头单位和整改时限，未重复导入` });
         continue;
       }
-      const made = await insertItem(trx, actor, inquiryId, { ...r, sourceType: "manual", sourceId: null }, "imported", key);
+      const made = await insertItem(trx, actor, inquiryId, { ...r, sourceType: "manual", sourceId: null }, "imported", key, undefined, stamp);
       if (!made) {
         skipped.push({ row: r.row, message: "已在整改台账中，相同问题、牵头单位和整改时限，未重复导入" });
         continue;
@@ -294,8 +305,8 @@ export async function importItems(db: Kysely<Database>, actor: Actor, inquiryId:
         action: "rectification.import",
         entityType: "inquiry",
         entityId: inquiryId,
-        summary: `「${inquiry.title}」从 Excel 批量导入整改事项 ${numbers.length} 项（#${numbers[0]}–#${numbers[numbers.length - 1]}）${skipped.length ? `，${skipped.length} 行已在台账中未重复导入` : ""}`,
-        after: { imported: rows.filter((r) => !skipped.some((s) => s.row === r.row)).map((r) => ({ problem: r.problem, leadDepartmentId: r.leadDepartmentId, coDepartmentIds: r.coDepartmentIds, deadline: r.deadline })), skipped },
+        summary: `${mark.prefix}「${inquiry.title}」${mark.suffix}从 Excel 批量导入整改事项 ${numbers.length} 项（#${numbers[0]}–#${numbers[numbers.length - 1]}）${skipped.length ? `，${skipped.length} 行已在台账中未重复导入` : ""}`,
+        after: { ...mark.after, imported: rows.filter((r) => !skipped.some((s) => s.row === r.row)).map((r) => ({ problem: r.problem, leadDepartmentId: r.leadDepartmentId, coDepartmentIds: r.coDepartmentIds, deadline: r.deadline })), skipped },
       });
     }
     return { ok: true, count: numbers.length, numbers, skipped };

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { changeOwnPassword } from "~/admin/users.server";
 import { readDeviceToken } from "~/auth/devices.server";
@@ -22,8 +22,8 @@ const Schema = z
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的新密码不一致" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
-  return null;
+  const user = await requireUser(request);
+  return { mustChange: !!user.mustChangePassword };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -54,9 +54,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Account() {
   const feedback = useActionData<typeof action>();
+  const { mustChange } = useLoaderData<typeof loader>();
   return (
     <section className="card">
       <h1>修改密码</h1>
+      {mustChange ? (
+        <p className="inq-notice" role="alert" data-testid="must-change-password">
+          您正在使用管理员发放的初始密码。为保障账号安全，请先设置您自己的新密码，然后才能使用系统。“当前密码”即初始密码。
+        </p>
+      ) : null}
       <p className="muted">新密码至少 10 个字符，包含小写字母、大写字母、数字、符号中的至少三类。修改后其他设备上的登录将全部退出。</p>
       <Form method="post" noValidate>
         <FormError feedback={feedback} />

@@ -57,7 +57,7 @@ export default function AdminSettings() {
         <Form method="post" noValidate>
           <FormError feedback={feedback} />
           <input type="hidden" name="version" value={congress.version} />
-          <TextField name="name" label="名称" feedback={feedback} defaultValue={congress.name} required maxLength={60} hint="完整名称，以“人大常委会”结尾，如：洛阳市人大常委会" />
+          <TextField name="name" label="名称" feedback={feedback} defaultValue={congress.name} required maxLength={60} hint="完整名称，以“人大常委会”结尾，如：××市人大常委会" />
           <SelectField
             name="level"
             label="层级"

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { activeOrganizations, RESPONDING_KINDS } from "~/admin/organizations.server";
+import { ConfirmStep, confirmOf } from "~/components/history";
+import { confirmAnswer, confirmedIn } from "~/history/confirm.server";
 import { actorOf } from "~/auth/session.server";
 import { itemChoices } from "~/rectification/items.server";
 import { FormError, type FormFeedback } from "~/components/forms";
@@ -86,7 +88,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       organizationId: d.organizationId,
       itemId: d.itemId,
       publish: d.publish === "1",
+      confirmed: confirmedIn(formData),
     });
+    if (!result.ok && result.field === "confirm") return confirmAnswer(intent, formData, result.message);
     if (!result.ok) return data({ intent, ...fieldError(result.field, result.message, parsed.values) }, { status: 400 });
     return redirectWithToast(`${here}#step-${result.id}`, `已记录${ACCOUNTABILITY_KIND_LABELS[d.kind]}`);
   }
@@ -100,7 +104,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "publish") {
     const parsed = parseForm(formData, StepPublishSchema);
     if (!parsed.ok) return data({ intent, ...parsed }, { status: 400 });
-    const result = await publishStep(db, actor, { id: parsed.data.stepId, version: parsed.data.version, publish: parsed.data.publish === "1" });
+    const result = await publishStep(db, actor, { id: parsed.data.stepId, version: parsed.data.version, publish: parsed.data.publish === "1", confirmed: confirmedIn(formData) });
+    if (!result.ok && result.field === "confirm") return confirmAnswer(intent, formData, result.message);
     if (!result.ok) return data({ intent, ...fieldError(result.field, result.message, parsed.values) }, { status: 400 });
     return redirectWithToast(`${here}#step-${result.id}`, parsed.data.publish === "1" ? "已在公开页面发布" : "已撤下公开");
   }
@@ -126,7 +131,8 @@ export default function AccountabilityPage() {
           <h1>问责措施</h1>
         </div>
       </div>
-      {result && result.intent !== "record" ? <FormError feedback={result as FormFeedback} /> : null}
+      {result && result.intent !== "record" && !confirmOf(result) ? <FormError feedback={result as FormFeedback} /> : null}
+      {confirmOf(result) ? <ConfirmStep {...confirmOf(result)!} busy={busy} /> : null}
 
       <div className="card">
         <h2 className="rs-card-title">已采取的措施</h2>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { InquiryNav } from "~/components/PageNav";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { BackEntryDate } from "~/components/history";
 import { z } from "zod";
 import { actorOf } from "~/auth/session.server";
 import { firstError, FormError, type FormFeedback } from "~/components/forms";
@@ -39,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     check,
     canManage: canManageRectification(user),
+    backEntry: inquiry.back_entry === 1,
   };
 }
 
@@ -46,18 +48,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, db, inquiry } = await load(request, params);
   if (!canManageRectification(user)) forbidden("只有人大工作人员可以办结专题询问。");
   const formData = await readFormData(request, 1024 * 1024);
-  const values = { record: String(formData.get("record") ?? "") };
+  const on = String(formData.get("on") ?? "");
+  const values = { record: String(formData.get("record") ?? ""), on };
   const version = idField().safeParse(formData.get("version"));
   if (!version.success) return data({ fieldErrors: { _form: ["请求无效，请刷新页面后重试"] }, values }, { status: 400 });
   const record = richTextFromForm(formData, "record", { label: "办结记录", required: true });
   if (!record.ok) return data({ fieldErrors: { record: [record.message] }, values }, { status: 400 });
-  const result = await closeInquiry(db, actorOf(user, context), { inquiryId: inquiry.id, version: version.data, record: record.value });
+  const result = await closeInquiry(db, actorOf(user, context), { inquiryId: inquiry.id, version: version.data, record: record.value, on });
   if (!result.ok) return data({ fieldErrors: { [result.field]: [result.message] }, values }, { status: 400 });
   return redirectWithToast(`/inquiries/${inquiry.id}/close`, `「${inquiry.title}」已办结`);
 }
 
 export default function ClosePage() {
-  const { inquiry, check, canManage } = useLoaderData<typeof loader>();
+  const { inquiry, check, canManage, backEntry } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const feedback: FormFeedback | undefined = result;
   const navigation = useNavigation();
@@ -108,6 +111,7 @@ export default function ClosePage() {
               rows={8}
               hint="写明整改总体情况、结转事项的后续跟踪安排和办结意见"
             />
+            {backEntry ? <BackEntryDate label="办结日期" feedback={feedback} /> : null}
             <button type="submit" disabled={busy || !check.canClose}>办结</button>
           </Form>
         </div>

@@ -9,6 +9,9 @@ import { actorOf } from "~/auth/session.server";
 import { firstError, FormError, TextField, type FormFeedback } from "~/components/forms";
 import { RichTextEditor } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
+import { BackEntryDate, ConfirmStep, confirmOf } from "~/components/history";
+import { confirmAnswer, confirmedIn } from "~/history/confirm.server";
+import { dateContext } from "~/history/dates.server";
 import { DigestView } from "~/meeting/components/DigestView";
 import { buildDigest, parseKinds, setDigestPublished, updateDigest } from "~/meeting/digest.server";
 import { DigestSchema } from "~/meeting/schemas.server";
@@ -41,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     pii: { open: hits.filter((h) => h.decision === null).length, total: hits.length },
     inquiry: { id: inquiry.id, title: inquiry.title },
+    backEntry: (await dateContext(db, inquiry.id)).backEntry,
     canManage: canManageMeeting(user),
     edit: {
       title: meeting.digest_title,
@@ -86,21 +90,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "publish" || intent === "unpublish") {
     const version = fields.version().safeParse(formData.get("version"));
     if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] });
-    const result = await setDigestPublished(db, actor, inquiry.id, version.data, intent === "publish");
-    if (!result.ok) return refuse({ _form: [result.message] });
+    const on = String(formData.get("on") ?? "");
+    const result = await setDigestPublished(db, actor, inquiry.id, version.data, intent === "publish", { confirmed: confirmedIn(formData), on });
+    if (!result.ok && result.field === "confirm") return confirmAnswer(intent, formData, result.message);
+    if (!result.ok) return refuse(result.field === "on" ? { on: [result.message] } : { _form: [result.message] }, { on });
     return redirectWithToast(here, intent === "publish" ? "摘要已公开发布" : "摘要已撤回，公众不再能看到");
   }
   return refuse({ _form: ["未知的操作，请刷新页面后重试"] });
 }
 
 export default function DigestPage() {
-  const { inquiry, canManage, edit, digest, pii } = useLoaderData<typeof loader>();
+  const { inquiry, canManage, edit, digest, pii, backEntry } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const fb = (intents: string[]): FormFeedback | undefined => (result && intents.includes(result.intent) ? result : undefined);
   const saveFb = fb(["save"]);
   const published = !!digest.publishedAt;
+  const confirm = confirmOf(result, ["publish", "unpublish"]);
   const keptKinds = saveFb?.values ? new Set((saveFb.values.kinds ?? "").split("\n")) : new Set<string>(edit.kinds);
   return (
     <section className="dg-page print-document">
@@ -120,7 +127,8 @@ export default function DigestPage() {
       {canManage ? (
         <div className="card no-print">
           <FormError feedback={fb(["publish", "unpublish"])} />
-          <Form method="post" className="dg-publish">
+          {confirm ? <ConfirmStep question={confirm.question} intent={confirm.intent} values={confirm.values} busy={busy} /> : null}
+          <Form method="post" className="dg-publish" noValidate>
             <input type="hidden" name="version" value={edit.version} />
             {published ? (
               <>
@@ -132,6 +140,7 @@ export default function DigestPage() {
               <>
                 <p>摘要尚未发布，只有人大工作人员和委员可以看到。</p>
                 <PiiNotice inquiryId={inquiry.id} scope="digest" open={pii.open} total={pii.total} />
+                {backEntry ? <BackEntryDate label="发布日期" feedback={fb(["publish"])} /> : null}
                 <button type="submit" name="intent" value="publish" disabled={busy}>公开发布</button>
               </>
             )}

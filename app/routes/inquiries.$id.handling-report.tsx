@@ -37,6 +37,9 @@ import {
 } from "~/rectification/forms.server";
 import { handlingReviews, saveHandlingReview, setHandlingReportPublished } from "~/rectification/handling-review.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
+import { BackEntryDate, ConfirmStep, confirmOf } from "~/components/history";
+import { confirmAnswer } from "~/history/confirm.server";
+import { dateContext } from "~/history/dates.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { loadInquiryFor } from "~/utils/route.server";
 
@@ -101,6 +104,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isLiaison: canSubmitHandlingReport(user) && !closed,
     isMember: canVoteHandlingReport(user, inquiry.id) && !closed,
     canOverview: canReadInquiry(user, inquiry.id),
+    backEntry: (await dateContext(db, inquiry.id)).backEntry,
   };
 }
 
@@ -129,7 +133,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === "submit") {
     if (!canSubmitHandlingReport(user)) forbidden("研究处理情况报告由人民政府联络员报送。");
-    const values = { body: String(formData.get("body") ?? "") };
+    const on = String(formData.get("on") ?? "");
+    const values = { body: String(formData.get("body") ?? ""), on };
     const ids = OptionalReportRefSchema.safeParse({ reportId: formData.get("reportId"), version: formData.get("version") });
     if (!ids.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
     if (ids.data.reportId) await ownReport(ids.data.reportId);
@@ -143,6 +148,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       version: ids.data.version,
       body: body.value,
       files: uploads.files,
+      on,
     });
     if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
     return redirectWithToast(here, "研究处理情况报告已报送");
@@ -195,15 +201,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await ownReport(parsed.data.reportId);
     const publish = intent === "publish";
     const result = await setHandlingReportPublished(db, actor, { reportId: parsed.data.reportId, version: parsed.data.version, publish, confirmed: parsed.data.confirmed === "1" });
+    if (!result.ok && result.field === "confirm") return confirmAnswer(intent, formData, result.message);
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(here, publish ? "研究处理情况报告及审议意见已在公开页面发布" : "已取消公开研究处理情况报告");
   }
   if (intent === "accept") {
     staffOnly();
     const parsed = parseForm(formData, AcceptReportSchema);
-    if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
+    if (!parsed.ok) return refuse(parsed.fieldErrors, { ...parsed.values, on: String(formData.get("on") ?? "") });
     await ownReport(parsed.data.reportId);
-    const result = await acceptHandlingReport(db, actor, parsed.data);
+    const result = await acceptHandlingReport(db, actor, { ...parsed.data, on: String(formData.get("on") ?? "") });
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(here, "已确认报告通过");
   }
@@ -211,7 +218,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function HandlingReportPage() {
-  const { inquiry, defaultDueDate, suggestedNewDueDate, rounds, isStaff, isLiaison, isMember, canOverview, canReview, canPublish, chase } = useLoaderData<typeof loader>();
+  const { inquiry, defaultDueDate, suggestedNewDueDate, rounds, isStaff, isLiaison, isMember, canOverview, canReview, canPublish, chase, backEntry } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -294,6 +301,7 @@ export default function HandlingReportPage() {
             <input type="hidden" name="version" value={current?.version ?? ""} />
             <RichTextEditor name="body" label="报告正文" required defaultValue={feedbackFor("submit")?.values?.body ?? ""} error={firstError(feedbackFor("submit"), "body")} rows={12} />
             <AttachmentField error={firstError(feedbackFor("submit"), "files")} />
+            {backEntry ? <BackEntryDate label="报送日期" feedback={feedbackFor("submit")} /> : null}
             <button type="submit" disabled={busy}>报送报告</button>
             <p className="field-hint">报送后不能修改；如测评未通过，将另行确定重新报告的期限。</p>
           </Form>
@@ -304,7 +312,7 @@ export default function HandlingReportPage() {
         <ReviewPanel round={current} inquiryId={inquiry.id} canReview={canReview} canPublish={canPublish} busy={busy} result={result} />
       ) : null}
 
-      {current?.status === "submitted" || current?.vote ? <VotePanel round={current} isStaff={isStaff} isMember={isMember} busy={busy} feedbackFor={feedbackFor} suggestedNewDueDate={suggestedNewDueDate} /> : null}
+      {current?.status === "submitted" || current?.vote ? <VotePanel round={current} isStaff={isStaff} isMember={isMember} busy={busy} feedbackFor={feedbackFor} suggestedNewDueDate={suggestedNewDueDate} backEntry={backEntry} /> : null}
 
       {earlier.length ? (
         <>
@@ -337,6 +345,7 @@ function VotePanel({
   busy,
   feedbackFor,
   suggestedNewDueDate,
+  backEntry,
 }: {
   round: Round;
   isStaff: boolean;
@@ -344,6 +353,7 @@ function VotePanel({
   busy: boolean;
   feedbackFor: (intent: string) => FormFeedback | undefined;
   suggestedNewDueDate: string;
+  backEntry: boolean;
 }) {
   const vote = round.vote;
   const open = vote?.status === "open";
@@ -369,6 +379,7 @@ function VotePanel({
                 <input type="hidden" name="reportId" value={round.id} />
                 <input type="hidden" name="version" value={round.version} />
                 <TextAreaField idPrefix="f-accept" name="note" label="不进行测评，直接确认通过（意见）" feedback={feedbackFor("accept")} rows={2} maxLength={2000} />
+                {backEntry ? <BackEntryDate label="确认通过日期" feedback={feedbackFor("accept")} /> : null}
                 <button type="submit" className="secondary" disabled={busy}>确认报告通过</button>
               </Form>
             </div>
@@ -462,6 +473,7 @@ function ReviewPanel({
   const review = round.review;
   const reviewFeedback = mine("review");
   const publishFeedback = mine("publish") ?? mine("unpublish");
+  const confirm = publishFeedback ? confirmOf(result) : null;
   const prefix = `f-review-${round.round}`;
   return (
     <div className="card" data-testid={`review-${round.round}`}>
@@ -532,6 +544,7 @@ function ReviewPanel({
       ) : (
         <p className="muted" data-testid="publish-state">未公开：本报告及审议意见仅供系统内查阅。</p>
       )}
+      {canPublish && confirm ? <ConfirmStep question={confirm.question} intent={confirm.intent} values={confirm.values} busy={busy} /> : null}
       {canPublish ? (
         <Form method="post" noValidate className="no-print" data-testid="publish-form">
           <FormError feedback={publishFeedback} />
@@ -548,17 +561,6 @@ function ReviewPanel({
               <p className="rs-small">
                 公开前，系统检查报告和审议意见中的个人信息，须逐处审查：<Link to={`/inquiries/${inquiryId}/privacy?scope=handling_report:${round.id}`}>发布前个人信息审查</Link>
               </p>
-              <div className="field">
-                <label>
-                  <input type="checkbox" name="confirmed" value="1" aria-describedby={firstError(publishFeedback, "confirmed") ? `${prefix}-confirmed-error` : undefined} />{" "}
-                  我已核对报告正文{review ? "和审议意见" : ""}，其中不含个人信息等不宜公开的内容
-                </label>
-                {firstError(publishFeedback, "confirmed") ? (
-                  <p id={`${prefix}-confirmed-error`} className="field-error">
-                    {firstError(publishFeedback, "confirmed")}
-                  </p>
-                ) : null}
-              </div>
               <button type="submit" disabled={busy}>在公开页面发布{review ? "报告及审议意见" : "报告"}</button>
               <p className="field-hint">发布后，任何人无需登录即可在本次询问的公开页面（与询问会摘要、整改情况一起）查阅；附件不公开。可随时取消公开。</p>
             </>

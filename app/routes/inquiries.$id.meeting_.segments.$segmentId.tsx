@@ -12,9 +12,11 @@ import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS, VOTE_STATUS_LABELS, WRITTEN_REPL
 import { addDays } from "~/utils/time";
 import { answeringOrganizations } from "~/meeting/setup.server";
 import { createWrittenReply, segmentWrittenReplies } from "~/meeting/written-replies.server";
-import { deleteSegment, getSegment, updateSegment, type TurnEdit, segmentNumber } from "~/meeting/segments.server";
+import { getSegment, updateSegment, type TurnEdit, segmentNumber } from "~/meeting/segments.server";
+import { VoidForm } from "~/components/history";
+import { voidRecord } from "~/history/void.server";
 import { openVote, segmentVotes } from "~/meeting/votes.server";
-import { canManageMeeting, canManageVotes, forbidden, notFound } from "~/policy.server";
+import { canCorrectRecord, canManageMeeting, canManageVotes, forbidden, notFound } from "~/policy.server";
 import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -40,7 +42,7 @@ async function load(request: Request, params: { id?: string; segmentId?: string 
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { db, inquiry, meeting, segment } = await load(request, params);
+  const { db, user, inquiry, meeting, segment } = await load(request, params);
   const [organizations, votes, replies, number] = await Promise.all([
     answeringOrganizations(db, inquiry.id),
     segmentVotes(db, segment.id),
@@ -58,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     voteMode: meeting.vote_mode,
     voteSecret: meeting.vote_secret === 1,
     defaultDue: addDays(todayInShanghai(), 30),
+    canCorrect: canCorrectRecord(user),
   };
 }
 
@@ -121,12 +124,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(`/inquiries/${inquiry.id}/meeting#segment-${segment.id}`, "记录已更正");
   }
-  if (intent === "delete") {
+  if (intent === "void") {
+    // a record of what was said is never deleted: voided with a reason, kept in 已作废 and the audit log
+    if (!canCorrectRecord(user)) forbidden("只有人大工作人员可以作废询问会记录。");
     const version = fields.version().safeParse(formData.get("version"));
-    if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] });
-    const result = await deleteSegment(db, actor, segment.id, version.data);
-    if (!result.ok) return refuse({ _form: [result.message] });
-    return redirectWithToast(`/inquiries/${inquiry.id}/meeting`, "该条记录已删除");
+    const values = { reason: String(formData.get("reason") ?? "") };
+    if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
+    const result = await voidRecord(db, actor, { kind: "segment", id: segment.id, reason: values.reason, version: version.data });
+    if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
+    return redirectWithToast(`/inquiries/${inquiry.id}/meeting`, "该条记录已作废");
   }
   if (intent === "writtenReply") {
     const parsed = parseForm(formData, ReplySchema);
@@ -290,21 +296,12 @@ export default function SegmentPage() {
         </div>
       ) : null}
 
-      <div className="card">
-        <h2 className="rs-card-title">删除本条记录</h2>
-        <p className="muted rs-small">仅用于删除误录的记录；已有测评或部门更正的记录不能删除。删除会记入审计日志。</p>
-        <Form
-          method="post"
-          onSubmit={(e) => {
-            if (!window.confirm("确定删除这条记录？")) e.preventDefault();
-          }}
-        >
-          <input type="hidden" name="intent" value="delete" />
-          <input type="hidden" name="version" value={s.version} />
-          <FormError feedback={fb("delete")} />
-          <button type="submit" className="plain" disabled={busy}>删除本条记录</button>
-        </Form>
-      </div>
+      {d.canCorrect ? (
+        <details className="card rs-edit" data-testid="void-segment" open={Boolean(fb("void"))}>
+          <summary>作废本条记录</summary>
+          <VoidForm what="询问会记录" feedback={fb("void")} busy={busy} version={s.version} />
+        </details>
+      ) : null}
     </section>
   );
 }

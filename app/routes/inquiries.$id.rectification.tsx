@@ -16,6 +16,8 @@ import { ITEM_STATUSES, ITEM_STATUS_LABELS, LIGHT_FILTERS, LIGHT_FILTER_LABELS, 
 import { WAITING_FILTER_LABELS, WAITING_FILTERS } from "~/rectification/labels";
 import { ledgerPageData } from "~/rectification/ledger.server";
 import { setRectificationPublic } from "~/rectification/closing.server";
+import { ConfirmStep, confirmOf } from "~/components/history";
+import { confirmAnswer, confirmedIn } from "~/history/confirm.server";
 import { setWarningDays } from "~/rectification/status.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { PublicSchema, WarningDaysSchema } from "~/rectification/forms.server";
@@ -106,7 +108,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "public") {
     const parsed = parseForm(formData, PublicSchema);
     if (!parsed.ok) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, {});
-    const result = await setRectificationPublic(db, actor, { inquiryId: inquiry.id, version: parsed.data.version, isPublic: parsed.data.public === "1" });
+    const result = await setRectificationPublic(db, actor, { inquiryId: inquiry.id, version: parsed.data.version, isPublic: parsed.data.public === "1", confirmed: confirmedIn(formData) });
+    if (!result.ok && result.field === "confirm") return confirmAnswer(intent, formData, result.message);
     if (!result.ok) return refuse({ _form: [result.message] }, {});
     return redirectWithToast(here, parsed.data.public === "1" ? "整改情况已向社会公开" : "已取消公开整改情况");
   }
@@ -324,6 +327,7 @@ export default function LedgerPage() {
               当前：<strong data-testid="public-state">{inquiry.rectification_public ? "已公开" : "未公开"}</strong>。公开后，公众无需登录即可查看各整改事项的责任单位、整改要求、时限、状态和销号日期，以及逾期事项；不公开任何个人信息。
             </p>
             <PiiNotice inquiryId={inquiry.id} scope="rectification" open={pii.open} total={pii.total} />
+            {confirmOf(result, ["public"]) ? <ConfirmStep {...confirmOf(result, ["public"])!} busy={busy} /> : null}
             <Form method="post">
               <input type="hidden" name="intent" value="public" />
               <input type="hidden" name="version" value={inquiry.version} />

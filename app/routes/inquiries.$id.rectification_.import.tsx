@@ -13,6 +13,8 @@ import { importItems } from "~/rectification/ledger.server";
 import { readFormData } from "~/utils/forms.server";
 import { dateContext } from "~/history/dates.server";
 import { loadInquiryFor } from "~/utils/route.server";
+import { BackEntryDate } from "~/components/history";
+import type { FormFeedback } from "~/components/forms";
 
 /**
  * 批量导入: staff upload an Excel sheet filled from the template. Every bad row is listed with its row number
@@ -31,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const last = Number(url.searchParams.get("last"));
   return {
     inquiry: { id: inquiry.id, title: inquiry.title, closed: inquiry.stage === "closed" },
+    backEntry: inquiry.back_entry === 1,
     done: Number.isInteger(count) && count > 0 ? { count, first, last } : null,
   };
 }
@@ -47,7 +50,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const departments = await departmentOptions(db);
   const checked = await checkImportSheet(Buffer.from(await file.arrayBuffer()), departments, await dateContext(db, inquiry.id));
   if (!checked.ok) return data({ fileName: file.name, errors: checked.errors, imported: NONE }, { status: 400 });
-  const result = await importItems(db, actorOf(user, context), inquiry.id, checked.rows);
+  const on = String(formData.get("on") ?? "");
+  const result = await importItems(db, actorOf(user, context), inquiry.id, checked.rows, { on });
+  // the back-entered 交办 date is refused next to its field (the sheet itself was fine)
+  if (!result.ok && result.field === "on") {
+    return data({ fileName: file.name, errors: [], imported: NONE, fieldErrors: { on: [result.errors[0].message] }, values: { on } }, { status: 400 });
+  }
   if (!result.ok) return data({ fileName: file.name, errors: result.errors, imported: NONE }, { status: 400 });
   // rows already in the ledger are named one by one (nothing was created for them)
   if (result.skipped.length > 0) return data({ fileName: file.name, errors: [], imported: { count: result.count, numbers: result.numbers, skipped: result.skipped } as Imported });
@@ -55,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ImportPage() {
-  const { inquiry, done } = useLoaderData<typeof loader>();
+  const { inquiry, done, backEntry } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -141,6 +149,7 @@ export default function ImportPage() {
             <input id="f-sheet" type="file" name="sheet" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
             <p className="field-hint">不超过 2 MB</p>
           </div>
+          {backEntry ? <BackEntryDate label="交办日期" feedback={result && "fieldErrors" in result ? (result as FormFeedback) : undefined} /> : null}
           <button type="submit" disabled={busy || inquiry.closed}>{busy ? "正在检查并导入，请稍候…" : "检查并导入"}</button>
           {busy ? <p className="muted rs-small" role="status">正在逐行检查表格，检查无误后一次导入。</p> : null}
         </Form>

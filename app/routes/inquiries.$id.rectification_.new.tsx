@@ -15,6 +15,7 @@ import { ItemCreateSchema } from "~/rectification/forms.server";
 import { todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { loadInquiryFor } from "~/utils/route.server";
+import { BackEntryDate } from "~/components/history";
 
 /**
  * 新增整改事项: staff turn an exchange of the meeting record (or a research finding) into an item in one step —
@@ -55,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const departments = await departmentOptions(db);
   return {
     inquiry: { id: inquiry.id, title: inquiry.title, closed: inquiry.stage === "closed" },
+    backEntry: inquiry.back_entry === 1,
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
     exchanges: sources.exchanges.map((e) => ({
       id: e.id,
@@ -85,13 +87,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     deadlineWorkdays: parsed.data.deadlineWorkdays,
     sourceType: source?.type ?? "manual",
     sourceId: source?.id ?? null,
-  });
-  if (!result.ok) return data({ fieldErrors: { [result.field]: [result.message] }, values: parsed.values }, { status: 400 });
+  }, { on: String(formData.get("on") ?? "") });
+  if (!result.ok) return data({ fieldErrors: { [result.field]: [result.message] }, values: { ...parsed.values, on: String(formData.get("on") ?? "") } }, { status: 400 });
   return redirectWithToast(`/rectification/${result.id}`, "整改事项已交办");
 }
 
 export default function NewItemPage() {
-  const { inquiry, departments, exchanges, findings, prefill, defaultDeadline } = useLoaderData<typeof loader>();
+  const { inquiry, departments, exchanges, findings, prefill, defaultDeadline, backEntry } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const feedback: FormFeedback | undefined = result;
   const navigation = useNavigation();
@@ -129,6 +131,7 @@ export default function NewItemPage() {
           />
           <DepartmentChoices departments={departments} chosen={[]} feedback={feedback} />
           <DeadlineFields feedback={feedback} defaultDeadline={defaultDeadline} />
+          {backEntry ? <BackEntryDate label="交办日期" feedback={feedback} /> : null}
           <button type="submit" disabled={busy || inquiry.closed}>{busy ? "正在交办…" : "交办整改事项"}</button>
         </Form>
       </div>

@@ -15,6 +15,8 @@ import { AttachmentField, AttachmentList, DeadlineBadge } from "~/components/att
 import { firstError, FormError, type FormFeedback } from "~/components/forms";
 import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
+import { BackEntryDate } from "~/components/history";
+import { dateContext } from "~/history/dates.server";
 import { DELEGATION_STATUS_LABELS, SURVEY_EVENT_LABELS } from "~/labels";
 import { canReadDelegationReport, canManageInquiry, canReadDelegation, canReadInquiry, canWriteDelegationReport, forbidden, notFound } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
@@ -91,6 +93,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: isCounty && (d.status === "pending" || d.status === "returned"),
     canReview: isStaff && d.status === "submitted",
     canOverview: canReadInquiry(user, d.inquiry_id),
+    backEntry: (await dateContext(db, d.inquiry_id)).backEntry,
   };
 }
 
@@ -107,7 +110,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   if (intent === "save_draft" || intent === "submit") {
     if (!canWriteDelegationReport(user, delegation)) forbidden("只有承担该委托调研的县区人大可以填写和提交报告。");
-    const values = { report: String(formData.get("report") ?? ""), report__format: String(formData.get("report__format") ?? "") };
+    const on = String(formData.get("on") ?? "");
+    const values = { report: String(formData.get("report") ?? ""), report__format: String(formData.get("report__format") ?? ""), on };
     if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
     const report = richTextFromForm(formData, "report", { label: "调研报告" });
     const uploads = await checkUploads(filesFromForm(formData, "files"));
@@ -116,17 +120,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     else if (intent === "submit" && !report.value.text) fieldErrors.report = ["请填写调研报告后再提交"];
     if (!uploads.ok) fieldErrors.files = [uploads.message];
     if (!report.ok || !uploads.ok || Object.keys(fieldErrors).length) return refuse(fieldErrors, values);
-    const result = await actOnDelegation(db, actor, { id: delegation.id, version: version.data, action: intent, report: report.value, files: uploads.files });
+    const result = await actOnDelegation(db, actor, { id: delegation.id, version: version.data, action: intent, report: report.value, files: uploads.files, on });
     if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
     return redirectWithToast(here, intent === "submit" ? "调研报告已提交，请等待人大工作人员审阅" : "草稿已保存");
   }
   if (intent === "accept" || intent === "return") {
     if (!canManageInquiry(user)) forbidden("只有人大工作人员可以采纳或退回调研报告。");
     const comment = fields.optionalText("修改意见", 2000).safeParse(formData.get("comment") ?? undefined);
-    const values = { comment: String(formData.get("comment") ?? "") };
+    const on = String(formData.get("on") ?? "");
+    const values = { comment: String(formData.get("comment") ?? ""), on };
     if (!version.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, values);
     if (!comment.success) return refuse({ comment: [comment.error.issues[0]?.message ?? "修改意见无效"] }, values);
-    const result = await actOnDelegation(db, actor, { id: delegation.id, version: version.data, action: intent, comment: comment.data });
+    const result = await actOnDelegation(db, actor, { id: delegation.id, version: version.data, action: intent, comment: comment.data, on: intent === "accept" ? on : undefined });
     if (!result.ok) return refuse({ [result.field]: [result.message] }, values);
     return redirectWithToast(here, intent === "accept" ? `已采纳${delegation.organization_name}的调研报告` : `已退回${delegation.organization_name}修改`);
   }
@@ -136,7 +141,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const STATUS_CLASS: Record<DelegationStatus, string> = { pending: "", submitted: "warn", accepted: "ok", returned: "bad" };
 
 export default function DelegationPage() {
-  const { delegation: d, history, requestFiles, reportFiles, isCounty, canEdit, canReview, canOverview, chase, forwarding } = useLoaderData<typeof loader>();
+  const { delegation: d, history, requestFiles, reportFiles, isCounty, canEdit, canReview, canOverview, chase, forwarding, backEntry } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -200,6 +205,7 @@ export default function DelegationPage() {
             <RichTextEditor name="report" label="报告正文" required defaultValue={reportFeedback?.values?.report ?? d.report_json} error={firstError(reportFeedback, "report")} rows={14} />
             <AttachmentList files={reportFiles} />
             <AttachmentField label="添加附件" error={firstError(reportFeedback, "files")} />
+            {backEntry ? <BackEntryDate label="报送日期" feedback={reportFeedback} /> : null}
             <div className="rs-buttons">
               <button type="submit" name="intent" value="save_draft" className="secondary" disabled={busy}>保存草稿</button>
               <button type="submit" name="intent" value="submit" disabled={busy}>提交报告</button>
@@ -231,6 +237,7 @@ export default function DelegationPage() {
               <input type="hidden" name="version" value={d.version} />
               <input type="hidden" name="intent" value="accept" />
               <p className="muted rs-small">报告符合要求的，予以采纳。</p>
+              {backEntry ? <BackEntryDate label="采纳日期" feedback={result?.intent === "accept" ? result : undefined} /> : null}
               <button type="submit" disabled={busy}>采纳报告</button>
             </Form>
             <Form method="post" noValidate className="rs-return-form">

@@ -39,6 +39,8 @@ function demoNames(): string[] {
   for (const o of f.respondingOrganizations) names.add(o.responder.name);
   const reporter = /记者\s*(\S+)/.exec(f.reporter)?.[1];
   if (reporter) names.add(reporter);
+  // and the cities the code's own examples once named (the settings hint said 洛阳市人大常委会)
+  for (const other of ["洛阳", "郑州", "开封", "新乡", "焦作", "安阳"]) names.add(other);
   return [...names].filter((n) => n.length >= 2);
 }
 

@@ -44,7 +44,7 @@ export const CongressFormSchema = z.object({
     .trim()
     .min(1, "请填写本级人大常委会的名称")
     .max(60, "名称不能超过 60 个字")
-    .refine((v) => v.length >= 6 && CONGRESS_NAME.test(v), "请填写完整的名称，以“人大常委会”结尾，如：洛阳市人大常委会"),
+    .refine((v) => v.length >= 6 && CONGRESS_NAME.test(v), "请填写完整的名称，以“人大常委会”结尾，如：××市人大常委会"),
   level: z.enum(CONGRESS_LEVELS as [CongressLevel, ...CongressLevel[]], { error: "请选择本级人大的层级" }),
   version: z.coerce.number({ error: "请刷新页面后重试" }).int().min(0),
 });

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
-import { dateContext, deadlineProblem } from "../history/dates.server";
+import { auditMark, dateContext, deadlineProblem, stampEvent } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
 import type { Result } from "../utils/result";
 
@@ -195,7 +195,7 @@ const EVENT_SUMMARY: Record<DelegationAction, string> = {
 export async function actOnDelegation(
   db: Kysely<Database>,
   actor: Actor,
-  input: { id: number; version: number; action: DelegationAction; report?: RichText; comment?: string; files?: CheckedUpload[] },
+  input: { id: number; version: number; action: DelegationAction; report?: RichText; comment?: string; files?: CheckedUpload[]; on?: string },
 ): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("survey_delegations").selectAll().where("id", "=", input.id).executeTakeFirst();
@@ -208,14 +208,24 @@ export async function actOnDelegation(
     const comment = (input.comment ?? "").trim();
     if (input.action === "return" && !comment) return { ok: false, field: "comment", message: "退回时请填写修改意见" };
     if (input.action === "submit" && !input.report?.text) return { ok: false, field: "report", message: "请填写调研报告后再提交" };
+    // 报送 and 采纳 are stamped events: in back-entry their real dates (a report not before the plan's approval,
+    // its acceptance not before its submission), else now (app/history/dates.server.ts)
+    const stamp =
+      input.action === "submit"
+        ? await stampEvent(trx, before.inquiry_id, input.on, "报送日期", (ctx) => ({ date: ctx.planApprovedOn, label: "工作方案批准日期" }))
+        : input.action === "accept"
+          ? await stampEvent(trx, before.inquiry_id, input.on, "采纳日期", () => ({ date: before.submitted_at, label: "报告报送日期" }))
+          : ({ ok: true, at: nowIso(), backEntered: false } as const);
+    if (!stamp.ok) return { ok: false, field: "on", message: stamp.message };
+    const mark = auditMark(stamp);
     const now = nowIso();
     const changes: Record<string, unknown> = { status: next, version: before.version + 1, updated_at: now };
     if (input.report && (input.action === "save_draft" || input.action === "submit")) {
       Object.assign(changes, { report_json: input.report.json, report_text: input.report.text, report_html: input.report.html });
     }
     if (input.action === "save_draft") changes.draft_saved_at = now;
-    if (input.action === "submit") changes.submitted_at = now;
-    if (input.action === "accept") changes.accepted_at = now;
+    if (input.action === "submit") changes.submitted_at = stamp.at;
+    if (input.action === "accept") changes.accepted_at = stamp.at;
     if (input.action === "return") changes.return_comment = comment;
     await trx.updateTable("survey_delegations").set(changes).where("id", "=", input.id).execute();
     if (input.files?.length) {
@@ -229,18 +239,18 @@ export async function actOnDelegation(
         comment,
         actor_id: actor.id,
         actor_label: actor.label,
-        at: now,
+        at: stamp.at,
       })
       .execute();
     await recordAudit(trx, actor, {
       action: `survey.${input.action}`,
       entityType: "survey_delegation",
       entityId: input.id,
-      summary: `${EVENT_SUMMARY[input.action]}（委托调研 #${input.id}）${comment ? `：${comment}` : ""}`,
+      summary: `${mark.prefix}${EVENT_SUMMARY[input.action]}（委托调研 #${input.id}）${mark.suffix}${comment ? `：${comment}` : ""}`,
       before: { status: before.status, report: before.report_text },
-      after: { status: next, report: input.report?.text ?? before.report_text },
+      after: { status: next, report: input.report?.text ?? before.report_text, ...mark.after },
     });
-    if (input.action === "submit") await staffEvents.surveyReportSubmitted(trx, input.id, now);
+    if (input.action === "submit") await staffEvents.surveyReportSubmitted(trx, input.id, stamp.at);
     return { ok: true, id: input.id };
   });
 }

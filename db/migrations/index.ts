@@ -24,6 +24,7 @@ import * as m0037 from "./0037_follow_up_rounds";
 import * as m0050 from "./0050_item_counters";
 import * as m0051 from "./0051_organization_meetings";
 import * as m0045 from "./0045_organization_hierarchy";
+import * as m0040 from "./0040_stamps_and_initial_passwords";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   "0050_item_counters": m0050,
   "0051_organization_meetings": m0051,
   "0045_organization_hierarchy": m0045,
+  "0040_stamps_and_initial_passwords": m0040,
 };
