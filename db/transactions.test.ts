@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../app/test/db";
+import type { Database } from "./schema";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
 import { advisoryLock, engineOf, forUpdate, lockRow, onTransactionRetry, writeTransaction } from "./transactions";
 
@@ -69,9 +70,9 @@ describe("writeTransaction (SQLite)", () => {
   it("joins the caller's transaction instead of opening a second one", async () => {
     const result = await writeTransaction(t.db, async (outer) => {
       await sql`create table tx_probe (n integer)`.execute(outer);
-      return writeTransaction(outer, async (inner) => {
+      return writeTransaction<Database, string>(outer, async (inner) => {
         expect(inner).toBe(outer);
-        await inner.insertInto("tx_probe" as never).values({ n: 1 } as never).execute();
+        await sql`insert into tx_probe (n) values (1)`.execute(inner);
         return "joined";
       });
     });

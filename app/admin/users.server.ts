@@ -1,12 +1,13 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Role } from "../../db/schema";
+import { advisoryLock, lockRow, writeTransaction } from "../../db/transactions";
 import { recordAudit, type Actor } from "../audit.server";
 import { normalizeUsername } from "../auth/login.server";
 import { hashPassword, passwordWeakness, verifyPassword } from "../auth/password.server";
 import { deleteAllSessions } from "../auth/session.server";
 import { ROLE_LABELS } from "../labels";
 import { nowIso } from "../utils/time";
-import { ensureRosterEntryForAccount } from "../roster/roster.server";
+import { ensureRosterEntryForAccount, lockRoster } from "../roster/roster.server";
 
 
 /** Which organisations a role may belong to; null means the role needs none. */
@@ -97,6 +98,8 @@ async function checkOrganization(
   } else if (organizationId === null) {
     return { field: "organizationId", message: `${ROLE_LABELS[role]}账号必须选择所属单位` };
   }
+  // the organisation may not be deactivated or change kind under this account until it commits (decision 0175)
+  await lockRow(trx, "organizations", organizationId);
   const org = await trx.selectFrom("organizations").select(["kind", "active"]).where("id", "=", organizationId!).executeTakeFirst();
   if (!org || !org.active) return { field: "organizationId", message: "所选单位不存在或已停用" };
   if (kinds !== null && !kinds.includes(org.kind)) {
@@ -129,7 +132,7 @@ export async function createUser(
     if (weakness) return { ok: false, field: "password", message: weakness };
   }
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute((trx) => insertUser(trx, actor, { ...input, username }, passwordHash));
+  return writeTransaction(db, (trx) => insertUser(trx, actor, { ...input, username }, passwordHash));
 }
 
 /**
@@ -139,6 +142,8 @@ export async function createUser(
  */
 export async function insertUser(trx: Transaction<Database>, actor: Actor, input: NewAccount, passwordHash: string): Promise<UserResult> {
   const username = normalizeUsername(input.username);
+  // the name must be free when the row goes in: two creations of one name wait for each other here
+  await advisoryLock(trx, `username:${username}`);
   const clash = await trx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
   if (clash) return { ok: false, field: "username", message: "该用户名已被使用" };
   const orgProblem = await checkOrganization(trx, input.role, input.organizationId);
@@ -177,7 +182,12 @@ export async function updateUser(
   actor: Actor,
   input: { id: number; version: number; displayName: string; role: Role; organizationId: number | null; title: string },
 ): Promise<UserResult> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // in the lock order (decision 0175): the organisation the account moves to, the roster (its entry
+    // follows the account), then the account
+    await lockRow(trx, "organizations", input.organizationId);
+    await lockRoster(trx);
+    await lockRow(trx, "users", input.id);
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该账号不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -222,9 +232,14 @@ export async function setUserActive(
   actor: Actor,
   input: { id: number; version: number; active: boolean },
 ): Promise<UserResult> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // parent before child: the account's organisation (whose active flag decides), then the account
+    const current = await trx.selectFrom("users").select("organization_id").where("id", "=", input.id).executeTakeFirst();
+    await lockRow(trx, "organizations", current?.organization_id);
+    await lockRow(trx, "users", input.id);
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该账号不存在" };
+    // a move to another organisation in between bumped the version: refused here like any other edit
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
     if (!input.active && actor.id === input.id) return { ok: false, field: "_form", message: "不能停用自己的账号" };
     if (input.active && before.organization_id !== null) {
@@ -260,7 +275,8 @@ export async function resetPassword(
   const weakness = passwordWeakness(input.password, target.username);
   if (weakness) return { ok: false, field: "password", message: weakness };
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "users", input.id);
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirstOrThrow();
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
     await setPassword(trx, input.id, before.version, passwordHash);
@@ -288,7 +304,7 @@ export async function changeOwnPassword(
   const weakness = passwordWeakness(input.newPassword, user.username);
   if (weakness) return { ok: false, field: "newPassword", message: weakness };
   const passwordHash = await hashPassword(input.newPassword);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     await setPassword(trx, user.id, user.version, passwordHash);
     await recordAudit(trx, actor, {
       action: "user.change_password",

@@ -1,3 +1,4 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit.server";
@@ -148,7 +149,9 @@ export function reminderStep(dueDate: string, today: string): string | null {
 
 export async function runReminders(db: Kysely<Database>, today: string = todayInShanghai()): Promise<{ created: number }> {
   const deadlines = await openDeadlines(db);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // a second run at the same moment (another process) waits, then finds every reminder already made
+    await advisoryLock(trx, "reminders");
     let created = 0;
     for (const d of deadlines) {
       const step = reminderStep(d.dueDate, today);

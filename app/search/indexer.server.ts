@@ -1,3 +1,4 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import { attachmentOwner } from "../attachments/attachments.server";
@@ -533,7 +534,9 @@ export async function searchIndexPending(db: Kysely<Database>): Promise<boolean>
 export async function syncSearchIndex(db: Kysely<Database>, batchSize = 500): Promise<number> {
   let done = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
+    const n = await writeTransaction(db, async (trx) => {
+      // one drainer at a time across processes: two would index the same queued rows (decision 0175)
+      await advisoryLock(trx, "search-queue");
       const { rows } = await sql<{ rowid: number }>`select rowid from search_queue order by rowid limit ${batchSize}`.execute(trx);
       if (rows.length === 0) return 0;
       const queued = rows.map((r) => Number(r.rowid));
@@ -548,7 +551,8 @@ export async function syncSearchIndex(db: Kysely<Database>, batchSize = 500): Pr
 
 /** Rebuilds the whole index from the source tables (after a bulk load, e.g. the benchmark generator). */
 export async function rebuildSearchIndex(db: Kysely<Database>): Promise<number> {
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
+    await advisoryLock(trx, "search-queue");
     await sql`delete from search_index`.execute(trx);
     for (const { code, table } of SEARCH_KINDS) {
       if (table) await sql`insert or ignore into search_queue (rowid) select ${code * ROWID_BASE} + id from ${sql.table(table)}`.execute(trx);
