@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../app/test/db";
 import type { Database } from "./schema";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
-import { advisoryLock, engineOf, forUpdate, lockRow, onTransactionRetry, writeTransaction } from "./transactions";
+import { engineOf } from "./engine";
+import { advisoryLock, forUpdate, lockRow, onTransactionRetry, writeTransaction } from "./transactions";
 
 /** A PostgreSQL Kysely that only compiles (its pool is never asked for a connection). */
 function postgresCompiler() {

@@ -14,20 +14,14 @@
  *   (40001/40P01) as a safety net; the locks are what make those rare.
  *
  * On SQLite every lock is a no-op (SQLite rejects FOR UPDATE, and its single writer already serialises), so
- * this module costs SQLite nothing. The engine is read from the Kysely adapter in one place: `engineOf`.
+ * this module costs SQLite nothing. The engine is read from the Kysely adapter in one place: `engineOf` (db/engine.ts).
  *
  * Lock order (a transaction that takes several locks takes them in this order, so two never wait on each
  * other in a cycle): advisory locks first; then rows from parent to child (organisation → inquiry → its
  * records → their children); exclusive locks only (no FOR SHARE that would later need upgrading).
  */
-import { PostgresAdapter, sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
-
-export type Engine = "sqlite" | "postgres";
-
-/** Which engine a Kysely instance (or a transaction of it) talks to: the one place that decides it. */
-export function engineOf(db: Kysely<any>): Engine {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
-}
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
+import { engineOf } from "./engine";
 
 /**
  * A modifier for `.$call()` on the SELECT that reads a record before a decision: on PostgreSQL it adds
@@ -51,6 +45,20 @@ export async function lockRow(trx: Kysely<any>, table: string, ...ids: (number |
   const wanted = [...new Set(ids.filter((id): id is number => typeof id === "number"))].sort((a, b) => a - b);
   if (wanted.length === 0) return;
   await sql`select id from ${sql.table(table)} where id in (${sql.join(wanted)}) order by id for no key update`.execute(trx);
+}
+
+/**
+ * A share lock on rows by id (FOR SHARE on PostgreSQL; nothing on SQLite): for a parent whose state a change
+ * of one of its children rests on but does not write (an item edit reads "the inquiry is not closed"). Many
+ * such transactions hold it at once; one that changes the parent (FOR NO KEY UPDATE) waits for them, and they
+ * for it. A transaction that may write the parent takes lockRow instead, from the start: a share lock is never
+ * upgraded (two holders upgrading would deadlock).
+ */
+export async function lockRowShared(trx: Kysely<any>, table: string, ...ids: (number | null | undefined)[]): Promise<void> {
+  if (engineOf(trx) !== "postgres") return;
+  const wanted = [...new Set(ids.filter((id): id is number => typeof id === "number"))].sort((a, b) => a - b);
+  if (wanted.length === 0) return;
+  await sql`select id from ${sql.table(table)} where id in (${sql.join(wanted)}) order by id for share`.execute(trx);
 }
 
 /**
