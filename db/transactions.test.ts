@@ -1,10 +1,10 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../app/test/db";
+import { createTestDb, makeOrganization, ON_SQLITE, TEST_ENGINE, type TestDb } from "../app/test/db";
 import type { Database } from "./schema";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
 import { engineOf } from "./engine";
-import { advisoryLock, forUpdate, lockRow, onTransactionRetry, writeTransaction } from "./transactions";
+import { advisoryLock, forUpdate, lockRow, lockRowShared, onTransactionRetry, writeTransaction } from "./transactions";
 
 /** A PostgreSQL Kysely that only compiles (its pool is never asked for a connection). */
 function postgresCompiler() {
@@ -15,8 +15,8 @@ describe("engineOf and forUpdate", () => {
   it("reads the engine from the adapter, for the database and its transactions", async () => {
     const t = await createTestDb();
     try {
-      expect(engineOf(t.db)).toBe("sqlite");
-      await t.db.transaction().execute(async (trx) => expect(engineOf(trx)).toBe("sqlite"));
+      expect(engineOf(t.db)).toBe(TEST_ENGINE);
+      await t.db.transaction().execute(async (trx) => expect(engineOf(trx)).toBe(TEST_ENGINE));
       expect(engineOf(postgresCompiler())).toBe("postgres");
     } finally {
       await t.cleanup();
@@ -34,6 +34,7 @@ describe("engineOf and forUpdate", () => {
       .$call(forUpdate(pg, "rectification_items"))
       .compile().sql;
     expect(lockedOf).toMatch(/for no key update of "rectification_items"$/);
+    if (!ON_SQLITE) return;
     const t = await createTestDb();
     try {
       const plain = t.db.selectFrom("inquiries").select("version").where("id", "=", 1);
@@ -44,7 +45,7 @@ describe("engineOf and forUpdate", () => {
   });
 });
 
-describe("writeTransaction (SQLite)", () => {
+describe.skipIf(ON_SQLITE)("the locks on PostgreSQL hold against another connection", () => {
   let t: TestDb;
   beforeEach(async () => {
     t = await createTestDb();
@@ -53,7 +54,60 @@ describe("writeTransaction (SQLite)", () => {
     await t.cleanup();
   });
 
-  it("locks are no-ops that run no statement on SQLite", async () => {
+  /** What another connection gets when it asks, without waiting, for what `hold` locked. */
+  async function whileHeld(hold: (trx: Kysely<Database>) => Promise<void>, probe: (other: Kysely<Database>) => Promise<unknown>) {
+    let outcome: unknown;
+    await writeTransaction(t.db, async (trx) => {
+      await hold(trx);
+      outcome = await t.db
+        .transaction()
+        .execute((other) => probe(other))
+        .then(
+          (value) => ({ value }),
+          (error: { code?: string }) => ({ code: error.code }),
+        );
+    });
+    return outcome;
+  }
+
+  it("lockRow: another transaction cannot lock or update the row until commit", async () => {
+    const id = await makeOrganization(t.db);
+    const nowait = (other: Kysely<Database>) => sql`select id from organizations where id = ${id} for update nowait`.execute(other);
+    expect(await whileHeld((trx) => lockRow(trx, "organizations", id), nowait)).toEqual({ code: "55P03" });
+    // the same query after the commit succeeds
+    expect((await nowait(t.db)).rows).toEqual([{ id }]);
+  });
+
+  it("lockRowShared: others may share it but not lock it exclusively", async () => {
+    const id = await makeOrganization(t.db);
+    expect(await whileHeld((trx) => lockRowShared(trx, "organizations", id), (o) => sql`select id from organizations where id = ${id} for no key update nowait`.execute(o))).toEqual({
+      code: "55P03",
+    });
+    const shared = (await whileHeld((trx) => lockRowShared(trx, "organizations", id), (o) => sql`select id from organizations where id = ${id} for share nowait`.execute(o))) as {
+      value: { rows: unknown[] };
+    };
+    expect(shared.value.rows).toEqual([{ id }]);
+  });
+
+  it("advisoryLock: the same name is taken, another name is free", async () => {
+    const probe = (key: string) => (o: Kysely<Database>) => sql<{ got: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as got`.execute(o);
+    const same = (await whileHeld((trx) => advisoryLock(trx, "login:alice"), probe("login:alice"))) as { value: { rows: { got: boolean }[] } };
+    const other = (await whileHeld((trx) => advisoryLock(trx, "login:alice"), probe("login:bob"))) as { value: { rows: { got: boolean }[] } };
+    expect(same.value.rows[0].got).toBe(false);
+    expect(other.value.rows[0].got).toBe(true);
+  });
+});
+
+describe("writeTransaction", () => {
+  let t: TestDb;
+  beforeEach(async () => {
+    t = await createTestDb();
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it.skipIf(!ON_SQLITE)("locks are no-ops that run no statement on SQLite", async () => {
     const statements: string[] = [];
     const logged = new Kysely<any>({ dialect: new Sqlite3Dialect({ filename: t.path }), log: (e) => void statements.push(e.query.sql) });
     try {
