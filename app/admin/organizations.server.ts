@@ -3,11 +3,7 @@ import type { Database, OrganizationKind } from "../../db/schema";
 import { advisoryLock, lockRow, writeTransaction } from "../../db/transactions";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
-
-
-export type OrganizationResult =
-  | { ok: true; id: number }
-  | { ok: false; field: string; message: string };
+import type { Result } from "../utils/result";
 
 export async function listOrganizations(db: Kysely<Database>, opts: { kind?: OrganizationKind; includeInactive?: boolean } = {}) {
   let q = db.selectFrom("organizations").selectAll();
@@ -49,7 +45,7 @@ export async function createOrganization(
   db: Kysely<Database>,
   actor: Actor,
   input: { name: string; kind: OrganizationKind },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   return writeTransaction(db, (trx) => insertOrganization(trx, actor, input));
 }
 
@@ -58,7 +54,7 @@ export async function insertOrganization(
   trx: Transaction<Database>,
   actor: Actor,
   input: { name: string; kind: OrganizationKind },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   // names must stay unique and sort orders distinct: creations and renames wait for each other (decision 0175)
   await advisoryLock(trx, "organization-names");
   const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
@@ -88,7 +84,7 @@ export async function updateOrganization(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; name: string; kind: OrganizationKind },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   return writeTransaction(db, async (trx) => {
     await advisoryLock(trx, "organization-names");
     // locked, so no account can join or change role under it until this commits
@@ -140,7 +136,7 @@ export async function setOrganizationActive(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; active: boolean },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   return writeTransaction(db, async (trx) => {
     // locked, so no account can be activated in it until this commits (they lock it first)
     await lockRow(trx, "organizations", input.id);
@@ -175,4 +171,20 @@ export async function setOrganizationActive(
     });
     return { ok: true, id: input.id };
   });
+}
+
+/**
+ * Active organisations of the given kinds, as a form offers them: 人民政府 first, then departments, county
+ * congresses (kind descending), each in its sort order. The one reader for such choices (issue 20).
+ */
+export async function activeOrganizations(db: Kysely<Database> | Transaction<Database>, kinds: readonly OrganizationKind[]) {
+  return db
+    .selectFrom("organizations")
+    .select(["id", "name", "kind"])
+    .where("active", "=", 1)
+    .where("kind", "in", [...kinds])
+    .orderBy("kind", "desc")
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
 }

@@ -4,8 +4,9 @@ import type { TurnKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { addDays, nowIso, todayInShanghai } from "../utils/time";
-import type { DB, Result } from "./setup.server";
+import type { DB } from "./setup.server";
 import { loadRecord, lockSegment } from "./segments.server";
+import type { Result } from "../utils/result";
 
 /**
  * The record per department (a transcript of what it answered) and its corrections: departments propose
@@ -196,4 +197,21 @@ export async function pendingCorrections(db: DB, meetingId: number) {
     .where("c.status", "=", "pending")
     .orderBy("c.id")
     .execute();
+}
+
+/** The turn (id, answering organisation) if it belongs to the meeting, else undefined: the guard of `proposeCorrection`. */
+export async function turnOfMeeting(db: DB, meetingId: number, turnId: number) {
+  return db
+    .selectFrom("meeting_turns as t")
+    .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
+    .select(["t.id", "t.organization_id"])
+    .where("t.id", "=", turnId)
+    .where("s.meeting_id", "=", meetingId)
+    .executeTakeFirst();
+}
+
+/** The turn a correction proposes to change, if the correction belongs to the meeting: the guard of `decideCorrection`. */
+export async function turnOfCorrection(db: DB, meetingId: number, correctionId: number) {
+  const c = await db.selectFrom("turn_corrections").select("turn_id").where("id", "=", correctionId).executeTakeFirst();
+  return c ? turnOfMeeting(db, meetingId, c.turn_id) : undefined;
 }

@@ -1,8 +1,8 @@
 import { writeTransaction } from "../../db/transactions";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
-import type { DB, Result } from "./setup.server";
-
+import type { DB } from "./setup.server";
+import type { Result } from "../utils/result";
 /**
  * Server-side drafts of the meeting entry form, per user and meeting, so an interrupted entry is restored.
  */

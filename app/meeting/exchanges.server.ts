@@ -10,8 +10,8 @@ import { notVoided } from "../history/void.server";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS } from "./labels";
 import { advanceStage } from "../inquiries/inquiries.server";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
-import { ANSWERING_UNIT_PROBLEM, type DB, getMeeting, isRespondingKind, type Result, type Trx } from "./setup.server";
-
+import { ANSWERING_UNIT_PROBLEM, type DB, getMeeting, isRespondingKind, type Trx } from "./setup.server";
+import type { Result } from "../utils/result";
 /**
  * Recording the meeting live: the next outline question to ask, an exchange (question, answer and follow-ups,
  * as one segment of turns) and a speech; the plain-text to rich-text conversion the record uses.

@@ -7,8 +7,9 @@ import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
 import { notVoided } from "../history/void.server";
 import { SEGMENT_KIND_LABELS } from "./labels";
-import { ANSWERING_UNIT_PROBLEM, type DB, isRespondingKind, pick, type Result, type Trx } from "./setup.server";
+import { ANSWERING_UNIT_PROBLEM, type DB, isRespondingKind, pick, type Trx } from "./setup.server";
 import { checkedText, insertTurns } from "./exchanges.server";
+import type { Result } from "../utils/result";
 
 /**
  * The meeting record (询问会记录) as segments of turns: reading it, and editing, moving and deleting a segment.
@@ -281,4 +282,21 @@ export async function deleteSegment(db: DB, actor: Actor, segmentId: number, ver
     });
     return { ok: true, id: segmentId };
   });
+}
+
+/** Whether the segment belongs to the meeting: the guard of every segment write on a posted segment id. */
+export async function isSegmentOf(db: DB | Trx, meetingId: number, segmentId: number): Promise<boolean> {
+  const segment = await db.selectFrom("meeting_segments").select("meeting_id").where("id", "=", segmentId).executeTakeFirst();
+  return segment?.meeting_id === meetingId;
+}
+
+/** The segment's number in the record (1 for the first), counted by position. */
+export async function segmentNumber(db: DB | Trx, segment: { meeting_id: number; position: number }): Promise<number> {
+  const r = await db
+    .selectFrom("meeting_segments")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("meeting_id", "=", segment.meeting_id)
+    .where("position", "<=", segment.position)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }

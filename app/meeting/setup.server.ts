@@ -1,12 +1,13 @@
 import { forUpdate, lockRow, writeTransaction } from "../../db/transactions";
 import { rememberKnownOfficials } from "./officials.server";
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
+import { activeOrganizations, organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { isCalendarDate, nowIso } from "../utils/time";
-import { writeMeetingDate } from "../inquiries/inquiries.server";
+import { respondingOrganizations, writeMeetingDate } from "../inquiries/inquiries.server";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
+import type { Result } from "../utils/result";
 
 /**
  * 询问会: the meeting's setup (this file), its live record (exchanges.server.ts, segments.server.ts), the
@@ -17,8 +18,6 @@ import { requireApprovedPlan } from "../inquiries/plan-gate.server";
  * Setup: the meeting row of an inquiry (date, place, correction window), the officials present, and the
  * organisations that answer.
  */
-
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 export type DB = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -203,18 +202,9 @@ export async function removeOfficial(db: DB, actor: Actor, meetingId: number, of
 
 /** The organisations a meeting's exchanges may be addressed to: the inquiry's responding organs first, then the rest. */
 export async function answeringOrganizations(db: DB, inquiryId: number) {
-  const rows = await db
-    .selectFrom("organizations")
-    .leftJoin("inquiry_organizations", (j) =>
-      j.onRef("inquiry_organizations.organization_id", "=", "organizations.id").on("inquiry_organizations.inquiry_id", "=", inquiryId),
-    )
-    .select(["organizations.id", "organizations.name", "organizations.kind", "inquiry_organizations.inquiry_id as responding"])
-    .where("organizations.kind", "in", ["government", "department"])
-    .where("organizations.active", "=", 1)
-    .orderBy(sql`inquiry_organizations.inquiry_id is null`)
-    .orderBy("organizations.kind", "desc")
-    .orderBy("organizations.sort_order")
-    .orderBy("organizations.id")
-    .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, responding: r.responding !== null }));
+  const [all, responding] = await Promise.all([activeOrganizations(db, RESPONDING_KINDS), respondingOrganizations(db, inquiryId)]);
+  const isResponding = new Set(responding.map((o) => o.id));
+  // the inquiry's responding organisations first, each group in the organisations' own order
+  const rows = [...all.filter((o) => isResponding.has(o.id)), ...all.filter((o) => !isResponding.has(o.id))];
+  return rows.map((r) => ({ id: r.id, name: r.name, responding: isResponding.has(r.id) }));
 }

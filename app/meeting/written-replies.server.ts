@@ -5,8 +5,8 @@ import type { RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
-import { type DB, isRespondingKind, type Result } from "./setup.server";
-
+import { type DB, isRespondingKind } from "./setup.server";
+import type { Result } from "../utils/result";
 /**
  * Written replies (书面答复) owed after the meeting: created by staff with a due date, answered by the
  * department, listed with a deadline light.
@@ -145,4 +145,15 @@ export async function answerWrittenReply(
     });
     return { ok: true, id: input.id };
   });
+}
+
+/** The written replies owed for a segment of the record, with the department that owes each. */
+export async function segmentWrittenReplies(db: DB, segmentId: number) {
+  return db
+    .selectFrom("written_replies as w")
+    .innerJoin("organizations as o", "o.id", "w.department_id")
+    .select(["w.id", "w.due_date", "w.status", "o.name as department_name"])
+    .where("w.segment_id", "=", segmentId)
+    .orderBy("w.id")
+    .execute();
 }

@@ -1,5 +1,7 @@
 import { rosterOptions } from "../roster/roster.server";
 import type { Kysely } from "kysely";
+import { activeOrganizations, RESPONDING_KINDS } from "../admin/organizations.server";
+import { respondingOrganizations } from "../inquiries/inquiries.server";
 import type { Database } from "../../db/schema";
 import { notVoided } from "../history/void.server";
 import { questionerLabel } from "./labels";
@@ -154,25 +156,9 @@ export async function sourceOptions(db: Kysely<Database>, inquiryId: number) {
 
 /** The departments a question may be addressed to: the inquiry's responding organs (all active ones if none are listed). */
 export async function departmentOptions(db: Kysely<Database>, inquiryId: number) {
-  const responding = await db
-    .selectFrom("inquiry_organizations")
-    .innerJoin("organizations", "organizations.id", "inquiry_organizations.organization_id")
-    .select(["organizations.id", "organizations.name"])
-    .where("inquiry_organizations.inquiry_id", "=", inquiryId)
-    .orderBy("organizations.kind", "desc")
-    .orderBy("organizations.sort_order")
-    .orderBy("organizations.id")
-    .execute();
+  const responding = await respondingOrganizations(db, inquiryId);
   if (responding.length) return responding;
-  return db
-    .selectFrom("organizations")
-    .select(["id", "name"])
-    .where("active", "=", 1)
-    .where("kind", "in", ["government", "department"])
-    .orderBy("kind", "desc")
-    .orderBy("sort_order")
-    .orderBy("id")
-    .execute();
+  return (await activeOrganizations(db, RESPONDING_KINDS)).map(({ id, name }) => ({ id, name }));
 }
 
 /** Who may be picked as a questioner: the active roster (组成人员名册), in roster order. */
@@ -248,4 +234,10 @@ export function moved(ids: number[], id: number, direction: "up" | "down"): numb
   const next = [...ids];
   [next[i], next[j]] = [next[j], next[i]];
   return next;
+}
+
+/** The outline's keywords in order (what a member may file a proposal under). */
+export async function keywordNames(db: Kysely<Database>, inquiryId: number): Promise<string[]> {
+  const rows = await db.selectFrom("outline_keywords").select("keyword").where("inquiry_id", "=", inquiryId).orderBy("position").execute();
+  return rows.map((r) => r.keyword);
 }

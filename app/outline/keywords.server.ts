@@ -2,8 +2,9 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
-import { outlineChange, refuse, type Result, type Trx } from "./workflow.server";
+import { outlineChange, refuse, type Trx } from "./workflow.server";
 import { keywordIds, moved, questionIds, renumber } from "./drafting.server";
+import type { Result } from "../utils/result";
 
 /**
  * 询问提纲 keywords (关键词): add, rename, delete and reorder, each through `outlineChange`.

@@ -9,8 +9,8 @@ import { nowIso } from "../utils/time";
 import type { AnswerState } from "./labels";
 import { getOutlineHead } from "./drafting.server";
 import { parseSnapshot } from "./versions.server";
-import { ANSWER_CONFLICT, guarded, refuse, Refused, type Result } from "./workflow.server";
-
+import { ANSWER_CONFLICT, guarded, refuse, Refused } from "./workflow.server";
+import type { Result } from "../utils/result";
 /**
  * 书面准备答复: after the outline is issued, each responding department writes one preparation answer per
  * question asked of it, before the meeting; staff mark answers read.

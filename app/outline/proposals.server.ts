@@ -5,9 +5,10 @@ import type { Database, OutlineStatus } from "../../db/schema";
 import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso, dateInShanghai } from "../utils/time";
-import { guarded, outlineChange, refuse, type Result, type Trx } from "./workflow.server";
+import { guarded, outlineChange, refuse, type Trx } from "./workflow.server";
 import { keywordIds } from "./drafting.server";
 import { insertQuestion } from "./questions.server";
+import type { Result } from "../utils/result";
 
 /**
  * Members' question proposals (委员建议问题): members propose while the outline is open; staff accept (the

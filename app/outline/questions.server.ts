@@ -4,9 +4,10 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
 import { questionerLabel } from "./labels";
-import { outlineChange, type OutlineHead, refuse, type Result, type Trx } from "./workflow.server";
+import { outlineChange, type OutlineHead, refuse, type Trx } from "./workflow.server";
 import { findKeyword } from "./keywords.server";
 import { describeSources, moved, questionIds, renumber } from "./drafting.server";
+import type { Result } from "../utils/result";
 
 /**
  * 询问提纲 questions: add, edit, delete, reorder and move between keywords, with their sources (research

@@ -10,7 +10,7 @@ import { getOutlineHead, loadOutline } from "./drafting.server";
 import { addKeyword } from "./keywords.server";
 import { addQuestion, type QuestionInput } from "./questions.server";
 import { decideOutline, issueOutline, submitOutline } from "./versions.server";
-import type { Result } from "./workflow.server";
+import type { Result } from "../utils/result";
 
 /**
  * The outline tests' world: a fresh database per test with four organisations (three of them responding), two

@@ -9,8 +9,8 @@ import { BACK_ENTRY_MARK, dateContext, decisionDateProblem, stampFor } from "../
 import type { OutlineSnapshot } from "./labels";
 import { idField } from "../utils/ids";
 import { getOutlineHead, type LiveKeyword, loadOutline } from "./drafting.server";
-import { outlineChange, refuse, type Result } from "./workflow.server";
-
+import { outlineChange, refuse } from "./workflow.server";
+import type { Result } from "../utils/result";
 /**
  * Outline versions: each submission freezes a numbered snapshot for the chairpersons' council (主任会议), whose
  * decision is recorded; an approved version is issued to the departments; approved or issued outlines can be

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 import type { Database, OutlineStatus } from "../../db/schema";
 import { OUTLINE_STATUS_LABELS } from "./labels";
+import type { Result } from "../utils/result";
 
 /**
  * 询问提纲: keywords and questions drafted from research findings and county reports, frozen into numbered
@@ -17,8 +18,6 @@ import { OUTLINE_STATUS_LABELS } from "./labels";
  * bumps it, so two editors never silently overwrite each other. Refusals are thrown inside the transaction
  * (`Refused`), so a refused operation changes nothing.
  */
-
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string; conflict?: boolean };
 
 export const OUTLINE_CONFLICT =
   "询问提纲已被他人修改（您打开页面后有人保存过），本次保存未生效。页面已刷新为最新内容，您填写的内容已保留，请核对后重新保存。";

@@ -7,8 +7,9 @@ import type { RichText } from "../richtext/richtext.server";
 import { dateInShanghai, nowIso, todayInShanghai } from "../utils/time";
 import { ITEM_STATUS_LABELS } from "./labels";
 import { notVoided } from "../history/void.server";
-import { type Db, getWarningDays, type Result } from "./status.server";
+import { type Db, getWarningDays } from "./status.server";
 import { listLedger } from "./ledger.server";
+import type { Result } from "../utils/result";
 
 /**
  * The inquiry's end of rectification: the public status toggle and what the public sees, the closing

@@ -5,9 +5,10 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { formatDate, isCalendarDate, nowIso } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
-import { type Db, MAX_TEXT, nextItemStatus, refusal, type Result } from "./status.server";
+import { type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
 import { getItem, lockItem, openInquiry } from "./items.server";
 import { roleOf } from "./progress.server";
+import type { Result } from "../utils/result";
 
 /**
  * Deadline extensions (延期): the lead department asks, staff decide; the item's extension requests.
@@ -133,4 +134,10 @@ export async function decideExtension(
     });
     return { ok: true, id: ext.id };
   });
+}
+
+/** Whether the extension request belongs to the item: the guard of `decideExtension` on a posted id. */
+export async function isExtensionOf(db: Db, itemId: number, extensionId: number): Promise<boolean> {
+  const ext = await db.selectFrom("deadline_extensions").select("item_id").where("id", "=", extensionId).executeTakeFirst();
+  return ext?.item_id === itemId;
 }

@@ -7,7 +7,7 @@ import { publicationGate, publicationRedactor } from "../insight/pii.server";
 import type { RichText } from "../richtext/richtext.server";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_STATUS_LABELS } from "./labels";
-import type { Result } from "./status.server";
+import type { Result } from "../utils/result";
 import { lockHandlingReport } from "./handling-report.server";
 
 /**

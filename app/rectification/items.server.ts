@@ -3,30 +3,22 @@ import { advanceStage } from "../inquiries/inquiries.server";
 import type { Kysely, Transaction } from "kysely";
 import { together } from "../../db/together";
 import type { Database, ItemStatus } from "../../db/schema";
-import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
+import { activeOrganizations, organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { workdayDeadline } from "../calendar/calendar.server";
 import { formatDate, nowIso } from "../utils/time";
 import type { SourceType } from "./labels";
 import { dateContext, deadlineProblem } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
-import { CONFLICT, type Db, MAX_TEXT, nextItemStatus, refusal, type Result } from "./status.server";
-
+import { CONFLICT, type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
+import type { Result } from "../utils/result";
 /**
  * 整改事项 (rectification items): reading one item and its source (a meeting exchange, a research finding or
  * by hand), and creating and editing items; the department choices and source choices the forms offer.
  */
 
 export async function departmentOptions(db: Db) {
-  return db
-    .selectFrom("organizations")
-    .select(["id", "name", "kind"])
-    .where("active", "=", 1)
-    .where("kind", "in", ["government", "department"])
-    .orderBy("kind", "desc")
-    .orderBy("sort_order")
-    .orderBy("id")
-    .execute();
+  return activeOrganizations(db, RESPONDING_KINDS);
 }
 
 export async function getItem(db: Db, id: number) {
@@ -369,4 +361,9 @@ export async function sourceChoices(db: Db, inquiryId: number) {
     exchanges: exchanges.map((e) => ({ ...e, items: exItems.filter((i) => i.segment_id === e.id) })),
     findings: findings.map((f) => ({ ...f, items: fItems.filter((i) => i.finding_id === f.id) })),
   };
+}
+
+/** The inquiry's items in number order, with their lead department: the choices of a form that names an item. */
+export async function itemChoices(db: Db, inquiryId: number) {
+  return db.selectFrom("rectification_items").select(["id", "number", "problem", "lead_department_id"]).where("inquiry_id", "=", inquiryId).orderBy("number").execute();
 }

@@ -9,8 +9,9 @@ import type { RichText } from "../richtext/richtext.server";
 import { dateInShanghai, nowIso } from "../utils/time";
 import { ITEM_STATUS_LABELS, OPEN_ITEM_STATUSES } from "./labels";
 import { dateContext, stampFor, BACK_ENTRY_MARK } from "../history/dates.server";
-import { CONFLICT, type Db, MAX_TEXT, nextItemStatus, refusal, type Result } from "./status.server";
+import { CONFLICT, type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
 import { closedInquiryRefusal, getItem, lockItem, openInquiry } from "./items.server";
+import type { Result } from "../utils/result";
 
 /**
  * Progress and closure (销号): departments report progress with evidence and the lead department asks for

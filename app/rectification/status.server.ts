@@ -6,6 +6,7 @@ import { deadlineLight, type DayUnit, type Light } from "../utils/deadline";
 import { daysLeftIn, workCalendar } from "../calendar/calendar.server";
 import { nowIso, todayInShanghai } from "../utils/time";
 import { DEFAULT_WARNING_DAYS, FINAL_ITEM_STATUSES, ITEM_STATUS_LABELS, OPEN_ITEM_STATUSES } from "./labels";
+import type { Result } from "../utils/result";
 
 /**
  * 整改督办: rectification items (问题清单 / 整改台账) from the meeting's exchanges, research findings or by hand;
@@ -16,7 +17,6 @@ import { DEFAULT_WARNING_DAYS, FINAL_ITEM_STATUSES, ITEM_STATUS_LABELS, OPEN_ITE
  * the deadline lights (working-day calendar) and the warning-days setting that turns a light yellow.
  */
 
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 export type Db = Kysely<Database> | Transaction<Database>;
 
 export const CONFLICT = "该整改事项已被他人修改或办理，请刷新页面查看最新状态后再操作。";

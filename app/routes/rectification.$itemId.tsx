@@ -36,7 +36,7 @@ import {
   requestClosure,
   staffActOnItem,
 } from "~/rectification/progress.server";
-import { decideExtension, itemExtensions, requestExtension } from "~/rectification/extensions.server";
+import { decideExtension, itemExtensions, requestExtension, isExtensionOf } from "~/rectification/extensions.server";
 import { calendarAround, getWarningDays, itemLight } from "~/rectification/status.server";
 import { departmentOptions, getItem, itemSource, updateItem } from "~/rectification/items.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
@@ -214,8 +214,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!canManageRectification(user)) forbidden("只有人大工作人员可以审批延期申请。");
     const parsed = parseForm(formData, ExtensionDecisionSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
-    const ext = await db.selectFrom("deadline_extensions").select("item_id").where("id", "=", parsed.data.extensionId).executeTakeFirst();
-    if (!ext || ext.item_id !== item.id) notFound("该延期申请不存在");
+    if (!(await isExtensionOf(db, item.id, parsed.data.extensionId))) notFound("该延期申请不存在");
     const result = await decideExtension(db, actor, parsed.data);
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(here, parsed.data.decision === "approve" ? "已批准延期，整改时限已更新" : "已决定不予延期");

@@ -12,7 +12,6 @@ import { addQuestion, updateQuestion } from "../outline/questions.server";
 import { decideOutline, issueOutline, reopenOutline, submitOutline } from "../outline/versions.server";
 import { getOutlineHead, getQuestion } from "../outline/drafting.server";
 import { issuedQuestion, savePreparationAnswer } from "../outline/preparation-answers.server";
-import { type Result } from "../outline/workflow.server";
 import {
   can,
   canReadAttachment,
@@ -33,6 +32,7 @@ import { parseRichText } from "../richtext/richtext.server";
 import { getDelegation } from "../surveys/surveys.server";
 import { approvePlanForTest, createTestDb, makeOrganization, makeUser, type TestDb } from "../test/db";
 import { parseSearchQuery, search } from "./search.server";
+import type { Result } from "../utils/result";
 
 /**
  * Issue 16 item 3: search shows exactly what the pages show. For every indexed record kind (each in the states
