@@ -6,7 +6,8 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
 import { exchangeLeads, paragraphsOf, SEGMENT_KINDS, turnLead } from "./labels";
-import { getMeetingByInquiry, loadRecord } from "./meeting.server";
+import { getMeetingByInquiry } from "./setup.server";
+import { loadRecord } from "./segments.server";
 import { publicationGate, publicationRedactor, type Redactor } from "../insight/pii.server";
 
 /**

@@ -6,7 +6,7 @@ import type { CurrentUser } from "../auth/session.server";
 import { canChase } from "../policy.server";
 import { notifyOrganization } from "../notifications/notifications.server";
 import { HANDLING_REPORT_NEAR_DAYS } from "../rectification/handling-report.server";
-import { getWarningDays } from "../rectification/rectification.server";
+import { getWarningDays } from "../rectification/status.server";
 import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { deadlineLight, describeDaysLeft, type Light } from "../utils/deadline";
 import { writeLetter } from "../documents/letters.server";

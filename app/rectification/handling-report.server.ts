@@ -10,7 +10,8 @@ import { formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/ti
 import { dateContext, deadlineProblem } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, type HandlingReportStatus } from "./labels";
-import { addMonths, type Result } from "./rectification.server";
+import { addMonths } from "../utils/time";
+import { type Result } from "./status.server";
 
 /**
  * 研究处理情况报告: the government's written report on how it handled the inquiry's opinions. Due (per inquiry)

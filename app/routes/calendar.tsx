@@ -6,7 +6,7 @@ import { shiftMonth } from "~/calendar/labels";
 import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
 import { canSeeDeadlineCalendar, forbidden, isStaff, notFound } from "~/policy.server";
-import { departmentOptions } from "~/rectification/rectification.server";
+import { departmentOptions } from "~/rectification/items.server";
 import { idField } from "~/utils/ids";
 import { formatDate } from "~/utils/time";
 

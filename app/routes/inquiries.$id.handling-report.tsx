@@ -32,7 +32,7 @@ import {
 } from "~/rectification/handling-report.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_CLASS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, VOTE_CHOICE_LABELS } from "~/rectification/labels";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
-import { addDays } from "~/rectification/rectification.server";
+import { addDays } from "~/utils/time";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import {

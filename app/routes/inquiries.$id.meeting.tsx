@@ -1,7 +1,7 @@
 import { todayInShanghai } from "~/utils/time";
 import { answerGaps } from "~/insight/gaps.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { itemsForSegments } from "~/rectification/rectification.server";
+import { itemsForSegments } from "~/rectification/items.server";
 import { PrintButton } from "~/components/icons";
 import { InquiryNav } from "~/components/PageNav";
 import { data } from "@remix-run/node";
@@ -23,18 +23,15 @@ import { SEGMENT_KIND_LABELS, SPEECH_KINDS, VOTE_MODE_LABELS, WRITTEN_REPLY_STAT
 import {
   addOfficial,
   answeringOrganizations,
-  getDraft,
-  listInquiryWrittenReplies,
   listOfficials,
-  loadRecord,
-  moveSegment,
-  pendingCorrections,
-  recordSpeech,
-  remainingOutlineQuestions,
   removeOfficial,
   saveMeetingSetup,
-  transcriptDepartments,
-} from "~/meeting/meeting.server";
+} from "~/meeting/setup.server";
+import { getDraft } from "~/meeting/drafts.server";
+import { listInquiryWrittenReplies } from "~/meeting/written-replies.server";
+import { loadRecord, moveSegment } from "~/meeting/segments.server";
+import { pendingCorrections, transcriptDepartments } from "~/meeting/corrections.server";
+import { recordSpeech, remainingOutlineQuestions } from "~/meeting/exchanges.server";
 import { knownOfficials } from "~/meeting/officials.server";
 import { rosterOptions } from "~/roster/roster.server";
 import { canManageMeeting, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";

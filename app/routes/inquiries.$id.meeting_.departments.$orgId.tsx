@@ -10,7 +10,7 @@ import { SegmentView } from "~/meeting/components/RecordView";
 import { ProposeSchema, DecideSchema } from "~/meeting/schemas.server";
 import { loadInquiryMeeting, parseId, shapeSegment } from "~/meeting/forms.server";
 import { CORRECTION_STATUS_LABELS } from "~/meeting/labels";
-import { correctionWindow, decideCorrection, departmentTranscript, isCorrectionOpen, proposeCorrection } from "~/meeting/meeting.server";
+import { correctionWindow, decideCorrection, departmentTranscript, isCorrectionOpen, proposeCorrection } from "~/meeting/corrections.server";
 import { canDecideCorrection, canProposeCorrection, canReadDepartmentTranscript, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";
 import { parseRichText } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";

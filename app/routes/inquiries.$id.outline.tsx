@@ -21,42 +21,29 @@ import {
 } from "~/outline/labels";
 import {
   AcceptProposalSchema,
-  acceptProposal,
-  addKeyword,
-  addQuestion,
-  answerStates,
-  computeCoverage,
-  decideOutline,
-  declineProposal,
   DeclineProposalSchema,
   DecisionFormSchema,
-  deleteKeyword,
   IdOnlySchema,
   MoveSchema,
   RelocateSchema,
-  deleteQuestion,
+  KeywordFormSchema,
+  QuestionFormSchema,
+  RevisionSchema,
+} from "~/outline/forms.server";
+import { acceptProposal, declineProposal, listProposals, memberProposals } from "~/outline/proposals.server";
+import { addKeyword, deleteKeyword, moveKeyword, updateKeyword } from "~/outline/keywords.server";
+import { addQuestion, deleteQuestion, moveQuestion, relocateQuestion } from "~/outline/questions.server";
+import { answerStates, issuedQuestionsFor } from "~/outline/preparation-answers.server";
+import {
+  computeCoverage,
   departmentOptions,
   getOutlineHead,
-  issueOutline,
-  issuedQuestionsFor,
-  KeywordFormSchema,
-  listProposals,
-  listVersions,
   loadOutline,
   questionerOptions,
-  memberProposals,
-  moveKeyword,
-  moveQuestion,
-  outlineEditable,
-  QuestionFormSchema,
-  relocateQuestion,
-  reopenOutline,
-  RevisionSchema,
   sourceOptions,
-  submitOutline,
-  updateKeyword,
-  type Result,
-} from "~/outline/outline.server";
+} from "~/outline/drafting.server";
+import { decideOutline, issueOutline, listVersions, reopenOutline, submitOutline } from "~/outline/versions.server";
+import { outlineEditable, type Result } from "~/outline/workflow.server";
 import { dateContext } from "~/history/dates.server";
 import { BackEntryDate } from "~/components/history";
 import { canEditOutline, canProposeQuestion, canReadWholeOutline, canSeeOutlineNotes, forbidden, notFound } from "~/policy.server";

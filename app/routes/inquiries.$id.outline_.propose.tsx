@@ -8,7 +8,9 @@ import { FormError, SelectField, TextAreaField, TextField } from "~/components/f
 import { getDb } from "~/db.server";
 import type { OutlineFeedback } from "~/outline/components";
 import { PROPOSAL_STATUS_LABELS, type ProposalStatus } from "~/outline/labels";
-import { createProposal, departmentOptions, getOutlineHead, memberProposals, ProposalFormSchema, proposalsOpen } from "~/outline/outline.server";
+import { createProposal, memberProposals, proposalsOpen } from "~/outline/proposals.server";
+import { departmentOptions, getOutlineHead } from "~/outline/drafting.server";
+import { ProposalFormSchema } from "~/outline/forms.server";
 import { canProposeQuestion, forbidden, notFound } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";

@@ -30,22 +30,15 @@ import { DepartmentChoices, ItemLightBadge, ItemStatusBadge } from "~/rectificat
 import { EXTENSION_STATUS_LABELS, ITEM_EVENT_LABELS, lightRuleText, PROGRESS_KIND_LABELS, SOURCE_LABELS } from "~/rectification/labels";
 import {
   addProgressReport,
-  decideExtension,
-  calendarAround,
-  departmentOptions,
-  getItem,
-  getWarningDays,
   hasEvidence,
-  itemExtensions,
   itemHistory,
-  itemLight,
   itemProgressReports,
-  itemSource,
   requestClosure,
-  requestExtension,
   staffActOnItem,
-  updateItem,
-} from "~/rectification/rectification.server";
+} from "~/rectification/progress.server";
+import { decideExtension, itemExtensions, requestExtension } from "~/rectification/extensions.server";
+import { calendarAround, getWarningDays, itemLight } from "~/rectification/status.server";
+import { departmentOptions, getItem, itemSource, updateItem } from "~/rectification/items.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { CommentSchema, ExtensionDecisionSchema, ExtensionRequestSchema, ItemEditSchema, VersionSchema } from "~/rectification/forms.server";
