@@ -160,13 +160,13 @@ export async function runReminders(db: Kysely<Database>, today: string = todayIn
       const days = daysBetween(today, d.dueDate);
       const title = step === "overdue" ? `${d.label}已逾期（截止 ${formatDate(d.dueDate)}）` : `${d.label}将于 ${days} 天后到期（${formatDate(d.dueDate)}）`;
       const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
-      await sql`
-        insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)
+      // a reminder already sent (same dedupe key) is skipped; the rows returned are the ones written
+      const { rows } = await sql<{ id: number }>`
+        insert into notifications (user_id, kind, title, link, dedupe_key, created_at)
         select id, ${step === "overdue" ? "overdue" : "deadline"}, ${title}, ${d.link}, ${key}, ${nowIso()}
-        from users where active = 1 and organization_id = ${d.organizationId}`.execute(trx);
-      // raw statements report no row count through the driver; the transaction's connection knows it
-      const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
-      created += Number(rows[0]?.n ?? 0);
+        from users where active = 1 and organization_id = ${d.organizationId}
+        on conflict do nothing returning id`.execute(trx);
+      created += rows.length;
     }
     created += await remindManagers(trx, today);
     await trx
