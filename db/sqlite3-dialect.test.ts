@@ -7,6 +7,7 @@ import { migrateToLatest, openDatabase } from "./client";
 import { migrations } from "./migrations/index";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
 import { together } from "./together";
+import { ON_SQLITE } from "../app/test/db";
 
 interface TestSchema {
   counter: { id: number; n: number };
@@ -75,7 +76,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("Sqlite3Dialect", () => {
+// SQLite only: the dialect itself, on its own files (the PostgreSQL pass skips it)
+describe.skipIf(!ON_SQLITE)("Sqlite3Dialect (SQLite only)", () => {
   describe("connection settings", () => {
     it("opens the file in WAL mode with foreign keys on and a busy timeout", async () => {
       const db = open[0];

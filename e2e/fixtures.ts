@@ -3,6 +3,7 @@ import { createCookie } from "@remix-run/node";
 import { createHash, randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import sqlite3 from "sqlite3";
 
 export const DEMO_PASSWORD = "xunwen-demo";
@@ -67,6 +68,26 @@ export function unique(prefix: string): string {
 /** The database file the test server uses (see playwright.config.ts), for setup the UI cannot do quickly. */
 export const E2E_DB_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "..", process.env.E2E_DB_PATH || "e2e/.output/e2e.db");
 
+/**
+ * On PostgreSQL (npm run test:e2e:pg sets E2E_DATABASE_URL) the same statements go through a pg pool: `?`
+ * placeholders become `$n`, `insert or ignore` becomes `on conflict do nothing`, and an INSERT returns its row.
+ */
+const PG_URL = process.env.E2E_DATABASE_URL;
+let pgPool: pg.Pool | undefined;
+function pgQuery(text: string, params: unknown[]) {
+  if (!pgPool) {
+    const types = new pg.TypeOverrides();
+    types.setTypeParser(pg.types.builtins.INT8, Number);
+    types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+    pgPool = new pg.Pool({ connectionString: PG_URL, max: 4, types });
+    pgPool.on("error", () => {});
+  }
+  let n = 0;
+  let statement = text.replace(/\?/g, () => `$${++n}`);
+  if (/^\s*insert\s+or\s+ignore\s+/i.test(statement)) statement = statement.replace(/^\s*insert\s+or\s+ignore\s+/i, "insert ") + " on conflict do nothing";
+  return pgPool.query(statement, params);
+}
+
 function run(sql: string, params: unknown[]): Promise<sqlite3.RunResult> {
   return new Promise((done, fail) => {
     const db = new sqlite3.Database(E2E_DB_PATH);
@@ -82,15 +103,18 @@ function run(sql: string, params: unknown[]): Promise<sqlite3.RunResult> {
 
 /** Runs one statement; resolves to the number of rows changed. */
 export async function execute(sql: string, params: unknown[] = []): Promise<number> {
+  if (PG_URL) return (await pgQuery(sql, params)).rowCount ?? 0;
   return (await run(sql, params))?.changes ?? 0;
 }
 
 /** Runs one INSERT; resolves to the new row's id. */
 export async function insert(sql: string, params: unknown[] = []): Promise<number> {
+  if (PG_URL) return (await pgQuery(`${sql} returning *`, params)).rows[0]?.id;
   return (await run(sql, params))?.lastID;
 }
 
 export function queryAll<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  if (PG_URL) return pgQuery(sql, params).then((r) => r.rows as T[]);
   return new Promise((done, fail) => {
     const db = new sqlite3.Database(E2E_DB_PATH);
     db.configure("busyTimeout", 5000);

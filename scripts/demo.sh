@@ -1,16 +1,47 @@
 #!/usr/bin/env bash
 # The README's first command: install, build, create or update the demo database, serve on port 3000.
-#   npm run demo            keeps an existing demo database (running it again adds nothing twice)
-#   npm run demo -- --reset starts over from a fresh demo database
+#   npm run demo                        keeps an existing demo database (running it again adds nothing twice)
+#   npm run demo -- --reset             starts over from a fresh demo database
+#   npm run demo -- --postgres [--reset] the same on PostgreSQL: a local cluster in data/postgres (port
+#                                       XUNWEN_DEMO_PG_PORT, default 55439), stopped when the server stops
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_dependencies
 
-export XUNWEN_DB_PATH="${XUNWEN_DB_PATH:-data/xunwen.db}"
-if [ "${1:-}" = "--reset" ]; then
-  echo "删除演示数据库 $XUNWEN_DB_PATH …"
-  rm -f "$XUNWEN_DB_PATH" "$XUNWEN_DB_PATH-wal" "$XUNWEN_DB_PATH-shm"
+reset=0 postgres=0
+for arg in "$@"; do
+  case "$arg" in
+    --reset) reset=1 ;;
+    --postgres) postgres=1 ;;
+    *) echo "未知参数：$arg（可用 --reset、--postgres）" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$postgres" = 1 ]; then
+  ensure_postgres_binaries
+  pg_dir="$PWD/data/postgres"
+  pg_port="${XUNWEN_DEMO_PG_PORT:-55439}"
+  mkdir -p data
+  [ "$(id -u)" = "0" ] && chmod 755 data
+  echo "启动本地 PostgreSQL（$pg_dir，端口 $pg_port）…"
+  start_postgres "$pg_dir" "$pg_port"
+  trap 'stop_postgres "$pg_dir"' EXIT INT TERM
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/xunwen_demo"
+  export XUNWEN_UPLOAD_DIR="${XUNWEN_UPLOAD_DIR:-data/uploads-postgres}"
+  if [ "$reset" = 1 ]; then
+    echo "重建演示数据库 xunwen_demo …"
+    rm -rf "$XUNWEN_UPLOAD_DIR"
+    node --import tsx db/cli/recreate-database.ts
+  else
+    node --import tsx db/cli/recreate-database.ts --keep
+  fi
+else
+  export XUNWEN_DB_PATH="${XUNWEN_DB_PATH:-data/xunwen.db}"
+  if [ "$reset" = 1 ]; then
+    echo "删除演示数据库 $XUNWEN_DB_PATH …"
+    rm -f "$XUNWEN_DB_PATH" "$XUNWEN_DB_PATH-wal" "$XUNWEN_DB_PATH-shm"
+  fi
 fi
 
 npm run build
@@ -32,4 +63,8 @@ cat <<MSG
 按 Ctrl+C 停止。
 
 MSG
-exec node server.mjs
+if [ "$postgres" = 1 ]; then
+  node server.mjs   # not exec: the trap stops the cluster when the server ends
+else
+  exec node server.mjs
+fi

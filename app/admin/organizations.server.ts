@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind } from "../../db/schema";
+import { advisoryLock, lockRow, writeTransaction } from "../../db/transactions";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
 import { loadTree, parentProblem, requeueSubtreeDocuments } from "./organization-tree.server";
@@ -46,7 +47,7 @@ export async function createOrganization(
   actor: Actor,
   input: { name: string; kind: OrganizationKind; parentId?: number | null },
 ): Promise<Result> {
-  return db.transaction().execute((trx) => insertOrganization(trx, actor, input));
+  return writeTransaction(db, (trx) => insertOrganization(trx, actor, input));
 }
 
 /** Inserts one organisation in the caller's transaction (its name must be free); audited. The bulk import uses it too. */
@@ -55,6 +56,8 @@ export async function insertOrganization(
   actor: Actor,
   input: { name: string; kind: OrganizationKind; parentId?: number | null },
 ): Promise<Result> {
+  // names must stay unique and sort orders distinct: creations and renames wait for each other (decision 0175)
+  await advisoryLock(trx, "organization-names");
   const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
   if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
   const parentId = input.parentId ?? null;
@@ -87,7 +90,10 @@ export async function updateOrganization(
   actor: Actor,
   input: { id: number; version: number; name: string; kind: OrganizationKind; parentId?: number | null },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await advisoryLock(trx, "organization-names");
+    // locked, so no account can join or change role under it until this commits
+    await lockRow(trx, "organizations", input.id);
     const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
     if (before.version !== input.version) {
@@ -143,7 +149,9 @@ export async function setOrganizationActive(
   actor: Actor,
   input: { id: number; version: number; active: boolean },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // locked, so no account can be activated in it until this commits (they lock it first)
+    await lockRow(trx, "organizations", input.id);
     const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
     if (before.version !== input.version) {

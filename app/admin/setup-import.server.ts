@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import ExcelJS from "exceljs";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
@@ -211,7 +212,9 @@ class RowRefused extends Error {
 
 async function writeAll<T>(db: DB, planned: Planned<T>[], write: (trx: Trx, p: Planned<T>) => Promise<{ ok: true } | { ok: false; message: string }>): Promise<SheetError | null> {
   try {
-    await db.transaction().execute(async (trx) => {
+    // each row takes its own locks (insertUser, insertOrganization); a rare deadlock with a single creation
+    // of the same name is rolled back and run again by writeTransaction
+    await writeTransaction(db, async (trx) => {
       for (const p of planned) {
         const r = await write(trx, p);
         if (!r.ok) throw new RowRefused({ row: p.row, message: r.message });

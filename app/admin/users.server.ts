@@ -1,12 +1,14 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Role } from "../../db/schema";
+import { advisoryLock, lockRow, writeTransaction } from "../../db/transactions";
+import { containsText } from "../../db/engine";
 import { recordAudit, type Actor } from "../audit.server";
 import { normalizeUsername } from "../auth/login.server";
 import { hashPassword, initialPassword, passwordWeakness, verifyPassword } from "../auth/password.server";
 import { deleteAllSessions } from "../auth/session.server";
 import { ORGANIZATION_KIND_LABELS, ROLE_LABELS } from "../labels";
 import { nowIso } from "../utils/time";
-import { ensureRosterEntryForAccount } from "../roster/roster.server";
+import { ensureRosterEntryForAccount, lockRoster } from "../roster/roster.server";
 import { listOrganizations } from "./organizations.server";
 import type { Result } from "../utils/result";
 
@@ -39,10 +41,8 @@ export async function listUsers(db: Kysely<Database>, filter: UserFilter) {
   if (filter.organizationId) q = q.where("users.organization_id", "=", filter.organizationId);
   if (filter.q) {
     const needle = filter.q.toLowerCase();
-    // instr() rather than LIKE: no wildcard characters to escape in what the admin typed
-    q = q.where(
-      sql<boolean>`(instr(lower(${sql.ref("users.username")}), ${needle}) > 0 or instr(${sql.ref("users.display_name")}, ${filter.q}) > 0)`,
-    );
+    // a substring test rather than LIKE: no wildcard characters to escape in what the admin typed
+    q = q.where((eb) => eb.or([containsText(db, sql`lower(${sql.ref("users.username")})`, needle), containsText(db, sql.ref("users.display_name"), filter.q!)]));
   }
   const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as("total")).execute();
   const rows = await q
@@ -96,6 +96,8 @@ async function checkOrganization(
   } else if (organizationId === null) {
     return { field: "organizationId", message: `${ROLE_LABELS[role]}账号必须选择所属单位` };
   }
+  // the organisation may not be deactivated or change kind under this account until it commits (decision 0175)
+  await lockRow(trx, "organizations", organizationId);
   const org = await trx.selectFrom("organizations").select(["kind", "active"]).where("id", "=", organizationId!).executeTakeFirst();
   if (!org || !org.active) return { field: "organizationId", message: "所选单位不存在或已停用" };
   if (kinds !== null && !kinds.includes(org.kind)) {
@@ -128,7 +130,7 @@ export async function createUser(
     if (weakness) return { ok: false, field: "password", message: weakness };
   }
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute((trx) => insertUser(trx, actor, { ...input, username }, passwordHash, { initialPassword: options.initialPassword }));
+  return writeTransaction(db, (trx) => insertUser(trx, actor, { ...input, username }, passwordHash, { initialPassword: options.initialPassword }));
 }
 
 /**
@@ -162,6 +164,8 @@ export async function insertUser(
   options: { initialPassword?: boolean } = {},
 ): Promise<Result> {
   const username = normalizeUsername(input.username);
+  // the name must be free when the row goes in: two creations of one name wait for each other here
+  await advisoryLock(trx, `username:${username}`);
   const clash = await trx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
   if (clash) return { ok: false, field: "username", message: "该用户名已被使用" };
   const orgProblem = await checkOrganization(trx, input.role, input.organizationId);
@@ -202,7 +206,12 @@ export async function updateUser(
   actor: Actor,
   input: { id: number; version: number; displayName: string; role: Role; organizationId: number | null; title: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // in the lock order (decision 0175): the organisation the account moves to, the roster (its entry
+    // follows the account), then the account
+    await lockRow(trx, "organizations", input.organizationId);
+    await lockRoster(trx);
+    await lockRow(trx, "users", input.id);
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该账号不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -247,9 +256,14 @@ export async function setUserActive(
   actor: Actor,
   input: { id: number; version: number; active: boolean },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // parent before child: the account's organisation (whose active flag decides), then the account
+    const current = await trx.selectFrom("users").select("organization_id").where("id", "=", input.id).executeTakeFirst();
+    await lockRow(trx, "organizations", current?.organization_id);
+    await lockRow(trx, "users", input.id);
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该账号不存在" };
+    // a move to another organisation in between bumped the version: refused here like any other edit
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
     if (!input.active && actor.id === input.id) return { ok: false, field: "_form", message: "不能停用自己的账号" };
     if (input.active && before.organization_id !== null) {
@@ -285,7 +299,8 @@ export async function resetPassword(
   const weakness = passwordWeakness(input.password, target.username);
   if (weakness) return { ok: false, field: "password", message: weakness };
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "users", input.id);
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirstOrThrow();
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
     // the admin knows the new password: the account changes it at its next sign-in
@@ -314,7 +329,7 @@ export async function changeOwnPassword(
   const weakness = passwordWeakness(input.newPassword, user.username);
   if (weakness) return { ok: false, field: "newPassword", message: weakness };
   const passwordHash = await hashPassword(input.newPassword);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     await setPassword(trx, user.id, user.version, passwordHash, false);
     await recordAudit(trx, actor, {
       action: "user.change_password",

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import { recordAudit } from "../audit.server";
 import { knownDeviceHash, rememberDevice } from "./devices.server";
 import { dummyPasswordHash, verifyPassword } from "./password.server";
@@ -37,8 +38,12 @@ async function throttledPasswordCheck(
   | { ok: false; reason: "invalid" | "throttled"; message: string }
 > {
   const username = normalizeUsername(input.username);
-  const reservation = await db.transaction().execute(async (trx) => {
+  const reservation = await writeTransaction(db, async (trx) => {
+    // parallel attempts on one account (and, from unknown browsers, from one address) count each other's
+    // failures: the check and the reservation hold the name's lock, then the address's (decision 0175)
+    await advisoryLock(trx, `login:${username}`);
     const source: AttemptSource = { username, ip: input.ip, device: await knownDeviceHash(trx, input.deviceToken ?? null, username) };
+    if (!source.device) await advisoryLock(trx, `login-address:${input.ip}`);
     const at = now();
     const throttle = await checkThrottle(trx, source, at);
     if (throttle.locked) return { locked: true as const, message: throttleMessage(throttle) };
@@ -58,7 +63,7 @@ async function throttledPasswordCheck(
   const valid = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
   const ok = !!user && valid && user.active === 1;
   try {
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(db, async (trx) => {
       if (ok) await trx.updateTable("login_attempts").set({ success: 1 }).where("id", "=", reservation.attemptId).execute();
       if (ok && audit.success === null) return;
       await recordAudit(

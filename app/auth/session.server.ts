@@ -2,6 +2,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
+import { writeTransaction } from "../../db/transactions";
 import { recordAudit, type Actor } from "../audit.server";
 import { getDb } from "../db.server";
 import { memberInquiryIds } from "../inquiries/participation.server";
@@ -203,7 +204,8 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 
 /** Ends the user's session (the row goes) with its audit entry, in one transaction. */
 export async function signOut(db: Kysely<Database>, actor: Actor, user: { id: number; sessionHash: string }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  // deletes the user's own row: nothing to lock (decision 0175)
+  await writeTransaction(db, async (trx) => {
     await deleteSession(trx, user.sessionHash);
     await recordAudit(trx, actor, { action: "auth.logout", entityType: "session", entityId: user.id, summary: "退出登录" });
   });

@@ -1,3 +1,4 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -97,7 +98,9 @@ export async function loadHolidayYear(db: Kysely<Database>, actor: Actor, input:
   const parsed = parseHolidayLines(input.text, input.year);
   if (!parsed.ok) return { ok: false, field: "text", message: parsed.errors.slice(0, 20).join("；") };
   if (!parsed.entries.some((e) => e.kind === "holiday")) return { ok: false, field: "text", message: "请至少填写一个放假日期" };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // two loads of one year would both delete and both insert: they wait for each other (decision 0175)
+    await advisoryLock(trx, `calendar-year:${input.year}`);
     const before = await trx.selectFrom("calendar_days").select(["date", "kind", "name"]).where("year", "=", input.year).orderBy("date").execute();
     await trx.deleteFrom("calendar_days").where("year", "=", input.year).execute();
     const now = nowIso();

@@ -1,3 +1,4 @@
+import { advisoryLock, forUpdate, writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -72,8 +73,8 @@ export async function saveLetterTemplate(
     if (unknown.length) return { ok: false, field, message: `不认识的占位符：${unknown.join("、")}（可用的占位符见下方说明）` };
   }
   if (title.includes("{清单}")) return { ok: false, field: "title", message: "{清单} 只能单独一行写在正文中" };
-  return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("letter_templates").selectAll().where("kind", "=", input.kind).executeTakeFirst();
+  return writeTransaction(db, async (trx) => {
+    const before = await trx.selectFrom("letter_templates").selectAll().where("kind", "=", input.kind).$call(forUpdate(trx)).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该模板不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: "该模板已被他人修改，请刷新页面查看最新内容后再修改" };
     const now = nowIso();
@@ -105,7 +106,8 @@ export async function setLetterPrefix(db: Kysely<Database>, actor: Actor, raw: s
   const prefix = cleanText(raw).trim();
   if (!prefix) return { ok: false, field: "prefix", message: "请填写发文机关代字，如“焦人常函”" };
   if (prefix.length > 20 || /[〔〕[\]()（）\d\s]/.test(prefix)) return { ok: false, field: "prefix", message: "机关代字不超过 20 个字，不含括号、数字和空格" };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await advisoryLock(trx, `setting:${LETTER_PREFIX_KEY}`);
     const before = await getLetterPrefix(trx);
     const now = nowIso();
     await trx
@@ -331,6 +333,8 @@ export async function writeLetter(
   if (input.content.list.length && !paragraphs.includes("{清单}")) paragraphs.splice(Math.max(paragraphs.length - 1, 0), 0, "{清单}");
   const year = Number(input.today.slice(0, 4));
   const prefix = await getLetterPrefix(trx);
+  // a number lock, the last lock of the transaction (decision 0175): letters of one year wait for each other here
+  await advisoryLock(trx, `letter-serial:${year}`);
   const max = await trx.selectFrom("letters").select((eb) => eb.fn.max<number | null>("serial").as("n")).where("year", "=", year).executeTakeFirst();
   const serial = Number(max?.n ?? 0) + 1;
   const number = docNumber(prefix, year, serial);
@@ -377,7 +381,10 @@ export async function writeLetter(
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: letters\./.test(error.message);
+  if (!(error instanceof Error)) return false;
+  // SQLite names the table in its message; PostgreSQL (23505) names the index
+  const pg = error as Error & { code?: string; constraint?: string };
+  return /UNIQUE constraint failed: letters\./.test(error.message) || (pg.code === "23505" && /^letters_/.test(pg.constraint ?? ""));
 }
 
 /**
@@ -396,7 +403,7 @@ export async function issueLetter(
   if (input.kind === "opinion" && !note) return { ok: false, field: "note", message: "请填写审议意见" };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction().execute(async (trx): Promise<LetterResult> => {
+      return await writeTransaction(db, async (trx): Promise<LetterResult> => {
         const inquiry = await inquiryFacts(trx, input.inquiryId);
         if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
         const made = await letterContent(trx, inquiry, input.kind, input.organizationId, today);

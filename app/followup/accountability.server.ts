@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { AccountabilityKind, AccountabilityTrigger, Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -141,7 +142,7 @@ export async function recordStep(db: Kysely<Database>, actor: Actor, input: Step
   if (!isCalendarDate(input.stepDate)) return { ok: false, field: "stepDate", message: "日期格式不正确，请按“年-月-日”填写" };
   if (!decision) return { ok: false, field: "decision", message: "请填写决定内容" };
   if (decision.length > MAX_TEXT) return { ok: false, field: "decision", message: `决定内容不能超过 ${MAX_TEXT} 个字` };
-  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
+  return writeTransaction(db, async (trx): Promise<Result | AskFirst> => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title", "stage"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const trigger = (await accountabilityTriggers(trx, input.inquiryId)).find((t) => t.type === input.trigger.type && t.id === input.trigger.id);
@@ -204,7 +205,8 @@ async function getStep(db: Db, id: number) {
 export async function completeStep(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; outcome: string }): Promise<Result> {
   const outcome = input.outcome.trim();
   if (outcome.length > MAX_TEXT) return { ok: false, field: "outcome", message: `落实情况不能超过 ${MAX_TEXT} 个字` };
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    await lockRow(trx, "accountability_steps", input.id);
     const step = await getStep(trx, input.id);
     if (!step) return { ok: false, field: "_form", message: "该问责措施不存在" };
     if (step.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -236,7 +238,8 @@ export async function publishStep(
   actor: Actor,
   input: { id: number; version: number; publish: boolean; confirmed?: boolean },
 ): Promise<Result | AskFirst> {
-  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
+  return writeTransaction(db, async (trx): Promise<Result | AskFirst> => {
+    await lockRow(trx, "accountability_steps", input.id);
     const step = await getStep(trx, input.id);
     if (!step) return { ok: false, field: "_form", message: "该问责措施不存在" };
     if (step.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };

@@ -1,3 +1,4 @@
+import { advisoryLock, lockRow, writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -200,7 +201,9 @@ export async function importPlan(db: Kysely<Database>, actor: Actor, inquiryId: 
   else if (input.deadline < todayInShanghai()) errors.push({ field: "deadline", message: "整改时限不能早于今天" });
   if (errors.length) return { ok: false, errors };
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await writeTransaction(db, async (trx) => {
+      // the items' numbers are max + 1 within the inquiry: the inquiry is locked first (decision 0175)
+      await lockRow(trx, "inquiries", inquiryId);
       const inquiry = await openInquiry(trx, inquiryId);
       if (!inquiry.ok) throw new Refused([{ field: "_form", message: inquiry.message }]);
       const preview = await previewPlan(trx, input.text, input.edits, input.choices);
@@ -223,6 +226,8 @@ export async function importPlan(db: Kysely<Database>, actor: Actor, inquiryId: 
       const now = nowIso();
       // organisations to create, and names to remember
       const created = new Map<string, number>();
+      // names stay unique and sort orders distinct, as in insertOrganization (app/admin/organizations.server.ts)
+      if (chosen.some((t) => [t.lead!, ...t.co].some((u) => u.state === "new"))) await advisoryLock(trx, "organization-names");
       for (const u of chosen.flatMap((t) => [t.lead!, ...t.co]).filter((u) => u.state === "new")) {
         if (created.has(u.name)) continue;
         const clash = await trx.selectFrom("organizations").select(["id", "kind"]).where("name", "=", u.name).executeTakeFirst();

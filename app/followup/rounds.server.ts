@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, RoundKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -116,7 +117,10 @@ export async function startRound(db: Kysely<Database>, actor: Actor, input: Roun
   if (input.meetingDate && !isCalendarDate(input.meetingDate)) return { ok: false, field: "meetingDate", message: "日期格式不正确，请按“年-月-日”填写" };
   if (input.itemIds.length && !isCalendarDate(input.deadline)) return { ok: false, field: "deadline", message: "请填写承接事项的整改时限（年-月-日）" };
   if (input.itemIds.length && input.deadline < todayInShanghai()) return { ok: false, field: "deadline", message: "整改时限不能早于今天" };
-  return db.transaction().execute(async (trx): Promise<RoundResult> => {
+  return writeTransaction(db, async (trx): Promise<RoundResult> => {
+    // parent before child (decision 0175): the earlier round (one next round only), then the items carried over
+    await lockRow(trx, "inquiries", input.fromInquiryId);
+    await lockRow(trx, "rectification_items", ...input.itemIds);
     const from = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.fromInquiryId).executeTakeFirst();
     if (!from) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const next = await trx.selectFrom("inquiries").select(["id", "title"]).where("previous_round_id", "=", from.id).executeTakeFirst();

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -99,8 +100,14 @@ export async function voidRecord(
   const reason = input.reason.trim();
   if (!reason) return { ok: false, field: "reason", message: "请填写作废理由" };
   if (reason.length > MAX_REASON) return { ok: false, field: "reason", message: `作废理由不能超过 ${MAX_REASON} 个字` };
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
     const t = table as "rectification_items";
+    // parent before child (decision 0175): the inquiry (its stage decides), then the record (its version does)
+    const owner = (await trx.selectFrom(t).select(input.kind === "inquiry" ? "id" : "inquiry_id").where("id", "=", input.id).executeTakeFirst()) as
+      | { id?: number; inquiry_id?: number }
+      | undefined;
+    await lockRow(trx, "inquiries", input.kind === "inquiry" ? input.id : owner?.inquiry_id);
+    if (input.kind !== "inquiry") await lockRow(trx, table, input.id);
     const row = (await trx.selectFrom(t).selectAll().where("id", "=", input.id).executeTakeFirst()) as
       | (Record<string, unknown> & { id: number; version: number; voided_at: string | null; inquiry_id?: number })
       | undefined;
@@ -126,12 +133,12 @@ export async function voidRecord(
     }
     if (input.kind === "inquiry") {
       // every document of the inquiry leaves the search index (the loaders read notVoided)
-      await sql`insert or ignore into search_queue (rowid) select rowid from search_index where inquiry_id = ${inquiryId}`.execute(trx);
+      await sql`insert into search_queue (rowid) select rowid from search_index where inquiry_id = ${inquiryId} on conflict do nothing`.execute(trx);
     }
     if (input.kind === "question") {
       // the outline changed: an open outline form must reload (outline revision), the issued copies re-derive
       await trx.updateTable("inquiries").set((eb) => ({ outline_revision: eb("outline_revision", "+", 1) })).where("id", "=", inquiryId).execute();
-      await sql`insert or ignore into search_queue (rowid) values (${90 * 1_000_000_000 + inquiryId})`.execute(trx);
+      await sql`insert into search_queue (rowid) values (${90 * 1_000_000_000 + inquiryId}) on conflict do nothing`.execute(trx);
     }
     await recordAudit(trx, actor, {
       action: `${entityType}.void`,

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { getCongress } from "../settings/settings.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { z } from "zod";
@@ -95,6 +96,8 @@ export async function meetingDateOf(db: Kysely<Database>, inquiryId: number): Pr
  * date changed; the caller writes the audit entry of its own change.
  */
 export async function writeMeetingDate(trx: Kysely<Database>, inquiryId: number, date: string | null): Promise<boolean> {
+  // held already when the caller locked the inquiry first, as the lock order asks (decision 0175)
+  await lockRow(trx, "inquiries", inquiryId);
   const before = await trx.selectFrom("inquiries").select(["meeting_date", "version"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!before || before.meeting_date === date) return false;
   const now = nowIso();
@@ -133,7 +136,7 @@ function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string
 export async function createInquiry(db: Kysely<Database>, actor: Actor, input: InquiryInput): Promise<Result> {
   const orgProblem = await checkOrganizations(db, input.respondingOrganizationIds);
   if (orgProblem) return { ok: false, field: "respondingOrganizationIds", message: orgProblem };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const now = nowIso();
     const row = await trx
       .insertInto("inquiries")
@@ -171,7 +174,8 @@ export async function createInquiry(db: Kysely<Database>, actor: Actor, input: I
 export async function updateInquiry(db: Kysely<Database>, actor: Actor, id: number, version: number, input: InquiryInput): Promise<Result> {
   const orgProblem = await checkOrganizations(db, input.respondingOrganizationIds);
   if (orgProblem) return { ok: false, field: "respondingOrganizationIds", message: orgProblem };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", id);
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== version) return { ok: false, field: "_form", message: CONFLICT };
@@ -230,7 +234,8 @@ export async function savePlan(
   actor: Actor,
   input: { id: number; version: number; plan: RichText; files: CheckedUpload[] },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", input.id);
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -275,7 +280,8 @@ export function nextPlanStatus(current: PlanStatus, action: "submit" | "approve"
  * app/history/dates.server.ts stampFor), not later than today, and is marked as back-entered.
  */
 export async function submitPlan(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; on?: string }): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", input.id);
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -316,7 +322,8 @@ export async function recordPlanDecision(
   actor: Actor,
   input: { id: number; version: number; decision: "approve" | "reject"; decidedOn: string; note: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", input.id);
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -443,6 +450,8 @@ const STAGE_CAUSES: Record<StageCause, string> = {
  * Returns the new stage when it moved, else null.
  */
 export async function advanceStage(trx: Transaction<Database>, actor: Actor, inquiryId: number, to: Exclude<InquiryStage, "closed">, cause: StageCause): Promise<InquiryStage | null> {
+  // held already when the caller locked the inquiry first, as the lock order asks (decision 0175)
+  await lockRow(trx, "inquiries", inquiryId);
   const before = await trx.selectFrom("inquiries").select(["id", "title", "stage", "version"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!before || before.stage === "closed" || stageIndex(before.stage) >= stageIndex(to)) return null;
   await trx.updateTable("inquiries").set({ stage: to, version: before.version + 1, updated_at: nowIso() }).where("id", "=", inquiryId).execute();
@@ -467,7 +476,8 @@ export async function setStage(
   actor: Actor,
   input: { id: number; version: number; stage: InquiryStage; reason: string; confirmBackwards: boolean },
 ): Promise<Result | { ok: false; field: "confirm"; message: string }> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", input.id);
     const before = await trx.selectFrom("inquiries").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
@@ -74,6 +75,9 @@ export async function requireApprovedPlan(
   inquiryId: number,
   work: GatedWork,
 ): Promise<{ ok: true } | { ok: false; field: "_form"; message: string }> {
+  // the inquiry is the parent of all gated work: locked here, first, so the plan cannot change under the
+  // action and the action's later writes to the inquiry need no second lock (decision 0175)
+  await lockRow(trx, "inquiries", inquiryId);
   const gate = await planGate(trx, inquiryId);
   return gate.open ? { ok: true } : { ok: false, field: "_form", message: planGateRefusal(work) };
 }
@@ -91,7 +95,8 @@ export async function recordPlanProceed(
   const reason = input.reason.trim();
   if (!reason) return { ok: false, field: "reason", message: "请填写先行开展的理由" };
   if (reason.length > MAX_PROCEED_REASON) return { ok: false, field: "reason", message: `理由不能超过 ${MAX_PROCEED_REASON} 个字` };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", input.inquiryId);
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title", "plan_status", "plan_html"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if ((await planGate(trx, input.inquiryId)).open) return { ok: false, field: "_form", message: "工作方案已经批准或已记录先行开展的理由，无需再次记录" };

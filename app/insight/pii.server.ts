@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, SegmentKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -210,7 +211,9 @@ export async function reviewHit(
   actor: Actor,
   input: { inquiryId: number; scope: PublicationScope; source: string; match: string; decision: "redact" | "not_personal"; version: number },
 ): Promise<ReviewResult> {
-  return db.transaction().execute(async (trx): Promise<ReviewResult> => {
+  return writeTransaction(db, async (trx): Promise<ReviewResult> => {
+    // a review's row may not exist yet: reviews of an inquiry are decided under its lock (decision 0175)
+    await lockRow(trx, "inquiries", input.inquiryId);
     const hits = await publicationHits(trx, input.inquiryId, input.scope);
     const hit = hits.find((h) => h.source === input.source && h.match === input.match);
     if (!hit) return { ok: false, field: "_form", message: "该处内容已经变化，请刷新页面后重新审查。" };
@@ -245,7 +248,8 @@ export async function reviewHit(
 
 /** Marks every unreviewed hit of a publication "redact" in one step; the count reviewed. */
 export async function redactAllUnreviewed(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; scope: PublicationScope }): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", input.inquiryId);
     const open = (await publicationHits(trx, input.inquiryId, input.scope)).filter((h) => h.decision === null);
     const seen = new Set<string>();
     const now = nowIso();

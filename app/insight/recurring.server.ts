@@ -1,3 +1,4 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import type { Kysely } from "kysely";
 import { liveInquiryOf, notVoided } from "../history/void.server";
 import type { Database, ItemStatus } from "../../db/schema";
@@ -435,7 +436,9 @@ async function currentGroupOf(db: Db, keys: string[], today: string) {
 export async function confirmGroup(db: Db, actor: Actor, input: { keys: string[] }, today: string): Promise<RecurringResult> {
   const keys = [...new Set(input.keys)].sort();
   if (keys.length < 2) return { ok: false, field: "_form", message: "请选择要确认的问题组" };
-  return db.transaction().execute(async (trx): Promise<RecurringResult> => {
+  return writeTransaction(db, async (trx): Promise<RecurringResult> => {
+    // groups are computed over every inquiry's problems: decisions on them wait for each other (decision 0175)
+    await advisoryLock(trx, "recurring-links");
     const { now } = await currentGroupOf(trx, keys, today);
     if (now.join(",") !== keys.join(",")) return { ok: false, field: "_form", message: GROUP_CHANGED };
     const at = nowIso();
@@ -469,7 +472,9 @@ export async function splitGroup(db: Db, actor: Actor, input: { keys: string[]; 
   if (!apart.length) return { ok: false, field: "apart", message: "请勾选要拆分出去的问题" };
   if (apart.length === keys.length) return { ok: false, field: "apart", message: "不能把全部问题都拆分出去，请至少保留一条" };
   const rest = keys.filter((k) => !apart.includes(k));
-  return db.transaction().execute(async (trx): Promise<RecurringResult> => {
+  return writeTransaction(db, async (trx): Promise<RecurringResult> => {
+    // groups are computed over every inquiry's problems: decisions on them wait for each other (decision 0175)
+    await advisoryLock(trx, "recurring-links");
     const { now } = await currentGroupOf(trx, keys, today);
     if (now.join(",") !== keys.join(",")) return { ok: false, field: "_form", message: GROUP_CHANGED };
     const at = nowIso();

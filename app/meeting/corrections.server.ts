@@ -1,10 +1,11 @@
+import { writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { TurnKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { addDays, nowIso, todayInShanghai } from "../utils/time";
 import type { DB } from "./setup.server";
-import { loadRecord } from "./segments.server";
+import { loadRecord, lockSegment } from "./segments.server";
 import type { Result } from "../utils/result";
 
 /**
@@ -78,7 +79,10 @@ export async function proposeCorrection(
   input: { turnId: number; organizationId: number; proposed: RichText; reason: string },
   today: string = todayInShanghai(),
 ): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    // "one pending proposal per answer" is decided under the segment's lock
+    const owner = await trx.selectFrom("meeting_turns").select("segment_id").where("id", "=", input.turnId).executeTakeFirst();
+    if (owner) await lockSegment(trx, owner.segment_id);
     const turn = await trx
       .selectFrom("meeting_turns as t")
       .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
@@ -136,7 +140,15 @@ export async function decideCorrection(
   actor: Actor,
   input: { correctionId: number; decision: "accept" | "reject"; note: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    // the segment first (its lock covers its turns and their proposals), then the proposal is read under it
+    const owner = await trx
+      .selectFrom("turn_corrections as c")
+      .innerJoin("meeting_turns as t", "t.id", "c.turn_id")
+      .select("t.segment_id")
+      .where("c.id", "=", input.correctionId)
+      .executeTakeFirst();
+    if (owner) await lockSegment(trx, owner.segment_id);
     const c = await trx.selectFrom("turn_corrections").selectAll().where("id", "=", input.correctionId).executeTakeFirst();
     if (!c) return { ok: false, field: "_form", message: "该更正不存在" };
     if (c.status !== "pending") return { ok: false, field: "_form", message: "该更正已经审核过了，请刷新页面查看结果。" };

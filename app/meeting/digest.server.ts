@@ -1,3 +1,4 @@
+import { forUpdate, lockRow, writeTransaction } from "../../db/transactions";
 import { notVoided } from "../history/void.server";
 import { advanceStage } from "../inquiries/inquiries.server";
 import type { Kysely } from "kysely";
@@ -178,8 +179,8 @@ export interface DigestInput {
 export async function updateDigest(db: DB, actor: Actor, inquiryId: number, version: number, input: DigestInput): Promise<Result> {
   const kinds = SEGMENT_KINDS.filter((k) => input.kinds.includes(k));
   if (!kinds.includes("exchange")) return { ok: false, field: "kinds", message: "摘要至少应包含询问与应询" };
-  return db.transaction().execute(async (trx): Promise<Result> => {
-    const before = await trx.selectFrom("meetings").selectAll().where("inquiry_id", "=", inquiryId).executeTakeFirst();
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    const before = await trx.selectFrom("meetings").selectAll().where("inquiry_id", "=", inquiryId).$call(forUpdate(trx)).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该询问会尚未设置" };
     if (before.version !== version) return { ok: false, field: "_form", message: DIGEST_CONFLICT };
     const values = {
@@ -219,8 +220,10 @@ export async function setDigestPublished(
   publish: boolean,
   opts: { confirmed?: boolean; on?: string } = {},
 ): Promise<Result | AskFirst> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
-    const before = await trx.selectFrom("meetings").selectAll().where("inquiry_id", "=", inquiryId).executeTakeFirst();
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    // parent before child (decision 0175): publishing may move the inquiry's stage on
+    await lockRow(trx, "inquiries", inquiryId);
+    const before = await trx.selectFrom("meetings").selectAll().where("inquiry_id", "=", inquiryId).$call(forUpdate(trx)).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该询问会尚未设置" };
     if (before.version !== version) return { ok: false, field: "_form", message: DIGEST_CONFLICT };
     if (publish && before.digest_published_at) return { ok: false, field: "_form", message: "摘要已经发布" };

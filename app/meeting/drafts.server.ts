@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
 import type { DB } from "./setup.server";
@@ -24,7 +25,8 @@ export async function saveDraft(db: DB, actor: Actor, userId: number, meetingId:
     return { ok: false, field: "content", message: "草稿格式无法识别" };
   }
   const now = nowIso();
-  return db.transaction().execute(async (trx) => {
+  // one typist's own draft, written by an upsert: no lock needed
+  return writeTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom("meeting_drafts")
       .select(["id", "content_json"])
@@ -62,7 +64,7 @@ export async function getDraft(db: DB, userId: number, meetingId: number, key: s
 
 /** Discards the typist's draft; audited (`meeting.draft_discard`) when there was one. */
 export async function clearDraft(db: DB, actor: Actor, userId: number, meetingId: number, key: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     const gone = await trx
       .deleteFrom("meeting_drafts")
       .where("user_id", "=", userId)

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { resolveQuestioner } from "../roster/roster.server";
 import { officialsFromSegment } from "./officials.server";
 import type { SegmentKind, TurnKind } from "../../db/schema";
@@ -211,11 +212,14 @@ export async function recordExchange(
   if (chainProblem) return { ok: false, field: "chain", message: chainProblem };
   const checked = exchangeTurns(input);
   if (!checked.ok) return checked;
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
+    // parent before child (decision 0175): the gate locks the inquiry, then the meeting (positions are max + 1,
+    // an outline question is recorded once, the 应询人员 list grows by max + 1)
     const gate = await requireApprovedPlan(trx, meeting.inquiry_id, "exchange");
     if (!gate.ok) return gate;
+    await lockRow(trx, "meetings", meetingId);
     // the questioner as the roster knows them (account, 职务), or added to it when the typist asked to
     if (input.questionerUserId === null) {
       const who = await resolveQuestioner(trx, actor, { name: input.questionerName, role: input.questionerRole, addToRoster: !!input.addToRoster });
@@ -284,11 +288,12 @@ export async function recordSpeech(db: DB, actor: Actor, meetingId: number, inpu
   if (!body.value.text) return { ok: false, field: "body", message: "请填写发言内容" };
   const orgProblem = await organizationsProblem(db, [input.organizationId], { message: "所选单位不存在" });
   if (orgProblem) return { ok: false, field: "organizationId", message: orgProblem };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
     const gate = await requireApprovedPlan(trx, meeting.inquiry_id, "exchange");
     if (!gate.ok) return gate;
+    await lockRow(trx, "meetings", meetingId);
     const now = nowIso();
     const segment = await trx
       .insertInto("meeting_segments")

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { resolveQuestioner } from "../roster/roster.server";
 import { officialsFromSegment } from "./officials.server";
 import type { TurnKind } from "../../db/schema";
@@ -13,6 +14,18 @@ import type { Result } from "../utils/result";
 /**
  * The meeting record (询问会记录) as segments of turns: reading it, and editing, moving and deleting a segment.
  */
+
+/**
+ * Locks a segment for a change, parent before child (decision 0175): its inquiry (votes on it are opened under
+ * the inquiry's lock), its meeting (positions, the 应询人员 list), then the segment. Call it first.
+ */
+export async function lockSegment(trx: Trx, segmentId: number): Promise<void> {
+  const owner = await trx.selectFrom("meeting_segments").select(["inquiry_id", "meeting_id"]).where("id", "=", segmentId).executeTakeFirst();
+  if (!owner) return;
+  await lockRow(trx, "inquiries", owner.inquiry_id);
+  await lockRow(trx, "meetings", owner.meeting_id);
+  await lockRow(trx, "meeting_segments", segmentId);
+}
 
 const SEGMENT_CONFLICT = "该条记录已被他人修改，请刷新页面查看最新内容后再保存。";
 
@@ -85,7 +98,8 @@ export interface SegmentEditInput {
  * wording; turns may be added or removed (never the question, never one with correction proposals).
  */
 export async function updateSegment(db: DB, actor: Actor, segmentId: number, version: number, input: SegmentEditInput): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    await lockSegment(trx, segmentId);
     const before = await getSegment(trx, segmentId);
     if (!before) return { ok: false, field: "_form", message: "该条记录不存在" };
     if (before.version !== version) return { ok: false, field: "_form", message: SEGMENT_CONFLICT };
@@ -211,7 +225,9 @@ export async function updateSegment(db: DB, actor: Actor, segmentId: number, ver
 
 /** ↑/↓: swaps a segment with its neighbour in the record. */
 export async function moveSegment(db: DB, actor: Actor, segmentId: number, direction: "up" | "down"): Promise<Result> {
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    // the meeting's lock covers its neighbour too
+    await lockSegment(trx, segmentId);
     const segment = await trx.selectFrom("meeting_segments").selectAll().where("id", "=", segmentId).executeTakeFirst();
     if (!segment) return { ok: false, field: "_form", message: "该条记录不存在" };
     let q = trx.selectFrom("meeting_segments").selectAll().where("meeting_id", "=", segment.meeting_id);

@@ -1,3 +1,4 @@
+import { forUpdate, lockRow, writeTransaction } from "../../db/transactions";
 import { rememberKnownOfficials } from "./officials.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
@@ -68,11 +69,13 @@ export async function saveMeetingSetup(db: DB, actor: Actor, inquiryId: number, 
   if (input.governmentOrganizationId !== null && !(await isRespondingKind(db, input.governmentOrganizationId))) {
     return { ok: false, field: "governmentOrganizationId", message: "应询的人民政府只能选择人民政府或政府部门" };
   }
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title", "meeting_date"]).where("id", "=", inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
+    // the gate locks the inquiry (one meeting per inquiry is created under it); then the meeting (decision 0175)
     const gate = await requireApprovedPlan(trx, inquiryId, "meeting");
     if (!gate.ok) return gate;
+    await trx.selectFrom("meetings").select("id").where("inquiry_id", "=", inquiryId).$call(forUpdate(trx)).execute();
     const before = await getMeetingByInquiry(trx, inquiryId);
     const now = nowIso();
     // the date lives on the inquiry (one meeting date, docs/decisions/0040); the meeting row's copy follows it
@@ -152,7 +155,9 @@ export async function listOfficials(db: DB | Trx, meetingId: number) {
 export async function addOfficial(db: DB, actor: Actor, meetingId: number, input: { organizationId: number; name: string; title: string }): Promise<Result> {
   if (!input.name.trim()) return { ok: false, field: "officialName", message: "请填写应询人员姓名" };
   if (!(await isRespondingKind(db, input.organizationId))) return { ok: false, field: "officialOrganizationId", message: "应询人员所在单位只能是人民政府或政府部门" };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // positions are max + 1 within the meeting: under the meeting's lock
+    await lockRow(trx, "meetings", meetingId);
     const meeting = await getMeeting(trx, meetingId);
     if (!meeting) return { ok: false, field: "_form", message: "该询问会不存在" };
     const last = await trx
@@ -179,7 +184,8 @@ export async function addOfficial(db: DB, actor: Actor, meetingId: number, input
 }
 
 export async function removeOfficial(db: DB, actor: Actor, meetingId: number, officialId: number): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  // a delete of a row that is gone does nothing: no lock needed
+  return writeTransaction(db, async (trx) => {
     const before = await trx.selectFrom("meeting_officials").selectAll().where("id", "=", officialId).where("meeting_id", "=", meetingId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该应询人员不存在或已被移除，请刷新页面。" };
     await trx.deleteFrom("meeting_officials").where("id", "=", officialId).execute();

@@ -1,3 +1,4 @@
+import { forUpdate, lockRow, writeTransaction } from "../../db/transactions";
 import { rollFromRoster, type RollSourceEntry } from "../roster/roster.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, PassBasis, VoteChoice, VoteMethod } from "../../db/schema";
@@ -41,7 +42,7 @@ export const CHOICES: VoteChoice[] = VOTE_CHOICES.map((c) => c.value);
 const CONFLICT = "该测评已被他人更新，请刷新页面查看最新情况后再操作";
 
 function inTransaction<T>(db: DB | Trx, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
+  return writeTransaction(db as DB, fn);
 }
 
 const fail = (field: string, message: string) => ({ ok: false as const, field, message });
@@ -113,6 +114,8 @@ export async function setInquiryVoteRule(db: DB | Trx, actor: Actor, input: { in
   if (!["eligible", "present", "cast"].includes(basis)) return fail("basis", "请选择计算基数");
   if (!Number.isInteger(num) || !Number.isInteger(den) || num < 1 || den < 2 || num >= den || den > 10) return fail("ratio", "通过比例应为小于 1 的分数，如二分之一、三分之二");
   return inTransaction(db, async (trx) => {
+    // the rule's row may not exist yet: its parent, the inquiry, is the lock (decision 0175)
+    await lockRow(trx, "inquiries", input.inquiryId);
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return fail("_form", "该专题询问不存在");
     const current = await inquiryVoteRule(trx, input.inquiryId);
@@ -202,6 +205,8 @@ export async function openVote(
   const method: VoteMethod = input.method ?? "online";
   if (method !== "online" && method !== "entered") return fail("method", "请选择表决方式");
   return inTransaction(db, async (trx): Promise<Result> => {
+    // "one open vote per target" is decided on the inquiry's votes: the inquiry is the lock (decision 0175)
+    await lockRow(trx, "inquiries", input.inquiryId);
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return fail("_form", "该专题询问不存在");
     const gate = await requireApprovedPlan(trx, input.inquiryId, "vote");
@@ -269,7 +274,8 @@ export async function castBallot(db: DB | Trx, actor: Actor, input: { voteId: nu
   if (!CHOICES.includes(input.choice)) return fail("choice", "请选择满意、基本满意、不满意或弃权");
   if (actor.id === null || actor.id !== input.memberId) return fail("_form", "只能以本人身份投票，不能代他人投票");
   return inTransaction(db, async (trx): Promise<Result> => {
-    const vote = await trx.selectFrom("votes").selectAll().where("id", "=", input.voteId).executeTakeFirst();
+    // locked, so the vote cannot close between this check and the count (decision 0175)
+    const vote = await trx.selectFrom("votes").selectAll().where("id", "=", input.voteId).$call(forUpdate(trx)).executeTakeFirst();
     if (!vote) return fail("_form", "该测评不存在");
     if (vote.status !== "open") return fail("_form", "该测评已经结束，不能再投票");
     if (vote.method !== "online") return fail("_form", "本项测评使用表决器或纸质表决，请在会场表决");
@@ -308,7 +314,8 @@ export async function castBallot(db: DB | Trx, actor: Actor, input: { voteId: nu
 // ---------------------------------------------------------------------------------------------------------
 
 async function openVoteForStaff(trx: Trx, voteId: number, version: number | undefined) {
-  const vote = await trx.selectFrom("votes").selectAll().where("id", "=", voteId).executeTakeFirst();
+  // locked before its version and status are checked (decision 0175)
+  const vote = await trx.selectFrom("votes").selectAll().where("id", "=", voteId).$call(forUpdate(trx)).executeTakeFirst();
   if (!vote) return { ok: false as const, field: "_form", message: "该测评不存在" };
   if (version !== undefined && vote.version !== version) return { ok: false as const, field: "_form", message: CONFLICT };
   if (vote.status !== "open") return { ok: false as const, field: "_form", message: "该测评已经结束" };
@@ -511,7 +518,7 @@ export async function resolveFollowup(db: DB | Trx, actor: Actor, input: { voteI
   if (!note) return fail("note", "请填写办理情况，如“已于某日重新报告”");
   if (note.length > 500) return fail("note", "办理情况不能超过 500 个字");
   return inTransaction(db, async (trx): Promise<Result> => {
-    const vote = await trx.selectFrom("votes").selectAll().where("id", "=", input.voteId).executeTakeFirst();
+    const vote = await trx.selectFrom("votes").selectAll().where("id", "=", input.voteId).$call(forUpdate(trx)).executeTakeFirst();
     if (!vote) return fail("_form", "该测评不存在");
     if (input.version !== undefined && vote.version !== input.version) return fail("_form", CONFLICT);
     if (vote.followup !== "re_report" || vote.followup_done_at) return fail("_form", "该测评没有待办理的重新报告要求");
@@ -757,7 +764,7 @@ export async function votesReadyToClose(db: DB | Trx, filter: { inquiryIds?: num
     .where("v.status", "=", "open")
     .where(voteReadySql(shanghaiDayStartIso(todayInShanghai())))
     .orderBy("v.opened_at");
-  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
+  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }
 
@@ -771,7 +778,7 @@ export async function totalsAwaitingConfirmation(db: DB | Trx, filter: { inquiry
     .where("v.status", "=", "open")
     .where("e.confirmed_at", "is", null)
     .orderBy("e.entered_at");
-  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
+  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }
 
@@ -789,7 +796,7 @@ export async function votesRequiringReReport(db: DB | Trx, filter: { inquiryIds?
     .where("v.followup", "=", "re_report")
     .where("v.followup_done_at", "is", null)
     .orderBy("v.closed_at");
-  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
+  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }
 

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { saveAttachments, type CheckedUpload } from "../attachments/attachments.server";
 import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
@@ -26,7 +27,8 @@ export async function createWrittenReply(
   const late = deadlineProblem(await dateContext(db, input.inquiryId, today), "written_reply", input.dueDate);
   if (late) return { ok: false, field: "dueDate", message: late };
   if (!(await isRespondingKind(db, input.departmentId))) return { ok: false, field: "departmentId", message: "请选择答复部门" };
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  // a new row that rests on no other row's state: no lock needed
+  return writeTransaction(db, async (trx): Promise<Result> => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (input.segmentId !== null) {
@@ -112,7 +114,8 @@ export async function answerWrittenReply(
   input: { id: number; version: number; organizationId: number; answer: RichText; files: CheckedUpload[] },
 ): Promise<Result> {
   if (!input.answer.text) return { ok: false, field: "answer", message: "请填写书面答复内容" };
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    await lockRow(trx, "written_replies", input.id);
     const before = await trx.selectFrom("written_replies").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该书面答复事项不存在" };
     if (before.department_id !== input.organizationId) return { ok: false, field: "_form", message: "只能答复本单位的事项" };

@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import { inLiveWork } from "../history/void.server";
 import type { Kysely, Transaction } from "kysely";
 import { inquiryManagerIds } from "../policy.server";
@@ -31,7 +32,7 @@ export async function listNotifications(db: Kysely<Database>, userId: number, op
 
 /** Marks one (or, with id null, every) unread notification of the user as read. Only the user's own. */
 export async function markRead(db: Kysely<Database>, actor: Actor & { id: number }, id: number | null): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     let q = trx.updateTable("notifications").set({ read_at: nowIso() }).where("user_id", "=", actor.id).where("read_at", "is", null);
     if (id !== null) q = q.where("id", "=", id);
     const result = await q.executeTakeFirst();

@@ -1,3 +1,4 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit.server";
@@ -170,7 +171,9 @@ export function reminderStep(dueDate: string, today: string): string | null {
 
 export async function runReminders(db: Kysely<Database>, today: string = todayInShanghai()): Promise<{ created: number }> {
   const deadlines = await openDeadlines(db);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // a second run at the same moment (another process) waits, then finds every reminder already made
+    await advisoryLock(trx, "reminders");
     let created = 0;
     for (const d of deadlines) {
       const step = reminderStep(d.dueDate, today);
@@ -178,13 +181,13 @@ export async function runReminders(db: Kysely<Database>, today: string = todayIn
       const days = daysBetween(today, d.dueDate);
       const title = step === "overdue" ? `${d.label}已逾期（截止 ${formatDate(d.dueDate)}）` : `${d.label}将于 ${days} 天后到期（${formatDate(d.dueDate)}）`;
       const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
-      await sql`
-        insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)
+      // a reminder already sent (same dedupe key) is skipped; the rows returned are the ones written
+      const { rows } = await sql<{ id: number }>`
+        insert into notifications (user_id, kind, title, link, dedupe_key, created_at)
         select id, ${step === "overdue" ? "overdue" : "deadline"}, ${title}, ${d.link}, ${key}, ${nowIso()}
-        from users where active = 1 and organization_id = ${d.organizationId}`.execute(trx);
-      // raw statements report no row count through the driver; the transaction's connection knows it
-      const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
-      created += Number(rows[0]?.n ?? 0);
+        from users where active = 1 and organization_id = ${d.organizationId}
+        on conflict do nothing returning id`.execute(trx);
+      created += rows.length;
     }
     created += await remindManagers(trx, today);
     await trx

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
@@ -94,7 +95,9 @@ export async function savePreparationAnswer(
   if (!issued) return { ok: false, field: "_form", message: "该问题不在已下发的询问提纲中" };
   if (issued.question.departmentId !== input.departmentId) return { ok: false, field: "_form", message: "该问题不是下发给本单位的，不能答复" };
   return guarded(() =>
-    db.transaction().execute(async (trx) => {
+    writeTransaction(db, async (trx) => {
+      // the answer may not exist yet: its question is the lock (decision 0175)
+      await lockRow(trx, "outline_questions", input.questionId);
       const before = await trx.selectFrom("preparation_answers").selectAll().where("question_id", "=", input.questionId).executeTakeFirst();
       if (before && before.department_id !== input.departmentId) refuse("_form", "该问题的书面准备答复由其他单位撰写，本单位不能修改");
       if ((before?.version ?? 0) !== input.version) throw new Refused("_form", ANSWER_CONFLICT, true);
@@ -163,7 +166,8 @@ export async function savePreparationAnswer(
  * reader saw: an answer updated meanwhile is new to them and stays unread. Audited.
  */
 export async function markPreparationAnswerRead(db: Kysely<Database>, actor: Actor, input: { questionId: number; version: number }): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "outline_questions", input.questionId);
     const answer = await trx.selectFrom("preparation_answers").selectAll().where("question_id", "=", input.questionId).executeTakeFirst();
     if (!answer || answer.status !== "submitted") return { ok: false, field: "_form", message: "该问题尚无已提交的书面准备答复" };
     if (answer.version !== input.version) return { ok: false, field: "_form", message: "应询部门刚刚更新了书面准备答复，请阅读更新后的内容" };

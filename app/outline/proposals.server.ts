@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely } from "kysely";
 import type { Database, OutlineStatus } from "../../db/schema";
@@ -74,7 +75,9 @@ export async function createProposal(
   input: { inquiryId: number; memberId: number; text: string; departmentId: number | null; keyword: string; sourceNote: string },
 ): Promise<Result> {
   return guarded(() =>
-    db.transaction().execute(async (trx) => {
+    writeTransaction(db, async (trx) => {
+      // "proposals are open" is the outline's status, which outline changes set under the inquiry's lock
+      await lockRow(trx, "inquiries", input.inquiryId);
       const head = await trx.selectFrom("inquiries").select(["id", "title", "outline_status"]).where("id", "=", input.inquiryId).executeTakeFirst();
       if (!head) refuse("_form", "该专题询问不存在");
       if (!proposalsOpen(head.outline_status)) refuse("_form", "询问提纲已经主任会议审定，不再征集问题建议");
@@ -179,7 +182,9 @@ export async function acceptProposal(
 
 export async function declineProposal(db: Kysely<Database>, actor: Actor, input: { inquiryId: number; proposalId: number; reason: string }): Promise<Result> {
   return guarded(() =>
-    db.transaction().execute(async (trx) => {
+    writeTransaction(db, async (trx) => {
+      // a proposal is adopted (outlineChange) or declined under the inquiry's lock: never both
+      await lockRow(trx, "inquiries", input.inquiryId);
       const p = await pendingProposal(trx, input.inquiryId, input.proposalId);
       const reason = input.reason.trim();
       if (!reason) refuse("reason", "请填写不予采纳的理由");

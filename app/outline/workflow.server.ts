@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import { requireApprovedPlan } from "../inquiries/plan-gate.server";
 import type { Database, OutlineStatus } from "../../db/schema";
@@ -112,7 +113,9 @@ export async function outlineChange(
   change: (trx: Trx, head: OutlineHead) => Promise<number>,
 ): Promise<Result> {
   return guarded(() =>
-    db.transaction().execute(async (trx) => {
+    writeTransaction(db, async (trx) => {
+      // the outline's revision and status live on the inquiry: locked before they are read (decision 0175)
+      await lockRow(trx, "inquiries", input.inquiryId);
       const head = await trx
         .selectFrom("inquiries")
         .select(["id", "title", "outline_status", "outline_revision", "outline_issued_version_id"])

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { inLiveWork, notVoided } from "../history/void.server";
 import type { Kysely, Transaction } from "kysely";
 import type { ChaseTargetType, Database } from "../../db/schema";
@@ -41,6 +42,9 @@ export interface ChaseSubject {
 }
 
 const MAX_NOTE = 500;
+
+/** The table of each kind of chased record. */
+const CHASE_TABLES: Record<ChaseTargetType, string> = { item: "rectification_items", survey: "survey_delegations", handling_report: "handling_reports" };
 
 /** What a chase-up of the target would be about: its inquiry, responsible organisation, deadline and light. */
 export async function chaseSubject(db: Db, target: ChaseTarget, today = todayInShanghai()): Promise<ChaseSubject | null> {
@@ -140,7 +144,9 @@ export function chaseState(today: string, dueDate: string): string {
 export async function sendChase(db: Kysely<Database>, actor: Actor, input: { target: ChaseTarget; note: string }): Promise<Result> {
   const note = input.note.trim();
   if (note.length > MAX_NOTE) return { ok: false, field: "note", message: `催办意见不能超过 ${MAX_NOTE} 个字` };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // the chased record, locked before its open/closed state is read: a closure in between waits (decision 0175)
+    await lockRow(trx, CHASE_TABLES[input.target.type], input.target.id);
     const s = await chaseSubject(trx, input.target);
     if (!s) return { ok: false, field: "_form", message: "要催办的事项不存在" };
     const refusal = chaseRefusal(s);

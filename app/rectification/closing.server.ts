@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { publicationGate, publicationRedactor } from "../insight/pii.server";
 import type { Kysely } from "kysely";
 import type { Database, ItemStatus } from "../../db/schema";
@@ -23,7 +24,8 @@ export async function setRectificationPublic(
   actor: Actor,
   input: { inquiryId: number; version: number; isPublic: boolean; confirmed?: boolean },
 ): Promise<Result | AskFirst> {
-  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
+  return writeTransaction(db, async (trx): Promise<Result | AskFirst> => {
+    await lockRow(trx, "inquiries", input.inquiryId);
     const before = await trx.selectFrom("inquiries").select(["id", "title", "version", "rectification_public"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.version !== input.version) return { ok: false, field: "_form", message: "该专题询问已被他人修改，请刷新页面后再操作。" };
@@ -123,7 +125,10 @@ export async function closeInquiry(
   actor: Actor,
   input: { inquiryId: number; version: number; record: RichText; on?: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // exclusive: item changes hold a share lock on the inquiry (lockItem), so none slips in between the
+    // checklist below and the closing (decision 0175)
+    await lockRow(trx, "inquiries", input.inquiryId);
     const before = await trx.selectFrom("inquiries").select(["id", "title", "stage", "version"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该专题询问不存在" };
     if (before.stage === "closed") return { ok: false, field: "_form", message: "该专题询问已办结" };

@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
@@ -5,7 +6,7 @@ import { recordAudit, type Actor } from "../audit.server";
 import { formatDate, isCalendarDate, nowIso } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
 import { type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
-import { getItem, openInquiry } from "./items.server";
+import { getItem, lockItem, openInquiry } from "./items.server";
 import { roleOf } from "./progress.server";
 import type { Result } from "../utils/result";
 
@@ -40,7 +41,9 @@ export async function requestExtension(
   actor: Actor,
   input: { itemId: number; organizationId: number | null; requestedDeadline: string; reason: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // "one pending request per item" is decided under the item's lock
+    await lockItem(trx, input.itemId);
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
@@ -84,7 +87,10 @@ export async function decideExtension(
   actor: Actor,
   input: { extensionId: number; decision: "approve" | "deny"; note: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // the item first (its lock covers its requests), then the request is read again under it
+    const owner = await trx.selectFrom("deadline_extensions").select("item_id").where("id", "=", input.extensionId).executeTakeFirst();
+    if (owner) await lockItem(trx, owner.item_id);
     const ext = await trx.selectFrom("deadline_extensions").selectAll().where("id", "=", input.extensionId).executeTakeFirst();
     if (!ext) return { ok: false, field: "_form", message: "该延期申请不存在" };
     if (ext.status !== "pending") return { ok: false, field: "_form", message: "该延期申请已审批，请刷新页面查看结果" };

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, VoteChoice } from "../../db/schema";
@@ -147,7 +148,9 @@ export async function setHandlingReportDueDate(
 ): Promise<Result> {
   const bad = await checkDueDate(db, input.inquiryId, input.dueDate, "dueDate");
   if (bad) return bad;
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // an inquiry's rounds are created and changed under its lock: the "latest round" read below holds (decision 0175)
+    await lockRow(trx, "inquiries", input.inquiryId);
     const found = await inquiryOf(trx, input.inquiryId);
     if (!found.ok) return found;
     const now = nowIso();
@@ -194,7 +197,9 @@ export async function submitHandlingReport(
   actor: Actor,
   input: { inquiryId: number; organizationId: number | null; reportId: number | null; version: number | null; body: RichText; files: CheckedUpload[]; on?: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // an inquiry's rounds are created and changed under its lock: the "latest round" read below holds (decision 0175)
+    await lockRow(trx, "inquiries", input.inquiryId);
     const found = await inquiryOf(trx, input.inquiryId);
     if (!found.ok) return found;
     const org = input.organizationId
@@ -250,7 +255,18 @@ export async function submitHandlingReport(
   });
 }
 
+/**
+ * Locks a report for a change, parent before child (decision 0175): its inquiry, then the report (the report's
+ * vote, if any, is locked after both by the vote functions).
+ */
+export async function lockHandlingReport(trx: Transaction<Database>, reportId: number): Promise<void> {
+  const owner = await trx.selectFrom("handling_reports").select("inquiry_id").where("id", "=", reportId).executeTakeFirst();
+  await lockRow(trx, "inquiries", owner?.inquiry_id);
+  await lockRow(trx, "handling_reports", reportId);
+}
+
 async function reportFor(trx: Transaction<Database>, reportId: number, version: number) {
+  await lockHandlingReport(trx, reportId);
   const report = await trx.selectFrom("handling_reports").selectAll().where("id", "=", reportId).executeTakeFirst();
   if (!report) return { ok: false as const, field: "_form", message: "该研究处理情况报告不存在" };
   const found = await inquiryOf(trx, report.inquiry_id);
@@ -261,7 +277,7 @@ async function reportFor(trx: Transaction<Database>, reportId: number, version: 
 
 /** Staff open the members' satisfaction vote on a submitted report (secret ballot). */
 export async function openHandlingReportVote(db: Kysely<Database>, actor: Actor, input: { reportId: number; version: number }): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const found = await reportFor(trx, input.reportId, input.version);
     if (!found.ok) return found;
     const { report, inquiry } = found;
@@ -295,7 +311,7 @@ export async function castHandlingReportBallot(
   input: { reportId: number; memberId: number; choice: VoteChoice },
 ): Promise<Result> {
   if (!VOTE_CHOICES.includes(input.choice)) return { ok: false, field: "choice", message: "请选择测评意见" };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const report = await trx.selectFrom("handling_reports").select(["id", "round", "inquiry_id", "vote_id"]).where("id", "=", input.reportId).executeTakeFirst();
     if (!report) return { ok: false, field: "_form", message: "该研究处理情况报告不存在" };
     const found = await inquiryOf(trx, report.inquiry_id);
@@ -318,7 +334,7 @@ export async function closeHandlingReportVote(
   actor: Actor,
   input: { reportId: number; version: number; newDueDate: string },
 ): Promise<Result & { outcome?: "accepted" | "resubmission_required" }> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const found = await reportFor(trx, input.reportId, input.version);
     if (!found.ok) return found;
     const { report, inquiry } = found;
@@ -364,7 +380,7 @@ export async function closeHandlingReportVote(
 
 /** Staff accept a submitted report without a satisfaction vote (the vote is optional). */
 export async function acceptHandlingReport(db: Kysely<Database>, actor: Actor, input: { reportId: number; version: number; note: string; on?: string }): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const found = await reportFor(trx, input.reportId, input.version);
     if (!found.ok) return found;
     const { report, inquiry } = found;

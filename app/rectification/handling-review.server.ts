@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -8,6 +9,7 @@ import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_STATUS_LABELS } from "./labels";
 import type { Result } from "../utils/result";
 import { askFirst, PUBLISH_QUESTIONS, type AskFirst } from "../history/confirm.server";
+import { lockHandlingReport } from "./handling-report.server";
 
 /**
  * 审议 and publication of the government's handling report (研究处理情况报告), issue 23 item 5,
@@ -58,7 +60,8 @@ export async function saveHandlingReview(db: Db, actor: Actor, input: HandlingRe
   if (sessionName.length > MAX_SESSION_NAME) return { ok: false, field: "sessionName", message: `会议名称不能超过 ${MAX_SESSION_NAME} 个字` };
   if (!input.opinion.text) return { ok: false, field: "opinion", message: "请填写审议意见" };
   if (resolution.length > MAX_RESOLUTION) return { ok: false, field: "resolution", message: `决议不能超过 ${MAX_RESOLUTION} 个字` };
-  return db.transaction().execute(async (trx): Promise<Result> => {
+  return writeTransaction(db, async (trx): Promise<Result> => {
+    await lockHandlingReport(trx, input.reportId);
     const report = await reportWithInquiry(trx, input.reportId);
     if (!report) return { ok: false, field: "_form", message: "该研究处理情况报告不存在" };
     if (report.stage === "closed") return { ok: false, field: "_form", message: "该专题询问已办结，审议情况不能再变动" };
@@ -146,7 +149,8 @@ export async function setHandlingReportPublished(
   actor: Actor,
   input: { reportId: number; version: number; publish: boolean; confirmed: boolean },
 ): Promise<Result | AskFirst> {
-  return db.transaction().execute(async (trx): Promise<Result | AskFirst> => {
+  return writeTransaction(db, async (trx): Promise<Result | AskFirst> => {
+    await lockHandlingReport(trx, input.reportId);
     const report = await reportWithInquiry(trx, input.reportId);
     if (!report) return { ok: false, field: "_form", message: "该研究处理情况报告不存在" };
     if (report.version !== input.version) return { ok: false, field: "_form", message: REPORT_CONFLICT };

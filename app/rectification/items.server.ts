@@ -1,3 +1,4 @@
+import { lockRow, lockRowShared, writeTransaction } from "../../db/transactions";
 import { advanceStage } from "../inquiries/inquiries.server";
 import type { Kysely, Transaction } from "kysely";
 import { together } from "../../db/together";
@@ -146,6 +147,17 @@ export function closedInquiryRefusal(stage: string): { ok: false; field: string;
   return stage === "closed" ? { ok: false, field: "_form", message: "该专题询问已办结，整改台账不能再变动" } : null;
 }
 
+/**
+ * Locks an item for a change, in the lock order (decision 0175): a share lock on its inquiry (the change rests
+ * on "the inquiry is not closed"; closeInquiry and the other writers of the inquiry lock it exclusively, item
+ * changes of one inquiry do not wait for each other), then the item itself. Call it first in the transaction.
+ */
+export async function lockItem(trx: Kysely<Database>, itemId: number): Promise<void> {
+  const owner = await trx.selectFrom("rectification_items").select("inquiry_id").where("id", "=", itemId).executeTakeFirst();
+  await lockRowShared(trx, "inquiries", owner?.inquiry_id);
+  await lockRow(trx, "rectification_items", itemId);
+}
+
 export async function openInquiry(db: Db, inquiryId: number): Promise<{ ok: true; title: string } | { ok: false; field: string; message: string }> {
   const inquiry = await db.selectFrom("inquiries").select(["id", "title", "stage", "voided_at"]).where("id", "=", inquiryId).executeTakeFirst();
   if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
@@ -211,6 +223,9 @@ export async function insertItem(
   stamp: { at: string; backEntered: boolean } = { at: nowIso(), backEntered: false },
 ) {
   const now = stamp.at;
+  // numbers are max + 1 within the inquiry: under the inquiry's lock (held already when the caller took it
+  // first, as the lock order asks; decision 0175)
+  await lockRow(trx, "inquiries", inquiryId);
   const max = await trx
     .selectFrom("rectification_items")
     .select((eb) => eb.fn.max<number | null>("number").as("n"))
@@ -267,7 +282,8 @@ export function assignStamp(trx: Transaction<Database>, inquiryId: number, on: s
 }
 
 export async function createItem(db: Kysely<Database>, actor: Actor, inquiryId: number, given: ItemInput, opts: { on?: string } = {}): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "inquiries", inquiryId);
     const inquiry = await openInquiry(trx, inquiryId);
     if (!inquiry.ok) return inquiry;
     let input = given;
@@ -303,7 +319,8 @@ export async function updateItem(
   actor: Actor,
   input: { id: number; version: number; problem: string; requirement: string; leadDepartmentId: number; coDepartmentIds: number[] },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockItem(trx, input.id);
     const before = await getItem(trx, input.id);
     if (!before) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (before.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };

@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import { percentOf } from "../utils/percent";
 import { advanceStage } from "../inquiries/inquiries.server";
 import type { Kysely } from "kysely";
@@ -261,7 +262,9 @@ export async function importItems(
   rows: (Omit<ItemInput, "sourceType" | "sourceId"> & { row: number })[],
   opts: { on?: string } = {},
 ) {
-  return db.transaction().execute(async (trx): Promise<ImportOutcome> => {
+  return writeTransaction(db, async (trx): Promise<ImportOutcome> => {
+    // numbers (max + 1) and the "already in the ledger" check are decided under the inquiry's lock
+    await lockRow(trx, "inquiries", inquiryId);
     const inquiry = await openInquiry(trx, inquiryId);
     if (!inquiry.ok) return { ok: false, errors: [{ row: 0, message: inquiry.message }] };
     if (rows.length === 0) return { ok: false, errors: [{ row: 0, message: "表格中没有可导入的事项" }] };

@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely } from "kysely";
 import { together } from "../../db/together";
@@ -9,7 +10,7 @@ import { dateInShanghai, nowIso } from "../utils/time";
 import { ITEM_STATUS_LABELS, OPEN_ITEM_STATUSES } from "./labels";
 import { dateContext, stampFor, BACK_ENTRY_MARK } from "../history/dates.server";
 import { CONFLICT, type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
-import { closedInquiryRefusal, getItem, openInquiry } from "./items.server";
+import { closedInquiryRefusal, getItem, lockItem, openInquiry } from "./items.server";
 import type { Result } from "../utils/result";
 
 /**
@@ -63,7 +64,8 @@ export async function addProgressReport(
 ): Promise<Result> {
   // Statements that do not depend on each other share a round trip to the driver: under load each round
   // trip waits for the event loop, and the transaction holds the single writer all the while.
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockItem(trx, input.itemId);
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
@@ -121,7 +123,8 @@ export async function requestClosure(
   actor: Actor,
   input: { itemId: number; version: number; organizationId: number | null; body: RichText; files: CheckedUpload[] },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockItem(trx, input.itemId);
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
@@ -193,7 +196,8 @@ export async function staffActOnItem(
   actor: Actor,
   input: { itemId: number; version: number; action: StaffItemAction; comment: string; confirmed?: boolean; on?: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockItem(trx, input.itemId);
     const item = await getItem(trx, input.itemId);
     if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
     if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };

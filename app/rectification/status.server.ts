@@ -1,3 +1,4 @@
+import { writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, ItemStatus } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
@@ -118,7 +119,8 @@ export async function getWarningDays(db: Db): Promise<number> {
 
 export async function setWarningDays(db: Kysely<Database>, actor: Actor, days: number): Promise<Result> {
   if (!Number.isInteger(days) || days < 1 || days > 90) return { ok: false, field: "warningDays", message: "预警天数须为 1 至 90 之间的整数" };
-  return db.transaction().execute(async (trx) => {
+  // no version: the last value saved stands, and each save is audited
+  return writeTransaction(db, async (trx) => {
     const before = await getWarningDays(trx);
     const now = nowIso();
     await trx

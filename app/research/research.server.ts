@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { z } from "zod";
@@ -54,7 +55,7 @@ export async function createActivity(
   input: ActivityInput,
   files: CheckedUpload[],
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title"]).where("id", "=", inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const now = nowIso();
@@ -98,7 +99,8 @@ export async function updateActivity(
   input: ActivityInput,
   files: CheckedUpload[],
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "research_activities", id);
     const before = await trx.selectFrom("research_activities").selectAll().where("id", "=", id).where("inquiry_id", "=", inquiryId).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该调研活动不存在" };
     if (before.version !== version) return { ok: false, field: "_form", message: "该调研活动已被他人修改，请刷新页面查看最新内容后再保存。" };
@@ -139,7 +141,7 @@ export async function addFinding(
   inquiryId: number,
   input: { activityId: number | null; text: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     if (input.activityId !== null) {
       const activity = await trx.selectFrom("research_activities").select("id").where("id", "=", input.activityId).where("inquiry_id", "=", inquiryId).executeTakeFirst();
       if (!activity) return { ok: false, field: "activityId", message: "所选调研活动不属于本次专题询问" };

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from "kysely";
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
@@ -19,7 +20,16 @@ const fail = (field: string, message: string) => ({ ok: false as const, field, m
 const CONFLICT = "名册中的这一条已被他人修改，请刷新页面查看最新内容后再保存。";
 
 export function inTransaction<T>(db: DB | Trx, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
+  return writeTransaction(db as DB, fn);
+}
+
+/**
+ * Every write to the roster holds this lock (PostgreSQL; SQLite's single writer already serialises): sort
+ * orders (max + 1), account links and same-name matches are decided on the roster as a whole, which no single
+ * row stands for. Its place in the lock order: after inquiry rows, before users rows (decision 0175).
+ */
+export async function lockRoster(trx: Trx): Promise<void> {
+  await advisoryLock(trx, "roster");
 }
 
 /**
@@ -123,6 +133,7 @@ export async function createRosterMember(db: DB | Trx, actor: Actor, input: Rost
   const problem = checkInput(input);
   if (problem) return fail(problem.field, problem.message);
   return inTransaction(db, async (trx) => {
+    await lockRoster(trx);
     const accountProblem = await checkAccount(trx, input.userId, null);
     if (accountProblem) return fail(accountProblem.field, accountProblem.message);
     const now = nowIso();
@@ -162,6 +173,7 @@ export async function updateRosterMember(
   const problem = checkInput(input);
   if (problem) return fail(problem.field, problem.message);
   return inTransaction(db, async (trx) => {
+    await lockRoster(trx);
     const before = await getRosterMember(trx, input.id);
     if (!before) return fail("_form", "名册中没有这个人，请刷新页面");
     if (before.version !== input.version) return fail("_form", CONFLICT);
@@ -204,6 +216,7 @@ export async function ensureRosterEntryForAccount(
   actor: Actor,
   user: { id: number; display_name: string; title: string; role: string },
 ): Promise<void> {
+  await lockRoster(trx);
   const linked = await trx.selectFrom("roster_members").selectAll().where("user_id", "=", user.id).executeTakeFirst();
   if (user.role !== "member") {
     if (linked) {
@@ -277,6 +290,9 @@ export async function resolveQuestioner(
 ): Promise<{ rosterId: number | null; userId: number | null; name: string; role: string }> {
   const name = input.name.trim();
   const role = input.role.trim();
+  // when it may add an entry, the look-up and the insert hold the roster lock: two entries of one new name
+  // typed at once become one
+  if (input.addToRoster && name) await lockRoster(trx);
   const found = await rosterByName(trx, name);
   if (found.length === 1) return { rosterId: found[0].id, userId: found[0].user_id, name, role: role || found[0].title };
   if (found.length > 1) {

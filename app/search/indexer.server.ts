@@ -1,4 +1,6 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
+import { engineOf } from "../../db/engine";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import { ancestorsIn } from "../admin/organization-tree.server";
 import { attachmentOwner } from "../attachments/attachments.server";
@@ -518,7 +520,8 @@ async function indexQueued(db: Db, queued: number[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) await writeDocuments(db, await LOADERS[kind](db, ids.slice(i, i + 500), ctx), ctx);
   }
   for (const inquiryId of issuedInquiries) {
-    const { rows } = await sql<{ rowid: number }>`select rowid from search_index where search_index match ${`facets : i${inquiryId}`}
+    const hasInquiry = engineOf(db) === "postgres" ? sql`facets_tsv @@ cast(${`i${inquiryId}`} as tsquery)` : sql`search_index match ${`facets : i${inquiryId}`}`;
+    const { rows } = await sql<{ rowid: number }>`select rowid from search_index where ${hasInquiry}
       and rowid between ${13 * ROWID_BASE} and ${14 * ROWID_BASE - 1}`.execute(db);
     await deleteRowids(db, rows.map((r) => Number(r.rowid)));
     await writeDocuments(db, await issuedQuestionDocuments(db, inquiryId, ctx), ctx);
@@ -539,7 +542,9 @@ export async function searchIndexPending(db: Kysely<Database>): Promise<boolean>
 export async function syncSearchIndex(db: Kysely<Database>, batchSize = 500): Promise<number> {
   let done = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
+    const n = await writeTransaction(db, async (trx) => {
+      // one drainer at a time across processes: two would index the same queued rows (decision 0175)
+      await advisoryLock(trx, "search-queue");
       const { rows } = await sql<{ rowid: number }>`select rowid from search_queue order by rowid limit ${batchSize}`.execute(trx);
       if (rows.length === 0) return 0;
       const queued = rows.map((r) => Number(r.rowid));
@@ -554,12 +559,13 @@ export async function syncSearchIndex(db: Kysely<Database>, batchSize = 500): Pr
 
 /** Rebuilds the whole index from the source tables (after a bulk load, e.g. the benchmark generator). */
 export async function rebuildSearchIndex(db: Kysely<Database>): Promise<number> {
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
+    await advisoryLock(trx, "search-queue");
     await sql`delete from search_index`.execute(trx);
     for (const { code, table } of SEARCH_KINDS) {
-      if (table) await sql`insert or ignore into search_queue (rowid) select ${code * ROWID_BASE} + id from ${sql.table(table)}`.execute(trx);
+      if (table) await sql`insert into search_queue (rowid) select ${code * ROWID_BASE} + id from ${sql.table(table)} where true on conflict do nothing`.execute(trx);
     }
-    await sql`insert or ignore into search_queue (rowid) select ${ISSUED_OUTLINE_CODE * ROWID_BASE} + id from inquiries where outline_issued_version_id is not null`.execute(trx);
+    await sql`insert into search_queue (rowid) select ${ISSUED_OUTLINE_CODE * ROWID_BASE} + id from inquiries where outline_issued_version_id is not null on conflict do nothing`.execute(trx);
   });
   return syncSearchIndex(db);
 }

@@ -1,3 +1,4 @@
+import { advisoryLock, writeTransaction } from "../../db/transactions";
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
@@ -59,7 +60,9 @@ export async function saveCongress(db: Kysely<Database>, actor: Actor, input: { 
     const issue = parsed.error.issues[0];
     return { ok: false, field: String(issue.path[0] ?? "_form"), message: issue.message };
   }
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // the setting may not exist yet (no row to lock): its key is the lock (decision 0175)
+    await advisoryLock(trx, `setting:${CONGRESS_KEY}`);
     const before = await getCongress(trx);
     if (before.version !== input.version) return { ok: false, field: "_form", message: "系统设置已被他人修改，请刷新页面查看最新内容后再保存。" };
     const after: CongressSetting = { name: parsed.data.name, level: parsed.data.level, version: before.version + 1 };

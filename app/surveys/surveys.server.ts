@@ -1,3 +1,4 @@
+import { lockRow, writeTransaction } from "../../db/transactions";
 import * as staffEvents from "../queue/events.server";
 import type { Kysely } from "kysely";
 import type { Database, DelegationStatus } from "../../db/schema";
@@ -51,7 +52,7 @@ export async function createSurveyRequest(
   files: CheckedUpload[],
 ): Promise<Result> {
   const orgIds = [...new Set(input.organizationIds)];
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     // the one deadline rule: today in live work, the plan's approval in back-entry
     const late = deadlineProblem(await dateContext(trx, inquiryId), "survey", input.dueDate);
     if (late) return { ok: false, field: "dueDate", message: late };
@@ -197,7 +198,8 @@ export async function actOnDelegation(
   actor: Actor,
   input: { id: number; version: number; action: DelegationAction; report?: RichText; comment?: string; files?: CheckedUpload[]; on?: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    await lockRow(trx, "survey_delegations", input.id);
     const before = await trx.selectFrom("survey_delegations").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该委托调研不存在" };
     if (before.version !== input.version) {

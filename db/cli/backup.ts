@@ -3,7 +3,13 @@
 import { resolve } from "node:path";
 import { uploadDirectory } from "../../app/attachments/attachments.server";
 import { createBackup } from "../backup";
-import { databasePath } from "../client";
+import { databasePath, isPostgresUrl } from "../client";
+
+if (isPostgresUrl(process.env.DATABASE_URL?.trim())) {
+  // the archive holds a copy of the SQLite file; PostgreSQL has its own tools (README «Backup and restore on PostgreSQL»)
+  console.error("DATABASE_URL 指向 PostgreSQL：请用 pg_dump / pg_restore 备份与恢复数据库，并另行复制附件目录（XUNWEN_UPLOAD_DIR），恢复后运行 npm run db:advance-sequences。详见 README「Backup and restore on PostgreSQL」。");
+  process.exit(2);
+}
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--out");

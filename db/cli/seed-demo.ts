@@ -1,4 +1,4 @@
-import { databasePath, migrateToLatest, openDatabase } from "../client";
+import { databaseLocation, isPostgresUrl, migrateToLatest, openDatabase } from "../client";
 import { seedDemo } from "../seed/demo";
 
 const db = openDatabase();
@@ -6,7 +6,9 @@ try {
   await migrateToLatest(db);
   const report = await seedDemo(db);
   const parts = Object.entries(report).map(([what, n]) => `${what} +${n}`);
-  console.log(`演示数据（${databasePath()}）已就绪：${parts.join("，")}`);
+    const where = databaseLocation();
+  // a URL is shown without its password
+  console.log(`演示数据（${isPostgresUrl(where) ? where.replace(/:[^:@/]*@/, ":***@") : where}）已就绪：${parts.join("，")}`);
 } finally {
   await db.destroy();
 }
