@@ -91,6 +91,15 @@ app.use((req, res, next) => {
   const start = () => {
     res.once("finish", release);
     res.once("close", release);
+    // A live page's event stream (Accept: text/event-stream, app/live) stays open for as long as the page: it
+    // holds its slot only until its loader has answered (the headers are sent), not for the page's lifetime.
+    if (String(req.headers.accept).includes("text/event-stream")) {
+      const writeHead = res.writeHead;
+      res.writeHead = function (...args) {
+        release();
+        return writeHead.apply(this, args);
+      };
+    }
     next();
   };
   if (inFlight < maxInFlight) {
