@@ -20,3 +20,10 @@ export async function prepareDatabase(): Promise<void> {
   // documents queued by migrations (a re-index) or by writes of another process are built before serving
   await syncSearchIndex(getDb());
 }
+
+/** Closes the process's connections (server.mjs: the primary process after migrating, before it forks workers). */
+export async function closeDatabase(): Promise<void> {
+  const db = globalForDb.__xunwenDb;
+  globalForDb.__xunwenDb = undefined;
+  await db?.destroy();
+}

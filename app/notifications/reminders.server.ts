@@ -7,6 +7,7 @@ import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
 import { inLiveWork, liveSegmentRef, notVoided } from "../history/void.server";
 import { notifyManagers } from "./notifications.server";
+import { runExclusively } from "../live/jobs.server";
 
 /**
  * Deadline reminders: 7, 3 and 1 days before a deadline, and once when it has passed. Each reminder has a
@@ -147,45 +148,52 @@ export function reminderStep(dueDate: string, today: string): string | null {
 }
 
 export async function runReminders(db: Kysely<Database>, today: string = todayInShanghai()): Promise<{ created: number }> {
-  const deadlines = await openDeadlines(db);
-  return db.transaction().execute(async (trx) => {
-    let created = 0;
-    for (const d of deadlines) {
-      const step = reminderStep(d.dueDate, today);
-      if (!step) continue;
-      const days = daysBetween(today, d.dueDate);
-      const title = step === "overdue" ? `${d.label}已逾期（截止 ${formatDate(d.dueDate)}）` : `${d.label}将于 ${days} 天后到期（${formatDate(d.dueDate)}）`;
-      const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
-      await sql`
-        insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)
-        select id, ${step === "overdue" ? "overdue" : "deadline"}, ${title}, ${d.link}, ${key}, ${nowIso()}
-        from users where active = 1 and organization_id = ${d.organizationId}`.execute(trx);
-      // raw statements report no row count through the driver; the transaction's connection knows it
-      const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
-      created += Number(rows[0]?.n ?? 0);
-    }
-    created += await remindManagers(trx, today);
-    await trx
-      .insertInto("settings")
-      .values({ key: "reminders_last_run", value: today, updated_at: nowIso() })
-      .onConflict((oc) => oc.column("key").doUpdateSet({ value: today, updated_at: nowIso() }))
-      .execute();
-    if (created > 0) {
-      await recordAudit(trx, SYSTEM_ACTOR, {
-        action: "reminders.run",
-        entityType: "notification",
-        summary: `期限提醒：新发送 ${created} 条（${today}）`,
-        after: { today, created },
-      });
-    }
-    return { created };
-  });
+  if (!db.isTransaction) return db.transaction().execute((trx) => runReminders(trx, today));
+  const trx = db as Transaction<Database>;
+  const deadlines = await openDeadlines(trx);
+  let created = 0;
+  for (const d of deadlines) {
+    const step = reminderStep(d.dueDate, today);
+    if (!step) continue;
+    const days = daysBetween(today, d.dueDate);
+    const title = step === "overdue" ? `${d.label}已逾期（截止 ${formatDate(d.dueDate)}）` : `${d.label}将于 ${days} 天后到期（${formatDate(d.dueDate)}）`;
+    const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
+    await sql`
+      insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)
+      select id, ${step === "overdue" ? "overdue" : "deadline"}, ${title}, ${d.link}, ${key}, ${nowIso()}
+      from users where active = 1 and organization_id = ${d.organizationId}`.execute(trx);
+    // raw statements report no row count through the driver; the transaction's connection knows it
+    const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
+    created += Number(rows[0]?.n ?? 0);
+  }
+  created += await remindManagers(trx, today);
+  await trx
+    .insertInto("settings")
+    .values({ key: "reminders_last_run", value: today, updated_at: nowIso() })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: today, updated_at: nowIso() }))
+    .execute();
+  if (created > 0) {
+    await recordAudit(trx, SYSTEM_ACTOR, {
+      action: "reminders.run",
+      entityType: "notification",
+      summary: `期限提醒：新发送 ${created} 条（${today}）`,
+      after: { today, created },
+    });
+  }
+  return { created };
 }
 
-/** Runs the job if it has not run today (the server calls this hourly). */
+/**
+ * Runs the job if it has not run today (every server process calls this hourly): under the job's lock, so of
+ * several processes one runs it and the others skip it (app/live/jobs.server.ts), and the last run date is read
+ * inside that lock, so a process that comes second the same day finds the job done.
+ */
 export async function runRemindersIfDue(db: Kysely<Database>, today: string = todayInShanghai()): Promise<boolean> {
-  const last = await db.selectFrom("settings").select("value").where("key", "=", "reminders_last_run").executeTakeFirst();
-  if (last?.value === today) return false;
-  await runReminders(db, today);
-  return true;
+  const outcome = await runExclusively(db, "reminders", async (trx) => {
+    const last = await trx.selectFrom("settings").select("value").where("key", "=", "reminders_last_run").executeTakeFirst();
+    if (last?.value === today) return false;
+    await runReminders(trx, today);
+    return true;
+  });
+  return outcome.ran && outcome.value;
 }
