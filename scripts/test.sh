@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's second command: typecheck, unit and database tests (vitest), then the end-to-end tests in
-# Debian Chromium against the production build. Each phase's duration is printed (the suite's budget is
+# The README's second command: typecheck, unit and database tests (vitest) on SQLite and then on PostgreSQL
+# (a throw-away cluster started and stopped here: scripts/lib.sh with_test_postgres), then the end-to-end
+# tests in Debian Chromium against the production build (SQLite; on PostgreSQL: npm run test:e2e:pg). Each phase's duration is printed (the suite's budget is
 # 6 minutes on the development machine; issue 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,14 @@ echo "== 类型检查 =="
 npx tsc --noEmit
 phase_done "类型检查"
 
-echo "== 单元与数据库测试（vitest） =="
+echo "== 单元与数据库测试（vitest，SQLite） =="
 npx vitest run
-phase_done "vitest"
+phase_done "vitest（SQLite）"
+
+echo "== 单元与数据库测试（vitest，PostgreSQL） =="
+ensure_postgres_binaries
+with_test_postgres npx vitest run
+phase_done "vitest（PostgreSQL）"
 
 echo "== 端到端测试（Playwright + Chromium） =="
 ensure_chromium

@@ -5,10 +5,13 @@
  */
 import { sql } from "kysely";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrateToLatest, openDatabase, type DB } from "../../db/client";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { engineOf, migrateToLatest, openDatabase, type DB } from "../../db/client";
+import { createTrigger, dropTrigger } from "../../db/migrations/portable";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import { createOrganization } from "../admin/organizations.server";
 import { createUser } from "../admin/users.server";
@@ -17,13 +20,26 @@ import { hashToken } from "../auth/session.server";
 
 export interface TestDb {
   db: DB;
-  /** The database file. */
+  /**
+   * Where the database is, as openDatabase() takes it: the SQLite file, or on PostgreSQL the test database's
+   * URL (open a second connection with openDatabase(t.path)).
+   */
   path: string;
-  /** The temporary directory holding it (and its -wal/-shm files). */
+  /** A temporary directory of the test's own (on SQLite it holds the database file and its -wal/-shm files). */
   dir: string;
-  /** Destroys the Kysely instance and removes the directory; safe to call twice. */
+  /** Destroys the Kysely instance and removes the directory (and the PostgreSQL database); safe to call twice. */
   cleanup: () => Promise<void>;
 }
+
+/**
+ * The engine the suite runs on: XUNWEN_TEST_ENGINE=postgres (with XUNWEN_TEST_PG_URL, a maintenance URL of a
+ * throw-away cluster; scripts/test.sh starts one) or SQLite (the default). Never the developer's DATABASE_URL:
+ * tests create and drop databases.
+ */
+export const TEST_ENGINE: "sqlite" | "postgres" = process.env.XUNWEN_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
+
+/** For SQLite-only tests (the sqlite3 dialect's own, file copies): `describe.skipIf(!ON_SQLITE)(…)`. */
+export const ON_SQLITE = TEST_ENGINE === "sqlite";
 
 /**
  * A freshly migrated database, made once per test process and kept in memory (so nothing is left on disk):
@@ -53,15 +69,94 @@ function migratedTemplate(): Promise<Buffer> {
   return template;
 }
 
+/** The maintenance URL of the test cluster, with another database name. */
+function pgUrl(database: string): string {
+  const raw = process.env.XUNWEN_TEST_PG_URL;
+  if (!raw) throw new Error("XUNWEN_TEST_ENGINE=postgres needs XUNWEN_TEST_PG_URL (npm test starts a cluster and sets it)");
+  const url = new URL(raw);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Runs statements on the cluster's maintenance database (CREATE/DROP DATABASE cannot run in a transaction). */
+async function onCluster<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: pgUrl(new URL(process.env.XUNWEN_TEST_PG_URL!).pathname.slice(1) || "postgres") });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * A fresh database in a new temporary directory: a copy of the migrated template, opened with
- * openDatabase() and brought up to date with migrateToLatest() (a no-op unless the template is behind).
+ * The migrated template database on PostgreSQL, named after a digest of the migrations' source, made once per
+ * cluster: the first test process builds it under an advisory lock, the others wait and reuse it.
+ */
+let pgTemplate: Promise<string> | undefined;
+function migratedPgTemplate(): Promise<string> {
+  pgTemplate ??= (async () => {
+    const folder = fileURLToPath(new URL("../../db/migrations/", import.meta.url));
+    const hash = createHash("sha256");
+    for (const file of (await readdir(folder)).filter((f) => f.endsWith(".ts")).sort()) hash.update(file).update(await readFile(join(folder, file)));
+    const name = `xunwen_template_${hash.digest("hex").slice(0, 16)}`;
+    await onCluster(async (client) => {
+      await client.query("select pg_advisory_lock(18170)");
+      try {
+        const exists = await client.query("select 1 from pg_database where datname = $1", [name]);
+        if (exists.rowCount) return;
+        const building = `${name}_building`;
+        await client.query(`drop database if exists ${building} with (force)`);
+        await client.query(`create database ${building} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+        const db = openDatabase(pgUrl(building));
+        try {
+          await migrateToLatest(db);
+        } finally {
+          await db.destroy();
+        }
+        await client.query(`alter database ${building} rename to ${name}`);
+      } finally {
+        await client.query("select pg_advisory_unlock(18170)");
+      }
+    });
+    return name;
+  })();
+  pgTemplate.catch(() => (pgTemplate = undefined));
+  return pgTemplate;
+}
+
+let pgDatabases = 0;
+
+/** A new PostgreSQL database copied from the migrated template; its URL. */
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const templateName = await migratedPgTemplate();
+  const name = `xunwen_test_${process.pid}_${++pgDatabases}_${randomBytes(3).toString("hex")}`;
+  await onCluster((client) => client.query(`create database ${name} template ${templateName}`));
+  return { url: pgUrl(name), drop: () => onCluster(async (client) => void (await client.query(`drop database if exists ${name} with (force)`))) };
+}
+
+/**
+ * A fresh database in a new temporary directory: on SQLite a copy of the migrated template file, on PostgreSQL
+ * a database made from the migrated template database (dropped by cleanup); opened with openDatabase() and
+ * brought up to date with migrateToLatest() (a no-op unless the template is behind).
  */
 export async function createTestDb(): Promise<TestDb> {
-  const bytes = await migratedTemplate();
   const dir = await mkdtemp(join(tmpdir(), "xunwen-test-"));
-  const path = join(dir, "xunwen.db");
-  await writeFile(path, bytes);
+  let path: string;
+  let drop: () => Promise<void> = async () => {};
+  if (TEST_ENGINE === "postgres") {
+    try {
+      const created = await createPgDatabase();
+      path = created.url;
+      drop = created.drop;
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  } else {
+    path = join(dir, "xunwen.db");
+    await writeFile(path, await migratedTemplate());
+  }
   const db = openDatabase(path);
   let cleaned = false;
   const cleanup = async () => {
@@ -69,6 +164,7 @@ export async function createTestDb(): Promise<TestDb> {
     cleaned = true;
     try {
       await db.destroy();
+      await drop();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -181,6 +277,13 @@ export async function sessionCount(db: DB, userId: number): Promise<number> {
  * touching this file): everything but SQLite's and Kysely's own bookkeeping.
  */
 export async function tableNames(db: DB): Promise<string[]> {
+  if (engineOf(db) === "postgres") {
+    const { rows } = await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%'
+      order by table_name collate "C"`.execute(db);
+    return rows.map((r) => r.name);
+  }
   const { rows } = await sql<{ name: string }>`
     select name from sqlite_master
     where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'
@@ -201,12 +304,21 @@ export async function snapshot(db: DB): Promise<Record<string, unknown[]>> {
   for (const table of await tableNames(db)) {
     const count = await countRows(db, table);
     if (count > SNAPSHOT_ROW_LIMIT) {
-      const columns = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
-      const row = columns.rows.map((c) => `quote("${c.name.replace(/"/g, '""')}")`).join(` || char(31) || `);
-      const { rows } = await sql<{ all: string | null }>`
-        select group_concat(r, char(30)) as "all"
-        from (select ${sql.raw(row)} as r from ${sql.table(table)})`.execute(db);
-      result[table] = [{ rows: count, sha256: createHash("sha256").update(rows[0]?.all ?? "").digest("hex") }];
+      let all: string | null | undefined;
+      if (engineOf(db) === "postgres") {
+        // rows in key order (PostgreSQL has no stable storage order to rely on)
+        const { rows } = await sql<{ all: string | null }>`
+          select string_agg(r, chr(30) order by r collate "C") as "all" from (select cast(t as text) as r from ${sql.table(table)} t) x`.execute(db);
+        all = rows[0]?.all;
+      } else {
+        const columns = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
+        const row = columns.rows.map((c) => `quote("${c.name.replace(/"/g, '""')}")`).join(` || char(31) || `);
+        const { rows } = await sql<{ all: string | null }>`
+          select group_concat(r, char(30)) as "all"
+          from (select ${sql.raw(row)} as r from ${sql.table(table)})`.execute(db);
+        all = rows[0]?.all;
+      }
+      result[table] = [{ rows: count, sha256: createHash("sha256").update(all ?? "").digest("hex") }];
       continue;
     }
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
@@ -250,13 +362,11 @@ export async function auditSince(db: DB, afterId: number) {
  * the same transaction as its change must then fail as a whole and leave the database untouched.
  */
 export async function breakAuditLog(db: DB): Promise<void> {
-  await sql`CREATE TRIGGER test_audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END`.execute(
-    db,
-  );
+  await createTrigger(db, `CREATE TRIGGER test_audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END`);
 }
 
 export async function repairAuditLog(db: DB): Promise<void> {
-  await sql`DROP TRIGGER IF EXISTS test_audit_down`.execute(db);
+  await dropTrigger(db, "test_audit_down", "audit_log");
 }
 
 /**

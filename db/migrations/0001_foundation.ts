@@ -1,10 +1,11 @@
 import { sql, type Kysely } from "kysely";
+import { id } from "./portable";
 
 /** Organisations, accounts, sessions, sign-in throttling, the audit log and the inquiry register. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("organizations")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("name", "text", (c) => c.notNull().unique())
     // government | department | county_congress | congress_office
     .addColumn("kind", "text", (c) => c.notNull())
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("users")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     // stored lower-case; compared lower-case
     .addColumn("username", "text", (c) => c.notNull().unique())
     .addColumn("display_name", "text", (c) => c.notNull())
@@ -49,7 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("login_attempts")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("username", "text", (c) => c.notNull())
     .addColumn("ip", "text", (c) => c.notNull())
     .addColumn("at", "text", (c) => c.notNull())
@@ -60,7 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("audit_log")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("at", "text", (c) => c.notNull())
     .addColumn("actor_id", "integer", (c) => c.references("users.id"))
     // kept as text so the entry stays readable after the account is renamed
@@ -79,7 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("inquiries")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("topic", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("congress", "text", (c) => c.notNull())

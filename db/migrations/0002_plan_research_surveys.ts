@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { id } from "./portable";
 
 /** The work plan and its council decisions, attachments, pre-inquiry research, delegated county surveys. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -16,7 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("plan_decisions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     // submitted | approved | rejected
     .addColumn("action", "text", (c) => c.notNull())
@@ -31,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("attachments")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.references("inquiries.id").onDelete("cascade"))
     // inquiry_plan | research_activity | survey_request | survey_report
     .addColumn("owner_type", "text", (c) => c.notNull())
@@ -48,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("research_activities")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
       // 专题调研 | 视察 | 座谈会 | 暗访 | 现场推进会 | 其他
       .addColumn("kind", "text", (c) => c.notNull())
@@ -68,7 +69,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("research_findings")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("activity_id", "integer", (c) => c.references("research_activities.id").onDelete("cascade"))
     .addColumn("text", "text", (c) => c.notNull())
@@ -80,7 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("survey_requests")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
       .addColumn("title", "text", (c) => c.notNull())
       .addColumn("due_date", "text", (c) => c.notNull()),
@@ -93,7 +94,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("survey_delegations")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("request_id", "integer", (c) => c.notNull().references("survey_requests.id").onDelete("cascade"))
       .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
       .addColumn("organization_id", "integer", (c) => c.notNull().references("organizations.id"))
@@ -115,7 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("survey_events")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("delegation_id", "integer", (c) => c.notNull().references("survey_delegations.id").onDelete("cascade"))
     // delegated | draft_saved | submitted | returned | accepted
     .addColumn("action", "text", (c) => c.notNull())

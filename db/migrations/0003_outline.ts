@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
+import { id } from "./portable";
 
 /** 询问提纲: keywords and questions with their sources, versions sent to the council, proposals, answers. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("outline_keywords")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("keyword", "text", (c) => c.notNull())
     .addColumn("headline", "text", (c) => c.notNull().defaultTo(""))
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("outline_questions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("keyword_id", "integer", (c) => c.notNull().references("outline_keywords.id"))
     .addColumn("text", "text", (c) => c.notNull())
@@ -48,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("outline_versions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("number", "integer", (c) => c.notNull())
     // submitted | approved | rejected
@@ -67,7 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("outline_proposals")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("member_id", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("text", "text", (c) => c.notNull())
@@ -87,7 +88,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("preparation_answers")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("question_id", "integer", (c) => c.notNull().unique().references("outline_questions.id").onDelete("cascade"))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("department_id", "integer", (c) => c.notNull().references("organizations.id"))

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { id } from "./portable";
 
 const richText = (t: any, prefix: string) =>
   t
@@ -10,7 +11,7 @@ const richText = (t: any, prefix: string) =>
 export async function up(db: Kysely<any>): Promise<void> {
   let meetings: any = db.schema
     .createTable("meetings")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().unique().references("inquiries.id").onDelete("cascade"))
     .addColumn("meeting_date", "text")
     .addColumn("place", "text", (c) => c.notNull().defaultTo(""))
@@ -41,7 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("meeting_officials")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("meeting_id", "integer", (c) => c.notNull().references("meetings.id").onDelete("cascade"))
     .addColumn("organization_id", "integer", (c) => c.notNull().references("organizations.id"))
     .addColumn("name", "text", (c) => c.notNull())
@@ -51,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("meeting_segments")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("meeting_id", "integer", (c) => c.notNull().references("meetings.id").onDelete("cascade"))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     // opening | report | exchange | commitment | closing
@@ -77,7 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("meeting_turns")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("segment_id", "integer", (c) => c.notNull().references("meeting_segments.id").onDelete("cascade"))
       .addColumn("position", "integer", (c) => c.notNull())
       // question | answer | follow_up | supplementary | speech
@@ -96,7 +97,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("turn_corrections")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("turn_id", "integer", (c) => c.notNull().references("meeting_turns.id").onDelete("cascade"))
       .addColumn("department_id", "integer", (c) => c.notNull().references("organizations.id"))
       .addColumn("original_html", "text", (c) => c.notNull())
@@ -116,7 +117,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("meeting_drafts")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("meeting_id", "integer", (c) => c.notNull().references("meetings.id").onDelete("cascade"))
     .addColumn("draft_key", "text", (c) => c.notNull())
@@ -129,7 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("written_replies")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("segment_id", "integer", (c) => c.references("meeting_segments.id").onDelete("set null"))
       .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
       .addColumn("department_id", "integer", (c) => c.notNull().references("organizations.id"))
@@ -149,7 +150,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("votes")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     // answer (segment_id) | department (department_id) | handling_report (handling_report_id)
     .addColumn("target_type", "text", (c) => c.notNull())
@@ -168,7 +169,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("vote_ballots")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("vote_id", "integer", (c) => c.notNull().references("votes.id").onDelete("cascade"))
     .addColumn("member_id", "integer", (c) => c.notNull().references("users.id"))
     // satisfied | basically_satisfied | unsatisfied | abstain

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { id } from "./portable";
 
 const richText = (t: any, prefix: string) =>
   t
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("rectification_items")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     // 序号 within the inquiry's ledger
     .addColumn("number", "integer", (c) => c.notNull())
@@ -58,7 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("progress_reports")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("item_id", "integer", (c) => c.notNull().references("rectification_items.id").onDelete("cascade"))
       .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
       .addColumn("organization_id", "integer", (c) => c.notNull().references("organizations.id"))
@@ -73,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("deadline_extensions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("item_id", "integer", (c) => c.notNull().references("rectification_items.id").onDelete("cascade"))
     .addColumn("requested_by", "integer", (c) => c.references("users.id"))
     .addColumn("old_deadline", "text", (c) => c.notNull())
@@ -90,7 +91,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("item_events")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("item_id", "integer", (c) => c.notNull().references("rectification_items.id").onDelete("cascade"))
     .addColumn("action", "text", (c) => c.notNull())
     .addColumn("comment", "text", (c) => c.notNull().defaultTo(""))
@@ -103,7 +104,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await richText(
     db.schema
       .createTable("handling_reports")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("id", "integer", id(db))
       .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
       // 1 for the first report; a report voted down is followed by round 2, …
       .addColumn("round", "integer", (c) => c.notNull())

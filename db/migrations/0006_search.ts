@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { isPostgres } from "./portable";
 
 /**
  * Full-text search in Chinese. FTS5's trigram tokenizer cannot match 2-character words (医养, 就业), so
@@ -65,6 +66,8 @@ function insertSelect(k: IndexedKind, rowFilter: string): string {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // PostgreSQL databases start with the application-built index of migration 0010 (this one is replaced there)
+  if (isPostgres(db)) return;
   await sql`create table search_numbers (i integer primary key)`.execute(db);
   await sql`insert into search_numbers (i) with recursive c(i) as (select 1 union all select i + 1 from c where i < 120000) select i from c`.execute(db);
   await sql`create virtual table search_index using fts5(
@@ -95,6 +98,7 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) return;
   for (const k of INDEXED_KINDS) {
     for (const suffix of ["ai", "au", "ad"]) await sql.raw(`drop trigger if exists search_${k.table}_${suffix}`).execute(db);
   }

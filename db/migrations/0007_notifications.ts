@@ -1,4 +1,6 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger } from "./portable";
+import { id } from "./portable";
 
 /**
  * Notifications. Assignments and decisions notify the people concerned through triggers, so every path
@@ -8,7 +10,7 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("notifications")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("title", "text", (c) => c.notNull())
@@ -107,7 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       )} end`,
     ],
   ];
-  for (const [name, body] of triggers) await sql.raw(`create trigger ${name} ${body}`).execute(db);
+  for (const [name, body] of triggers) await createTrigger(db, `create trigger ${name} ${body}`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

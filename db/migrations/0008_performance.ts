@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger, isPostgres } from "./portable";
 
 /**
  * Indexes and a change counter found by the benchmark (docs/benchmarks/README.md, issue 8).
@@ -46,13 +47,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`insert into data_versions (name, version) values ('dashboard', 0)`.execute(db);
   for (const table of DASHBOARD_SOURCES) {
     for (const event of ["insert", "update", "delete"]) {
-      await sql
-        .raw(`create trigger dashboard_version_${table}_${event} after ${event} on ${table} begin update data_versions set version = version + 1 where name = 'dashboard'; end`)
-        .execute(db);
+      await createTrigger(
+        db,
+        `create trigger dashboard_version_${table}_${event} after ${event} on ${table} begin update data_versions set version = version + 1 where name = 'dashboard'; end`,
+      );
     }
   }
   // statistics for the new indexes where SQLite judges them useful (cheap, unlike a full ANALYZE)
-  await sql`pragma optimize`.execute(db);
+  if (!isPostgres(db)) await sql`pragma optimize`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

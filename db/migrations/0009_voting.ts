@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { id, isPostgres } from "./portable";
 
 /**
  * 满意度测评 as committees take it (issue 14, docs/decisions/0060-secret-votes-and-voting-roll.md):
@@ -40,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("vote_roll")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("vote_id", "integer", (c) => c.notNull().references("votes.id").onDelete("cascade"))
     .addColumn("position", "integer", (c) => c.notNull())
     .addColumn("name", "text", (c) => c.notNull())
@@ -59,12 +60,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("choice", "text", (c) => c.notNull())
     .addColumn("count", "integer", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("vote_counts_pk", ["vote_id", "choice"])
-    .modifyEnd(sql`without rowid`)
+    .modifyEnd(isPostgres(db) ? sql`` : sql`without rowid`)
     .execute();
 
   await db.schema
     .createTable("vote_entries")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("vote_id", "integer", (c) => c.notNull().unique().references("votes.id").onDelete("cascade"))
     .addColumn("source", "text", (c) => c.notNull()) // machine | paper
     .addColumn("satisfied", "integer", (c) => c.notNull())
@@ -104,11 +105,15 @@ export async function up(db: Kysely<any>): Promise<void> {
                 case when exists (select 1 from vote_ballots b where b.vote_id = ${v.id} and b.member_id = u.id) then 1
                      when ${committee} then 1 else 0 end,
                 u.id, 1,
-                exists (select 1 from vote_ballots b where b.vote_id = ${v.id} and b.member_id = u.id)
+                case when exists (select 1 from vote_ballots b where b.vote_id = ${v.id} and b.member_id = u.id) then 1 else 0 end
          from users u
          where (u.role = 'member' and u.active = 1) or u.id in (select member_id from vote_ballots where vote_id = ${v.id})`,
       )
       .execute(db);
+  }
+  if (isPostgres(db)) {
+    await sql`delete from vote_ballots where vote_id in (select id from votes where secret = 1)`.execute(db);
+    return;
   }
   const { rows } = await sql<{ secure_delete: number }>`pragma secure_delete`.execute(db);
   await sql`pragma secure_delete = on`.execute(db);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger, isPostgres } from "./portable";
 
 /**
  * Search documents built in application code (issue 15 item 2, issue 16 item 3, issue 23 item 2; see
@@ -83,49 +84,78 @@ function triggerBodies(): { table: string; body: (r: "new" | "old") => string; e
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const [, table] of KINDS) {
-    for (const suffix of ["ai", "au", "ad"]) await sql.raw(`drop trigger if exists search_${table}_${suffix}`).execute(db);
-  }
-  for (const suffix of ["ai", "au", "ad"]) await sql.raw(`drop trigger if exists search_meeting_turns_${suffix}`).execute(db);
-  await sql`drop table search_index`.execute(db);
-  await sql`drop table search_numbers`.execute(db);
+  if (isPostgres(db)) {
+    await createPostgresIndex(db);
+  } else {
+    for (const [, table] of KINDS) {
+      for (const suffix of ["ai", "au", "ad"]) await sql.raw(`drop trigger if exists search_${table}_${suffix}`).execute(db);
+    }
+    for (const suffix of ["ai", "au", "ad"]) await sql.raw(`drop trigger if exists search_meeting_turns_${suffix}`).execute(db);
+    await sql`drop table search_index`.execute(db);
+    await sql`drop table search_numbers`.execute(db);
 
-  await sql`create virtual table search_index using fts5(
+    await sql`create virtual table search_index using fts5(
     grams, facets, kind unindexed, record_id unindexed, inquiry_id unindexed, title unindexed, body unindexed, at unindexed,
     tokenize = 'unicode61 remove_diacritics 0'
   )`.execute(db);
-  // relevance from the text only: reader and filter tokens match every document of a user alike
-  await sql`insert into search_index (search_index, rank) values ('rank', 'bm25(1.0, 0.0)')`.execute(db);
-  await sql`create table search_queue (rowid integer primary key)`.execute(db);
+    // relevance from the text only: reader and filter tokens match every document of a user alike
+    await sql`insert into search_index (search_index, rank) values ('rank', 'bm25(1.0, 0.0)')`.execute(db);
+    await sql`create table search_queue (rowid integer primary key)`.execute(db);
+  }
 
   for (const t of triggerBodies()) {
     for (const event of t.events ?? ["insert", "update", "delete"]) {
       const refs: ("new" | "old")[] = event === "insert" ? ["new"] : event === "delete" ? ["old"] : ["new", "old"];
       const body = refs.map((r) => t.body(r)).join(" ");
-      await sql.raw(`create trigger search_queue_${t.table}_${event} after ${event} on ${t.table} begin ${body} end`).execute(db);
+      await createTrigger(db, `create trigger search_queue_${t.table}_${event} after ${event} on ${t.table} begin ${body} end`);
     }
   }
   // the year of an inquiry files all its records: a new meeting date re-files them
-  await sql
-    .raw(`create trigger search_queue_inquiries_year after update of meeting_date, created_at on inquiries begin ${facetDocs(`'i' || new.id`)} end`)
-    .execute(db);
+  await createTrigger(db, `create trigger search_queue_inquiries_year after update of meeting_date, created_at on inquiries begin ${facetDocs(`'i' || new.id`)} end`);
   for (const event of ["insert", "update of meeting_date"]) {
-    await sql
-      .raw(`create trigger search_queue_meetings_year_${event.split(" ")[0]} after ${event} on meetings begin ${facetDocs(`'i' || new.inquiry_id`)} end`)
-      .execute(db);
+    await createTrigger(db, `create trigger search_queue_meetings_year_${event.split(" ")[0]} after ${event} on meetings begin ${facetDocs(`'i' || new.inquiry_id`)} end`);
   }
   // issuing (or re-issuing) the outline changes the questions each department received
-  await sql
-    .raw(
-      `create trigger search_queue_inquiries_issued after update of outline_issued_version_id on inquiries begin ${q(ISSUED_OUTLINE, "new.id")} end`,
-    )
-    .execute(db);
+  await createTrigger(db, `create trigger search_queue_inquiries_issued after update of outline_issued_version_id on inquiries begin ${q(ISSUED_OUTLINE, "new.id")} end`);
 
   // queue every existing document: the application builds them at server start (or before the first search)
   for (const [code, table] of KINDS) {
-    await sql.raw(`insert or ignore into search_queue (rowid) select ${code} * ${ROWID_BASE} + id from ${table}`).execute(db);
+    await sql.raw(`insert into search_queue (rowid) select ${code * ROWID_BASE} + id from ${table} where true on conflict do nothing`).execute(db);
   }
-  await sql.raw(`insert or ignore into search_queue (rowid) select ${ISSUED_OUTLINE} * ${ROWID_BASE} + id from inquiries where outline_issued_version_id is not null`).execute(db);
+  await sql
+    .raw(`insert into search_queue (rowid) select ${ISSUED_OUTLINE * ROWID_BASE} + id from inquiries where outline_issued_version_id is not null on conflict do nothing`)
+    .execute(db);
+}
+
+/**
+ * The same narrow index table on PostgreSQL (docs/decisions/0171-postgresql-search.md): the document key
+ * (kind × 10^9 + record id, so bigint), the bigram text and the facet tokens as FTS5 holds them, and beside
+ * each a generated tsvector of its space-separated tokens, taken verbatim (array_to_tsvector: no parser, no
+ * dictionary, no positions) and GIN-indexed. A query asks the tsvector for all of a phrase's bigrams (index),
+ * then checks the phrase as a substring of the bigram text (adjacency, no length limit).
+ */
+async function createPostgresIndex(db: Kysely<any>): Promise<void> {
+  const tokens = (column: string) => `array_to_tsvector(array_remove(string_to_array(${column}, ' '), ''))`;
+  await sql
+    .raw(
+      `create table search_index (
+    rowid bigint primary key,
+    grams text not null,
+    facets text not null,
+    kind text not null,
+    record_id integer not null,
+    inquiry_id integer,
+    title text not null,
+    body text not null,
+    at text,
+    grams_tsv tsvector generated always as (${tokens("grams")}) stored,
+    facets_tsv tsvector generated always as (${tokens("facets")}) stored
+  )`,
+    )
+    .execute(db);
+  await sql`create index search_index_grams on search_index using gin (grams_tsv)`.execute(db);
+  await sql`create index search_index_facets on search_index using gin (facets_tsv)`.execute(db);
+  await sql`create table search_queue (rowid bigint primary key)`.execute(db);
 }
 
 export async function down(): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger } from "./portable";
 
 /**
  * One meeting date (issue 23 item 1, docs/decisions/0040). The inquiry's `meeting_date` is the only date that
@@ -27,13 +28,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   // meetings whose own date was empty take the inquiry's
   await sql`update meetings set meeting_date = (select i.meeting_date from inquiries i where i.id = meetings.inquiry_id)`.execute(db);
 
-  await sql`create trigger inquiries_meeting_date_copy after update of meeting_date on inquiries
-    begin update meetings set meeting_date = new.meeting_date where inquiry_id = new.id; end`.execute(db);
-  await sql`create trigger meetings_meeting_date_copy after insert on meetings
-    begin update meetings set meeting_date = (select i.meeting_date from inquiries i where i.id = new.inquiry_id) where id = new.id; end`.execute(db);
-  await sql`create trigger meetings_meeting_date_guard before update of meeting_date on meetings
+  await createTrigger(db, `create trigger inquiries_meeting_date_copy after update of meeting_date on inquiries
+    begin update meetings set meeting_date = new.meeting_date where inquiry_id = new.id; end`);
+  await createTrigger(db, `create trigger meetings_meeting_date_copy after insert on meetings
+    begin update meetings set meeting_date = (select i.meeting_date from inquiries i where i.id = new.inquiry_id) where id = new.id; end`);
+  await createTrigger(db, `create trigger meetings_meeting_date_guard before update of meeting_date on meetings
     when new.meeting_date is not (select i.meeting_date from inquiries i where i.id = new.inquiry_id)
-    begin select raise(abort, 'meetings.meeting_date is a copy of inquiries.meeting_date: change the inquiry''s date'); end`.execute(db);
+    begin select raise(abort, 'meetings.meeting_date is a copy of inquiries.meeting_date: change the inquiry''s date'); end`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

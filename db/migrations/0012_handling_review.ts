@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { id } from "./portable";
 
 /**
  * 审议 of the government's handling report and its publication (issue 23 item 5, docs/decisions/0043).
@@ -12,7 +13,7 @@ import type { Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("handling_report_reviews")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("report_id", "integer", (c) => c.notNull().unique().references("handling_reports.id").onDelete("cascade"))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("reviewed_on", "text", (c) => c.notNull())

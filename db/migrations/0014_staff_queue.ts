@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger, id } from "./portable";
 
 /**
  * The supervising office's workbench (issue 12, docs/decisions/0050-0052):
@@ -30,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("chase_ups")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     // item (rectification_items.id) | survey (survey_delegations.id) | handling_report (handling_reports.id)
     .addColumn("target_type", "text", (c) => c.notNull())
@@ -65,9 +66,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`insert into data_versions (name, version) values ('queue', 0)`.execute(db);
   for (const table of QUEUE_SOURCES) {
     for (const event of ["insert", "update", "delete"]) {
-      await sql
-        .raw(`create trigger queue_version_${table}_${event} after ${event} on ${table} begin update data_versions set version = version + 1 where name = 'queue'; end`)
-        .execute(db);
+      await createTrigger(db, `create trigger queue_version_${table}_${event} after ${event} on ${table} begin update data_versions set version = version + 1 where name = 'queue'; end`);
     }
   }
 

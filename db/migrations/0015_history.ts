@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger, dropTrigger, parseTrigger, triggerSource } from "./portable";
 
 /**
  * Adopting an office's real history and correcting mistakes (issue 13, docs/decisions/0080-0082):
@@ -53,10 +54,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index rectification_items_import_key on rectification_items (inquiry_id, import_key)
             where import_key is not null and voided_at is null`.execute(db);
   for (const [name, inquiryExpr] of NOTIFY_TRIGGERS) {
-    const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'trigger' and name = ${name}`.execute(db);
-    if (!rows[0]) continue;
-    await sql.raw(`drop trigger ${name}`).execute(db);
-    await sql.raw(withCondition(rows[0].sql, liveCondition(inquiryExpr))).execute(db);
+    const source = await triggerSource(db, name);
+    if (!source) continue;
+    await dropTrigger(db, name, parseTrigger(source).table);
+    await createTrigger(db, withCondition(source, liveCondition(inquiryExpr)));
   }
 }
 

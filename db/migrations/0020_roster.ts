@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { id } from "./portable";
 
 /**
  * The committee's people and the installation's own name (issue 13; docs/decisions/0090-roster-and-settings.md):
@@ -15,7 +16,7 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("roster_members")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("title", "text", (c) => c.notNull().defaultTo(""))
     // 1: a 组成人员 who votes; 0: an invited deputy who attends without a vote
@@ -31,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("known_officials")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("organization_id", "integer", (c) => c.notNull().references("organizations.id"))
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("title", "text", (c) => c.notNull().defaultTo(""))
@@ -43,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // the same rule as migration 0009 and isCommitteeMemberTitle(): a 代表 votes only with a committee title
   await sql`insert into roster_members (name, title, voting, user_id, active, sort_order, created_at, updated_at)
     select u.display_name, u.title,
-           case when instr(u.title, '代表') = 0 or u.title like '%委员%' or u.title like '%主任%' or u.title like '%秘书长%' then 1 else 0 end,
+           case when u.title not like '%代表%' or u.title like '%委员%' or u.title like '%主任%' or u.title like '%秘书长%' then 1 else 0 end,
            u.id, u.active, row_number() over (order by u.id), ${now}, ${now}
     from users u where u.role = 'member' order by u.id`.execute(db);
 

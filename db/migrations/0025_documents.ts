@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { id } from "./portable";
 import { DEFAULT_LETTER_TEMPLATES } from "../../app/documents/letter-kinds";
 
 /**
@@ -28,7 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("letters")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("year", "integer", (c) => c.notNull())

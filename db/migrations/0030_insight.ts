@@ -1,4 +1,5 @@
 import { type Kysely } from "kysely";
+import { id } from "./portable";
 
 /**
  * Insight (issue 22, docs/decisions/0120-0123):
@@ -21,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("pii_reviews")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("source", "text", (c) => c.notNull())
     .addColumn("match", "text", (c) => c.notNull())

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { id } from "./portable";
 
 /**
  * Action plans as rectification items (issue 21, docs/decisions/0130-action-plans-as-items.md):
@@ -11,7 +12,7 @@ import type { Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("action_plans")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("file_name", "text", (c) => c.notNull().defaultTo(""))

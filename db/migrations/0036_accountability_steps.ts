@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger, id } from "./portable";
 
 /**
  * Accountability steps (问责措施: 约谈, 通报, 提请常委会审议, 移交) — issue 21, docs/decisions/0131. Each is recorded
@@ -10,7 +11,7 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("accountability_steps")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     .addColumn("inquiry_id", "integer", (c) => c.notNull().references("inquiries.id").onDelete("cascade"))
     .addColumn("item_id", "integer", (c) => c.references("rectification_items.id").onDelete("cascade"))
     .addColumn("organization_id", "integer", (c) => c.notNull().references("organizations.id"))
@@ -39,9 +40,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("accountability_steps_org").on("accountability_steps").columns(["organization_id", "step_date"]).execute();
   await sql`create index queue_accountability_steps on accountability_steps (created_at, inquiry_id) where status = 'pending'`.execute(db);
   for (const event of ["insert", "update", "delete"]) {
-    await sql
-      .raw(`create trigger queue_version_accountability_steps_${event} after ${event} on accountability_steps begin update data_versions set version = version + 1 where name = 'queue'; end`)
-      .execute(db);
+    await createTrigger(db, `create trigger queue_version_accountability_steps_${event} after ${event} on accountability_steps begin update data_versions set version = version + 1 where name = 'queue'; end`);
   }
 }
 
