@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import { databasePath } from "../../db/client";
 import type { AttachmentOwnerType, Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
-import { isPostgresUrl } from "../live/bus.server";
+import { isPostgresUrl } from "../../db/engine";
 import { UPLOAD_DIR_REQUIRED } from "../live/processes.server";
 import { nowIso } from "../utils/time";
 

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { randomBytes } from "node:crypto";
 import { recordAudit, SYSTEM_ACTOR } from "../audit.server";
-import { createTestDb, type TestDb } from "../test/db";
+import { createTestDb, ON_SQLITE, type TestDb } from "../test/db";
 import { announceChange, LiveBus, liveBus, type BusMessage, type Change } from "./bus.server";
 import { liveStream } from "./stream.server";
 
@@ -32,27 +32,33 @@ function recorder(bus: LiveBus) {
 
 const audit = (db: Kysely<any>, e: string, id: number) => recordAudit(db, SYSTEM_ACTOR, { action: `${e}.test`, entityType: e, entityId: id, summary: "测试" });
 
-describe("live bus on SQLite (one process)", () => {
+describe("an audited change reaches the live pages once its transaction commits", () => {
   let t: TestDb;
+  let bus: LiveBus;
   beforeEach(async () => {
     t = await createTestDb();
+    // SQLite: this process's bus; PostgreSQL: a bus listening to the test database, as a server process would
+    bus = ON_SQLITE ? liveBus() : new LiveBus(t.path);
   });
   afterEach(async () => {
+    if (!ON_SQLITE) await bus.close();
     await t.cleanup();
   });
 
-  it("delivers an audited change once its transaction has committed, not before", async () => {
-    const r = recorder(liveBus());
+  it("delivers an audited change after its transaction has committed, not before", async () => {
+    const r = recorder(bus);
+    await bus.ready();
     try {
       let insideTransaction: Change[] = [];
       await t.db.transaction().execute(async (trx) => {
         await audit(trx, "vote", 41);
-        // a read through another connection and a pause for the event loop: still nothing delivered
+        // a read through another connection and a turn of the event loop: still nothing delivered
         await t.db.selectFrom("audit_log").select("id").execute();
         await new Promise((resolve) => setImmediate(resolve));
         insideTransaction = r.changes();
       });
       expect(insideTransaction).toEqual([]);
+      await r.nextChange("vote", "41");
       expect(r.changes()).toEqual([{ e: "vote", id: "41" }]);
     } finally {
       r.unsubscribe();
@@ -60,7 +66,8 @@ describe("live bus on SQLite (one process)", () => {
   });
 
   it("drops the changes of a transaction that rolls back", async () => {
-    const r = recorder(liveBus());
+    const r = recorder(bus);
+    await bus.ready();
     try {
       await expect(
         t.db.transaction().execute(async (trx) => {
@@ -68,18 +75,21 @@ describe("live bus on SQLite (one process)", () => {
           throw new Error("refused");
         }),
       ).rejects.toThrow("refused");
-      // the next transaction commits: only its change arrives
+      // the next transaction commits: only its change arrives (changes arrive in commit order)
       await t.db.transaction().execute((trx) => audit(trx, "vote", 43));
+      await r.nextChange("vote", "43");
       expect(r.changes()).toEqual([{ e: "vote", id: "43" }]);
     } finally {
       r.unsubscribe();
     }
   });
 
-  it("delivers a change written outside a transaction at once", async () => {
-    const r = recorder(liveBus());
+  it("delivers a change written outside a transaction", async () => {
+    const r = recorder(bus);
+    await bus.ready();
     try {
       await audit(t.db, "meeting_segment", 7);
+      await r.nextChange("meeting_segment", "7");
       expect(r.changes()).toEqual([{ e: "meeting_segment", id: "7" }]);
     } finally {
       r.unsubscribe();

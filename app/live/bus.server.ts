@@ -1,5 +1,6 @@
 import pg from "pg";
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { engineOf, isPostgresUrl } from "../../db/engine";
 import { runAfterCommit } from "../../db/sqlite3-dialect";
 
 /**
@@ -31,15 +32,6 @@ export interface Change {
  */
 export type BusMessage = { kind: "change"; change: Change } | { kind: "resync" } | { kind: "closing" };
 export type BusListener = (message: BusMessage) => void;
-
-/** True for a PostgreSQL connection URL (the same test as db/engine.ts of the PostgreSQL engine). */
-export function isPostgresUrl(location: string | undefined): location is string {
-  return !!location && /^postgres(ql)?:\/\//i.test(location);
-}
-
-function onPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 /** Parses a message payload; null for anything that is not one of ours. */
 export function parseChange(payload: string | undefined): Change | null {
@@ -214,7 +206,7 @@ export async function stopLiveBus(): Promise<void> {
  */
 export async function announceChange(db: Kysely<any>, change: Change): Promise<void> {
   const payload = JSON.stringify({ e: change.e, id: change.id });
-  if (onPostgres(db)) {
+  if (engineOf(db) === "postgres") {
     await sql`select pg_notify(${LIVE_CHANNEL}, ${payload})`.execute(db);
     return;
   }

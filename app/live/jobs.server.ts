@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { engineOf } from "../../db/engine";
 
 /**
  * Scheduled work that must run once across all server processes (issue 18; docs/decisions/0181): every process
@@ -16,7 +17,7 @@ export type Exclusive<T> = { ran: true; value: T } | { ran: false };
  */
 export async function runExclusively<DB, T>(db: Kysely<DB>, name: string, fn: (trx: Transaction<DB>) => Promise<T>): Promise<Exclusive<T>> {
   return db.transaction().execute(async (trx) => {
-    if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    if (engineOf(trx) === "postgres") {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${`xunwen-job:${name}`}, 0)) as locked`.execute(trx);
       if (!rows[0]?.locked) return { ran: false as const };
     }

@@ -1,4 +1,4 @@
-import { isPostgresUrl } from "./bus.server";
+import { isPostgresUrl } from "../../db/engine";
 
 /**
  * How many server processes `npm start` runs, and the settings several processes need (issue 18;

@@ -158,13 +158,28 @@ export async function runReminders(db: Kysely<Database>, today: string = todayIn
     const days = daysBetween(today, d.dueDate);
     const title = step === "overdue" ? `${d.label}已逾期（截止 ${formatDate(d.dueDate)}）` : `${d.label}将于 ${days} 天后到期（${formatDate(d.dueDate)}）`;
     const key = `reminder:${d.kind}:${d.recordId}:${d.dueDate}:${step}`;
-    await sql`
-      insert or ignore into notifications (user_id, kind, title, link, dedupe_key, created_at)
-      select id, ${step === "overdue" ? "overdue" : "deadline"}, ${title}, ${d.link}, ${key}, ${nowIso()}
-      from users where active = 1 and organization_id = ${d.organizationId}`.execute(trx);
-    // raw statements report no row count through the driver; the transaction's connection knows it
-    const { rows } = await sql<{ n: number }>`select changes() as n`.execute(trx);
-    created += Number(rows[0]?.n ?? 0);
+    // one row per active account of the organisation; a key already sent is skipped (the unique dedupe index)
+    const text = (value: string) => sql<string>`cast(${value} as text)`;
+    const inserted = await trx
+      .insertInto("notifications")
+      .columns(["user_id", "kind", "title", "link", "dedupe_key", "created_at"])
+      .expression(
+        trx
+          .selectFrom("users")
+          .select([
+            "id",
+            text(step === "overdue" ? "overdue" : "deadline").as("kind"),
+            text(title).as("title"),
+            text(d.link).as("link"),
+            text(key).as("dedupe_key"),
+            text(nowIso()).as("created_at"),
+          ])
+          .where("active", "=", 1)
+          .where("organization_id", "=", d.organizationId),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    created += Number(inserted.numInsertedOrUpdatedRows ?? 0);
   }
   created += await remindManagers(trx, today);
   await trx
