@@ -3,6 +3,7 @@ import pg from "pg";
 import { randomBytes } from "node:crypto";
 import { uploadDirectory } from "../attachments/attachments.server";
 import { openDatabase } from "../../db/client";
+import { staffDashboard } from "../dashboard/dashboard.server";
 import { runRemindersIfDue } from "../notifications/reminders.server";
 import { createTestDb, makeOrganization, makeUser, type TestDb } from "../test/db";
 import { runExclusively } from "./jobs.server";
@@ -87,6 +88,30 @@ describe("the reminder job runs once across processes (SQLite)", () => {
       const audits = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "reminders.run").execute();
       expect(audits).toHaveLength(1);
       expect(await runRemindersIfDue(other, "2026-03-01")).toBe(false);
+    } finally {
+      await other.destroy();
+    }
+  });
+});
+
+describe("the staff dashboard's cache across processes", () => {
+  let t: TestDb;
+  beforeEach(async () => {
+    t = await createTestDb();
+  });
+  afterEach(() => t.cleanup());
+
+  it("a process's cached dashboard is recomputed after another process changes what it shows", async () => {
+    // the cache key is the data_versions row the writing transaction bumps (triggers), read on each request:
+    // a database fact, so no notification can be missed between processes
+    const other = openDatabase(t.path);
+    try {
+      const count = async () => (await staffDashboard(t.db)).byStage.reduce((n, s) => n + s.count, 0);
+      const before = await count();
+      expect(await count()).toBe(before);
+      const now = new Date().toISOString();
+      await other.insertInto("inquiries").values({ title: "另一进程登记的询问", congress: "市人大常委会", created_by: null, created_at: now, updated_at: now }).execute();
+      expect(await count()).toBe(before + 1);
     } finally {
       await other.destroy();
     }
