@@ -14,16 +14,15 @@ import { canManageVotes, canSeeVoteResults, canUseVotes, forbidden, notFound } f
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
-  const voteId = parseId(params.id, "该测评不存在");
   const version = async () => {
     const user = await requireUser(request);
     if (!canUseVotes(user)) forbidden("满意度测评仅供委员、代表和人大工作人员使用。");
-    const vote = await getVote(db, voteId);
+    const vote = await getVote(db, parseId(params.id, "该测评不存在"));
     if (!vote) notFound("该测评不存在");
     if (!canSeeVoteResults(user, vote.inquiry_id)) forbidden("该测评所属的专题询问不在您参与的范围内。");
     return voteLiveVersion(db, vote.id, { withRoll: canManageVotes(user) });
   };
   await version();
-  const id = String(voteId);
+  const id = String(parseId(params.id, "该测评不存在"));
   return liveStream(request, { version, since: sinceOf(request), concerns: (change) => change.e === "vote" && change.id === id });
 }
