@@ -2,11 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
-
-
-export type OrganizationResult =
-  | { ok: true; id: number }
-  | { ok: false; field: string; message: string };
+import type { Result } from "../utils/result";
 
 export async function listOrganizations(db: Kysely<Database>, opts: { kind?: OrganizationKind; includeInactive?: boolean } = {}) {
   let q = db.selectFrom("organizations").selectAll();
@@ -48,7 +44,7 @@ export async function createOrganization(
   db: Kysely<Database>,
   actor: Actor,
   input: { name: string; kind: OrganizationKind },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   return db.transaction().execute((trx) => insertOrganization(trx, actor, input));
 }
 
@@ -57,7 +53,7 @@ export async function insertOrganization(
   trx: Transaction<Database>,
   actor: Actor,
   input: { name: string; kind: OrganizationKind },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
   if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
   const now = nowIso();
@@ -85,7 +81,7 @@ export async function updateOrganization(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; name: string; kind: OrganizationKind },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
@@ -134,7 +130,7 @@ export async function setOrganizationActive(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; active: boolean },
-): Promise<OrganizationResult> {
+): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("organizations").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该组织机构不存在" };
@@ -167,4 +163,20 @@ export async function setOrganizationActive(
     });
     return { ok: true, id: input.id };
   });
+}
+
+/**
+ * Active organisations of the given kinds, as a form offers them: 人民政府 first, then departments, county
+ * congresses (kind descending), each in its sort order. The one reader for such choices (issue 20).
+ */
+export async function activeOrganizations(db: Kysely<Database> | Transaction<Database>, kinds: readonly OrganizationKind[]) {
+  return db
+    .selectFrom("organizations")
+    .select(["id", "name", "kind"])
+    .where("active", "=", 1)
+    .where("kind", "in", [...kinds])
+    .orderBy("kind", "desc")
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
 }

@@ -1,9 +1,8 @@
 import { useCongressTerms } from "~/settings/useCongressTerms";
-import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { Database, Role } from "../../db/schema";
+import type { Role } from "../../db/schema";
 import { SelectField, TextField, type FormFeedback } from "~/components/forms";
-import { ORGANIZATION_KIND_LABELS, ROLE_LABELS, ROLES } from "~/labels";
+import { ROLE_LABELS, ROLES } from "~/labels";
 import { idField, versionField } from "../utils/ids";
 
 /** The fields an administrator sets on an account, shared by the create and edit forms. */
@@ -30,10 +29,6 @@ export const UserCreateSchema = z.object({
   password: z.string({ error: "请设置初始密码" }).min(1, "请设置初始密码").max(128, "密码不能超过 128 个字符"),
 });
 
-export async function organizationOptions(db: Kysely<Database>) {
-  const rows = await db.selectFrom("organizations").select(["id", "name", "kind"]).where("active", "=", 1).orderBy("kind").orderBy("sort_order").execute();
-  return rows.map((o) => ({ value: o.id, label: `${o.name}（${ORGANIZATION_KIND_LABELS[o.kind]}）` }));
-}
 
 export function UserFields({
   feedback,

@@ -4,10 +4,11 @@ import { recordAudit, type Actor } from "../audit.server";
 import { normalizeUsername } from "../auth/login.server";
 import { hashPassword, passwordWeakness, verifyPassword } from "../auth/password.server";
 import { deleteAllSessions } from "../auth/session.server";
-import { ROLE_LABELS } from "../labels";
+import { ORGANIZATION_KIND_LABELS, ROLE_LABELS } from "../labels";
 import { nowIso } from "../utils/time";
 import { ensureRosterEntryForAccount } from "../roster/roster.server";
-
+import { listOrganizations } from "./organizations.server";
+import type { Result } from "../utils/result";
 
 /** Which organisations a role may belong to; null means the role needs none. */
 const ROLE_ORGANIZATION_KINDS: Record<Role, readonly string[] | null> = {
@@ -21,8 +22,6 @@ const ROLE_ORGANIZATION_KINDS: Record<Role, readonly string[] | null> = {
 export function roleNeedsOrganization(role: Role): boolean {
   return ROLE_ORGANIZATION_KINDS[role] !== null;
 }
-
-export type UserResult = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 const CONFLICT = "该账号已被他人修改，请刷新页面查看最新内容后再操作。";
 
@@ -122,7 +121,7 @@ export async function createUser(
   actor: Actor,
   input: NewAccount,
   options: { skipStrengthCheck?: boolean } = {},
-): Promise<UserResult> {
+): Promise<Result> {
   const username = normalizeUsername(input.username);
   if (!options.skipStrengthCheck) {
     const weakness = passwordWeakness(input.password, username);
@@ -137,7 +136,7 @@ export async function createUser(
  * and the organisation fit the role; audited; a member account goes on the roster. Used by createUser and the
  * bulk import (app/admin/setup-import.server.ts), which creates a whole sheet in one transaction.
  */
-export async function insertUser(trx: Transaction<Database>, actor: Actor, input: NewAccount, passwordHash: string): Promise<UserResult> {
+export async function insertUser(trx: Transaction<Database>, actor: Actor, input: NewAccount, passwordHash: string): Promise<Result> {
   const username = normalizeUsername(input.username);
   const clash = await trx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
   if (clash) return { ok: false, field: "username", message: "该用户名已被使用" };
@@ -176,7 +175,7 @@ export async function updateUser(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; displayName: string; role: Role; organizationId: number | null; title: string },
-): Promise<UserResult> {
+): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该账号不存在" };
@@ -221,7 +220,7 @@ export async function setUserActive(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; active: boolean },
-): Promise<UserResult> {
+): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("users").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该账号不存在" };
@@ -254,7 +253,7 @@ export async function resetPassword(
   db: Kysely<Database>,
   actor: Actor,
   input: { id: number; version: number; password: string },
-): Promise<UserResult> {
+): Promise<Result> {
   const target = await db.selectFrom("users").select(["username"]).where("id", "=", input.id).executeTakeFirst();
   if (!target) return { ok: false, field: "_form", message: "该账号不存在" };
   const weakness = passwordWeakness(input.password, target.username);
@@ -279,7 +278,7 @@ export async function changeOwnPassword(
   db: Kysely<Database>,
   actor: Actor,
   input: { userId: number; currentPassword: string; newPassword: string },
-): Promise<UserResult> {
+): Promise<Result> {
   const user = await db.selectFrom("users").selectAll().where("id", "=", input.userId).executeTakeFirst();
   if (!user) return { ok: false, field: "_form", message: "该账号不存在" };
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
@@ -309,4 +308,15 @@ async function setPassword(trx: Transaction<Database>, userId: number, _version:
     .where("id", "=", userId)
     .execute();
   await deleteAllSessions(trx, userId);
+}
+
+/** Every account, by user name: the "who did it" choices of the audit log's filter. */
+export async function userChoices(db: Kysely<Database>) {
+  return db.selectFrom("users").select(["id", "username", "display_name"]).orderBy("username").execute();
+}
+
+/** Active organisations as the user form's choices ("name（kind）"), by kind and sort order. */
+export async function organizationOptions(db: Kysely<Database>) {
+  const rows = await listOrganizations(db);
+  return rows.map((o) => ({ value: o.id, label: `${o.name}（${ORGANIZATION_KIND_LABELS[o.kind]}）` }));
 }

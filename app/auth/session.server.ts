@@ -2,7 +2,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
-import type { Actor } from "../audit.server";
+import { recordAudit, type Actor } from "../audit.server";
 import { getDb } from "../db.server";
 import { memberInquiryIds } from "../inquiries/participation.server";
 
@@ -189,4 +189,12 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   }
   if (url.origin !== base || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
   return url.pathname + url.search + url.hash;
+}
+
+/** Ends the user's session (the row goes) with its audit entry, in one transaction. */
+export async function signOut(db: Kysely<Database>, actor: Actor, user: { id: number; sessionHash: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await deleteSession(trx, user.sessionHash);
+    await recordAudit(trx, actor, { action: "auth.logout", entityType: "session", entityId: user.id, summary: "退出登录" });
+  });
 }

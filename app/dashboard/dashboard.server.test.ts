@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
 import { makeItem, makeWorld, type World } from "../rectification/fixtures.test-helpers";
-import { addDays, getItem, setWarningDays, staffActOnItem } from "../rectification/rectification.server";
+import { addDays } from "../utils/time";
+import { getItem } from "../rectification/items.server";
+import { setWarningDays } from "../rectification/status.server";
+import { staffActOnItem } from "../rectification/progress.server";
 import { todayInShanghai } from "../utils/time";
 import type { CurrentUser } from "../auth/session.server";
 import { makeOrganization } from "../test/db";

@@ -6,10 +6,10 @@ import type { Database, InquiryStage, ItemStatus } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { STAGES } from "../labels";
 import { OPEN_ITEM_STATUSES } from "../rectification/labels";
-import { getWarningDays } from "../rectification/rectification.server";
+import { getWarningDays } from "../rectification/status.server";
 import { listCountyDelegations, SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { loadMemberOutlineHome } from "../outline/my.server";
-import { PREPARATION_STAGES } from "../outline/outline.server";
+import { PREPARATION_STAGES } from "../outline/preparation-answers.server";
 import { isStaff } from "../policy.server";
 import { deadlineLight, type Light } from "../utils/deadline";
 import { todayInShanghai } from "../utils/time";
@@ -201,7 +201,7 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
     .where("q.department_id", "=", org)
     .where(notVoided("q"))
     .where("i.outline_issued_version_id", "is not", null)
-    // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
+    // overtaken by the meeting (the rule of preparationOpen in app/outline/preparation-answers.server.ts)
     .where("i.stage", "in", PREPARATION_STAGES)
     .where((eb) => eb.or([eb("i.meeting_date", "is", null), eb("i.meeting_date", ">=", today)]))
     .where((eb) => eb.or([eb("a.status", "is", null), eb("a.status", "!=", "submitted")]))

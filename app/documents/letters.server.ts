@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
-import { parseSnapshot } from "../outline/outline.server";
+import { parseSnapshot } from "../outline/versions.server";
 import { cleanText } from "../utils/text";
 import { formatDate, nowIso, todayInShanghai } from "../utils/time";
 import {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeItem, makeWorld, type World } from "../rectification/fixtures.test-helpers";
-import { addDays } from "../rectification/rectification.server";
+import { addDays } from "../utils/time";
 import { canManageAccountability, canReadAccountabilityStep } from "../policy.server";
 import { listQueue } from "../queue/queue.server";
 import { nowIso, todayInShanghai } from "../utils/time";

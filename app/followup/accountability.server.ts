@@ -3,6 +3,7 @@ import type { AccountabilityKind, AccountabilityTrigger, Database } from "../../
 import { recordAudit, type Actor } from "../audit.server";
 import { addDays, isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_TRIGGER_LABELS, DEFAULT_ACCOUNTABILITY_OVERDUE_DAYS } from "./labels";
+import type { Result } from "../utils/result";
 
 /**
  * 问责措施 — accountability steps (issue 21, docs/decisions/0131). When a satisfaction vote fails, when the
@@ -14,7 +15,6 @@ import { ACCOUNTABILITY_KIND_LABELS, ACCOUNTABILITY_KINDS, ACCOUNTABILITY_TRIGGE
  * (item_events) and the organisation's (/my), and on the public page once published.
  */
 type Db = Kysely<Database> | Transaction<Database>;
-export type StepResult = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 export const OVERDUE_DAYS_KEY = "accountability_overdue_days";
 const CONFLICT = "该问责措施已被他人修改，请刷新页面查看最新状态后再操作。";
@@ -133,13 +133,13 @@ export interface StepInput {
  * beyond the threshold), the organisation must exist and be active, the item (optional; an overdue item's own)
  * must belong to the inquiry. Writes the step, an item_events entry when it concerns an item, and the audit.
  */
-export async function recordStep(db: Kysely<Database>, actor: Actor, input: StepInput): Promise<StepResult> {
+export async function recordStep(db: Kysely<Database>, actor: Actor, input: StepInput): Promise<Result> {
   const decision = input.decision.trim();
   if (!ACCOUNTABILITY_KINDS.includes(input.kind)) return { ok: false, field: "kind", message: "请选择问责措施" };
   if (!isCalendarDate(input.stepDate)) return { ok: false, field: "stepDate", message: "日期格式不正确，请按“年-月-日”填写" };
   if (!decision) return { ok: false, field: "decision", message: "请填写决定内容" };
   if (decision.length > MAX_TEXT) return { ok: false, field: "decision", message: `决定内容不能超过 ${MAX_TEXT} 个字` };
-  return db.transaction().execute(async (trx): Promise<StepResult> => {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const inquiry = await trx.selectFrom("inquiries").select(["id", "title", "stage"]).where("id", "=", input.inquiryId).executeTakeFirst();
     if (!inquiry) return { ok: false, field: "_form", message: "该专题询问不存在" };
     const trigger = (await accountabilityTriggers(trx, input.inquiryId)).find((t) => t.type === input.trigger.type && t.id === input.trigger.id);
@@ -195,10 +195,10 @@ async function getStep(db: Db, id: number) {
 }
 
 /** Staff record that a pending step was carried out (with what came of it): it leaves the queue. */
-export async function completeStep(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; outcome: string }): Promise<StepResult> {
+export async function completeStep(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; outcome: string }): Promise<Result> {
   const outcome = input.outcome.trim();
   if (outcome.length > MAX_TEXT) return { ok: false, field: "outcome", message: `落实情况不能超过 ${MAX_TEXT} 个字` };
-  return db.transaction().execute(async (trx): Promise<StepResult> => {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const step = await getStep(trx, input.id);
     if (!step) return { ok: false, field: "_form", message: "该问责措施不存在" };
     if (step.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -225,8 +225,8 @@ export async function completeStep(db: Kysely<Database>, actor: Actor, input: { 
 }
 
 /** Publishes a step on the inquiry's public page, or withdraws it. */
-export async function publishStep(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; publish: boolean }): Promise<StepResult> {
-  return db.transaction().execute(async (trx): Promise<StepResult> => {
+export async function publishStep(db: Kysely<Database>, actor: Actor, input: { id: number; version: number; publish: boolean }): Promise<Result> {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const step = await getStep(trx, input.id);
     if (!step) return { ok: false, field: "_form", message: "该问责措施不存在" };
     if (step.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeOrganization } from "../test/db";
 import { makeWorld, type World } from "../rectification/fixtures.test-helpers";
-import { addDays } from "../rectification/rectification.server";
+import { addDays } from "../utils/time";
 import { todayInShanghai } from "../utils/time";
 import { foldName, guessPlanTitle, importPlan, previewPlan, type NameChoice } from "./action-plan.server";
 import { parsePlan } from "./plan-parser";

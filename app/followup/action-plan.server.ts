@@ -3,7 +3,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { RESPONDING_KINDS } from "../admin/organizations.server";
 import { advanceStage } from "../inquiries/inquiries.server";
-import { checkItemInput, insertItem, openInquiry } from "../rectification/rectification.server";
+import { checkItemInput, insertItem, openInquiry } from "../rectification/items.server";
 import { cleanText } from "../utils/text";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { isCollectiveName, parsePlan, unitsOfClause, type PlanTask } from "./plan-parser";

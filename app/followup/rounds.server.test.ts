@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeItem, makeWorld, type World } from "../rectification/fixtures.test-helpers";
-import { addDays, staffActOnItem } from "../rectification/rectification.server";
+import { addDays } from "../utils/time";
+import { staffActOnItem } from "../rectification/progress.server";
 import { canStartRound } from "../policy.server";
 import { todayInShanghai } from "../utils/time";
 import { inheritableItems, itemRounds, roundChain, startRound } from "./rounds.server";

@@ -4,7 +4,10 @@ import { recordPlanDecision, savePlan, submitPlan } from "../inquiries/inquiries
 import { runReminders } from "../notifications/reminders.server";
 import { canCorrectRecord } from "../policy.server";
 import { evidence, itemInput, makeItem, makeWorld, rich, type World } from "../rectification/fixtures.test-helpers";
-import { addProgressReport, createItem, getItem, importItems, itemHistory, ledgerSummary, listLedger, publicRectificationStatus, requestClosure, setRectificationPublic, staffActOnItem } from "../rectification/rectification.server";
+import { addProgressReport, itemHistory, requestClosure, staffActOnItem } from "../rectification/progress.server";
+import { createItem, getItem } from "../rectification/items.server";
+import { importItems, ledgerSummary, listLedger } from "../rectification/ledger.server";
+import { publicRectificationStatus, setRectificationPublic } from "../rectification/closing.server";
 import { createSurveyRequest } from "../surveys/surveys.server";
 import { addDays, todayInShanghai } from "../utils/time";
 import { inquiryChronicle } from "./chronicle.server";

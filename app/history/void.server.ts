@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } fro
 import type { Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso } from "../utils/time";
+import type { Result } from "../utils/result";
 
 /**
  * 作废 (void), never delete (issue 13; docs/decisions/0081-void-never-delete.md).
@@ -81,7 +82,6 @@ export async function isVoided(db: Db, kind: VoidKind, id: number): Promise<bool
   return !row;
 }
 
-export type VoidResult = { ok: true; id: number } | { ok: false; field: string; message: string };
 const MAX_REASON = 500;
 
 /**
@@ -94,12 +94,12 @@ export async function voidRecord(
   db: Kysely<Database>,
   actor: Actor,
   input: { kind: VoidKind; id: number; reason: string; version?: number },
-): Promise<VoidResult> {
+): Promise<Result> {
   const { table, entityType, label } = VOID_KINDS[input.kind];
   const reason = input.reason.trim();
   if (!reason) return { ok: false, field: "reason", message: "请填写作废理由" };
   if (reason.length > MAX_REASON) return { ok: false, field: "reason", message: `作废理由不能超过 ${MAX_REASON} 个字` };
-  return db.transaction().execute(async (trx): Promise<VoidResult> => {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const t = table as "rectification_items";
     const row = (await trx.selectFrom(t).selectAll().where("id", "=", input.id).executeTakeFirst()) as
       | (Record<string, unknown> & { id: number; version: number; voided_at: string | null; inquiry_id?: number })
@@ -214,4 +214,10 @@ export async function voidableRecords(db: Db, inquiryId: number): Promise<{ kind
     ...questions.map((q) => ({ kind: "question" as const, id: q.id, title: q.text.slice(0, 60) })),
     ...segments.map((s) => ({ kind: "segment" as const, id: s.id, title: [s.keyword, s.questioner_name].filter(Boolean).join(" · ") || `#${s.id}` })),
   ];
+}
+
+/** Whether a voidable record (not an inquiry) belongs to the inquiry: the guard of `voidRecord` on a posted id. */
+export async function isRecordOf(db: Kysely<Database>, inquiryId: number, kind: Exclude<VoidKind, "inquiry">, id: number): Promise<boolean> {
+  const owner = await db.selectFrom(VOID_KINDS[kind].table as "survey_delegations").select("inquiry_id").where("id", "=", id).executeTakeFirst();
+  return owner?.inquiry_id === inquiryId;
 }

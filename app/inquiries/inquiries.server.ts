@@ -17,11 +17,10 @@ import { notVoided } from "../history/void.server";
 /** 立项: the inquiry register, its work plan and the chairpersons' council's decisions on it. */
 import { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES } from "../labels";
 import { idField } from "../utils/ids";
+import type { Result } from "../utils/result";
 export { PLAN_STATUS_LABELS, STAGE_LABELS, STAGES };
 
 const CONFLICT = "该专题询问已被他人修改，请刷新页面查看最新内容后再保存。";
-
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 export interface InquiryInput {
   title: string;
@@ -107,7 +106,12 @@ export async function writeMeetingDate(trx: Kysely<Database>, inquiryId: number,
   return true;
 }
 
-export async function respondingOrganizations(db: Kysely<Database>, inquiryId: number) {
+/**
+ * The inquiry's responding organisations (应询部门, inquiry_organizations), 人民政府 first, then in their sort
+ * order. The one reader of this list: the outline's department choices and the meeting's answering
+ * organisations are built on it.
+ */
+export async function respondingOrganizations(db: Kysely<Database> | Transaction<Database>, inquiryId: number) {
   return db
     .selectFrom("inquiry_organizations")
     .innerJoin("organizations", "organizations.id", "inquiry_organizations.organization_id")
@@ -115,7 +119,14 @@ export async function respondingOrganizations(db: Kysely<Database>, inquiryId: n
     .where("inquiry_organizations.inquiry_id", "=", inquiryId)
     .orderBy("organizations.kind", "desc")
     .orderBy("organizations.sort_order")
+    .orderBy("organizations.id")
     .execute();
+}
+
+/** Every inquiry id a reader may see: all of them for "all", else the given ones. */
+export async function readableInquiryIds(db: Kysely<Database>, readable: "all" | readonly number[]): Promise<number[]> {
+  if (readable !== "all") return [...readable];
+  return (await db.selectFrom("inquiries").select("id").execute()).map((r) => r.id);
 }
 
 function checkOrganizations(db: Kysely<Database>, ids: number[]): Promise<string | null> {
@@ -448,7 +459,6 @@ export async function advanceStage(trx: Transaction<Database>, actor: Actor, inq
   });
   return to;
 }
-
 
 /**
  * Staff correct the stage by hand, with a reason (recorded in the audit log). Moving backwards needs

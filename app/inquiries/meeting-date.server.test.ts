@@ -1,10 +1,10 @@
 import JSZip from "jszip";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { saveMeetingSetup } from "../meeting/meeting.server";
+import { saveMeetingSetup } from "../meeting/setup.server";
 import { SETUP } from "../meeting/test-helpers";
 import { outlineDocx } from "../outline/docx.server";
-import { getOutlineHead } from "../outline/outline.server";
+import { getOutlineHead } from "../outline/drafting.server";
 import { defaultHandlingDueDate, listHandlingReports, submitHandlingReport } from "../rectification/handling-report.server";
 import { rich } from "../rectification/fixtures.test-helpers";
 import { auditSince, createTestDb, lastAuditId, makeOrganization, makeUser, type TestDb, type TestUser } from "../test/db";

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { saveMeetingSetup, recordExchange, recordSpeech } from "../meeting/meeting.server";
+import { saveMeetingSetup } from "../meeting/setup.server";
+import { recordExchange, recordSpeech } from "../meeting/exchanges.server";
 import { exchange, makeMeetingWorld, SETUP, snapshotAll, type MeetingWorld } from "../meeting/test-helpers";
 import { openVote } from "../meeting/votes.server";
-import { addKeyword } from "../outline/outline.server";
+import { addKeyword } from "../outline/keywords.server";
 import { parseRichText } from "../richtext/richtext.server";
 import { createSurveyRequest } from "../surveys/surveys.server";
 import { auditSince, createTestDb, lastAuditId, makeOrganization, type TestDb } from "../test/db";

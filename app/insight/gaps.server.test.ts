@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addOutline, makeMeetingWorld, type MeetingWorld } from "../meeting/test-helpers";
-import { loadOutline, snapshotOf } from "../outline/outline.server";
+import { loadOutline } from "../outline/drafting.server";
+import { snapshotOf } from "../outline/versions.server";
 import { createTestDb, type TestDb } from "../test/db";
 import { nowIso } from "../utils/time";
 import { answerDueDate, answerGaps, rateAnswer } from "./gaps.server";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { notVoided } from "../history/void.server";
 import type { Database } from "../../db/schema";
-import { parseSnapshot } from "../outline/outline.server";
+import { parseSnapshot } from "../outline/versions.server";
 import { addDays, dateInShanghai } from "../utils/time";
 import { contentGrams, uncoveredTerms, wordLength } from "./text-grams";
 

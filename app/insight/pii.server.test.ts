@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getPublishedDigest, setDigestPublished } from "../meeting/digest.server";
-import { getMeetingByInquiry } from "../meeting/meeting.server";
+import { getMeetingByInquiry } from "../meeting/setup.server";
 import { makeMeetingWorld, recordOne, type MeetingWorld } from "../meeting/test-helpers";
-import { publicRectificationStatus, setRectificationPublic } from "../rectification/rectification.server";
+import { publicRectificationStatus, setRectificationPublic } from "../rectification/closing.server";
 import { auditSince, createTestDb, lastAuditId, type TestDb } from "../test/db";
 import { nowIso } from "../utils/time";
 import { luhnValid } from "./pii-detect";

@@ -7,7 +7,8 @@ import { docxText, officeXmlErrors } from "../test/office-xml";
 import { digestToDocx } from "./digest-docx.server";
 import { buildDigest, getPublishedDigest, listPublishedDigests, parseKinds, setDigestPublished, updateDigest } from "./digest.server";
 import { exchangeLeads, turnLead } from "./labels";
-import { getMeetingByInquiry, recordSpeech } from "./meeting.server";
+import { getMeetingByInquiry } from "./setup.server";
+import { recordSpeech } from "./exchanges.server";
 import { makeMeetingWorld, recordOne, snapshotAll, type MeetingWorld } from "./test-helpers";
 
 function rich(text: string) {

@@ -6,8 +6,10 @@ import { recordAudit, type Actor } from "../audit.server";
 import type { RichText } from "../richtext/richtext.server";
 import { nowIso } from "../utils/time";
 import { exchangeLeads, paragraphsOf, SEGMENT_KINDS, turnLead } from "./labels";
-import { getMeetingByInquiry, loadRecord } from "./meeting.server";
+import { getMeetingByInquiry } from "./setup.server";
+import { loadRecord } from "./segments.server";
 import { publicationGate, publicationRedactor, type Redactor } from "../insight/pii.server";
+import type { Result } from "../utils/result";
 
 /**
  * 摘要: the published digest, generated from the meeting record — grouped by keyword with a headline, each
@@ -15,7 +17,6 @@ import { publicationGate, publicationRedactor, type Redactor } from "../insight/
  * choose which segment kinds appear; publishing puts it on /public. Nothing unpublished leaves this module
  * through getPublishedDigest / listPublishedDigests.
  */
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 type DB = Kysely<Database>;
 
 const DIGEST_CONFLICT = "摘要已被他人修改或发布状态已变化，请刷新页面查看最新内容后再操作。";

@@ -8,7 +8,9 @@ import { notFound } from "../policy.server";
 import { fields, parseForm, type FieldErrors } from "../utils/forms.server";
 import { cleanString, jsonDepth } from "../utils/text";
 import { exchangeLeads, turnLead } from "./labels";
-import { getMeetingByInquiry, recordExchange, remainingOutlineQuestions, type ChainRow, type ExchangeInput, type RecordSegment } from "./meeting.server";
+import { getMeetingByInquiry } from "./setup.server";
+import { recordExchange, remainingOutlineQuestions, type ChainRow, type ExchangeInput } from "./exchanges.server";
+import { type RecordSegment } from "./segments.server";
 import { idField, optionalIdField } from "../utils/ids";
 
 /** What the meeting routes share: loading the inquiry and its meeting, parsing the entry form, shaping the record. */

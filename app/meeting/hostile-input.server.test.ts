@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { organizationsProblem, RESPONDING_KINDS } from "../admin/organizations.server";
 import { createTestDb, makeOrganization, type TestDb } from "../test/db";
-import { getSegment, recordExchange, recordSpeech, updateSegment } from "./meeting.server";
+import { getSegment, updateSegment } from "./segments.server";
+import { recordExchange, recordSpeech } from "./exchanges.server";
 import { exchange, makeMeetingWorld, recordOne, snapshotAll, type MeetingWorld } from "./test-helpers";
 
 /** Issue 16 item 5: organisation ids from forms that do not exist, or are of the wrong kind, are field errors. */

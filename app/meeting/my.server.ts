@@ -3,7 +3,8 @@ import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { todayInShanghai } from "../utils/time";
-import { correctionWindow, isCorrectionOpen, listDepartmentWrittenReplies } from "./meeting.server";
+import { correctionWindow, isCorrectionOpen } from "./corrections.server";
+import { listDepartmentWrittenReplies } from "./written-replies.server";
 import { listMemberVotes } from "./votes.server";
 
 /** Meetings listed in a department's /my (most recent first); the count says how many there are in all. */

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { publishedHandlingReports } from "../rectification/handling-review.server";
-import { publicRectificationStatus } from "../rectification/rectification.server";
+import { publicRectificationStatus } from "../rectification/closing.server";
 import { getPublishedDigest } from "./digest.server";
 
 /**

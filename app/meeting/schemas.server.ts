@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SEGMENT_KINDS } from "./labels";
-import { MAX_CORRECTION_DAYS } from "./meeting.server";
+import { MAX_CORRECTION_DAYS } from "./setup.server";
 import { fields } from "../utils/forms.server";
 import { isCalendarDate } from "../utils/time";
 import { idField, optionalIdField } from "../utils/ids";

@@ -8,7 +8,8 @@ import { SYSTEM_ACTOR } from "../audit.server";
 import { createInquiry } from "../inquiries/inquiries.server";
 import { approvePlanForTest, makeOrganization, makeUser, tableNames, type TestUser } from "../test/db";
 import { nowIso } from "../utils/time";
-import { recordExchange, saveMeetingSetup, type ExchangeInput, type MeetingSetupInput } from "./meeting.server";
+import { recordExchange, type ExchangeInput } from "./exchanges.server";
+import { saveMeetingSetup, type MeetingSetupInput } from "./setup.server";
 
 export interface MeetingWorld {
   staff: TestUser;

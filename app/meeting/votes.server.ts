@@ -6,6 +6,7 @@ import * as staffEvents from "../queue/events.server";
 import { recordAudit, type Actor } from "../audit.server";
 import { nowIso, shanghaiDayStartIso, todayInShanghai } from "../utils/time";
 import { describeRule, VOTE_CHOICES, VOTE_CHOICE_LABELS, VOTE_METHOD_LABELS, VOTE_TARGET_LABELS } from "./labels";
+import type { Result } from "../utils/result";
 
 export { describeRule };
 
@@ -26,7 +27,6 @@ export { describeRule };
  * Every function accepts a Kysely instance or a transaction: called inside the caller's transaction it joins it,
  * otherwise it opens its own. Every state change writes its audit entry in that transaction.
  */
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 type DB = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -791,4 +791,9 @@ export async function votesRequiringReReport(db: DB | Trx, filter: { inquiryIds?
     .orderBy("v.closed_at");
   if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
   return q.execute();
+}
+
+/** The votes opened on a segment of the record, newest first. */
+export async function segmentVotes(db: Kysely<Database>, segmentId: number) {
+  return db.selectFrom("votes").select(["id", "title", "status"]).where("segment_id", "=", segmentId).orderBy("id", "desc").execute();
 }

@@ -4,7 +4,8 @@ import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
 import { OUTLINE_STATUS_LABELS } from "./labels";
 import { todayInShanghai } from "../utils/time";
-import { issuedQuestionsFor, memberProposals, preparationOpen, proposalsOpen } from "./outline.server";
+import { issuedQuestionsFor, preparationOpen } from "./preparation-answers.server";
+import { memberProposals, proposalsOpen } from "./proposals.server";
 
 /**
  * The outline's parts of the personal pages: a department's issued questions (for /my) and a member's

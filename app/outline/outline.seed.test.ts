@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadFixture, seedDemo } from "../../db/seed/demo";
 import { countRows, createTestDb, type TestDb } from "../test/db";
-import { exportVersion, getOutlineHead, issuedQuestionsFor, loadOutline } from "./outline.server";
+import { exportVersion } from "./versions.server";
+import { getOutlineHead, loadOutline } from "./drafting.server";
+import { issuedQuestionsFor } from "./preparation-answers.server";
 
 let t: TestDb;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { preparationOpen } from "./outline.server";
+import { preparationOpen } from "./preparation-answers.server";
 
 describe("preparationOpen: written preparation answers are a to-do until the meeting overtakes them", () => {
   it.each([

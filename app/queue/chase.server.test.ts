@@ -2,7 +2,7 @@ import JSZip from "jszip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canChase, canReadChaseLetter } from "../policy.server";
 import { makeItem, makeWorld, type World } from "../rectification/fixtures.test-helpers";
-import { addDays } from "../rectification/rectification.server";
+import { addDays } from "../utils/time";
 import { makeOrganization, makeUser, auditSince, lastAuditId, type TestUser } from "../test/db";
 import { todayInShanghai } from "../utils/time";
 import { letterDocx } from "../documents/letters-docx.server";

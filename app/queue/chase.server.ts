@@ -6,11 +6,12 @@ import type { CurrentUser } from "../auth/session.server";
 import { canChase } from "../policy.server";
 import { notifyOrganization } from "../notifications/notifications.server";
 import { HANDLING_REPORT_NEAR_DAYS } from "../rectification/handling-report.server";
-import { getWarningDays } from "../rectification/rectification.server";
+import { getWarningDays } from "../rectification/status.server";
 import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { deadlineLight, describeDaysLeft, type Light } from "../utils/deadline";
 import { writeLetter } from "../documents/letters.server";
 import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
+import type { Result } from "../utils/result";
 
 /**
  * 催办 (issue 12, docs/decisions/0052): from an open item, survey or handling report whose deadline is near
@@ -20,7 +21,6 @@ import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time"
  * and prints as a 催办函 (chase-docx.server.ts).
  */
 type Db = Kysely<Database> | Transaction<Database>;
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 export interface ChaseTarget {
   type: ChaseTargetType;
   id: number;

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CurrentUser } from "../auth/session.server";
-import { PREPARATION_STAGES } from "../outline/outline.server";
+import { PREPARATION_STAGES } from "../outline/preparation-answers.server";
 import { voteReadySql } from "../meeting/votes.server";
 import { managedInquiryCondition } from "../policy.server";
 import { inLiveWork, liveQuestionRef, notVoided } from "../history/void.server";
@@ -92,7 +92,7 @@ const KIND_SPECS: Record<QueueKind, KindSpec> = {
         .where("a.status", "=", "submitted")
         .where("a.read_at", "is", null)
         .where(liveQuestionRef("a.question_id"))
-        // overtaken by the meeting (the rule of preparationOpen in app/outline/outline.server.ts)
+        // overtaken by the meeting (the rule of preparationOpen in app/outline/preparation-answers.server.ts)
         .where("inquiries.stage", "in", PREPARATION_STAGES)
         .where((eb) => eb.or([eb("inquiries.meeting_date", "is", null), eb("inquiries.meeting_date", ">=", today)])),
     record: "a.id",

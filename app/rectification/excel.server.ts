@@ -6,7 +6,7 @@ import { cleanText, xmlSafeDeep } from "../utils/text";
 import { DEFAULT_SHEET_LIMITS, type SheetLimits } from "./sheet-reader.server";
 import { cellText, MAX_SHEET_BYTES, openImportSheet } from "../utils/sheet-import.server";
 import { IMPORT_COLUMNS, ITEM_STATUS_LABELS, LEDGER_COLUMNS, LIGHT_WORDS, MAX_IMPORT_ROWS, SOURCE_LABELS } from "./labels";
-import type { listLedger } from "./rectification.server";
+import type { listLedger } from "./ledger.server";
 
 /**
  * Excel for the rectification ledger: the export offices forward (LEDGER_COLUMNS), the import template, and the checking of an uploaded sheet (every bad row named with its reason;

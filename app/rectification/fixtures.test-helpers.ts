@@ -10,7 +10,8 @@ import type { CheckedUpload } from "../attachments/attachments.server";
 import { createInquiry } from "../inquiries/inquiries.server";
 import { parseRichText, type RichText } from "../richtext/richtext.server";
 import { approvePlanForTest, createTestDb, makeOrganization, makeUser, type TestDb, type TestUser } from "../test/db";
-import { addDays, createItem, type ItemInput } from "./rectification.server";
+import { addDays } from "../utils/time";
+import { createItem, type ItemInput } from "./items.server";
 import { todayInShanghai, nowIso } from "../utils/time";
 
 export function rich(text: string): RichText {

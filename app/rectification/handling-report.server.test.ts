@@ -18,7 +18,7 @@ import {
   type HandlingReportAction,
 } from "./handling-report.server";
 import type { HandlingReportStatus } from "./labels";
-import { addDays } from "./rectification.server";
+import { addDays } from "../utils/time";
 import { computeVoteResult, DEFAULT_PASS_RULE } from "../meeting/votes.server";
 
 describe("handling report status rules", () => {

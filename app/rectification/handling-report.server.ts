@@ -10,7 +10,8 @@ import { formatDate, isCalendarDate, nowIso, todayInShanghai } from "../utils/ti
 import { dateContext, deadlineProblem } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, type HandlingReportStatus } from "./labels";
-import { addMonths, type Result } from "./rectification.server";
+import { addMonths } from "../utils/time";
+import type { Result } from "../utils/result";
 
 /**
  * 研究处理情况报告: the government's written report on how it handled the inquiry's opinions. Due (per inquiry)
@@ -392,4 +393,21 @@ export async function pendingHandlingReports(db: Db) {
     .orderBy("h.due_date")
     .execute();
   return rows.map((r) => ({ ...r, ...deadlineLight(r.due_date, today, HANDLING_REPORT_NEAR_DAYS) }));
+}
+
+/** The inquiry's submitted handling reports (id and round), in round order. */
+export async function submittedHandlingReports(db: Db, inquiryId: number) {
+  return db.selectFrom("handling_reports").select(["id", "round"]).where("inquiry_id", "=", inquiryId).where("submitted_at", "is not", null).orderBy("round").execute();
+}
+
+/** When each of the inquiry's handling reports was published (null: not yet), by report id. */
+export async function handlingReportsPublishedAt(db: Db, inquiryId: number): Promise<Map<number, string | null>> {
+  const rows = await db.selectFrom("handling_reports").select(["id", "published_at"]).where("inquiry_id", "=", inquiryId).execute();
+  return new Map(rows.map((r) => [r.id, r.published_at]));
+}
+
+/** Whether the handling report belongs to the inquiry: the guard of every write a route makes on a posted report id. */
+export async function isHandlingReportOf(db: Db, inquiryId: number, reportId: number): Promise<boolean> {
+  const r = await db.selectFrom("handling_reports").select("inquiry_id").where("id", "=", reportId).executeTakeFirst();
+  return r?.inquiry_id === inquiryId;
 }

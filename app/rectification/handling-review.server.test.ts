@@ -3,7 +3,7 @@ import { setDigestPublished } from "../meeting/digest.server";
 import { publicDigestPage } from "../meeting/public.server";
 import { canReviewHandlingReport } from "../policy.server";
 import { auditSince, lastAuditId, snapshot } from "../test/db";
-import { addDays } from "./rectification.server";
+import { addDays } from "../utils/time";
 import { todayInShanghai } from "../utils/time";
 import { makeExchange, makeWorld, rich, type World } from "./fixtures.test-helpers";
 import { listHandlingReports, submitHandlingReport } from "./handling-report.server";

@@ -6,7 +6,7 @@ import { publicationGate, publicationRedactor } from "../insight/pii.server";
 import type { RichText } from "../richtext/richtext.server";
 import { isCalendarDate, nowIso, todayInShanghai } from "../utils/time";
 import { HANDLING_REPORT_STATUS_LABELS } from "./labels";
-import type { Result } from "./rectification.server";
+import type { Result } from "../utils/result";
 
 /**
  * 审议 and publication of the government's handling report (研究处理情况报告), issue 23 item 5,

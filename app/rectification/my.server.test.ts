@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { todayInShanghai } from "../utils/time";
 import { makeItem, makeWorld, type World } from "./fixtures.test-helpers";
 import { loadMyRectification, MY_ITEMS_PAGE_SIZE } from "./my.server";
-import { addDays, getItem, staffActOnItem } from "./rectification.server";
+import { addDays } from "../utils/time";
+import { getItem } from "./items.server";
+import { staffActOnItem } from "./progress.server";
 
 describe("loadMyRectification (the /my section)", () => {
   let w: World;

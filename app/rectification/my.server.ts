@@ -7,7 +7,7 @@ import { todayInShanghai } from "../utils/time";
 import { deadlineLight } from "../utils/deadline";
 import { defaultHandlingDueDate, HANDLING_REPORT_NEAR_DAYS, pendingHandlingReports } from "./handling-report.server";
 import { FINAL_ITEM_STATUSES, OPEN_ITEM_STATUSES } from "./labels";
-import { getWarningDays, itemLight } from "./rectification.server";
+import { getWarningDays, itemLight } from "./status.server";
 
 /** Items per page in each list of the /my section. */
 export const MY_ITEMS_PAGE_SIZE = 30;

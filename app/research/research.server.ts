@@ -8,11 +8,10 @@ import { richTextFromForm, type RichText } from "../richtext/richtext.server";
 import { fields, parseForm } from "../utils/forms.server";
 import { isCalendarDate, nowIso } from "../utils/time";
 import { optionalIdField } from "../utils/ids";
+import type { Result } from "../utils/result";
 
 /** 会前调研: the committee's own research activities and the problem clues (问题线索) drawn from them. */
 export { RESEARCH_KINDS } from "../labels";
-
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 export interface ActivityInput {
   kind: string;

@@ -15,8 +15,6 @@ import { nowIso } from "../utils/time";
 type DB = Kysely<Database>;
 type Trx = Transaction<Database>;
 
-export type RosterResult = { ok: true; id: number } | { ok: false; field: string; message: string };
-
 const fail = (field: string, message: string) => ({ ok: false as const, field, message });
 const CONFLICT = "名册中的这一条已被他人修改，请刷新页面查看最新内容后再保存。";
 
@@ -34,6 +32,7 @@ export function isCommitteeMemberTitle(title: string): boolean {
 }
 
 import { ROSTER_LIMITS } from "./limits";
+import type { Result } from "../utils/result";
 export { ROSTER_LIMITS };
 
 export interface RosterInput {
@@ -120,7 +119,7 @@ async function nextSortOrder(trx: Trx): Promise<number> {
 }
 
 /** Adds a person to the roster (audited). Works inside a caller's transaction. */
-export async function createRosterMember(db: DB | Trx, actor: Actor, input: RosterInput, how = "新增"): Promise<RosterResult> {
+export async function createRosterMember(db: DB | Trx, actor: Actor, input: RosterInput, how = "新增"): Promise<Result> {
   const problem = checkInput(input);
   if (problem) return fail(problem.field, problem.message);
   return inTransaction(db, async (trx) => {
@@ -159,7 +158,7 @@ export async function updateRosterMember(
   db: DB | Trx,
   actor: Actor,
   input: RosterInput & { id: number; version: number; active: boolean },
-): Promise<RosterResult> {
+): Promise<Result> {
   const problem = checkInput(input);
   if (problem) return fail(problem.field, problem.message);
   return inTransaction(db, async (trx) => {
@@ -313,4 +312,9 @@ export async function rollFromRoster(db: DB | Trx): Promise<RollSourceEntry[]> {
     .orderBy("r.id")
     .execute();
   return rows.map((r) => ({ name: r.name, title: r.title, voting: r.voting === 1, userId: r.user_id ?? null }));
+}
+
+/** Active member accounts (委员 who can sign in), by name: the accounts a roster entry may be linked to. */
+export async function activeMemberAccounts(db: DB | Trx) {
+  return db.selectFrom("users").select(["id", "username", "display_name"]).where("role", "=", "member").where("active", "=", 1).orderBy("display_name").execute();
 }

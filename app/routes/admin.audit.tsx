@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { z } from "zod";
+import { userChoices } from "~/admin/users.server";
 import { listAudit } from "~/audit.server";
 import { ENTITY_LABELS } from "~/labels";
 import { Pagination } from "~/components/forms";
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page,
     pageSize: PAGE_SIZE,
   });
-  const users = await db.selectFrom("users").select(["id", "username", "display_name"]).orderBy("username").execute();
+  const users = await userChoices(db);
   return { rows, total, page, filter, users };
 }
 

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { UserFields, UserProfileSchema, organizationOptions } from "~/admin/user-form";
-import { getUser, resetPassword, setUserActive, updateUser } from "~/admin/users.server";
+import { UserFields, UserProfileSchema } from "~/admin/user-form";
+import { getUser, resetPassword, setUserActive, updateUser, organizationOptions } from "~/admin/users.server";
 import { actorOf } from "~/auth/session.server";
 import { FormError, TextField, type FormFeedback } from "~/components/forms";
 import { getDb } from "~/db.server";

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { createUser } from "~/admin/users.server";
-import { UserFields, UserCreateSchema, organizationOptions } from "~/admin/user-form";
+import { createUser, organizationOptions } from "~/admin/users.server";
+import { UserFields, UserCreateSchema } from "~/admin/user-form";
 import { actorOf } from "~/auth/session.server";
 import { FormError, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";

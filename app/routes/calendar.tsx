@@ -6,9 +6,10 @@ import { shiftMonth } from "~/calendar/labels";
 import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
 import { canSeeDeadlineCalendar, forbidden, isStaff, notFound } from "~/policy.server";
-import { departmentOptions } from "~/rectification/rectification.server";
+import { departmentOptions } from "~/rectification/items.server";
 import { idField } from "~/utils/ids";
 import { formatDate } from "~/utils/time";
+import { getOrganization } from "~/admin/organizations.server";
 
 /**
  * 期限日历: the deadlines of an inquiry (?inquiry=ID: rectification items, delegated surveys, handling reports)
@@ -50,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       return { month, heading: "选择单位", scope: null, departments, data: null, query: "", inquiryId: null };
     }
     if (!canSeeDeadlineCalendar(user, { departmentId: id })) forbidden("您只能查看本单位的期限日历。");
-    const org = await db.selectFrom("organizations").select(["id", "name"]).where("id", "=", id).executeTakeFirst();
+    const org = await getOrganization(db, id);
     if (!org) notFound("该单位不存在");
     scope = { departmentId: org.id };
     heading = org.name;

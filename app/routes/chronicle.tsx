@@ -5,6 +5,7 @@ import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { ChronicleForm } from "~/followup/ChronicleForm";
 import { chronicleEntries } from "~/followup/chronicle.server";
+import { readableInquiryIds } from "~/inquiries/inquiries.server";
 import { canUseYearChronicle, forbidden, readableInquiries } from "~/policy.server";
 import { todayInShanghai } from "~/utils/time";
 
@@ -23,7 +24,7 @@ async function load(request: Request) {
   const year = y.success ? y.data : Number(todayInShanghai().slice(0, 4));
   const db = getDb();
   const readable = readableInquiries(user);
-  const ids = readable === "all" ? (await db.selectFrom("inquiries").select("id").execute()).map((r) => r.id) : [...readable];
+  const ids = await readableInquiryIds(db, readable);
   return { db, year, ids };
 }
 

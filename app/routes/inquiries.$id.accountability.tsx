@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { activeOrganizations, RESPONDING_KINDS } from "~/admin/organizations.server";
 import { actorOf } from "~/auth/session.server";
+import { itemChoices } from "~/rectification/items.server";
 import { FormError, type FormFeedback } from "~/components/forms";
 import { accountabilityTriggers, completeStep, getOverdueThreshold, listSteps, publishStep, recordStep } from "~/followup/accountability.server";
 import { StepCompleteSchema, StepPublishSchema, StepRecordSchema } from "~/followup/forms.server";
@@ -28,10 +30,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const steps = await listSteps(db, { inquiryId: inquiry.id });
   const triggers = canManage ? await accountabilityTriggers(db, inquiry.id) : [];
   const organizations = canManage
-    ? await db.selectFrom("organizations").select(["id", "name"]).where("active", "=", 1).where("kind", "in", ["government", "department", "county_congress"]).orderBy("kind", "desc").orderBy("sort_order").execute()
+    ? await activeOrganizations(db, [...RESPONDING_KINDS, "county_congress"])
     : [];
   const items = canManage
-    ? await db.selectFrom("rectification_items").select(["id", "number", "problem", "lead_department_id"]).where("inquiry_id", "=", inquiry.id).orderBy("number").execute()
+    ? await itemChoices(db, inquiry.id)
     : [];
   const itemParam = Number(url.searchParams.get("item"));
   const preset = url.searchParams.get("trigger") ?? (itemParam ? `overdue:${itemParam}` : "");

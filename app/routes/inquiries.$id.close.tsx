@@ -10,7 +10,7 @@ import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification, canReadInquiry, forbidden } from "~/policy.server";
 import { ProgressBar } from "~/rectification/components";
 import { HANDLING_REPORT_STATUS_LABELS } from "~/rectification/labels";
-import { closeInquiry, closingChecklist } from "~/rectification/rectification.server";
+import { closeInquiry, closingChecklist } from "~/rectification/closing.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";

@@ -4,7 +4,7 @@ import { getDb } from "~/db.server";
 import { digestToDocx, docxFileName } from "~/meeting/digest-docx.server";
 import { buildDigest, getPublishedDigest } from "~/meeting/digest.server";
 import { parseId } from "~/meeting/forms.server";
-import { getMeetingByInquiry } from "~/meeting/meeting.server";
+import { getMeetingByInquiry } from "~/meeting/setup.server";
 import { canReadDigest, forbidden, notFound } from "~/policy.server";
 
 /**

@@ -20,19 +20,10 @@ import {
   forbidden,
   notFound,
 } from "~/policy.server";
-import {
-  acceptHandlingReport,
-  castHandlingReportBallot,
-  closeHandlingReportVote,
-  defaultHandlingDueDate,
-  listHandlingReports,
-  openHandlingReportVote,
-  setHandlingReportDueDate,
-  submitHandlingReport,
-} from "~/rectification/handling-report.server";
+import { acceptHandlingReport, castHandlingReportBallot, closeHandlingReportVote, defaultHandlingDueDate, listHandlingReports, openHandlingReportVote, setHandlingReportDueDate, submitHandlingReport, handlingReportsPublishedAt, isHandlingReportOf } from "~/rectification/handling-report.server";
 import { HANDLING_REPORT_MONTHS, HANDLING_REPORT_STATUS_CLASS, HANDLING_REPORT_STATUS_LABELS, VOTE_CHOICES, VOTE_CHOICE_LABELS } from "~/rectification/labels";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
-import { addDays } from "~/rectification/rectification.server";
+import { addDays } from "~/utils/time";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import {
@@ -65,9 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rounds = await listHandlingReports(db, inquiry.id, user.role === "member" ? user.id : undefined);
   const files = await listAttachments(db, "handling_report", rounds.map((r) => r.id));
   const reviews = await handlingReviews(db, inquiry.id);
-  const published = new Map(
-    (await db.selectFrom("handling_reports").select(["id", "published_at"]).where("inquiry_id", "=", inquiry.id).execute()).map((r) => [r.id, r.published_at]),
-  );
+  const published = await handlingReportsPublishedAt(db, inquiry.id);
   const closed = inquiry.stage === "closed";
   // 催办 applies to the round the government still owes (the newest, while pending)
   const owed = rounds.length ? rounds.reduce((a, b) => (b.round > a.round ? b : a)) : null;
@@ -123,8 +112,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const here = `/inquiries/${inquiry.id}/handling-report`;
   const refuse = (fieldErrors: Record<string, string[]>, values: Record<string, string> = {}) => data({ intent, fieldErrors, values }, { status: 400 });
   const ownReport = async (reportId: number) => {
-    const r = await db.selectFrom("handling_reports").select("inquiry_id").where("id", "=", reportId).executeTakeFirst();
-    if (!r || r.inquiry_id !== inquiry.id) notFound("该研究处理情况报告不存在");
+    if (!(await isHandlingReportOf(db, inquiry.id, reportId))) notFound("该研究处理情况报告不存在");
   };
   const staffOnly = () => {
     if (!canManageRectification(user)) forbidden("只有人大工作人员可以办理此项操作。");

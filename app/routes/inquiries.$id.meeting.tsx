@@ -1,7 +1,7 @@
 import { todayInShanghai } from "~/utils/time";
 import { answerGaps } from "~/insight/gaps.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { itemsForSegments } from "~/rectification/rectification.server";
+import { itemsForSegments } from "~/rectification/items.server";
 import { PrintButton } from "~/components/icons";
 import { InquiryNav } from "~/components/PageNav";
 import { data } from "@remix-run/node";
@@ -23,18 +23,15 @@ import { SEGMENT_KIND_LABELS, SPEECH_KINDS, VOTE_MODE_LABELS, WRITTEN_REPLY_STAT
 import {
   addOfficial,
   answeringOrganizations,
-  getDraft,
-  listInquiryWrittenReplies,
   listOfficials,
-  loadRecord,
-  moveSegment,
-  pendingCorrections,
-  recordSpeech,
-  remainingOutlineQuestions,
   removeOfficial,
   saveMeetingSetup,
-  transcriptDepartments,
-} from "~/meeting/meeting.server";
+} from "~/meeting/setup.server";
+import { getDraft } from "~/meeting/drafts.server";
+import { listInquiryWrittenReplies } from "~/meeting/written-replies.server";
+import { loadRecord, moveSegment, isSegmentOf } from "~/meeting/segments.server";
+import { pendingCorrections, transcriptDepartments } from "~/meeting/corrections.server";
+import { recordSpeech, remainingOutlineQuestions } from "~/meeting/exchanges.server";
 import { knownOfficials } from "~/meeting/officials.server";
 import { rosterOptions } from "~/roster/roster.server";
 import { canManageMeeting, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";
@@ -42,6 +39,7 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { keywordNames } from "~/outline/drafting.server";
 import { meetingPageVersion } from "~/live/views.server";
 import { LiveStatus, useLiveUpdates } from "~/components/useLiveUpdates";
 
@@ -81,7 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const remaining = await remainingOutlineQuestions(db, inquiry.id);
     const draft = await getDraft(db, user.id, meeting.id, "exchange");
     const roster = await rosterOptions(db);
-    const outlineKeywords = await db.selectFrom("outline_keywords").select("keyword").where("inquiry_id", "=", inquiry.id).orderBy("position").execute();
+    const outlineKeywords = (await keywordNames(db, inquiry.id)).map((keyword) => ({ keyword }));
     // the roster (组成人员名册) first; then names from the outline and the record that are not on it
     const questioners = new Map<string, { role: string; onRoster: boolean }>();
     for (const m of roster) if (!questioners.has(m.name)) questioners.set(m.name, { role: m.title, onRoster: true });
@@ -184,8 +182,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const id = idField().safeParse(formData.get("segmentId"));
     const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
     if (!id.success || !direction.success) return refuse({ _form: ["请求无效，请刷新页面后重试"] }, {});
-    const segment = await db.selectFrom("meeting_segments").select("meeting_id").where("id", "=", id.data).executeTakeFirst();
-    if (!segment || segment.meeting_id !== meeting.id) notFound("该条记录不存在");
+    if (!(await isSegmentOf(db, meeting.id, id.data))) notFound("该条记录不存在");
     const result = await moveSegment(db, actor, id.data, direction.data);
     if (!result.ok) return refuse({ _form: [result.message] }, {});
     return redirectWithToast(`${here}#segment-${id.data}`, direction.data === "up" ? "已上移" : "已下移");

@@ -10,12 +10,13 @@ import { SegmentView } from "~/meeting/components/RecordView";
 import { ProposeSchema, DecideSchema } from "~/meeting/schemas.server";
 import { loadInquiryMeeting, parseId, shapeSegment } from "~/meeting/forms.server";
 import { CORRECTION_STATUS_LABELS } from "~/meeting/labels";
-import { correctionWindow, decideCorrection, departmentTranscript, isCorrectionOpen, proposeCorrection } from "~/meeting/meeting.server";
+import { correctionWindow, decideCorrection, departmentTranscript, isCorrectionOpen, proposeCorrection, turnOfMeeting, turnOfCorrection } from "~/meeting/corrections.server";
 import { canDecideCorrection, canProposeCorrection, canReadDepartmentTranscript, canReadMeetingRecord, forbidden, notFound } from "~/policy.server";
 import { parseRichText } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
+import { getOrganization } from "~/admin/organizations.server";
 
 /**
  * The record per department: every exchange one department answered, in order, with its follow-ups — the
@@ -31,8 +32,9 @@ async function load(request: Request, params: { id?: string; orgId?: string }) {
   const db = getDb();
   const { user, inquiry, meeting } = await loadInquiryMeeting(db, request, params);
   const orgId = parseId(params.orgId, "该部门不存在");
-  const organization = await db.selectFrom("organizations").select(["id", "name"]).where("id", "=", orgId).executeTakeFirst();
-  if (!organization) notFound("该部门不存在");
+  const found = await getOrganization(db, orgId);
+  if (!found) notFound("该部门不存在");
+  const organization = { id: found.id, name: found.name };
   if (!canReadDepartmentTranscript(user, orgId, !!meeting?.digest_published_at, inquiry.id)) forbidden(DENIED);
   if (!meeting) notFound("该询问会尚未设置");
   return { db, user, inquiry, meeting, organization };
@@ -84,20 +86,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const here = `/inquiries/${inquiry.id}/meeting/departments/${organization.id}`;
   const refuse = (fieldErrors: Record<string, string[]>, values: Record<string, string> = {}) => data({ intent, fieldErrors, values }, { status: 400 });
 
-  /** The turn or correction must belong to this meeting. */
-  const turnOfMeeting = async (turnId: number) =>
-    db
-      .selectFrom("meeting_turns as t")
-      .innerJoin("meeting_segments as s", "s.id", "t.segment_id")
-      .select(["t.id", "t.organization_id", "s.meeting_id"])
-      .where("t.id", "=", turnId)
-      .executeTakeFirst();
-
   if (intent === "propose") {
     const parsed = parseForm(formData, ProposeSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
-    const turn = await turnOfMeeting(parsed.data.turnId);
-    if (!turn || turn.meeting_id !== meeting.id) notFound("该答复不存在");
+    const turn = await turnOfMeeting(db, meeting.id, parsed.data.turnId);
+    if (!turn) notFound("该答复不存在");
     if (!canProposeCorrection(user, turn) || user.organizationId === null) forbidden("只能对本单位的答复提出更正。");
     const proposed = parseRichText(parsed.data.proposed, "plain", { label: "更正后的文字", required: true });
     if (!proposed.ok) return refuse({ proposed: [proposed.message] }, parsed.values);
@@ -109,9 +102,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!canDecideCorrection(user)) forbidden("只有人大工作人员可以审核更正。");
     const parsed = parseForm(formData, DecideSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
-    const c = await db.selectFrom("turn_corrections").select("turn_id").where("id", "=", parsed.data.correctionId).executeTakeFirst();
-    const turn = c ? await turnOfMeeting(c.turn_id) : undefined;
-    if (!turn || turn.meeting_id !== meeting.id) notFound("该更正不存在");
+    const turn = await turnOfCorrection(db, meeting.id, parsed.data.correctionId);
+    if (!turn) notFound("该更正不存在");
     const result = await decideCorrection(db, actor, parsed.data);
     if (!result.ok) return refuse({ _form: [result.message] }, parsed.values);
     return redirectWithToast(`${here}#turn-${turn.id}`, parsed.data.decision === "accept" ? "已采纳更正，记录已更新" : "已不予采纳");

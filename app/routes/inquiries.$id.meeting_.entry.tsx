@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { actorOf } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { loadInquiryMeeting, nextProposal, submitExchangeForm } from "~/meeting/forms.server";
-import { clearDraft, saveDraft } from "~/meeting/meeting.server";
+import { clearDraft, saveDraft } from "~/meeting/drafts.server";
 import { canManageMeeting, forbidden } from "~/policy.server";
 import { readFormData } from "~/utils/forms.server";
 

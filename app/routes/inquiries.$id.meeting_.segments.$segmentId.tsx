@@ -9,8 +9,11 @@ import { SegmentView } from "~/meeting/components/RecordView";
 import { EditSchema, ReplySchema } from "~/meeting/schemas.server";
 import { loadInquiryMeeting, parseId, shapeSegment } from "~/meeting/forms.server";
 import { SEGMENT_KIND_LABELS, TURN_KIND_LABELS, VOTE_STATUS_LABELS, WRITTEN_REPLY_STATUS_LABELS } from "~/meeting/labels";
-import { addDays, answeringOrganizations, createWrittenReply, deleteSegment, getSegment, updateSegment, type TurnEdit } from "~/meeting/meeting.server";
-import { openVote } from "~/meeting/votes.server";
+import { addDays } from "~/utils/time";
+import { answeringOrganizations } from "~/meeting/setup.server";
+import { createWrittenReply, segmentWrittenReplies } from "~/meeting/written-replies.server";
+import { deleteSegment, getSegment, updateSegment, type TurnEdit, segmentNumber } from "~/meeting/segments.server";
+import { openVote, segmentVotes } from "~/meeting/votes.server";
 import { canManageMeeting, canManageVotes, forbidden, notFound } from "~/policy.server";
 import { fields, parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, todayInShanghai } from "~/utils/time";
@@ -39,20 +42,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, inquiry, meeting, segment } = await load(request, params);
   const [organizations, votes, replies, number] = await Promise.all([
     answeringOrganizations(db, inquiry.id),
-    db.selectFrom("votes").select(["id", "title", "status"]).where("segment_id", "=", segment.id).orderBy("id", "desc").execute(),
-    db
-      .selectFrom("written_replies as w")
-      .innerJoin("organizations as o", "o.id", "w.department_id")
-      .select(["w.id", "w.due_date", "w.status", "o.name as department_name"])
-      .where("w.segment_id", "=", segment.id)
-      .orderBy("w.id")
-      .execute(),
-    db.selectFrom("meeting_segments").select((eb) => eb.fn.countAll<number>().as("n")).where("meeting_id", "=", meeting.id).where("position", "<=", segment.position).executeTakeFirstOrThrow(),
+    segmentVotes(db, segment.id),
+    segmentWrittenReplies(db, segment.id),
+    segmentNumber(db, segment),
   ]);
   return {
     inquiry: { id: inquiry.id, title: inquiry.title },
     segment: shapeSegment(segment),
-    number: Number(number.n),
+    number,
     turns: segment.turns.map((t) => ({ id: t.id, kind: t.kind, speaker_name: t.speaker_name, speaker_title: t.speaker_title, organization_id: t.organization_id, body_text: t.body_text })),
     organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
     votes,

@@ -21,42 +21,29 @@ import {
 } from "~/outline/labels";
 import {
   AcceptProposalSchema,
-  acceptProposal,
-  addKeyword,
-  addQuestion,
-  answerStates,
-  computeCoverage,
-  decideOutline,
-  declineProposal,
   DeclineProposalSchema,
   DecisionFormSchema,
-  deleteKeyword,
   IdOnlySchema,
   MoveSchema,
   RelocateSchema,
-  deleteQuestion,
+  KeywordFormSchema,
+  QuestionFormSchema,
+  RevisionSchema,
+} from "~/outline/forms.server";
+import { acceptProposal, declineProposal, listProposals, memberProposals } from "~/outline/proposals.server";
+import { addKeyword, deleteKeyword, moveKeyword, updateKeyword } from "~/outline/keywords.server";
+import { addQuestion, deleteQuestion, moveQuestion, relocateQuestion } from "~/outline/questions.server";
+import { answerStates, issuedQuestionsFor } from "~/outline/preparation-answers.server";
+import {
+  computeCoverage,
   departmentOptions,
   getOutlineHead,
-  issueOutline,
-  issuedQuestionsFor,
-  KeywordFormSchema,
-  listProposals,
-  listVersions,
   loadOutline,
   questionerOptions,
-  memberProposals,
-  moveKeyword,
-  moveQuestion,
-  outlineEditable,
-  QuestionFormSchema,
-  relocateQuestion,
-  reopenOutline,
-  RevisionSchema,
   sourceOptions,
-  submitOutline,
-  updateKeyword,
-  type Result,
-} from "~/outline/outline.server";
+} from "~/outline/drafting.server";
+import { decideOutline, issueOutline, listVersions, reopenOutline, submitOutline } from "~/outline/versions.server";
+import { outlineEditable } from "~/outline/workflow.server";
 import { dateContext } from "~/history/dates.server";
 import { BackEntryDate } from "~/components/history";
 import { canEditOutline, canProposeQuestion, canReadWholeOutline, canSeeOutlineNotes, forbidden, notFound } from "~/policy.server";
@@ -64,6 +51,8 @@ import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
+import { respondingOrganizations } from "~/inquiries/inquiries.server";
+import type { Result } from "../utils/result";
 
 /**
  * 询问提纲 of one inquiry. Staff draft it (keywords and questions, with their sources, reordered with buttons
@@ -117,14 +106,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [outline, departments, responding, sources, versions, answers] = await Promise.all([
     loadOutline(db, head.id),
     departmentOptions(db, head.id),
-    db
-      .selectFrom("inquiry_organizations")
-      .innerJoin("organizations", "organizations.id", "inquiry_organizations.organization_id")
-      .select(["organizations.id", "organizations.name"])
-      .where("inquiry_organizations.inquiry_id", "=", head.id)
-      .orderBy("organizations.kind", "desc")
-      .orderBy("organizations.sort_order")
-      .execute(),
+    respondingOrganizations(db, head.id),
     sourceOptions(db, head.id),
     listVersions(db, head.id),
     answerStates(db, head.id),

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { outlineDocx, outlineFileName } from "~/outline/docx.server";
-import { loadOutlineExport } from "~/outline/outline.server";
+import { loadOutlineExport } from "~/outline/versions.server";
 
 /**
  * /inquiries/:id/outline.docx — the approved outline as a Word document (the issued version, else the newest

@@ -4,7 +4,7 @@ import { PrintButton } from "~/components/icons";
 import { getDb } from "~/db.server";
 import { SnapshotView } from "~/outline/components";
 import { outlineTitle } from "~/outline/docx.server";
-import { loadOutlineExport } from "~/outline/outline.server";
+import { loadOutlineExport } from "~/outline/versions.server";
 import { formatDate } from "~/utils/time";
 
 /** The outline's print view: the issued (or newest approved) version, or ?version=N, laid out like the Word export. */

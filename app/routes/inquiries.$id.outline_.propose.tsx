@@ -8,7 +8,9 @@ import { FormError, SelectField, TextAreaField, TextField } from "~/components/f
 import { getDb } from "~/db.server";
 import type { OutlineFeedback } from "~/outline/components";
 import { PROPOSAL_STATUS_LABELS, type ProposalStatus } from "~/outline/labels";
-import { createProposal, departmentOptions, getOutlineHead, memberProposals, ProposalFormSchema, proposalsOpen } from "~/outline/outline.server";
+import { createProposal, memberProposals, proposalsOpen } from "~/outline/proposals.server";
+import { departmentOptions, getOutlineHead, keywordNames } from "~/outline/drafting.server";
+import { ProposalFormSchema } from "~/outline/forms.server";
 import { canProposeQuestion, forbidden, notFound } from "~/policy.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/time";
@@ -33,7 +35,7 @@ async function load(request: Request, params: { id?: string }) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, head } = await load(request, params);
-  const keywords = await db.selectFrom("outline_keywords").select("keyword").where("inquiry_id", "=", head.id).orderBy("position").execute();
+  const keywords = (await keywordNames(db, head.id)).map((keyword) => ({ keyword }));
   return {
     inquiry: { id: head.id, title: head.title },
     open: proposalsOpen(head.outline_status),

@@ -14,19 +14,20 @@ import { ANSWER_STATE_LABELS, OUTLINE_STATUS_LABELS, questionerLabel, type Answe
 import {
   departmentOptions,
   getOutlineHead,
-  getPreparationAnswer,
   getQuestion,
-  issuedQuestion,
   loadOutline,
-  markPreparationAnswerRead,
   questionerOptions,
-  outlineEditable,
-  QuestionFormSchema,
-  RevisionSchema,
-  savePreparationAnswer,
   sourceOptions,
-  updateQuestion,
-} from "~/outline/outline.server";
+} from "~/outline/drafting.server";
+import {
+  getPreparationAnswer,
+  issuedQuestion,
+  markPreparationAnswerRead,
+  savePreparationAnswer,
+} from "~/outline/preparation-answers.server";
+import { outlineEditable } from "~/outline/workflow.server";
+import { QuestionFormSchema, RevisionSchema } from "~/outline/forms.server";
+import { updateQuestion } from "~/outline/questions.server";
 import {
   canEditOutline,
   canReadPreparationAnswer,

@@ -7,6 +7,7 @@ import { ReviewSchema } from "~/insight/forms.server";
 import { parseScope, publicationHits, redactAllUnreviewed, reviewHit, scopeLabel, type PublicationScope } from "~/insight/pii.server";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canReviewPersonalData } from "~/policy.server";
+import { submittedHandlingReports } from "~/rectification/handling-report.server";
 import { readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -24,7 +25,7 @@ const load = (request: Request, params: { id?: string }) => loadInquiryFor(reque
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, inquiry } = await load(request, params);
   const scope = parseScope(new URL(request.url).searchParams.get("scope")) ?? "digest";
-  const reports = await db.selectFrom("handling_reports").select(["id", "round"]).where("inquiry_id", "=", inquiry.id).where("submitted_at", "is not", null).orderBy("round").execute();
+  const reports = await submittedHandlingReports(db, inquiry.id);
   const scopes: { scope: PublicationScope; label: string }[] = [
     { scope: "digest", label: "询问会摘要" },
     { scope: "rectification", label: "整改情况公开" },

@@ -14,7 +14,9 @@ import { canIssueLetters, canManageRectification, canReadInquiry, forbidden, not
 import { ItemLightBadge, ItemStatusBadge, ProgressBar } from "~/rectification/components";
 import { ITEM_STATUSES, ITEM_STATUS_LABELS, LIGHT_FILTERS, LIGHT_FILTER_LABELS, lightRuleText } from "~/rectification/labels";
 import { WAITING_FILTER_LABELS, WAITING_FILTERS } from "~/rectification/labels";
-import { ledgerPageData, setRectificationPublic, setWarningDays } from "~/rectification/rectification.server";
+import { ledgerPageData } from "~/rectification/ledger.server";
+import { setRectificationPublic } from "~/rectification/closing.server";
+import { setWarningDays } from "~/rectification/status.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { PublicSchema, WarningDaysSchema } from "~/rectification/forms.server";
 import { pageFrom } from "~/utils/paging";

@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
 import { canReadInquiry, forbidden, notFound } from "~/policy.server";
 import { ledgerWorkbook, XLSX_MIME } from "~/rectification/excel.server";
-import { ledgerFilterFrom, listLedger } from "~/rectification/rectification.server";
+import { ledgerFilterFrom, listLedger } from "~/rectification/ledger.server";
 import { todayInShanghai } from "~/utils/time";
 import { idField } from "~/utils/ids";
 

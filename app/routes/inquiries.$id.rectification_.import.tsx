@@ -9,7 +9,8 @@ import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canManageRectification } from "~/policy.server";
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS } from "~/rectification/labels";
 import { checkImportSheet, MAX_IMPORT_BYTES } from "~/rectification/excel.server";
-import { departmentOptions, importItems } from "~/rectification/rectification.server";
+import { departmentOptions } from "~/rectification/items.server";
+import { importItems } from "~/rectification/ledger.server";
 import { readFormData } from "~/utils/forms.server";
 import { dateContext } from "~/history/dates.server";
 

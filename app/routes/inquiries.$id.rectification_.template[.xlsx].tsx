@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { getInquiry } from "~/inquiries/inquiries.server";
 import { canManageRectification, forbidden, notFound } from "~/policy.server";
 import { importTemplate, XLSX_MIME } from "~/rectification/excel.server";
-import { departmentOptions } from "~/rectification/rectification.server";
+import { departmentOptions } from "~/rectification/items.server";
 import { idField } from "~/utils/ids";
 
 /** /inquiries/:id/rectification/template.xlsx — the import template, with the department names it accepts. */

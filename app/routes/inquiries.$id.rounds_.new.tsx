@@ -9,7 +9,7 @@ import { inheritableItems, roundChain, startRound } from "~/followup/rounds.serv
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canStartRound } from "~/policy.server";
 import { ITEM_STATUS_LABELS } from "~/rectification/labels";
-import { addMonths } from "~/rectification/rectification.server";
+import { addMonths } from "~/utils/time";
 import { fieldError, fields, parseForm, readFormData } from "~/utils/forms.server";
 import { idField } from "~/utils/ids";
 import { formatDate, todayInShanghai } from "~/utils/time";

@@ -21,6 +21,7 @@ import { formatDate, formatDateTime, isCalendarDate, todayInShanghai } from "~/u
 import { redirectWithToast } from "~/utils/toast.server";
 import type { DelegationStatus } from "../../db/schema";
 import { idField, parseId } from "~/utils/ids";
+import { activeOrganizations } from "~/admin/organizations.server";
 
 /**
  * 委托调研 of one inquiry: staff delegate a survey to several county congresses at once, see every delegation's
@@ -68,14 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
   const canManage = canManageInquiry(user);
   const counties = canManage
-    ? await db
-        .selectFrom("organizations")
-        .select(["id", "name"])
-        .where("kind", "=", "county_congress")
-        .where("active", "=", 1)
-        .orderBy("sort_order")
-        .orderBy("id")
-        .execute()
+    ? (await activeOrganizations(db, ["county_congress"])).map(({ id, name }) => ({ id, name }))
     : [];
   return {
     inquiry: { id: inquiry.id, title: inquiry.title },

@@ -6,7 +6,7 @@ import { actorOf } from "~/auth/session.server";
 import { FormError, TextAreaField } from "~/components/forms";
 import { loadInquiryFor } from "~/inquiries/inquiries.server";
 import { canCorrectRecord, notFound } from "~/policy.server";
-import { listVoided, voidableRecords, voidRecord, VOID_KINDS } from "~/history/void.server";
+import { isRecordOf, listVoided, voidableRecords, voidRecord, VOID_KINDS } from "~/history/void.server";
 import { formatDateTime } from "~/utils/time";
 import { readFormData } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -45,8 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = idField().safeParse(rawId);
   if (!id.success) notFound("要作废的内容不存在");
   // the record must belong to this inquiry
-  const owner = await db.selectFrom(VOID_KINDS[kind].table as "survey_delegations").select("inquiry_id").where("id", "=", id.data).executeTakeFirst();
-  if (!owner || owner.inquiry_id !== inquiry.id) notFound("要作废的内容不存在");
+  if (!(await isRecordOf(db, inquiry.id, kind, id.data))) notFound("要作废的内容不存在");
   const result = await voidRecord(db, actorOf(user, context), { kind, id: id.data, reason: parsed.data.reason });
   if (!result.ok) return data({ fieldErrors: { [result.field]: [result.message] }, values }, { status: 400 });
   return redirectWithToast(`/inquiries/${inquiry.id}/voided`, `已作废${VOID_KINDS[kind].label}`);

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { getOrganization } from "~/admin/organizations.server";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { RecurringGroups } from "~/insight/RecurringGroups";
@@ -22,8 +23,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!id.success) notFound("该部门不存在");
   if (!canReadDepartmentProblems(user, id.data)) forbidden("应询部门只能查看本单位反复出现的问题。");
   const db = getDb();
-  const organization = await db.selectFrom("organizations").select(["id", "name"]).where("id", "=", id.data).executeTakeFirst();
-  if (!organization) notFound("该部门不存在");
+  const found = await getOrganization(db, id.data);
+  if (!found) notFound("该部门不存在");
+  const organization = { id: found.id, name: found.name };
   const result = await recurringProblems(db, user, { departmentId: organization.id }, todayInShanghai());
   const mine = result.departments.find((d) => d.id === organization.id) ?? null;
   return { organization, summary: mine, groups: result.groups.map(toGroupView) };

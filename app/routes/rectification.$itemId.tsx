@@ -30,22 +30,15 @@ import { DepartmentChoices, ItemLightBadge, ItemStatusBadge } from "~/rectificat
 import { EXTENSION_STATUS_LABELS, ITEM_EVENT_LABELS, lightRuleText, PROGRESS_KIND_LABELS, SOURCE_LABELS } from "~/rectification/labels";
 import {
   addProgressReport,
-  decideExtension,
-  calendarAround,
-  departmentOptions,
-  getItem,
-  getWarningDays,
   hasEvidence,
-  itemExtensions,
   itemHistory,
-  itemLight,
   itemProgressReports,
-  itemSource,
   requestClosure,
-  requestExtension,
   staffActOnItem,
-  updateItem,
-} from "~/rectification/rectification.server";
+} from "~/rectification/progress.server";
+import { decideExtension, itemExtensions, requestExtension, isExtensionOf } from "~/rectification/extensions.server";
+import { calendarAround, getWarningDays, itemLight } from "~/rectification/status.server";
+import { departmentOptions, getItem, itemSource, updateItem } from "~/rectification/items.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { CommentSchema, ExtensionDecisionSchema, ExtensionRequestSchema, ItemEditSchema, VersionSchema } from "~/rectification/forms.server";
@@ -221,8 +214,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!canManageRectification(user)) forbidden("只有人大工作人员可以审批延期申请。");
     const parsed = parseForm(formData, ExtensionDecisionSchema);
     if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
-    const ext = await db.selectFrom("deadline_extensions").select("item_id").where("id", "=", parsed.data.extensionId).executeTakeFirst();
-    if (!ext || ext.item_id !== item.id) notFound("该延期申请不存在");
+    if (!(await isExtensionOf(db, item.id, parsed.data.extensionId))) notFound("该延期申请不存在");
     const result = await decideExtension(db, actor, parsed.data);
     if (!result.ok) return refuse({ [result.field]: [result.message] }, parsed.values);
     return redirectWithToast(here, parsed.data.decision === "approve" ? "已批准延期，整改时限已更新" : "已决定不予延期");

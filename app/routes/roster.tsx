@@ -9,7 +9,7 @@ import { FormError, SelectField, TextField, type FormFeedback } from "~/componen
 import { getDb } from "~/db.server";
 import { requirePermission } from "~/policy.server";
 import { RosterAddSchema, RosterEditSchema } from "~/roster/forms";
-import { createRosterMember, isCommitteeMemberTitle, linkableAccounts, listRoster, updateRosterMember } from "~/roster/roster.server";
+import { activeMemberAccounts, createRosterMember, isCommitteeMemberTitle, linkableAccounts, listRoster, updateRosterMember } from "~/roster/roster.server";
 import { useCongressTerms } from "~/settings/useCongressTerms";
 import { parseForm, readFormData } from "~/utils/forms.server";
 import { MAX_SHEET_BYTES } from "~/utils/sheet-import.server";
@@ -25,7 +25,7 @@ export const meta: MetaFunction = () => [{ title: "组成人员名册 · 询问"
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "roster:manage");
   const db = getDb();
-  const [roster, accounts] = await Promise.all([listRoster(db, { includeInactive: true }), db.selectFrom("users").select(["id", "username", "display_name"]).where("role", "=", "member").where("active", "=", 1).orderBy("display_name").execute()]);
+  const [roster, accounts] = await Promise.all([listRoster(db, { includeInactive: true }), activeMemberAccounts(db)]);
   const free = new Set((await linkableAccounts(db)).map((a) => a.id));
   return { roster, accounts: accounts.map((a) => ({ ...a, free: free.has(a.id) })) };
 }

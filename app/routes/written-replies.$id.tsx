@@ -10,7 +10,7 @@ import { RichTextEditor, RichTextView } from "~/components/RichTextEditor";
 import { getDb } from "~/db.server";
 import { parseId } from "~/meeting/forms.server";
 import { WRITTEN_REPLY_STATUS_LABELS } from "~/meeting/labels";
-import { answerWrittenReply, getWrittenReply, WRITTEN_REPLY_NEAR_DAYS } from "~/meeting/meeting.server";
+import { answerWrittenReply, getWrittenReply, WRITTEN_REPLY_NEAR_DAYS } from "~/meeting/written-replies.server";
 import { canAnswerWrittenReply, canReadMeetingRecord, canReadWrittenReply, forbidden, notFound } from "~/policy.server";
 import { richTextFromForm } from "~/richtext/richtext.server";
 import { fields, readFormData } from "~/utils/forms.server";

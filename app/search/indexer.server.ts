@@ -3,7 +3,7 @@ import type { Database, OrganizationKind, Role } from "../../db/schema";
 import { attachmentOwner } from "../attachments/attachments.server";
 import type { CurrentUser } from "../auth/session.server";
 import { parseKinds } from "../meeting/digest.server";
-import { parseSnapshot } from "../outline/outline.server";
+import { parseSnapshot } from "../outline/versions.server";
 import {
   canReadAttachment,
   canReadDelegationReport,

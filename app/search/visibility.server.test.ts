@@ -4,8 +4,14 @@ import { attachmentOwner } from "../attachments/attachments.server";
 import type { CurrentUser } from "../auth/session.server";
 import { createInquiry } from "../inquiries/inquiries.server";
 import { getPublishedDigest } from "../meeting/digest.server";
-import { departmentTranscript, getWrittenReply, loadRecord, transcriptDepartments } from "../meeting/meeting.server";
-import { addKeyword, addQuestion, decideOutline, getOutlineHead, getQuestion, issuedQuestion, issueOutline, reopenOutline, savePreparationAnswer, submitOutline, updateQuestion, type Result } from "../outline/outline.server";
+import { departmentTranscript, transcriptDepartments } from "../meeting/corrections.server";
+import { getWrittenReply } from "../meeting/written-replies.server";
+import { loadRecord } from "../meeting/segments.server";
+import { addKeyword } from "../outline/keywords.server";
+import { addQuestion, updateQuestion } from "../outline/questions.server";
+import { decideOutline, issueOutline, reopenOutline, submitOutline } from "../outline/versions.server";
+import { getOutlineHead, getQuestion } from "../outline/drafting.server";
+import { issuedQuestion, savePreparationAnswer } from "../outline/preparation-answers.server";
 import {
   can,
   canReadAttachment,
@@ -26,6 +32,7 @@ import { parseRichText } from "../richtext/richtext.server";
 import { getDelegation } from "../surveys/surveys.server";
 import { approvePlanForTest, createTestDb, makeOrganization, makeUser, type TestDb } from "../test/db";
 import { parseSearchQuery, search } from "./search.server";
+import type { Result } from "../utils/result";
 
 /**
  * Issue 16 item 3: search shows exactly what the pages show. For every indexed record kind (each in the states

@@ -9,6 +9,7 @@ import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
 import { notVoided } from "../history/void.server";
+import type { Result } from "../utils/result";
 
 /** 委托调研: surveys delegated to county congresses, their reports, and the status rules between them. */
 export { DELEGATION_STATUS_LABELS } from "../labels";
@@ -41,8 +42,6 @@ const REFUSALS: Record<DelegationAction, string> = {
   accept: "只能采纳已提交的报告",
   return: "只能退回已提交的报告",
 };
-
-export type Result = { ok: true; id: number } | { ok: false; field: string; message: string };
 
 export async function createSurveyRequest(
   db: Kysely<Database>,

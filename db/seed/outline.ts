@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
-import { loadOutline, snapshotOf } from "../../app/outline/outline.server";
+import { loadOutline } from "../../app/outline/drafting.server";
+import { snapshotOf } from "../../app/outline/versions.server";
 import { parseRichText } from "../../app/richtext/richtext.server";
 import type { Database } from "../schema";
 import type { JiaozuoFixture, SeedReport } from "./demo";

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { attachmentFilePath } from "../../app/attachments/attachments.server";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
 import { hashPassword, verifyPassword } from "../../app/auth/password.server";
-import { addDays } from "../../app/rectification/rectification.server";
+import { addDays } from "../../app/utils/time";
 import { parseRichText } from "../../app/richtext/richtext.server";
 import { todayInShanghai } from "../../app/utils/time";
 import type { Database, ItemStatus } from "../schema";

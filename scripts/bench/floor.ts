@@ -11,7 +11,7 @@ import { getDb } from "../../app/db.server";
 import { loadInbox } from "../../app/inbox.server";
 import { getInquiry } from "../../app/inquiries/inquiries.server";
 import { publicDigestPage } from "../../app/meeting/public.server";
-import { ledgerPageData } from "../../app/rectification/rectification.server";
+import { ledgerPageData } from "../../app/rectification/ledger.server";
 import { parseSearchQuery, search } from "../../app/search/search.server";
 import { pageFrom } from "../../app/utils/paging";
 
