@@ -3,8 +3,12 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Unit and database tests (vitest). They sit beside the code they test and run against real temporary
- * SQLite files (app/test/db.ts). The end-to-end tests in e2e/ belong to Playwright and are never picked up.
+ * SQLite files (app/test/db.ts), or with XUNWEN_TEST_ENGINE=postgres against databases of a throw-away
+ * PostgreSQL cluster (npm run test:unit:pg; npm test runs both). The end-to-end tests in e2e/ belong to
+ * Playwright and are never picked up.
  */
+// each statement is a round trip to the server on PostgreSQL: the same tests take about twice as long
+const timeout = process.env.XUNWEN_TEST_ENGINE === "postgres" ? 60_000 : 20_000;
 export default defineConfig({
   resolve: {
     // tsconfig: "paths": { "~/*": ["./app/*"] }
@@ -20,7 +24,7 @@ export default defineConfig({
     maxWorkers: 4,
     // cheap scrypt for the accounts tests create (app/auth/password.server.ts honours it under vitest only)
     env: { XUNWEN_TEST_SCRYPT_N: String(1 << 10) },
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: timeout,
+    hookTimeout: timeout,
   },
 });

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely, SqlBool, Expression, Transaction } from "kysely";
+import { sql } from "kysely";
 import type { Database, Role } from "../db/schema";
 import { requireUser, type CurrentUser } from "./auth/session.server";
 
@@ -479,8 +480,9 @@ export function canSeeDeadlineCalendar(user: InquiryReader & Pick<CurrentUser, "
  */
 export function managedInquiryCondition(user: Pick<CurrentUser, "role" | "id" | "organizationName">) {
   return (eb: ExpressionBuilder<Database, "inquiries">): Expression<SqlBool> => {
-    if (user.role === "admin") return eb.lit(1).$castTo<SqlBool>();
-    if (user.role !== "staff") return eb.lit(0).$castTo<SqlBool>();
+    // comparisons, not bare 1/0: PostgreSQL wants a boolean condition
+    if (user.role === "admin") return sql<SqlBool>`1 = 1`;
+    if (user.role !== "staff") return sql<SqlBool>`1 = 0`;
     const mine = [eb("inquiries.created_by", "=", user.id)];
     if (user.organizationName) mine.push(eb("inquiries.organizing_body", "=", user.organizationName));
     return eb.or(mine);

@@ -7,7 +7,7 @@
  * ask `engineOf(db)` (or use a helper below), and those places live under db/ or beside the search index.
  */
 import pg from "pg";
-import { Kysely, PostgresAdapter, PostgresDialect, sql, type LogEvent, type RawBuilder } from "kysely";
+import { Kysely, PostgresAdapter, PostgresDialect, sql, type LogEvent, type RawBuilder, type SqlBool } from "kysely";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Database } from "./schema";
@@ -148,4 +148,11 @@ export async function advanceIdentitySequences(db: Kysely<any>): Promise<void> {
       greatest((select coalesce(max(${sql.ref(r.column_name)}), 0) from ${sql.table(r.table_name)}), 1),
       (select count(*) > 0 from ${sql.table(r.table_name)}))`.execute(db);
   }
+}
+
+/** `needle` occurs in `haystack` (case-sensitive, no wildcards): SQLite instr(), PostgreSQL strpos(). */
+export function containsText(db: Kysely<any>, haystack: RawBuilder<unknown> | ReturnType<typeof sql.ref>, needle: string): RawBuilder<SqlBool> {
+  return engineOf(db) === "postgres"
+    ? sql<SqlBool>`strpos(${haystack}, ${needle}) > 0`
+    : sql<SqlBool>`instr(${haystack}, ${needle}) > 0`;
 }

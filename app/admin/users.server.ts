@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Role } from "../../db/schema";
+import { containsText } from "../../db/engine";
 import { recordAudit, type Actor } from "../audit.server";
 import { normalizeUsername } from "../auth/login.server";
 import { hashPassword, passwordWeakness, verifyPassword } from "../auth/password.server";
@@ -39,10 +40,8 @@ export async function listUsers(db: Kysely<Database>, filter: UserFilter) {
   if (filter.organizationId) q = q.where("users.organization_id", "=", filter.organizationId);
   if (filter.q) {
     const needle = filter.q.toLowerCase();
-    // instr() rather than LIKE: no wildcard characters to escape in what the admin typed
-    q = q.where(
-      sql<boolean>`(instr(lower(${sql.ref("users.username")}), ${needle}) > 0 or instr(${sql.ref("users.display_name")}, ${filter.q}) > 0)`,
-    );
+    // a substring test rather than LIKE: no wildcard characters to escape in what the admin typed
+    q = q.where((eb) => eb.or([containsText(db, sql`lower(${sql.ref("users.username")})`, needle), containsText(db, sql.ref("users.display_name"), filter.q!)]));
   }
   const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as("total")).execute();
   const rows = await q

@@ -12,7 +12,7 @@ import { loadMemberOutlineHome } from "../outline/my.server";
 import { PREPARATION_STAGES } from "../outline/preparation-answers.server";
 import { isStaff } from "../policy.server";
 import { deadlineLight, type Light } from "../utils/deadline";
-import { todayInShanghai } from "../utils/time";
+import { addDays, todayInShanghai } from "../utils/time";
 
 /** The role dashboards of the home page. Counts come from SQL aggregates, lists are capped. */
 
@@ -104,7 +104,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     // deadlines of live work only: nothing is near or overdue in a voided record or in back-entered history
     .where(notVoided("d"))
     .where(inLiveWork("d.inquiry_id"))
-    .where("r.due_date", "<=", sql<string>`date(${today}, '+${sql.raw(String(SURVEY_NEAR_DAYS))} days')`)
+    .where("r.due_date", "<=", addDays(today, SURVEY_NEAR_DAYS))
     .orderBy("r.due_date")
     .limit(50)
     .execute();
@@ -115,7 +115,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .where("w.status", "=", "open")
     .where(inLiveWork("w.inquiry_id"))
     .where(liveSegmentRef("w.segment_id"))
-    .where("w.due_date", "<=", sql<string>`date(${today}, '+7 days')`)
+    .where("w.due_date", "<=", addDays(today, 7))
     .orderBy("w.due_date")
     .limit(50)
     .execute();
@@ -126,7 +126,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .where("i.status", "in", OPEN_ITEM_STATUSES)
     .where(notVoided("i"))
     .where(inLiveWork("i.inquiry_id"))
-    .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
+    .where("i.deadline", "<=", addDays(today, warn))
     .orderBy("i.deadline")
     .limit(50)
     .execute();
@@ -136,7 +136,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .where("i.status", "in", OPEN_ITEM_STATUSES)
     .where(notVoided("i"))
     .where(inLiveWork("i.inquiry_id"))
-    .where("i.deadline", "<=", sql<string>`date(${today}, '+${sql.raw(String(warn))} days')`)
+    .where("i.deadline", "<=", addDays(today, warn))
     .executeTakeFirstOrThrow();
   const reports = await db
     .selectFrom("handling_reports as h")
@@ -144,7 +144,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
     .select(["h.inquiry_id", "h.round", "h.due_date", "q.title"])
     .where("h.status", "=", "pending")
     .where(inLiveWork("h.inquiry_id"))
-    .where("h.due_date", "<=", sql<string>`date(${today}, '+15 days')`)
+    .where("h.due_date", "<=", addDays(today, 15))
     .execute();
   const deadlines = keepUrgent([
     ...surveys.map((s) => ({ kind: "委托调研", title: s.title, organization: s.name, dueDate: s.due_date, href: `/surveys/${s.id}`, ...deadlineLight(s.due_date, today, SURVEY_NEAR_DAYS) })),
@@ -162,7 +162,7 @@ async function computeStaffDashboard(db: Kysely<Database>, today: string) {
       "o.name",
       "i.status",
       (eb) => eb.fn.countAll<number>().as("n"),
-      sql<number>`sum(case when i.status = 'closed' and ${shanghaiDateSql("i.closed_at")} <= i.deadline then 1 else 0 end)`.as("on_time"),
+      sql<number>`sum(case when i.status = 'closed' and ${shanghaiDateSql(db, "i.closed_at")} <= i.deadline then 1 else 0 end)`.as("on_time"),
       sql<number>`sum(case when i.status in ('todo','in_progress','closure_requested') and i.deadline < ${today} then 1 else 0 end)`.as("overdue"),
     ])
     .where(notVoided("i"))

@@ -199,7 +199,7 @@ describe("void and undo (real database)", () => {
         .insertInto("rectification_items")
         .values({ inquiry_id: w.inquiryId, number: 99, problem: "问题丙", lead_department_id: w.orgA, deadline: rows[0].deadline, original_deadline: rows[0].deadline, import_key: made.import_key, created_at: today, updated_at: today })
         .execute(),
-    ).rejects.toThrow(/UNIQUE/);
+    ).rejects.toThrow(/UNIQUE|duplicate key/);
     // a voided item no longer blocks its row
     const gone = await w.t.db.selectFrom("rectification_items").select("id").where("problem", "=", "问题乙").executeTakeFirstOrThrow();
     await voidRecord(w.t.db, w.staff.actor, { kind: "item", id: gone.id, reason: "重新导入" });

@@ -126,12 +126,12 @@ export async function voidRecord(
     }
     if (input.kind === "inquiry") {
       // every document of the inquiry leaves the search index (the loaders read notVoided)
-      await sql`insert or ignore into search_queue (rowid) select rowid from search_index where inquiry_id = ${inquiryId}`.execute(trx);
+      await sql`insert into search_queue (rowid) select rowid from search_index where inquiry_id = ${inquiryId} on conflict do nothing`.execute(trx);
     }
     if (input.kind === "question") {
       // the outline changed: an open outline form must reload (outline revision), the issued copies re-derive
       await trx.updateTable("inquiries").set((eb) => ({ outline_revision: eb("outline_revision", "+", 1) })).where("id", "=", inquiryId).execute();
-      await sql`insert or ignore into search_queue (rowid) values (${90 * 1_000_000_000 + inquiryId})`.execute(trx);
+      await sql`insert into search_queue (rowid) values (${90 * 1_000_000_000 + inquiryId}) on conflict do nothing`.execute(trx);
     }
     await recordAudit(trx, actor, {
       action: `${entityType}.void`,

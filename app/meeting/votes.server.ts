@@ -757,7 +757,7 @@ export async function votesReadyToClose(db: DB | Trx, filter: { inquiryIds?: num
     .where("v.status", "=", "open")
     .where(voteReadySql(shanghaiDayStartIso(todayInShanghai())))
     .orderBy("v.opened_at");
-  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
+  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }
 
@@ -771,7 +771,7 @@ export async function totalsAwaitingConfirmation(db: DB | Trx, filter: { inquiry
     .where("v.status", "=", "open")
     .where("e.confirmed_at", "is", null)
     .orderBy("e.entered_at");
-  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
+  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }
 
@@ -789,7 +789,7 @@ export async function votesRequiringReReport(db: DB | Trx, filter: { inquiryIds?
     .where("v.followup", "=", "re_report")
     .where("v.followup_done_at", "is", null)
     .orderBy("v.closed_at");
-  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`0`);
+  if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }
 

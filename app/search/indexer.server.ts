@@ -1,4 +1,5 @@
 import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
+import { engineOf } from "../../db/engine";
 import type { Database, OrganizationKind, Role } from "../../db/schema";
 import { attachmentOwner } from "../attachments/attachments.server";
 import type { CurrentUser } from "../auth/session.server";
@@ -512,7 +513,8 @@ async function indexQueued(db: Db, queued: number[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) await writeDocuments(db, await LOADERS[kind](db, ids.slice(i, i + 500), ctx), ctx);
   }
   for (const inquiryId of issuedInquiries) {
-    const { rows } = await sql<{ rowid: number }>`select rowid from search_index where search_index match ${`facets : i${inquiryId}`}
+    const hasInquiry = engineOf(db) === "postgres" ? sql`facets_tsv @@ cast(${`i${inquiryId}`} as tsquery)` : sql`search_index match ${`facets : i${inquiryId}`}`;
+    const { rows } = await sql<{ rowid: number }>`select rowid from search_index where ${hasInquiry}
       and rowid between ${13 * ROWID_BASE} and ${14 * ROWID_BASE - 1}`.execute(db);
     await deleteRowids(db, rows.map((r) => Number(r.rowid)));
     await writeDocuments(db, await issuedQuestionDocuments(db, inquiryId, ctx), ctx);
@@ -551,9 +553,9 @@ export async function rebuildSearchIndex(db: Kysely<Database>): Promise<number> 
   await db.transaction().execute(async (trx) => {
     await sql`delete from search_index`.execute(trx);
     for (const { code, table } of SEARCH_KINDS) {
-      if (table) await sql`insert or ignore into search_queue (rowid) select ${code * ROWID_BASE} + id from ${sql.table(table)}`.execute(trx);
+      if (table) await sql`insert into search_queue (rowid) select ${code * ROWID_BASE} + id from ${sql.table(table)} where true on conflict do nothing`.execute(trx);
     }
-    await sql`insert or ignore into search_queue (rowid) select ${ISSUED_OUTLINE_CODE * ROWID_BASE} + id from inquiries where outline_issued_version_id is not null`.execute(trx);
+    await sql`insert into search_queue (rowid) select ${ISSUED_OUTLINE_CODE * ROWID_BASE} + id from inquiries where outline_issued_version_id is not null on conflict do nothing`.execute(trx);
   });
   return syncSearchIndex(db);
 }

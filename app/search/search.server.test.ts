@@ -9,8 +9,13 @@ const now = "2026-01-01T00:00:00.000Z";
 describe("parseSearchQuery", () => {
   it("turns words into bigram phrases joined by AND; quoted phrases stay whole", () => {
     expect(bigrams("医养中心")).toEqual(["医养", "养中", "中心"]);
-    expect(parseSearchQuery("医养")).toEqual({ ok: true, terms: ["医养"], match: '"医养"' });
-    expect(parseSearchQuery('贫困 "稳岗就业"')).toEqual({ ok: true, terms: ["贫困", "稳岗就业"], match: '"贫困" AND "稳岗 岗就 就业"' });
+    expect(parseSearchQuery("医养")).toEqual({ ok: true, terms: ["医养"], match: '"医养"', phrases: [["医养"]] });
+    expect(parseSearchQuery('贫困 "稳岗就业"')).toEqual({
+      ok: true,
+      terms: ["贫困", "稳岗就业"],
+      match: '"贫困" AND "稳岗 岗就 就业"',
+      phrases: [["贫困"], ["稳岗", "岗就", "就业"]],
+    });
   });
   it("refuses empty, one-character and overlong queries in Chinese", () => {
     expect(parseSearchQuery("  ")).toMatchObject({ ok: false, message: "请输入要搜索的内容" });

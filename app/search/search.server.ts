@@ -5,6 +5,8 @@ import { canManageMeeting, canReadDepartmentTranscript, canReadMeetingRecord, ca
 import { CODE_OF_KIND, readerFilterOf, ROWID_BASE, SEARCH_KINDS, searchIndexPending, syncSearchIndex, type Reader } from "./indexer.server";
 import { SEARCH_KIND_LABELS } from "./labels";
 import { bigrams, foldClusters, foldForSearch, searchRuns } from "./normalize";
+import { postgresMatch, postgresRank } from "./postgres-match.server";
+import { engineOf } from "../../db/engine";
 
 export { SEARCH_KIND_LABELS, bigrams };
 
@@ -18,7 +20,11 @@ export { SEARCH_KIND_LABELS, bigrams };
  */
 export const MAX_QUERY_LENGTH = 100;
 
-export type ParsedQuery = { ok: true; terms: string[]; match: string } | { ok: false; message: string };
+/**
+ * `match` is the FTS5 expression (SQLite); `phrases` the same query as bigram lists, every one required (the
+ * PostgreSQL form, app/search/postgres-match.server.ts).
+ */
+export type ParsedQuery = { ok: true; terms: string[]; match: string; phrases: string[][] } | { ok: false; message: string };
 
 /** Splits a user's query into terms (words and quoted phrases) and builds the FTS5 MATCH expression. */
 export function parseSearchQuery(raw: string): ParsedQuery {
@@ -32,16 +38,20 @@ export function parseSearchQuery(raw: string): ParsedQuery {
     if (term) terms.push(term);
   }
   const phrases: string[] = [];
+  const grams: string[][] = [];
   const kept: string[] = [];
   for (const term of terms) {
     // Punctuation separates pieces; each piece of 2+ characters is matched as its bigram phrase.
     const pieces = searchRuns(term).filter((p) => [...p].length >= 2);
     if (pieces.length === 0) continue;
     kept.push(term);
-    for (const piece of pieces) phrases.push(`"${bigrams(piece).join(" ")}"`);
+    for (const piece of pieces) {
+      phrases.push(`"${bigrams(piece).join(" ")}"`);
+      grams.push(bigrams(piece));
+    }
   }
   if (phrases.length === 0) return { ok: false, message: "请至少输入两个字（单个汉字或字母无法检索）" };
-  return { ok: true, terms: kept, match: phrases.join(" AND ") };
+  return { ok: true, terms: kept, match: phrases.join(" AND "), phrases: grams };
 }
 
 /**
@@ -50,7 +60,7 @@ export function parseSearchQuery(raw: string): ParsedQuery {
  */
 function isKind(kind: string): RawBuilder<boolean> {
   const code = CODE_OF_KIND.get(kind);
-  if (code === undefined) return sql<boolean>`0`;
+  if (code === undefined) return sql<boolean>`1 = 0`;
   return sql<boolean>`search_index.rowid between ${sql.lit(code * ROWID_BASE)} and ${sql.lit(code * ROWID_BASE + ROWID_BASE - 1)}`;
 }
 
@@ -148,17 +158,20 @@ export async function search(
   // documents queued by writes since the last search are built first, so a hit never lags a change
   if (await searchIndexPending(db)) await syncSearchIndex(db);
   // text, readers and filters are all answered by the full-text index (facets are whole tokens)
-  const parts = [`grams : (${query.match})`];
-  if (filter.inquiryId) parts.push(`facets : i${Math.trunc(filter.inquiryId)}`);
-  if (filter.year) parts.push(`facets : y${Math.trunc(filter.year)}`);
-  if (filter.organizationId) parts.push(`facets : o${Math.trunc(filter.organizationId)}`);
-  const base = sql`search_index match ${visibleMatch(user, parts)}`;
+  const facets: string[] = [];
+  if (filter.inquiryId) facets.push(`i${Math.trunc(filter.inquiryId)}`);
+  if (filter.year) facets.push(`y${Math.trunc(filter.year)}`);
+  if (filter.organizationId) facets.push(`o${Math.trunc(filter.organizationId)}`);
+  const postgres = engineOf(db) === "postgres";
+  const base = postgres
+    ? postgresMatch(query.phrases, facets, readerFilterOf(user))
+    : sql`search_index match ${visibleMatch(user, [`grams : (${query.match})`, ...facets.map((f) => `facets : ${f}`)])}`;
   // one count per kind over the kind's rowid range (FTS5 counts from the index without reading any text),
   // stopping at the cap
   const cap = filter.countCap ?? COUNT_CAP_PER_KIND;
   const counts = await sql<{ kind: string; n: number }>`${sql.join(
     SEARCH_KINDS.map(
-      (k) => sql`select ${k.kind} as kind, (select count(*) from (select 1 from search_index where ${base} and ${isKind(k.kind)} limit ${cap + 1})) as n`,
+      (k) => sql`select ${k.kind} as kind, (select count(*) from (select 1 from search_index where ${base} and ${isKind(k.kind)} limit ${cap + 1}) as m) as n`,
     ),
     sql` union all `,
   )}`.execute(db);
@@ -176,7 +189,7 @@ export async function search(
   } else if (ordering === "relevance") {
     const kindCondition = filter.kind ? sql` and ${isKind(filter.kind)}` : sql``;
     const { rows } = await sql<{ rowid: number }>`select rowid from search_index where ${base}${kindCondition}
-      order by rank limit ${filter.pageSize} offset ${offset}`.execute(db);
+      order by ${postgres ? postgresRank(query.phrases) : sql`rank`} limit ${filter.pageSize} offset ${offset}`.execute(db);
     rowids.push(...rows.map((r) => Number(r.rowid)));
   } else {
     // walk the kinds in display order, skipping whole kinds by their counts, newest first within a kind

@@ -42,6 +42,12 @@ export const TEST_ENGINE: "sqlite" | "postgres" = process.env.XUNWEN_TEST_ENGINE
 export const ON_SQLITE = TEST_ENGINE === "sqlite";
 
 /**
+ * A PostgreSQL test cluster is reachable (XUNWEN_TEST_PG_URL), whichever engine the suite runs on: tests that
+ * compare the engines with each other (createTestDb({ engine })) run in the SQLite pass of npm test.
+ */
+export const BOTH_ENGINES = TEST_ENGINE === "sqlite" && !!process.env.XUNWEN_TEST_PG_URL;
+
+/**
  * A freshly migrated database, made once per test process and kept in memory (so nothing is left on disk):
  * each test database starts as a copy of it, so a suite does not pay for every migration (some fill large
  * tables) in every test.
@@ -140,11 +146,11 @@ async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<vo
  * a database made from the migrated template database (dropped by cleanup); opened with openDatabase() and
  * brought up to date with migrateToLatest() (a no-op unless the template is behind).
  */
-export async function createTestDb(): Promise<TestDb> {
+export async function createTestDb(options: { engine?: "sqlite" | "postgres" } = {}): Promise<TestDb> {
   const dir = await mkdtemp(join(tmpdir(), "xunwen-test-"));
   let path: string;
   let drop: () => Promise<void> = async () => {};
-  if (TEST_ENGINE === "postgres") {
+  if ((options.engine ?? TEST_ENGINE) === "postgres") {
     try {
       const created = await createPgDatabase();
       path = created.url;

@@ -26,7 +26,7 @@ describe("instants become Beijing dates (issue 15.3)", () => {
     const t = await createTestDb();
     try {
       for (const at of [HALF_PAST_MIDNIGHT, "2026-06-30T15:59:59.999Z", "2026-12-31T16:00:00.000Z", "2020-09-22T01:00:00Z"]) {
-        const row = await sql<{ d: string }>`select ${shanghaiDateSql(sql.val(at))} as d`.execute(t.db);
+        const row = await sql<{ d: string }>`select ${shanghaiDateSql(t.db, sql.val(at))} as d`.execute(t.db);
         expect(row.rows[0].d, at).toBe(dateInShanghai(at));
       }
     } finally {

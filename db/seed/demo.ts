@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { recordAudit, SYSTEM_ACTOR } from "../../app/audit.server";
 import { hashPassword } from "../../app/auth/password.server";
 import type { Database, OrganizationKind, Role } from "../schema";
+import { advanceIdentitySequences } from "../engine";
 import { isCommitteeMemberTitle } from "../../app/roster/roster.server";
 import { CONGRESS_KEY } from "../../app/settings/settings.server";
 import { officialsFromSegment, rememberKnownOfficials } from "../../app/meeting/officials.server";
@@ -159,6 +160,8 @@ export async function seedDemo(db: Kysely<Database>, fixture: JiaozuoFixture = l
           updated_at: now,
         })
         .execute();
+      // an explicit id: PostgreSQL's identity sequence must move past it before the next inquiry is registered
+      await advanceIdentitySequences(trx);
       for (const o of fixture.respondingOrganizations) {
         await trx.insertInto("inquiry_organizations").values({ inquiry_id: 1, organization_id: (await orgId(o.name))! }).execute();
       }
