@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema";
+import { announceChange } from "./live/bus.server";
 import { nowIso } from "./utils/time";
 
 /** Who did something: the signed-in user (or the system, for commands and scheduled jobs) and where from. */
@@ -22,7 +23,8 @@ export interface AuditRecord {
 
 /**
  * Writes one audit entry. Always called with the transaction that makes the change, so the entry and the
- * change are committed (or rolled back) together.
+ * change are committed (or rolled back) together. The change is also announced to live pages (entity type and
+ * id only), delivered once the transaction commits (app/live/bus.server.ts).
  */
 export async function recordAudit(
   trx: Transaction<Database> | Kysely<Database>,
@@ -44,6 +46,7 @@ export async function recordAudit(
       ip: actor.ip,
     })
     .execute();
+  await announceChange(trx, { e: record.entityType, id: record.entityId == null ? null : String(record.entityId) });
 }
 
 const SECRET_KEYS = new Set(["password", "password_hash", "passwordHash", "id_hash"]);

@@ -1,4 +1,4 @@
-import { databasePath, migrateToLatest, openDatabase, type DB } from "../db/client";
+import { migrateToLatest, openDatabase, type DB } from "../db/client";
 import { syncSearchIndex } from "./search/indexer.server";
 
 /**
@@ -10,7 +10,7 @@ import { syncSearchIndex } from "./search/indexer.server";
 const globalForDb = globalThis as unknown as { __xunwenDb?: DB };
 
 export function getDb(): DB {
-  if (!globalForDb.__xunwenDb) globalForDb.__xunwenDb = openDatabase(databasePath());
+  if (!globalForDb.__xunwenDb) globalForDb.__xunwenDb = openDatabase(); // DATABASE_URL (PostgreSQL) or the SQLite file (db/engine.ts)
   return globalForDb.__xunwenDb;
 }
 
@@ -19,4 +19,11 @@ export async function prepareDatabase(): Promise<void> {
   await migrateToLatest(getDb());
   // documents queued by migrations (a re-index) or by writes of another process are built before serving
   await syncSearchIndex(getDb());
+}
+
+/** Closes the process's connections (server.mjs: the primary process after migrating, before it forks workers). */
+export async function closeDatabase(): Promise<void> {
+  const db = globalForDb.__xunwenDb;
+  globalForDb.__xunwenDb = undefined;
+  await db?.destroy();
 }

@@ -10,7 +10,9 @@ import { getDb } from "./db.server";
 import { dropNulBytes } from "./utils/html-stream.server";
 import { NonceContext } from "./utils/nonce";
 
-export { prepareDatabase } from "./db.server";
+export { closeDatabase, prepareDatabase } from "./db.server";
+export { checkServerSettings, planProcesses } from "./live/processes.server";
+export { stopLiveBus } from "./live/bus.server";
 
 /** Called hourly by server.mjs: the daily jobs run once per calendar day (Asia/Shanghai). */
 export async function runDailyJobs(): Promise<void> {

@@ -214,6 +214,7 @@ class Sqlite3Driver implements Driver {
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("COMMIT"));
+    (connection as RoutedConnection).committed();
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     try {
@@ -235,6 +236,8 @@ class Sqlite3Driver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const routed = connection as RoutedConnection;
+    // callbacks of a transaction that did not commit are dropped (rolled back, or BEGIN failed)
+    routed.afterCommit.length = 0;
     if (routed.pinned) {
       routed.pinned = false;
       this.#mutex.unlock();
@@ -261,7 +264,19 @@ class Sqlite3Driver implements Driver {
 class RoutedConnection implements DatabaseConnection {
   pinned = false;
   pinnedAt = 0;
+  /** Run once the open transaction has committed; dropped when it does not (see runAfterCommit). */
+  readonly afterCommit: (() => void)[] = [];
   constructor(private readonly driver: Sqlite3Driver) {}
+  committed(): void {
+    const callbacks = this.afterCommit.splice(0);
+    for (const callback of callbacks) {
+      try {
+        callback();
+      } catch (error) {
+        console.error("after-commit callback failed", error);
+      }
+    }
+  }
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     return this.pinned ? this.driver.runPinned<R>(query) : this.driver.runAlone<R>(query);
   }
@@ -269,6 +284,19 @@ class RoutedConnection implements DatabaseConnection {
     // sqlite3 has no cursor that fits Kysely's stream; one result is correct for the sizes we read.
     yield await this.executeQuery<R>(query);
   }
+}
+
+/**
+ * Runs `callback` once the transaction on `connection` has committed, and never if it rolls back; outside a
+ * transaction (a statement that committed on its own) at once. This is what PostgreSQL's NOTIFY does inside a
+ * transaction, for the in-process event bus (app/live/bus.server.ts; docs/decisions/0180). Returns false when
+ * the connection is not this dialect's (the caller uses its engine's own mechanism).
+ */
+export function runAfterCommit(connection: DatabaseConnection, callback: () => void): boolean {
+  if (!(connection instanceof RoutedConnection)) return false;
+  if (connection.pinned) connection.afterCommit.push(callback);
+  else callback();
+  return true;
 }
 
 /** sqlite3 binds a Date as a number and a BigInt as NULL: normalise before binding. */

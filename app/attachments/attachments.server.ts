@@ -6,6 +6,8 @@ import type { Kysely, Transaction } from "kysely";
 import { databasePath } from "../../db/client";
 import type { AttachmentOwnerType, Database } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit.server";
+import { isPostgresUrl } from "../../db/engine";
+import { UPLOAD_DIR_REQUIRED } from "../live/processes.server";
 import { nowIso } from "../utils/time";
 
 /**
@@ -30,8 +32,16 @@ const ALLOWED: Record<string, { extensions: string[]; label: string }> = {
 };
 
 
+/**
+ * Where attachments are stored: XUNWEN_UPLOAD_DIR, or on SQLite the folder `uploads` beside the database file.
+ * On PostgreSQL there is no such file and several processes share the work: the folder must be configured (an
+ * Error with UPLOAD_DIR_REQUIRED otherwise; server.mjs checks it at start).
+ */
 export function uploadDirectory(): string {
-  return resolve(process.env.XUNWEN_UPLOAD_DIR || join(dirname(databasePath()), "uploads"));
+  const configured = process.env.XUNWEN_UPLOAD_DIR?.trim();
+  if (configured) return resolve(configured);
+  if (isPostgresUrl(process.env.DATABASE_URL?.trim())) throw new Error(UPLOAD_DIR_REQUIRED);
+  return resolve(join(dirname(databasePath()), "uploads"));
 }
 
 export interface CheckedUpload {

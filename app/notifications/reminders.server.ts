@@ -9,6 +9,7 @@ import { SURVEY_NEAR_DAYS } from "../surveys/surveys.server";
 import { daysBetween, formatDate, nowIso, todayInShanghai } from "../utils/time";
 import { inLiveWork, liveDelegationRef, liveItemRef, liveSegmentRef, notVoided } from "../history/void.server";
 import { notifyManagers } from "./notifications.server";
+import { runExclusively } from "../live/jobs.server";
 
 /**
  * Deadline reminders: 7, 3 and 1 days before a deadline, and once when it has passed. Each reminder has a
@@ -207,10 +208,17 @@ export async function runReminders(db: Kysely<Database>, today: string = todayIn
   });
 }
 
-/** Runs the job if it has not run today (the server calls this hourly). */
+/**
+ * Runs the job if it has not run today (every server process calls this hourly): under the job's lock, so of
+ * several processes one runs it and the others skip it (app/live/jobs.server.ts), and the last run date is read
+ * inside that lock, so a process that comes second the same day finds the job done.
+ */
 export async function runRemindersIfDue(db: Kysely<Database>, today: string = todayInShanghai()): Promise<boolean> {
-  const last = await db.selectFrom("settings").select("value").where("key", "=", "reminders_last_run").executeTakeFirst();
-  if (last?.value === today) return false;
-  await runReminders(db, today);
-  return true;
+  const outcome = await runExclusively(db, "reminders", async (trx) => {
+    const last = await trx.selectFrom("settings").select("value").where("key", "=", "reminders_last_run").executeTakeFirst();
+    if (last?.value === today) return false;
+    await runReminders(trx, today);
+    return true;
+  });
+  return outcome.ran && outcome.value;
 }

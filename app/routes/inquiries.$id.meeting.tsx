@@ -40,6 +40,8 @@ import { formatDate, formatDateTime } from "~/utils/time";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField } from "~/utils/ids";
 import { keywordNames } from "~/outline/drafting.server";
+import { meetingPageVersion } from "~/live/views.server";
+import { LiveStatus, useLiveUpdates } from "~/components/useLiveUpdates";
 
 /**
  * 询问会: the meeting's setup and responding officials, the live entry of the record (staff), the record itself
@@ -62,9 +64,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organizations,
     gate: await planGate(db, inquiry.id),
   };
-  if (!meeting) return { ...base, meeting: null } as const;
+  if (!meeting) return { ...base, meeting: null, live: await meetingPageVersion(db, inquiry.id, meeting) } as const;
 
-  const [record, officials, replies, corrections, departments] = await Promise.all([
+  const [live, record, officials, replies, corrections, departments] = await Promise.all([
+    meetingPageVersion(db, inquiry.id, meeting),
     loadRecord(db, meeting.id),
     listOfficials(db, meeting.id),
     listInquiryWrittenReplies(db, inquiry.id),
@@ -100,6 +103,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   for (const it of await itemsForSegments(db, record.map((s) => s.id))) (itemsBySegment[it.segment_id] ??= []).push(it);
   return {
     ...base,
+    live,
     itemsBySegment,
     meeting: {
       id: meeting.id,
@@ -193,6 +197,8 @@ export default function MeetingPage() {
   const result = useActionData<typeof action>();
   const { inquiry, canManage } = loaded;
   const feedback = (intent: string): FormFeedback | undefined => (result && result.intent === intent ? result : undefined);
+  // the record as it is entered: exchanges, corrections and replies appear without reloading (app/live)
+  const live = useLiveUpdates(`/inquiries/${inquiry.id}/meeting/events`, loaded.live);
 
   return (
     <section className="mt-page print-document">
@@ -200,6 +206,7 @@ export default function MeetingPage() {
       <div className="page-head">
         <div>
           <h1>询问会记录</h1>
+          <LiveStatus state={live} />
         </div>
         {loaded.meeting ? (
           <div className="mt-head-links no-print">

@@ -1,36 +1,35 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Pagination } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { canSeeStaffQueue, forbidden } from "~/policy.server";
 import { QueueTable } from "~/queue/QueueTable";
-import { listQueue, QUEUE_KINDS, type QueueKind } from "~/queue/queue.server";
+import { listQueue } from "~/queue/queue.server";
+import { QUEUE_PAGE_SIZE as PAGE_SIZE, queueFilterOf } from "~/queue/filter.server";
+import { queueLiveVersion } from "~/live/views.server";
+import { LiveStatus, useLiveUpdates } from "~/components/useLiveUpdates";
 import { pageFrom } from "~/utils/paging";
 
 /** 待我办理: what waits for a staff decision in the inquiries the user manages (app/queue/queue.server.ts). */
 export const meta: MetaFunction = () => [{ title: "待我办理 · 询问" }];
 
-const PAGE_SIZE = 30;
-const FilterSchema = z.object({
-  kind: z.enum(QUEUE_KINDS as unknown as [QueueKind, ...QueueKind[]]).optional().catch(undefined),
-  inquiry: z.coerce.number().int().positive().optional().catch(undefined),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!canSeeStaffQueue(user)) forbidden("待我办理仅供人大工作人员使用；应询部门和县区人大请从「我的待办」进入。");
   const url = new URL(request.url);
-  const filter = FilterSchema.parse({ kind: url.searchParams.get("kind") || undefined, inquiry: url.searchParams.get("inquiry") || undefined });
+  const filter = queueFilterOf(url);
   const page = pageFrom(url);
   const queue = await listQueue(getDb(), user, { kind: filter.kind, inquiryId: filter.inquiry }, { page, pageSize: PAGE_SIZE });
-  return { ...queue, page, filter: { kind: filter.kind ?? "", inquiry: filter.inquiry ?? null } };
+  return { ...queue, page, filter: { kind: filter.kind ?? "", inquiry: filter.inquiry ?? null }, live: queueLiveVersion(queue) };
 }
 
 export default function QueuePage() {
-  const { rows, total, byKind, inquiries, inquiryCount, page, filter } = useLoaderData<typeof loader>();
+  const { rows, total, byKind, inquiries, inquiryCount, page, filter, live } = useLoaderData<typeof loader>();
   const location = useLocation();
+  // new work appears, and decided work leaves, without reloading: the stream follows this very filter and page
+  const liveState = useLiveUpdates(`/queue/events${location.search}`, live);
   const all = byKind.reduce((a, k) => a + k.count, 0);
   const withInquiry = (kind: string) => {
     const p = new URLSearchParams();
@@ -45,6 +44,7 @@ export default function QueuePage() {
         <div>
           <h1>待我办理</h1>
           <p className="muted">等待人大工作人员审核、审批或处理的事项，按提交时间先后排列（日期按北京时间）。办理后即从本页移除。</p>
+          <LiveStatus state={liveState} />
         </div>
       </div>
       <nav className="filter-chips" aria-label="按类别筛选" data-testid="queue-kinds">

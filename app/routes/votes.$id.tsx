@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { actorOf, requireUser } from "~/auth/session.server";
 import { LiveNoScriptRefresh } from "~/components/LiveNoScriptRefresh";
 import { firstError, FormError, TextAreaField, type FormFeedback } from "~/components/forms";
-import { useLiveRevalidate } from "~/components/useLiveRevalidate";
+import { LiveStatus, useLiveUpdates } from "~/components/useLiveUpdates";
+import { voteLiveVersion } from "~/live/views.server";
 import { getDb } from "~/db.server";
 import { VOTE_CHOICE_LABELS, VOTE_CHOICES, VOTE_METHOD_LABELS, VOTE_RESULT_LABELS, VOTE_STATUS_LABELS, VOTE_TARGET_LABELS } from "~/meeting/labels";
 import { AttendanceSchema, ChoiceSchema, FollowupSchema, TotalsSchema, VersionSchema } from "~/meeting/schemas.server";
@@ -34,8 +35,8 @@ import { idParam } from "~/utils/route.server";
  * One satisfaction vote. A member's phone: what is rated (department, official, keyword) and four large
  * buttons, one ballot each. Staff: turnout as it grows (应到 / 实到 / 已投, never the counts), attendance, the
  * QR code that opens this page, entered totals (表决器 / paper) with a second staff confirmation, closing.
- * The result (passed / not passed against the roll) is published only when the vote is closed. The page polls
- * while the vote is open (useLiveRevalidate) and reloads itself without JavaScript.
+ * The result (passed / not passed against the roll) is published only when the vote is closed. While the vote is
+ * open the page follows its event stream (/votes/:id/events, useLiveUpdates) and reloads itself without JavaScript.
  */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.vote.title ?? "满意度测评"} · 询问` }];
 
@@ -52,7 +53,8 @@ async function load(request: Request, params: { id?: string }) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, vote } = await load(request, params);
   const manage = canManageVotes(user);
-  const [subject, turnout, result, standing, roll, entry, ballots] = await Promise.all([
+  const [live, subject, turnout, result, standing, roll, entry, ballots] = await Promise.all([
+    voteLiveVersion(db, vote.id, { withRoll: manage }),
     voteSubject(db, vote),
     voteTurnout(db, vote.id),
     closedResult(db, vote.id),
@@ -75,6 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       opened_at: vote.opened_at,
       closed_at: vote.closed_at,
     },
+    live,
     subject,
     turnout,
     result,
@@ -173,7 +176,7 @@ export default function VotePage() {
   const busy = navigation.state === "submitting";
   const v = d.vote;
   const open = v.status === "open";
-  useLiveRevalidate(open);
+  const live = useLiveUpdates(open ? `/votes/${v.id}/events` : null, d.live);
   const fb = (intent: string) => (actionData?.intent === intent ? actionData : undefined);
   const subject = d.subject;
   return (
@@ -232,7 +235,7 @@ export default function VotePage() {
               ，已投票 <strong data-testid="turnout-voted">{d.turnout.voted}</strong> 人
             </>
           ) : null}
-          。<span className="muted">测评结果在测评结束后公布。</span>
+          。<span className="muted">测评结果在测评结束后公布。</span> <LiveStatus state={live} />
         </p>
       ) : null}
 
