@@ -40,7 +40,7 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
     .innerJoin("inquiries as i", "i.id", "m.inquiry_id")
     .select(["m.id as meeting_id", "m.inquiry_id", "i.title as inquiry_title", "m.meeting_date", "m.correction_days"])
     .where("m.id", "in", meetingsOfDepartment)
-    .orderBy("m.meeting_date", "desc")
+    .orderBy("m.meeting_date", (ob) => ob.desc().nullsLast())
     .orderBy("m.id", "desc")
     .limit(MY_TRANSCRIPTS_LIMIT)
     .execute();

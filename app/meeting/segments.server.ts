@@ -38,7 +38,7 @@ export async function loadRecord(db: DB | Trx, meetingId: number) {
           "in",
           segments.map((s) => s.id),
         )
-        .orderBy("t.segment_id")
+        .orderBy("t.segment_id", (ob) => ob.asc().nullsFirst())
         .orderBy("t.position")
         .orderBy("t.id")
         .execute()
