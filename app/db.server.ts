@@ -1,4 +1,4 @@
-import { databasePath, migrateToLatest, openDatabase, type DB } from "../db/client";
+import { migrateToLatest, openDatabase, type DB } from "../db/client";
 import { syncSearchIndex } from "./search/indexer.server";
 
 /**
@@ -10,7 +10,7 @@ import { syncSearchIndex } from "./search/indexer.server";
 const globalForDb = globalThis as unknown as { __xunwenDb?: DB };
 
 export function getDb(): DB {
-  if (!globalForDb.__xunwenDb) globalForDb.__xunwenDb = openDatabase(databasePath());
+  if (!globalForDb.__xunwenDb) globalForDb.__xunwenDb = openDatabase(); // DATABASE_URL (PostgreSQL) or the SQLite file: db/engine.ts
   return globalForDb.__xunwenDb;
 }
 
