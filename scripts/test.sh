@@ -15,14 +15,18 @@ echo "== 类型检查 =="
 npx tsc --noEmit
 phase_done "类型检查"
 
-echo "== 单元与数据库测试（vitest，SQLite） =="
-npx vitest run
-phase_done "vitest（SQLite）"
-
-echo "== 单元与数据库测试（vitest，PostgreSQL） =="
+# one throw-away PostgreSQL cluster for both passes: the SQLite pass also runs the tests that compare the
+# engines with each other (app/search/engines.server.test.ts)
+vitest_both_engines() {
+  echo "== 单元与数据库测试（vitest，SQLite） =="
+  XUNWEN_TEST_ENGINE=sqlite npx vitest run
+  phase_done "vitest（SQLite）"
+  echo "== 单元与数据库测试（vitest，PostgreSQL） =="
+  npx vitest run
+  phase_done "vitest（PostgreSQL）"
+}
 ensure_postgres_binaries
-with_test_postgres npx vitest run
-phase_done "vitest（PostgreSQL）"
+with_test_postgres vitest_both_engines
 
 echo "== 端到端测试（Playwright + Chromium） =="
 ensure_chromium

@@ -205,7 +205,7 @@ export async function departmentDashboard(db: Kysely<Database>, user: Pick<Curre
     .where("i.stage", "in", PREPARATION_STAGES)
     .where((eb) => eb.or([eb("i.meeting_date", "is", null), eb("i.meeting_date", ">=", today)]))
     .where((eb) => eb.or([eb("a.status", "is", null), eb("a.status", "!=", "submitted")]))
-    .orderBy("i.meeting_date")
+    .orderBy("i.meeting_date", (ob) => ob.asc().nullsFirst())
     .limit(50)
     .execute();
   const replies = await db
@@ -260,7 +260,7 @@ export async function memberDashboard(db: Kysely<Database>, user: Pick<CurrentUs
     .where("stage", "!=", "closed" as InquiryStage)
     .where("id", "in", scope)
     .where(notVoided("inquiries", { inquiry: true }))
-    .orderBy("meeting_date", "desc")
+    .orderBy("meeting_date", (ob) => ob.desc().nullsLast())
     .limit(10)
     .execute();
   // the member's proposals are shown by the outline's own home section (app/outline/MySection.tsx)

@@ -76,7 +76,7 @@ export async function accountabilityTriggers(db: Db, inquiryId: number, today = 
     .where("v.inquiry_id", "=", inquiryId)
     .where("v.status", "=", "closed")
     .where("v.result", "=", "not_passed")
-    .orderBy("v.closed_at", "desc")
+    .orderBy("v.closed_at", (ob) => ob.desc().nullsLast())
     .execute();
   const reports = await db
     .selectFrom("handling_reports as h")

@@ -54,7 +54,7 @@ export async function listInquiries(db: Kysely<Database>, filter: InquiryFilter)
   const rows = await q
     .select(["id", "title", "congress", "organizing_body", "meeting_date", "stage", "plan_status"])
     .orderBy(sql`meeting_date is null`, "desc")
-    .orderBy("meeting_date", "desc")
+    .orderBy("meeting_date", (ob) => ob.desc().nullsLast())
     .orderBy("id", "desc")
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize)

@@ -100,7 +100,7 @@ export async function annualReport(db: Db, year: number, today = todayInShanghai
     .where(notVoided("inquiries", { inquiry: true }))
     .where("meeting_date", ">=", first)
     .where("meeting_date", "<=", last)
-    .orderBy("meeting_date")
+    .orderBy("meeting_date", (ob) => ob.asc().nullsFirst())
     .orderBy("id")
     .execute();
   const counts = await annualQuestionCounts(db, held.map((i) => i.id));
@@ -153,7 +153,7 @@ export async function annualReport(db: Db, year: number, today = todayInShanghai
     .innerJoin("inquiries as i", "i.id", "v.inquiry_id")
     .select(["v.id", "v.title", "v.closed_at", "v.result", "v.followup", "i.title as inquiry_title"])
     .where("v.status", "=", "closed")
-    .orderBy("v.closed_at")
+    .orderBy("v.closed_at", (ob) => ob.asc().nullsFirst())
     .execute();
   const choices = Object.fromEntries(CHOICES.map((c) => [c, 0])) as Record<VoteChoice, number>;
   const list: AnnualReport["votes"]["list"] = [];

@@ -163,7 +163,7 @@ export async function listPublishedDigests(db: DB) {
     .select(["i.id as inquiry_id", "i.title as inquiry_title", "i.congress", "m.meeting_date", "m.digest_title", "m.digest_published_at"])
     .where("m.digest_published_at", "is not", null)
     .where(notVoided("i", { inquiry: true }))
-    .orderBy("m.meeting_date", "desc")
+    .orderBy("m.meeting_date", (ob) => ob.desc().nullsLast())
     .orderBy("i.id", "desc")
     .execute();
 }

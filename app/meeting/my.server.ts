@@ -34,7 +34,7 @@ export async function loadMyMeeting(db: Kysely<Database>, user: Pick<CurrentUser
     .innerJoin("inquiries as i", "i.id", "m.inquiry_id")
     .select(["om.meeting_id", "m.inquiry_id", "i.title as inquiry_title", "om.meeting_date", "m.correction_days", "om.exchanges"])
     .where("om.organization_id", "=", orgId)
-    .orderBy("om.meeting_date", "desc")
+    .orderBy("om.meeting_date", (ob) => ob.desc().nullsLast())
     .orderBy("om.meeting_id", "desc")
     .limit(MY_TRANSCRIPTS_LIMIT)
     .execute();

@@ -795,7 +795,7 @@ export async function votesRequiringReReport(db: DB | Trx, filter: { inquiryIds?
     .where("v.status", "=", "closed")
     .where("v.followup", "=", "re_report")
     .where("v.followup_done_at", "is", null)
-    .orderBy("v.closed_at");
+    .orderBy("v.closed_at", (ob) => ob.asc().nullsFirst());
   if (filter.inquiryIds) q = filter.inquiryIds.length ? q.where("v.inquiry_id", "in", filter.inquiryIds) : q.where(sql<boolean>`1 = 0`);
   return q.execute();
 }

@@ -18,7 +18,7 @@ export async function loadMyOutlineQuestions(db: Kysely<Database>, user: Pick<Cu
     .select(["id", "stage", "meeting_date"])
     .where("outline_issued_version_id", "is not", null)
     .where(notVoided("inquiries", { inquiry: true }))
-    .orderBy("meeting_date", "desc")
+    .orderBy("meeting_date", (ob) => ob.desc().nullsLast())
     .orderBy("id", "desc")
     .execute();
   const groups = [];

@@ -83,7 +83,7 @@ export async function exchangeRows(db: Db, by: { inquiryId?: number; segmentIds?
     .select(["segment_id", "kind", "position", "body_text", "speaker_name", "speaker_title"])
     .where("segment_id", "in", segments.map((s) => s.id))
     .where("kind", "in", ["question", "answer"])
-    .orderBy("segment_id")
+    .orderBy("segment_id", (ob) => ob.asc().nullsFirst())
     .orderBy("position")
     .execute();
   return segments.map((s) => {

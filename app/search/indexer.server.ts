@@ -289,7 +289,7 @@ const LOADERS: Record<Exclude<SearchKind, "issued_question">, Loader> = {
           .selectFrom("meeting_turns")
           .select(["segment_id", "speaker_name", "speaker_title", "organization_id", "body_text"])
           .where("segment_id", "in", segments.map((s) => s.id))
-          .orderBy("segment_id")
+          .orderBy("segment_id", (ob) => ob.asc().nullsFirst())
           .orderBy("position")
           .execute()
       : [];
