@@ -20,11 +20,10 @@ import * as m0030 from "./0030_insight";
 import * as m0035 from "./0035_action_plans";
 import * as m0036 from "./0036_accountability_steps";
 import * as m0037 from "./0037_follow_up_rounds";
-// issue 19 (branch perf)
+import * as m0040 from "./0040_stamps_and_initial_passwords";
+import * as m0045 from "./0045_organization_hierarchy";
 import * as m0050 from "./0050_item_counters";
 import * as m0051 from "./0051_organization_meetings";
-import * as m0045 from "./0045_organization_hierarchy";
-import * as m0040 from "./0040_stamps_and_initial_passwords";
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they are bundled into the
@@ -52,9 +51,8 @@ export const migrations: Record<string, Migration> = {
   "0035_action_plans": m0035,
   "0036_accountability_steps": m0036,
   "0037_follow_up_rounds": m0037,
-  // issue 19 (branch perf)
+  "0040_stamps_and_initial_passwords": m0040,
+  "0045_organization_hierarchy": m0045,
   "0050_item_counters": m0050,
   "0051_organization_meetings": m0051,
-  "0045_organization_hierarchy": m0045,
-  "0040_stamps_and_initial_passwords": m0040,
 };
