@@ -61,15 +61,17 @@ export async function insertOrganization(
   const clash = await trx.selectFrom("organizations").select("id").where("name", "=", input.name).executeTakeFirst();
   if (clash) return { ok: false, field: "name", message: "已有同名的组织机构" };
   const parentId = input.parentId ?? null;
-  const badParent = parentProblem(await loadTree(trx), null, parentId);
+  // a top-level organisation needs no look at the tree (and leaves parent_id to its default)
+  const badParent = parentId === null ? null : parentProblem(await loadTree(trx), null, parentId);
   if (badParent) return { ok: false, field: "parentId", message: badParent };
   const now = nowIso();
   const max = await trx.selectFrom("organizations").select((eb) => eb.fn.max("sort_order").as("m")).executeTakeFirst();
   const row = await trx
     .insertInto("organizations")
-    .values({ name: input.name, kind: input.kind, parent_id: parentId, sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
-    .returning(["id", "name", "kind", "parent_id"])
-    .executeTakeFirstOrThrow();
+    .values({ name: input.name, kind: input.kind, ...(parentId === null ? {} : { parent_id: parentId }), sort_order: Number(max?.m ?? 0) + 1, created_at: now, updated_at: now })
+    .returning(["id", "name", "kind"])
+    .executeTakeFirst()
+    .then((r) => ({ ...r!, parent_id: parentId }));
   await recordAudit(trx, actor, {
     action: "organization.create",
     entityType: "organization",
