@@ -7,7 +7,7 @@ import { formatDate, isCalendarDate, nowIso } from "../utils/time";
 import { dateContext, deadlineProblem } from "../history/dates.server";
 import { type Db, MAX_TEXT, nextItemStatus, refusal } from "./status.server";
 import { getItem, lockItem, openInquiry } from "./items.server";
-import { roleOf } from "./progress.server";
+import { itemForWrite } from "./progress.server";
 import type { Result } from "../utils/result";
 
 /**
@@ -43,11 +43,9 @@ export async function requestExtension(
 ): Promise<Result> {
   return writeTransaction(db, async (trx) => {
     // "one pending request per item" is decided under the item's lock
-    await lockItem(trx, input.itemId);
-    const item = await getItem(trx, input.itemId);
-    if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
-    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
-    if (roleOf(item, input.organizationId) !== "lead") return { ok: false, field: "_form", message: "只有牵头单位可以申请延期" };
+    const found = await itemForWrite(trx, input.itemId, { organizationId: input.organizationId, need: "lead", refusal: "只有牵头单位可以申请延期" });
+    if (!found.ok) return found;
+    const item = found.item;
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (!nextItemStatus(item.status, "request_extension")) return { ok: false, field: "_form", message: refusal("request_extension", item.status) };

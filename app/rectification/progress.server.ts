@@ -52,6 +52,29 @@ export function roleOf(item: { lead_department_id: number; codepartment_ids: num
   return item.codepartment_ids.includes(organizationId) ? "co" : null;
 }
 
+type LoadedItem = NonNullable<Awaited<ReturnType<typeof getItem>>>;
+
+/**
+ * The item a write acts on, read under its lock (decision 0175): refused when it does not exist or is voided
+ * (作废, app/history/void.server.ts), and, with `who`, when the acting organisation lacks the role the write needs
+ * ("lead", or "any" of lead and co-department; `refusal` says so in the form's words).
+ */
+export async function itemForWrite(
+  trx: Db,
+  itemId: number,
+  who?: { organizationId: number | null; need: "lead" | "any"; refusal: string },
+): Promise<{ ok: true; item: LoadedItem } | { ok: false; field: string; message: string }> {
+  await lockItem(trx, itemId);
+  const item = await getItem(trx, itemId);
+  if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
+  if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
+  if (who) {
+    const role = roleOf(item, who.organizationId);
+    if (who.need === "lead" ? role !== "lead" : !role) return { ok: false, field: "_form", message: who.refusal };
+  }
+  return { ok: true, item };
+}
+
 /**
  * A department's progress report (整改进展): the lead or a co-department, rich text and evidence files.
  * The first report moves 待整改 to 整改中. Appending needs no version: reports from several departments
@@ -65,11 +88,9 @@ export async function addProgressReport(
   // Statements that do not depend on each other share a round trip to the driver: under load each round
   // trip waits for the event loop, and the transaction holds the single writer all the while.
   return writeTransaction(db, async (trx) => {
-    await lockItem(trx, input.itemId);
-    const item = await getItem(trx, input.itemId);
-    if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
-    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
-    if (!roleOf(item, input.organizationId)) return { ok: false, field: "_form", message: "只有牵头单位和配合单位可以报送该事项的整改进展" };
+    const found = await itemForWrite(trx, input.itemId, { organizationId: input.organizationId, need: "any", refusal: "只有牵头单位和配合单位可以报送该事项的整改进展" });
+    if (!found.ok) return found;
+    const item = found.item;
     // the item's query already read its inquiry's stage: no second query while holding the writer
     const closed = closedInquiryRefusal(item.inquiry_stage);
     if (closed) return closed;
@@ -124,11 +145,9 @@ export async function requestClosure(
   input: { itemId: number; version: number; organizationId: number | null; body: RichText; files: CheckedUpload[] },
 ): Promise<Result> {
   return writeTransaction(db, async (trx) => {
-    await lockItem(trx, input.itemId);
-    const item = await getItem(trx, input.itemId);
-    if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
-    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
-    if (roleOf(item, input.organizationId) !== "lead") return { ok: false, field: "_form", message: "只有牵头单位可以申请销号" };
+    const found = await itemForWrite(trx, input.itemId, { organizationId: input.organizationId, need: "lead", refusal: "只有牵头单位可以申请销号" });
+    if (!found.ok) return found;
+    const item = found.item;
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (item.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
@@ -197,10 +216,9 @@ export async function staffActOnItem(
   input: { itemId: number; version: number; action: StaffItemAction; comment: string; confirmed?: boolean; on?: string },
 ): Promise<Result> {
   return writeTransaction(db, async (trx) => {
-    await lockItem(trx, input.itemId);
-    const item = await getItem(trx, input.itemId);
-    if (!item) return { ok: false, field: "_form", message: "该整改事项不存在" };
-    if (item.voided_at) return { ok: false, field: "_form", message: "该整改事项已作废，不能再办理" };
+    const found = await itemForWrite(trx, input.itemId);
+    if (!found.ok) return found;
+    const item = found.item;
     const inquiry = await openInquiry(trx, item.inquiry_id);
     if (!inquiry.ok) return inquiry;
     if (item.version !== input.version) return { ok: false, field: "_form", message: CONFLICT };
