@@ -9,6 +9,7 @@ import { OPEN_ITEM_STATUSES } from "../rectification/labels";
 import { approvePlanForTest } from "../test/db";
 import { addDays, nowIso, todayInShanghai } from "../utils/time";
 import type { DB } from "../../db/client";
+import { shanghaiDateSql } from "../../db/dates";
 
 /**
  * The counters of migration 0050 (organization_item_counts, organization_open_deadlines) against a full
@@ -25,7 +26,7 @@ async function recount(db: DB) {
       "i.lead_department_id as organization_id",
       "i.status",
       (eb) => eb.fn.countAll<number>().as("items"),
-      sql<number>`sum(case when i.status = 'closed' and date(i.closed_at, '+8 hours') <= i.deadline then 1 else 0 end)`.as("on_time"),
+      sql<number>`sum(case when i.status = 'closed' and ${shanghaiDateSql(db, "i.closed_at")} <= i.deadline then 1 else 0 end)`.as("on_time"),
     ])
     .where(liveItem)
     .groupBy(["i.lead_department_id", "i.status"])

@@ -117,7 +117,7 @@ describe("formal letters (交办函, 督办函, 审议意见书)", () => {
       expect(serials).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       const row = (await w.t.db.selectFrom("letters").selectAll().where("serial", "=", 3).executeTakeFirstOrThrow());
       const { id: _id, ...copy } = row;
-      await expect(w.t.db.insertInto("letters").values({ ...copy, doc_number: "另一个号" }).execute()).rejects.toThrow(/UNIQUE/);
+      await expect(w.t.db.insertInto("letters").values({ ...copy, doc_number: "另一个号" }).execute()).rejects.toThrow(/UNIQUE|duplicate key/);
     } finally {
       await other.destroy();
     }

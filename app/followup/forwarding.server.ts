@@ -18,6 +18,7 @@ import { nextDelegationStatus } from "../surveys/surveys.server";
 import { parseRichText, plainTextToLexical, renderStoredRichText, type RichText } from "../richtext/richtext.server";
 import { deadlineLight } from "../utils/deadline";
 import { nowIso, todayInShanghai } from "../utils/time";
+import { lockRow, lockRowShared, writeTransaction } from "../../db/transactions";
 
 /**
  * 下转 and roll-up (issue 21, docs/decisions/0160). An organisation that holds a delegated survey (the county
@@ -126,7 +127,10 @@ export async function forward(
   actor: Actor,
   input: { subject: Subject; toOrganizationId: number; brief: string; dueDate: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // the subject exclusively: forwards of one record run one at a time (the clash check below holds), and a
+    // void of the record (voidRecord locks it) waits or is seen
+    await lockRow(trx, SUBJECT_TABLE[input.subject.type], input.subject.id);
     const subject = await loadSubject(trx, input.subject);
     if (!subject || !subject.live) return { ok: false, field: "_form", message: "该事项不存在或已作废" };
     if (!canForward(user, subject)) return { ok: false, field: "_form", message: "只有承办该事项的单位可以下转" };
@@ -171,6 +175,11 @@ export async function forward(
     return { ok: true, id: row.id };
   });
 }
+
+/**
+ * The table of a forwarding's subject (the parent of its forwardings rows: locked before them, docs/decisions/0175).
+ */
+const SUBJECT_TABLE: Record<ForwardingSubject, "survey_delegations" | "rectification_items"> = { delegation: "survey_delegations", item: "rectification_items" };
 
 /** An item's history shows its forwarding steps (item_events); a survey's are in the audit log. */
 async function itemEvent(trx: Transaction<Database>, subject: { type: ForwardingSubject; id: number }, actor: Actor, action: string, comment: string, at: string) {
@@ -218,7 +227,14 @@ export async function actOnForwarding(
   actor: Actor,
   input: { id: number; version: number; action: ForwardingAction; report?: RichText; comment?: string },
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // parent before child: the subject (read, not written: "still live") shared, then the forwarding itself
+    // exclusively before its version check; a forwarding's subject never changes, so the first read finds it
+    const ref = await trx.selectFrom("forwardings").select(["subject_type", "subject_id"]).where("id", "=", input.id).executeTakeFirst();
+    if (ref) {
+      await lockRowShared(trx, SUBJECT_TABLE[ref.subject_type], ref.subject_id);
+      await lockRow(trx, "forwardings", input.id);
+    }
     const before = await trx.selectFrom("forwardings").selectAll().where("id", "=", input.id).executeTakeFirst();
     if (!before) return { ok: false, field: "_form", message: "该下转事项不存在" };
     const writer = input.action === "save_draft" || input.action === "submit";
@@ -314,7 +330,13 @@ export async function compileRollUp(
     const report = await addProgressReport(db, actor, { itemId: pre.id, organizationId: addressee, body: body.value, files: [] });
     if (!report.ok) return report;
   }
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // the subject (its report is written for a delegation) before its forwardings, which are marked compiled:
+    // a second compile at the same time waits and then finds them compiled
+    await lockRow(trx, SUBJECT_TABLE[input.subject.type], pre.id);
+    await lockRow(trx, "forwardings", ...compiled.map((c) => c.id));
+    const still = await trx.selectFrom("forwardings").select("id").where("id", "in", compiled.map((c) => c.id)).where("compiled_at", "is", null).execute();
+    if (still.length !== compiled.length) return { ok: false, field: "_form", message: "下级报告已被他人汇总，请刷新页面后再试" };
     const now = nowIso();
     if (input.subject.type === "delegation") {
       const d = await trx.selectFrom("survey_delegations").select(["version", "status", "report_json", "report_text"]).where("id", "=", pre.id).executeTakeFirstOrThrow();

@@ -35,11 +35,19 @@ export const SETUP: MeetingSetupInput = {
   correctionDays: 7,
 };
 
-export async function makeMeetingWorld(db: DB, setup: Partial<MeetingSetupInput> = {}): Promise<MeetingWorld> {
-  const staff = await makeUser(db, { role: "staff" });
-  const government = await makeOrganization(db, { name: `市政府${Math.random()}`, kind: "government" });
-  const health = await makeOrganization(db, { name: `市卫生健康委员会${Math.random()}`, kind: "department" });
-  const education = await makeOrganization(db, { name: `市教育局${Math.random()}`, kind: "department" });
+/**
+ * `given`: the staff account and organisations made by the caller (a test on an old schema inserts them as that
+ * schema held them; today's createUser and createOrganization write columns of later migrations).
+ */
+export async function makeMeetingWorld(
+  db: DB,
+  setup: Partial<MeetingSetupInput> = {},
+  given?: { staff: MeetingWorld["staff"]; government: number; health: number; education: number },
+): Promise<MeetingWorld> {
+  const staff = given?.staff ?? (await makeUser(db, { role: "staff" }));
+  const government = given?.government ?? (await makeOrganization(db, { name: `市政府${Math.random()}`, kind: "government" }));
+  const health = given?.health ?? (await makeOrganization(db, { name: `市卫生健康委员会${Math.random()}`, kind: "department" }));
+  const education = given?.education ?? (await makeOrganization(db, { name: `市教育局${Math.random()}`, kind: "department" }));
   const created = await createInquiry(db, staff.actor, {
     title: "测试询问",
     topic: "",

@@ -389,14 +389,24 @@ describe("a secret vote is secret in the database", () => {
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
       const to = await migrator.migrateTo("0008_performance");
       if (to.error) throw to.error;
-      const old = await makeMeetingWorld(db);
       const now = nowIso();
-      // accounts as the schema of 0008 held them (today's createUser also writes the roster of migration 0020)
-      const oldMember = async (name: string) => {
+      // accounts as the schema of 0008 held them (today's createUser also writes the roster of migration 0020
+      // and the initial-password mark of 0040)
+      const oldAccount = async (name: string, role: "member" | "staff") => {
         const { rows } = await sql<{ id: number }>`insert into users (username, display_name, role, title, password_hash, password_changed_at, created_at, updated_at)
-          values (${`m${name.charCodeAt(0)}`}, ${name}, 'member', '市人大常委会委员', 'x', ${now}, ${now}, ${now}) returning id`.execute(db);
+          values (${`m${name.charCodeAt(0)}`}, ${name}, ${role}, '市人大常委会委员', 'x', ${now}, ${now}, ${now}) returning id`.execute(db);
         return { id: rows[0].id, actor: { id: rows[0].id, label: name, ip: "" } };
       };
+      const oldMember = (name: string) => oldAccount(name, "member");
+      const oldStaff = await oldAccount("丙", "staff");
+      const oldOrganization = async (name: string, kind: string) =>
+        (await sql<{ id: number }>`insert into organizations (name, kind, created_at, updated_at) values (${name}, ${kind}, ${now}, ${now}) returning id`.execute(db)).rows[0].id;
+      const old = await makeMeetingWorld(db, {}, {
+        staff: { ...oldStaff, username: "m19977", displayName: "丙", role: "staff", organizationId: null, password: "x" },
+        government: await oldOrganization("市政府", "government"),
+        health: await oldOrganization("市卫生健康委员会", "department"),
+        education: await oldOrganization("市教育局", "department"),
+      });
       const a = await oldMember("甲");
       const b = await oldMember("乙");
       const vote = async (secret: number) =>

@@ -134,7 +134,9 @@ export const OverdueDaysFormSchema = z.object({
 /** Saves the threshold; a save in between (another version) is refused rather than overwritten. Audited. */
 export async function saveOverdueDays(db: Kysely<Database>, actor: Actor, input: { days: number; version: number }): Promise<SettingResult> {
   if (!Number.isInteger(input.days) || input.days < 0 || input.days > MAX_OVERDUE_DAYS) return { ok: false, field: "days", message: "请填写 0 至 365 之间的整数天数" };
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
+    // the version check below rests on the setting's row, which may not exist yet: its name lock (0175)
+    await advisoryLock(trx, `setting:${OVERDUE_DAYS_KEY}`);
     const before = await getOverdueDaysSetting(trx);
     if (before.version !== input.version) return { ok: false, field: "_form", message: "系统设置已被他人修改，请刷新页面查看最新内容后再保存。" };
     const value = JSON.stringify({ days: input.days, version: before.version + 1 });

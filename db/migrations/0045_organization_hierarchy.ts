@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { id } from "./portable";
 
 /**
  * Multi-level delegation and roll-up (issue 21, docs/decisions/0160). Organisations form a tree: `parent_id`
@@ -13,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("organizations_parent").on("organizations").column("parent_id").execute();
   await db.schema
     .createTable("forwardings")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id(db))
     // 'delegation' (survey_delegations.id) | 'item' (rectification_items.id)
     .addColumn("subject_type", "text", (c) => c.notNull())
     .addColumn("subject_id", "integer", (c) => c.notNull())

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely } from "kysely";
+import { createTrigger, dropTrigger, parseTrigger, portableStatement } from "./portable";
 
 /**
  * Item counters kept by the database (issue 19; docs/decisions/0190-counters-kept-by-triggers.md), so the staff
@@ -16,8 +17,9 @@ import { sql, type Kysely } from "kysely";
  * Triggers keep both in the writing transaction under every write path: an item created, edited (status,
  * lead, deadline, closing, void), deleted; a co-department added or removed; an inquiry voided or restored, or
  * its back-entry mark changed. The recount test (app/dashboard/counters.server.test.ts) compares them with a
- * full recount after a mixed sequence of writes. The raw SQL is here only (PostgreSQL: branch pgengine ports
- * triggers as functions); `date(x, '+8 hours')` is db/dates.ts shanghaiDateSql.
+ * full recount after a mixed sequence of writes. The raw SQL is here only, in the SQLite form that
+ * db/migrations/portable.ts renders for PostgreSQL (triggers as PL/pgSQL functions; `date(x, '+8 hours')`, the
+ * Shanghai date of db/dates.ts shanghaiDateSql, as timestamptz arithmetic).
  */
 const OPEN = "('todo', 'in_progress', 'closure_requested')";
 
@@ -102,32 +104,29 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("organization_open_deadlines_deadline").on("organization_open_deadlines").columns(["deadline", "live_work", "items"]).execute();
 
   // what is there now, once (the same definitions as the triggers)
-  await sql
-    .raw(
-      `insert into organization_item_counts (organization_id, role, status, items, on_time)
-        select i.lead_department_id, 'lead', i.status, count(*), sum(${onTime("i")}) from rectification_items i
-        where ${liveItem("i")} group by i.lead_department_id, i.status`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `insert into organization_item_counts (organization_id, role, status, items, on_time)
-        select c.organization_id, 'co', i.status, count(*), 0 from rectification_items i join rectification_codepartments c on c.item_id = i.id
-        where c.organization_id <> i.lead_department_id and ${liveItem("i")} group by c.organization_id, i.status`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `insert into organization_open_deadlines (organization_id, deadline, live_work, items)
-        select i.lead_department_id, i.deadline, ${liveWork("i")}, count(*) from rectification_items i
-        where i.status in ${OPEN} and ${liveItem("i")} group by i.lead_department_id, i.deadline, ${liveWork("i")}`,
-    )
-    .execute(db);
-  for (const [name, body] of Object.entries(TRIGGERS)) await sql.raw(`create trigger ${name} ${body}`).execute(db);
+  await portableStatement(
+    db,
+    `insert into organization_item_counts (organization_id, role, status, items, on_time)
+      select i.lead_department_id, 'lead', i.status, count(*), sum(${onTime("i")}) from rectification_items i
+      where ${liveItem("i")} group by i.lead_department_id, i.status`,
+  ).execute(db);
+  await portableStatement(
+    db,
+    `insert into organization_item_counts (organization_id, role, status, items, on_time)
+      select c.organization_id, 'co', i.status, count(*), 0 from rectification_items i join rectification_codepartments c on c.item_id = i.id
+      where c.organization_id <> i.lead_department_id and ${liveItem("i")} group by c.organization_id, i.status`,
+  ).execute(db);
+  await portableStatement(
+    db,
+    `insert into organization_open_deadlines (organization_id, deadline, live_work, items)
+      select i.lead_department_id, i.deadline, ${liveWork("i")}, count(*) from rectification_items i
+      where i.status in ${OPEN} and ${liveItem("i")} group by i.lead_department_id, i.deadline, ${liveWork("i")}`,
+  ).execute(db);
+  for (const [name, body] of Object.entries(TRIGGERS)) await createTrigger(db, `create trigger ${name} ${body}`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of Object.keys(TRIGGERS)) await sql.raw(`drop trigger if exists ${name}`).execute(db);
+  for (const [name, body] of Object.entries(TRIGGERS)) await dropTrigger(db, name, parseTrigger(`create trigger ${name} ${body}`).table);
   await db.schema.dropTable("organization_open_deadlines").execute();
   await db.schema.dropTable("organization_item_counts").execute();
 }

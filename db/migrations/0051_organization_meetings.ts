@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createTrigger, dropTrigger, parseTrigger } from "./portable";
 
 /**
  * The meetings each organisation answered at, kept by the database (issue 19; docs/decisions/0190), so a
@@ -89,11 +90,11 @@ export async function up(db: Kysely<any>): Promise<void> {
         where a.refs > 0 and ${LIVE_EXCHANGE} group by a.organization_id, s.meeting_id, m.meeting_date`,
     )
     .execute(db);
-  for (const [name, body] of Object.entries(TRIGGERS)) await sql.raw(`create trigger ${name} ${body}`).execute(db);
+  for (const [name, body] of Object.entries(TRIGGERS)) await createTrigger(db, `create trigger ${name} ${body}`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of Object.keys(TRIGGERS)) await sql.raw(`drop trigger if exists ${name}`).execute(db);
+  for (const [name, body] of Object.entries(TRIGGERS)) await dropTrigger(db, name, parseTrigger(`create trigger ${name} ${body}`).table);
   await db.schema.dropTable("organization_meetings").execute();
   await db.schema.dropTable("segment_answerers").execute();
 }

@@ -9,7 +9,7 @@
  *   and rendered on PostgreSQL as a PL/pgSQL function plus a row trigger calling it. The few SQLite-only
  *   forms the triggers use are translated here, in one place (see `toPlpgsql`).
  */
-import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
+import { sql, type ColumnDefinitionBuilder, type Kysely, type RawBuilder } from "kysely";
 import { engineOf } from "../engine";
 
 /** The id column builder: `.addColumn("id", "integer", id(db))`. */
@@ -42,6 +42,8 @@ export function parseTrigger(text: string): TriggerSpec {
  * - `a is not (b)` → `a is distinct from (b)`
  * - `N * 1000000000` (search document keys, kind × 10^9 + id) → bigint arithmetic (int4 would overflow)
  * - `search_index match 'facets : ' || expr` → the facet tsvector containing the token.
+ * - `date(col, '+8 hours')` (an instant's Asia/Shanghai date, as db/dates.ts shanghaiDateSql) → the same
+ *   YYYY-MM-DD text from timestamptz arithmetic.
  */
 export function toPlpgsql(body: string): string {
   return body
@@ -50,7 +52,8 @@ export function toPlpgsql(body: string): string {
     .replace(/strftime\('%Y-%m-%dT%H:%M:%fZ',\s*'now'\)/g, `to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
     .replace(/select\s+raise\(abort,\s*('(?:[^']|'')*')\)\s*;/gi, "raise exception $1;")
     .replace(/\bis\s+not\s+\(/gi, "is distinct from (")
-    .replace(/\* 1000000000\b/g, "* 1000000000::bigint");
+    .replace(/\* 1000000000\b/g, "* 1000000000::bigint")
+    .replace(/\bdate\(([\w.]+),\s*'\+8 hours'\)/gi, "to_char(cast($1 as timestamptz) at time zone 'UTC' + interval '8 hours', 'YYYY-MM-DD')");
 }
 
 /** The PostgreSQL statements of a trigger: its function, the trigger, and the SQLite source kept as a comment. */
@@ -59,7 +62,9 @@ export function pgTriggerStatements(text: string): string[] {
   let body = toPlpgsql(t.body);
   if (!/;\s*$/.test(body)) body += ";";
   if (t.when) body = `if ${toPlpgsql(t.when)} then\n${body}\nend if;`;
-  const ret = t.timing === "before" ? "return new;" : "return null;";
+  // a before trigger returns the row to write: NEW, but OLD for a delete (NEW is null there, and returning
+  // null would cancel the delete); an after trigger's return value is ignored
+  const ret = t.timing === "after" ? "return null;" : t.event === "delete" ? "return old;" : "return new;";
   return [
     `create function ${t.name}() returns trigger language plpgsql as $fn$\nbegin\n${body}\n${ret}\nend\n$fn$`,
     `create trigger ${t.name} ${t.timing} ${t.event} on ${t.table} for each row execute function ${t.name}()`,
@@ -68,6 +73,14 @@ export function pgTriggerStatements(text: string): string[] {
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * A plain statement written in the SQLite form of the triggers (a migration's one-off fill sharing its
+ * expressions with the triggers), rendered for the engine with the same translations as toPlpgsql.
+ */
+export function portableStatement(db: Kysely<any>, text: string): RawBuilder<unknown> {
+  return sql.raw(engineOf(db) === "postgres" ? toPlpgsql(text) : text);
+}
 
 /** Creates a trigger written in the portable SQLite form (see above) on either engine. */
 export async function createTrigger(db: Kysely<any>, text: string): Promise<void> {

@@ -73,7 +73,17 @@ describe("trigger rendering for PostgreSQL", () => {
     expect(fn).toContain("return new;");
   });
 
-  it("refuses a trigger it cannot read", () => {
+  it("keeps the row a before-delete trigger lets go, and renders an instant's Shanghai date", () => {
+    // NEW is null in a delete: returning it would cancel the delete
+    const [fn] = pgTriggerStatements(`create trigger d before delete on items begin delete from counts where id = old.id; end`);
+    expect(fn).toContain("return old;");
+    expect(fn).not.toContain("return new;");
+    expect(toPlpgsql(`date(i.closed_at, '+8 hours') <= i.deadline`)).toBe(
+      `to_char(cast(i.closed_at as timestamptz) at time zone 'UTC' + interval '8 hours', 'YYYY-MM-DD') <= i.deadline`,
+    );
+  });
+
+    it("refuses a trigger it cannot read", () => {
     expect(() => parseTrigger("create trigger x instead of insert on v begin select 1; end")).toThrow(/portable form/);
   });
 });
