@@ -1,17 +1,10 @@
 import { Form, Link } from "@remix-run/react";
 import { FormError, type FormFeedback } from "~/components/forms";
+import type { RecurringGroup } from "~/insight/recurring.server";
 
-/** The groups of recurring problems, each with its members (inquiry, kind, department, outcome); staff confirm or split. */
-export interface GroupView {
-  keys: string[];
-  inquiryCount: number;
-  timesRaised: number;
-  topics: string[];
-  keywords: string[];
-  departments: { id: number; name: string }[];
-  confirmed: boolean;
-  open: number;
-  overdue: number;
+/** The groups of recurring problems as the reader builds them (app/insight/recurring.server.ts), each member
+ * in the page's terms (inquiry, kind, department, outcome); staff confirm or split. */
+export type GroupView = Omit<RecurringGroup, "members"> & {
   members: {
     key: string;
     kind: "item" | "question" | "finding";
@@ -26,7 +19,7 @@ export interface GroupView {
     confirmed: boolean;
     href: string | null;
   }[];
-}
+};
 
 const TONE: Record<string, string> = { ok: "ok", warn: "warn", danger: "bad", "": "" };
 

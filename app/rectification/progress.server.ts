@@ -75,6 +75,33 @@ export async function itemForWrite(
   return { ok: true, item };
 }
 
+/** One progress_reports row of the item, by the organisation, of `kind` (a progress report or a closure request). */
+async function insertReport(
+  trx: Db,
+  item: { id: number; inquiry_id: number },
+  actor: Actor,
+  organizationId: number,
+  kind: "progress" | "closure_request",
+  body: RichText,
+  at: string,
+) {
+  return trx
+    .insertInto("progress_reports")
+    .values({
+      item_id: item.id,
+      inquiry_id: item.inquiry_id,
+      organization_id: organizationId,
+      author_id: actor.id,
+      kind,
+      body_json: body.json,
+      body_text: body.text,
+      body_html: body.html,
+      created_at: at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+}
+
 /**
  * A department's progress report (整改进展): the lead or a co-department, rich text and evidence files.
  * The first report moves 待整改 to 整改中. Appending needs no version: reports from several departments
@@ -98,21 +125,7 @@ export async function addProgressReport(
     if (!next) return { ok: false, field: "_form", message: refusal("report_progress", item.status) };
     if (!input.body.text) return { ok: false, field: "body", message: "请填写整改进展" };
     const now = nowIso();
-    const report = await trx
-      .insertInto("progress_reports")
-      .values({
-        item_id: item.id,
-        inquiry_id: item.inquiry_id,
-        organization_id: input.organizationId!,
-        author_id: actor.id,
-        kind: "progress",
-        body_json: input.body.json,
-        body_text: input.body.text,
-        body_html: input.body.html,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const report = await insertReport(trx, item, actor, input.organizationId!, "progress", input.body, now);
     await together(
       saveAttachments(trx, actor, { inquiryId: item.inquiry_id, type: "progress_report", id: report.id }, input.files),
       next !== item.status
@@ -158,21 +171,7 @@ export async function requestClosure(
       return { ok: false, field: "closureFiles", message: "申请销号须有佐证材料：请上传佐证附件（此前的整改进展中尚无佐证材料）" };
     }
     const now = nowIso();
-    const report = await trx
-      .insertInto("progress_reports")
-      .values({
-        item_id: item.id,
-        inquiry_id: item.inquiry_id,
-        organization_id: input.organizationId!,
-        author_id: actor.id,
-        kind: "closure_request",
-        body_json: input.body.json,
-        body_text: input.body.text,
-        body_html: input.body.html,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const report = await insertReport(trx, item, actor, input.organizationId!, "closure_request", input.body, now);
     await saveAttachments(trx, actor, { inquiryId: item.inquiry_id, type: "progress_report", id: report.id }, input.files);
     await trx
       .updateTable("rectification_items")
